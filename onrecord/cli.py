@@ -29,6 +29,21 @@ FormatOption = Annotated[
     typer.Option("--format", "-f", help=f"force a format: {', '.join(FORMATS)}", show_default=False),
 ]
 BudgetOption = Annotated[int | None, typer.Option(help="word pieces per chunk", show_default=False)]
+DataDirOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--data-dir", help="embedded store directory [env ONRECORD_DATA_DIR; default .onrecord]", show_default=False
+    ),
+]
+HostOption = Annotated[
+    str | None,
+    typer.Option("--chroma-host", help="a `chroma run` server [env ONRECORD_CHROMA_HOST]", show_default=False),
+]
+PortOption = Annotated[
+    int | None,
+    typer.Option("--chroma-port", help="its port [env ONRECORD_CHROMA_PORT; default 8000]", show_default=False),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="print JSON")]
 
 
 def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -146,6 +161,334 @@ def bench_parse(
     )
     console.print(table)
     _report_failures(failures)
+
+
+@app.command()
+@reports_errors
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="transcript files or folders")],
+    fmt: FormatOption = None,
+    budget: BudgetOption = None,
+    data_dir: DataDirOption = None,
+    chroma_host: HostOption = None,
+    chroma_port: PortOption = None,
+) -> None:
+    """Add transcripts to the index. Unchanged files are skipped; changed files replace their meeting."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from index.api import load_embedder, open_store, word_counter
+    from index.writer import ingest_paths, write_lock
+    from ingest.parsing import transcript_files
+
+    settings = _settings(data_dir, chroma_host, chroma_port, chunk_budget=budget)
+    files = list(transcript_files(paths))
+    if not files:
+        raise OnRecordError(f"no transcript files found in {', '.join(map(str, paths))}; give files or folders")
+    with write_lock(settings.data_dir):
+        store = open_store(settings)
+        embedder = load_embedder(settings)
+        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+        with Progress(*columns, console=errors, transient=True) as progress:
+            file_task = progress.add_task("files", total=len(files))
+            chunk_task = progress.add_task("chunks embedded", total=None)
+
+            def show(result) -> None:
+                progress.advance(file_task)
+                line = _result_line(result)
+                progress.console.print(line, highlight=False, markup=False, soft_wrap=True)
+
+            results = ingest_paths(
+                files,
+                store,
+                embedder,
+                word_counter(settings).count,
+                settings.chunk_budget,
+                settings.model,
+                fmt,
+                on_result=show,
+                on_embedded=lambda n: progress.advance(chunk_task, n),
+            )
+    counts = Counter(result.status for result in results)
+    console.print(
+        ", ".join(
+            f"{counts[status]} {status}" for status in ("added", "updated", "unchanged", "failed") if counts[status]
+        )
+        + f"; {store.count()} chunks in the index",
+        highlight=False,
+    )
+    _report_failures([result for result in results if result.status == "failed"])
+
+
+def _result_line(result) -> str:
+    if result.status == "failed":
+        return f"failed     {result.message}"
+    detail = f"{result.turns} turns, {result.chunks} chunks"
+    if result.status != "unchanged":
+        detail += f", {result.embedded} embedded" + (f", {result.removed} removed" if result.removed else "")
+    return f"{result.status:<10} {result.meeting_id}: {detail}"
+
+
+@app.command("list")
+@reports_errors
+def list_meetings(
+    as_json: JsonOption = False,
+    data_dir: DataDirOption = None,
+    chroma_host: HostOption = None,
+    chroma_port: PortOption = None,
+) -> None:
+    """Show the meetings in the index with their turn and chunk counts."""
+    from index.api import open_store
+    from index.store import COMPLETE
+
+    records = open_store(_settings(data_dir, chroma_host, chroma_port)).meetings()
+    if as_json:
+        payload = [{**record.meeting.to_dict(), "status": record.status} for record in records]
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        return
+    if not records:
+        console.print("The index is empty: ingest something first: onrecord ingest PATH")
+        return
+    table = Table(title="Meetings")
+    table.add_column("meeting", no_wrap=True)
+    for column in ("title", "date", "format", "turns", "chunks", "speakers"):
+        table.add_column(column)
+    for record in records:
+        meeting = record.meeting
+        status = "" if record.status == COMPLETE else " (incomplete: ingest it again)"
+        table.add_row(
+            meeting.meeting_id + status,
+            meeting.title,
+            str(meeting.date or ""),
+            meeting.format,
+            str(meeting.turn_count),
+            str(meeting.chunk_count),
+            str(len(meeting.speakers)),
+        )
+    console.print(table)
+
+
+@app.command()
+@reports_errors
+def remove(
+    meeting: Annotated[str, typer.Argument(help="the meeting id, as `onrecord list` shows it")],
+    data_dir: DataDirOption = None,
+    chroma_host: HostOption = None,
+    chroma_port: PortOption = None,
+) -> None:
+    """Delete a meeting and its chunks from the index."""
+    from index.api import open_store
+    from index.writer import remove_meeting, write_lock
+
+    settings = _settings(data_dir, chroma_host, chroma_port)
+    with write_lock(settings.data_dir):
+        removed = remove_meeting(open_store(settings), meeting)
+    console.print(f"removed {meeting}: {removed} chunks", highlight=False)
+
+
+ModeOption = Annotated[str, typer.Option("--mode", help="hybrid, dense or keyword")]
+KOption = Annotated[int | None, typer.Option("--k", "-k", help="passages to retrieve", show_default=False)]
+MeetingOption = Annotated[str | None, typer.Option("--meeting", help="only this meeting id", show_default=False)]
+SpeakerOption = Annotated[
+    str | None, typer.Option("--speaker", help="only passages with this speaker", show_default=False)
+]
+TopicOption = Annotated[str | None, typer.Option("--topic", help="only passages under this topic", show_default=False)]
+FromOption = Annotated[str | None, typer.Option("--from", help="meetings on or after YYYY-MM-DD", show_default=False)]
+ToOption = Annotated[str | None, typer.Option("--to", help="meetings on or before YYYY-MM-DD", show_default=False)]
+BatchOption = Annotated[
+    Path | None,
+    typer.Option("--batch", help='JSON lines: {"query": ..., "meeting": ..., "speaker": ..., "topic": ..., "k": ...}'),
+]
+
+
+@app.command()
+@reports_errors
+def search(
+    query: Annotated[str | None, typer.Argument(help="what to look for")] = None,
+    meeting: MeetingOption = None,
+    speaker: SpeakerOption = None,
+    topic: TopicOption = None,
+    date_from: FromOption = None,
+    date_to: ToOption = None,
+    mode: ModeOption = "hybrid",
+    k: KOption = None,
+    batch: BatchOption = None,
+    as_json: JsonOption = False,
+    data_dir: DataDirOption = None,
+    chroma_host: HostOption = None,
+    chroma_port: PortOption = None,
+) -> None:
+    """Ranked passages for a query, no answer."""
+    from index.api import open_retriever
+
+    retriever = open_retriever(_settings(data_dir, chroma_host, chroma_port))
+
+    def run(request: dict) -> dict:
+        hits = retriever.retrieve(
+            request["query"], request.get("k") or 10, _filters(request), request.get("mode") or mode
+        )
+        return {"query": request["query"], "hits": [hit.to_dict() for hit in hits]}
+
+    request = dict(
+        query=query, meeting=meeting, speaker=speaker, topic=topic, date_from=date_from, date_to=date_to, k=k
+    )
+    if batch is not None:
+        _run_batch(batch, run)
+        return
+    result = run(_single(request))
+    if as_json:
+        sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+        return
+    _print_hits(result["hits"])
+
+
+@app.command()
+@reports_errors
+def ask(
+    question: Annotated[str | None, typer.Argument(help="a question in plain language")] = None,
+    meeting: MeetingOption = None,
+    speaker: SpeakerOption = None,
+    topic: TopicOption = None,
+    date_from: FromOption = None,
+    date_to: ToOption = None,
+    mode: ModeOption = "hybrid",
+    k: KOption = None,
+    batch: BatchOption = None,
+    as_json: JsonOption = False,
+    data_dir: DataDirOption = None,
+    chroma_host: HostOption = None,
+    chroma_port: PortOption = None,
+) -> None:
+    """Answer a question from the transcripts, citing the passages behind every sentence."""
+    from index.api import AskOptions, open_retriever
+    from index.api import ask as ask_question
+
+    retriever = open_retriever(_settings(data_dir, chroma_host, chroma_port))
+
+    def run(request: dict) -> dict:
+        options = AskOptions(k=request.get("k") or 8, mode=request.get("mode") or mode, filters=_filters(request))
+        return ask_question(retriever, request["query"], options).to_dict()
+
+    request = dict(
+        query=question, meeting=meeting, speaker=speaker, topic=topic, date_from=date_from, date_to=date_to, k=k
+    )
+    if batch is not None:
+        _run_batch(batch, run)
+        return
+    result = run(_single(request))
+    if as_json:
+        sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+        return
+    _print_answer(result)
+
+
+def _settings(data_dir: Path | None, chroma_host: str | None, chroma_port: int | None, **more: Any):
+    from index.api import offline
+    from onrecord.settings import load_settings
+
+    offline()
+    return load_settings(data_dir=data_dir, chroma_host=chroma_host, chroma_port=chroma_port, **more)
+
+
+def _single(request: dict) -> dict:
+    if request["query"] is None:
+        raise OnRecordError('give a question, e.g. onrecord ask "What was decided?", or --batch FILE')
+    return request
+
+
+def _filters(request: dict):
+    from onrecord.models import Filters
+
+    return Filters(
+        meeting=request.get("meeting"),
+        speaker=request.get("speaker"),
+        topic=request.get("topic"),
+        date_from=_day(request.get("date_from")),
+        date_to=_day(request.get("date_to")),
+    )
+
+
+def _day(value: str | None):
+    from datetime import date
+
+    from onrecord.errors import QueryError
+
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError as error:
+        raise QueryError(f"date {value!r} is not YYYY-MM-DD; write it like 2022-03-24") from error
+
+
+def _run_batch(path: Path, run: Callable[[dict], dict]) -> None:
+    """One JSON result per input line, in order; a bad line gets an error object and the rest go on."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        raise OnRecordError(f"cannot read the batch file {path}: {error}; give a UTF-8 JSON-lines file") from error
+    failed = 0
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            request = json.loads(line)
+            if not isinstance(request, dict) or not isinstance(request.get("query"), str):
+                raise OnRecordError(f'{path}:{number}: each line needs a "query" string')
+            result = run(request)
+        except json.JSONDecodeError as error:
+            failed += 1
+            result = {"line": number, "error": f"{path}:{number}: invalid JSON ({error.msg})"}
+        except OnRecordError as error:
+            failed += 1
+            result = {
+                "line": number,
+                "query": request.get("query") if isinstance(request, dict) else None,
+                "error": str(error),
+            }
+        sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+    if failed:
+        errors.print(f"[bold red]{failed} line(s) of {path} failed[/]; see their error fields")
+        raise typer.Exit(1)
+
+
+def _when(hit: dict) -> str:
+    if hit.get("start") is None:
+        return ""
+    seconds = int(hit["start"])
+    return f" at {seconds // 3600:d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+
+
+def _source_line(hit: dict) -> str:
+    speakers = ", ".join(hit["speakers"]) or "no speaker"
+    topic = f" · {hit['topic']}" if hit.get("topic") else ""
+    date = f" ({hit['date']})" if hit.get("date") else ""
+    return f"{speakers} — {hit['title']}{date}{topic} · turns {hit['turn_start']}-{hit['turn_end']}{_when(hit)}"
+
+
+def _print_hits(hits: list[dict]) -> None:
+    from rich.text import Text
+
+    if not hits:
+        console.print("No passages match.")
+    for hit in hits:
+        console.print(Text(f"{hit['rank']}. [{hit['score']:.3f}] {_source_line(hit)}", style="bold"))
+        console.print(Text(hit["text"]), Text(hit["url"] or "", style="blue") if hit.get("url") else "")
+        console.print()
+
+
+def _print_answer(result: dict) -> None:
+    from rich.text import Text
+
+    style = "yellow" if result["abstained"] else "bold"
+    console.print(Text(result["answer"], style=style))
+    console.print()
+    for citation in result["citations"]:
+        console.print(Text(f"[{citation['n']}] {_source_line(citation)}", style="bold"))
+        console.print(Text(citation["text"]))
+        if citation.get("url"):
+            console.print(Text(citation["url"], style="blue"))
+        console.print()
 
 
 def _report_failures(failures: list) -> None:

@@ -4,6 +4,7 @@
     ├── ParseError        a transcript file that cannot be read or understood
     ├── SettingsError     a setting with a value that cannot work
     ├── StoreError        the vector store is missing, locked, unwritable or unreachable
+    ├── ConflictError     a file that clashes with what is already indexed
     └── QueryError        a question or a filter that cannot be answered as asked
 
 Messages name the value that was wrong and say how to fix it.
@@ -39,6 +40,10 @@ class SettingsError(OnRecordError):
 
 class StoreError(OnRecordError):
     """The store cannot be opened, written or reached."""
+
+
+class ConflictError(OnRecordError):
+    """A file that clashes with what the index holds (two files, one meeting id)."""
 
 
 class QueryError(OnRecordError):

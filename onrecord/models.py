@@ -103,3 +103,116 @@ class Chunk:
         data = asdict(self)
         data["speakers"] = list(self.speakers)
         return data
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """What the store knows about an ingested meeting."""
+
+    meeting_id: str
+    title: str
+    date: Date | None
+    source_path: str
+    format: str
+    media_url: str | None
+    speakers: tuple[str, ...]
+    topics: tuple[str, ...]
+    turn_count: int
+    chunk_count: int
+    content_hash: str
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["date"] = self.date.isoformat() if self.date else None
+        data["speakers"] = list(self.speakers)
+        data["topics"] = list(self.topics)
+        return data
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Restrictions on what a search may return; None means no restriction."""
+
+    meeting: str | None = None
+    speaker: str | None = None
+    topic: str | None = None
+    date_from: Date | None = None
+    date_to: Date | None = None
+
+    def is_empty(self) -> bool:
+        return self == Filters()
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved chunk with its score and the meeting it belongs to.
+
+    `score` depends on the mode: dense, the cosine similarity of question and chunk
+    (1.0 same direction, 0.0 unrelated); keyword, the BM25 score over the best in the
+    result (1.0 the best keyword match, 0.0 no question word in it); hybrid, reciprocal
+    rank fusion over the rankings' best possible (1.0 first in every ranking, 0.0 in
+    none). `similarity` is always the cosine similarity, whatever the mode.
+    """
+
+    rank: int
+    score: float
+    similarity: float
+    chunk: Chunk
+    title: str
+    date: Date | None
+    url: str | None
+
+    def to_dict(self) -> dict:
+        chunk = self.chunk
+        return {
+            "rank": self.rank,
+            "score": round(self.score, 4),
+            "similarity": round(self.similarity, 4),
+            "chunk_id": chunk.id,
+            "text": chunk.text,
+            "meeting_id": chunk.meeting_id,
+            "title": self.title,
+            "date": self.date.isoformat() if self.date else None,
+            "speakers": list(chunk.speakers),
+            "topic": chunk.topic,
+            "question": chunk.question,
+            "turn_start": chunk.turn_start,
+            "turn_end": chunk.turn_end,
+            "start": chunk.start,
+            "end": chunk.end,
+            "url": self.url,
+        }
+
+
+@dataclass(frozen=True)
+class Citation:
+    """The passage behind an answer's `[n]` marker."""
+
+    n: int
+    hit: Hit
+
+    def to_dict(self) -> dict:
+        data = self.hit.to_dict()
+        data.pop("rank")
+        return {"n": self.n, **data}
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An extractive answer: sentences from the transcripts, each followed by `[n]`."""
+
+    question: str
+    text: str
+    abstained: bool
+    citations: tuple[Citation, ...]
+    nearest: tuple[Hit, ...] = ()
+    evidence: float = 0.0
+
+    def to_dict(self) -> dict:
+        return {
+            "question": self.question,
+            "answer": self.text,
+            "abstained": self.abstained,
+            "evidence": round(self.evidence, 4),
+            "citations": [citation.to_dict() for citation in self.citations],
+        }

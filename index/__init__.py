@@ -1,0 +1,1 @@
+"""Turning chunks into a searchable store, and questions into hits and cited answers."""

@@ -1,0 +1,69 @@
+"""The small Python API that the CLI, the app and the eval suite share.
+
+Each piece stands alone: `open_store` for the Chroma store, `load_embedder` for the model,
+`ingest_paths` (index.writer) to write, a `Retriever` to search, `answer` to answer.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from index.answer import answer
+from index.catalog import Catalog
+from index.embedding import Embedder, SentenceTransformerEmbedder
+from index.retrieval import Mode, Retriever
+from index.store import Store
+from ingest.wordpieces import WordPieceCounter, counter_for
+from onrecord.models import Answer, Filters
+from onrecord.settings import Settings, model_path
+
+
+def offline() -> None:
+    """Nothing is ever downloaded: the model comes from a local folder."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "true")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+
+
+def open_store(settings: Settings) -> Store:
+    return Store.open(settings)
+
+
+@cache
+def _embedder(path: Path, batch_size: int) -> SentenceTransformerEmbedder:
+    offline()
+    return SentenceTransformerEmbedder(path, batch_size)
+
+
+def load_embedder(settings: Settings) -> SentenceTransformerEmbedder:
+    """The embedding model the settings name, loaded once per process."""
+    return _embedder(model_path(settings.model), settings.batch_size)
+
+
+def word_counter(settings: Settings) -> WordPieceCounter:
+    return counter_for(model_path(settings.model))
+
+
+def open_retriever(settings: Settings, embedder: Embedder | None = None, store: Store | None = None) -> Retriever:
+    store = store or open_store(settings)
+    return Retriever(store, embedder or load_embedder(settings), Catalog.load(store))
+
+
+@dataclass(frozen=True)
+class AskOptions:
+    k: int = 8
+    mode: Mode = "hybrid"
+    filters: Filters = Filters()
+
+
+def ask(retriever: Retriever, question: str, options: AskOptions = AskOptions()) -> Answer:
+    """Retrieve passages for a question and answer it from them, with citations."""
+    query = retriever.prepare(question, options.filters)
+    hits = retriever.retrieve_query(query, options.k, options.mode)
+    return answer(query.text, hits, retriever.catalog.keyword, query.speakers)

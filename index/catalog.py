@@ -1,0 +1,98 @@
+"""The in-memory view of what the store holds: chunks, meetings, keyword index and filter values."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+import numpy as np
+
+from index.keyword import KeywordIndex
+from index.store import COMPLETE, Store
+from onrecord.errors import QueryError
+from onrecord.models import Chunk, Filters, Meeting
+
+
+class Catalog:
+    """Chunks and meetings as loaded from the store, with the keyword index kept in step with them."""
+
+    def __init__(self, chunks: list[Chunk], meetings: Iterable[Meeting]):
+        self.chunks = chunks
+        self.position = {chunk.id: position for position, chunk in enumerate(chunks)}
+        self.meetings = {meeting.meeting_id: meeting for meeting in meetings}
+        self.keyword = KeywordIndex([chunk.text for chunk in chunks])
+        self._meeting_of = np.array([chunk.meeting_id for chunk in chunks], dtype=object)
+        self._topic_of = np.array([(chunk.topic or "").casefold() for chunk in chunks], dtype=object)
+        self._date_of = np.array([_date_number(self.meetings.get(c.meeting_id)) for c in chunks], dtype=np.int64)
+        self.speakers: dict[str, str] = {}
+        self._chunks_of_speaker: dict[str, list[int]] = {}
+        for position, chunk in enumerate(chunks):
+            for speaker in chunk.speakers:
+                self.speakers.setdefault(speaker.casefold(), speaker)
+                self._chunks_of_speaker.setdefault(speaker.casefold(), []).append(position)
+        self.topics = {topic.casefold(): topic for chunk in chunks if (topic := chunk.topic)}
+
+    @classmethod
+    def load(cls, store: Store) -> Catalog:
+        records = store.meetings()
+        complete = {record.meeting.meeting_id for record in records if record.status == COMPLETE}
+        chunks = sorted(
+            (chunk for chunk in store.all_chunks() if chunk.meeting_id in complete),
+            key=lambda chunk: (chunk.meeting_id, chunk.turn_start, chunk.id),
+        )
+        return cls(chunks, [record.meeting for record in records if record.meeting.meeting_id in complete])
+
+    def __len__(self) -> int:
+        return len(self.chunks)
+
+    def resolve(self, filters: Filters) -> Filters:
+        """The filters with names as the index spells them; an unknown value is a QueryError
+        that lists the closest known values."""
+        meeting = filters.meeting
+        if meeting is not None:
+            known = {meeting_id.casefold(): meeting_id for meeting_id in self.meetings}
+            meeting = closest_known("meeting", meeting, known)
+        speaker = closest_known("speaker", filters.speaker, self.speakers) if filters.speaker else None
+        topic = closest_known("topic", filters.topic, self.topics) if filters.topic else None
+        if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
+            raise QueryError(
+                f"the date range {filters.date_from} to {filters.date_to} is empty; put the earlier date first"
+            )
+        return Filters(meeting, speaker, topic, filters.date_from, filters.date_to)
+
+    def mask(self, filters: Filters) -> np.ndarray | None:
+        """Which chunks the (resolved) filters allow, or None when they allow all."""
+        if filters.is_empty():
+            return None
+        allowed = np.ones(len(self.chunks), dtype=bool)
+        if filters.meeting:
+            allowed &= self._meeting_of == filters.meeting
+        if filters.topic:
+            allowed &= self._topic_of == filters.topic.casefold()
+        if filters.speaker:
+            of_speaker = np.zeros(len(self.chunks), dtype=bool)
+            of_speaker[self._chunks_of_speaker.get(filters.speaker.casefold(), [])] = True
+            allowed &= of_speaker
+        if filters.date_from:
+            allowed &= self._date_of >= _date_number_of(filters.date_from)
+        if filters.date_to:
+            allowed &= (self._date_of <= _date_number_of(filters.date_to)) & (self._date_of > 0)
+        return allowed
+
+
+def closest_known(kind: str, value: str, known: dict[str, str]) -> str:
+    if value.casefold() in known:
+        return known[value.casefold()]
+    names = list(known.values())
+    close = difflib.get_close_matches(value, names, n=5, cutoff=0.5)
+    close += [name for name in names if value.casefold() in name.casefold() and name not in close][: 5 - len(close)]
+    hint = f"closest known: {', '.join(close)}" if close else f"{len(names)} known; `onrecord list` shows them"
+    raise QueryError(f"no {kind} named {value!r} in the index ({hint})")
+
+
+def _date_number(meeting: Meeting | None) -> int:
+    return _date_number_of(meeting.date) if meeting and meeting.date else 0
+
+
+def _date_number_of(day) -> int:
+    return day.year * 10000 + day.month * 100 + day.day

@@ -1,0 +1,56 @@
+"""Finding the speakers a question names, allowing partial and slightly misspelled names."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+
+FULL_NAME_RATIO = 0.84
+PART_RATIO = 0.86
+_WORD = re.compile(r"[^\W_][\w'’.\-]*")
+_POSSESSIVE = re.compile(r"['’]s$")
+
+
+def mentioned_speakers(question: str, speakers: Iterable[str]) -> list[str]:
+    """Speakers the question names, best match first.
+
+    A full name matches when some run of the question's words is close to it
+    ("Cameran Ashraf's", "Camran Ashraf"); a single part of a name matches when a
+    capitalised word of the question is close to it and no other speaker shares it
+    ("Ashraf", "Quim").
+    """
+    words = [_POSSESSIVE.sub("", word) for word in _WORD.findall(question)]
+    folded = [word.casefold() for word in words]
+    scores: dict[str, float] = {}
+    parts: dict[str, list[str]] = {}
+    for speaker in speakers:
+        name_words = [w for w in re.split(r"[\s/]+", speaker.casefold()) if w]
+        if not name_words:
+            continue
+        size = len(name_words)
+        target = " ".join(name_words)
+        best = max(
+            (_ratio(" ".join(folded[i : i + size]), target) for i in range(len(folded) - size + 1)),
+            default=0.0,
+        )
+        if best >= FULL_NAME_RATIO and (size > 1 or _capitalised(words, name_words[0])):
+            scores[speaker] = max(scores.get(speaker, 0.0), 1.0 + best)
+        for part in name_words:
+            if len(part) >= 4 and size > 1:
+                parts.setdefault(part, []).append(speaker)
+    for part, owners in parts.items():
+        if len(owners) != 1:
+            continue
+        best = max((_ratio(word.casefold(), part) for word in words if word[:1].isupper()), default=0.0)
+        if best >= PART_RATIO:
+            scores[owners[0]] = max(scores.get(owners[0], 0.0), best)
+    return sorted(scores, key=lambda speaker: -scores[speaker])
+
+
+def _ratio(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, a, b).ratio()
+
+
+def _capitalised(words: list[str], name: str) -> bool:
+    return any(word.casefold() == name and word[:1].isupper() for word in words)

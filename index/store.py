@@ -1,0 +1,328 @@
+"""The Chroma store, embedded or client/server, and the only module that talks to Chroma.
+
+Chunks are written and queried through LlamaIndex's ChromaVectorStore (cosine space);
+meeting records (metadata, turns, ingest state) live in a second collection so that a
+`chroma run` server holds everything needed to rebuild the keyword index and show
+transcripts. Chroma's errors become StoreError here.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date as Date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from onrecord.errors import StoreError
+from onrecord.models import Chunk, Filters, Meeting, Transcript, Turn
+from onrecord.settings import Settings
+
+CHUNKS = "onrecord_chunks"
+MEETINGS = "onrecord_meetings"
+COMPLETE, WRITING = "complete", "writing"
+_NO_TIME = -1.0
+
+
+def speaker_key(name: str) -> str:
+    """The metadata key that marks a chunk as containing a speaker's words."""
+    return "speaker:" + re.sub(r"\s+", "_", name.casefold().strip())
+
+
+def date_number(day: Date | None) -> int:
+    return day.year * 10000 + day.month * 100 + day.day if day else 0
+
+
+@dataclass(frozen=True)
+class MeetingRecord:
+    meeting: Meeting
+    status: str
+
+
+class Store:
+    """On Record's two Chroma collections: chunks (vectors) and meetings (records and turns)."""
+
+    def __init__(self, client: Any, location: str):
+        from llama_index.vector_stores.chroma import ChromaVectorStore
+
+        self.location = location
+        with chroma_errors(location):
+            self._chunks = client.get_or_create_collection(
+                CHUNKS, configuration={"hnsw": {"space": "cosine"}}, embedding_function=None
+            )
+            self._meetings = client.get_or_create_collection(MEETINGS, embedding_function=None)
+        self.vectors = ChromaVectorStore(chroma_collection=self._chunks)
+
+    @classmethod
+    def open(cls, settings: Settings) -> Store:
+        """The store the settings name: a `chroma run` server when a host is set, else the data directory."""
+        import chromadb
+
+        client_settings = chromadb.Settings(anonymized_telemetry=False)
+        if settings.chroma_host:
+            location = f"the Chroma server at {settings.chroma_host}:{settings.chroma_port}"
+            try:
+                client = chromadb.HttpClient(
+                    host=settings.chroma_host, port=settings.chroma_port, settings=client_settings
+                )
+                client.heartbeat()
+            except Exception as error:  # connection errors come in many types
+                raise StoreError(
+                    f"cannot reach {location} ({type(error).__name__}); start it with "
+                    f"`chroma run --path DIR --port {settings.chroma_port}`, or unset ONRECORD_CHROMA_HOST "
+                    "to use the embedded store"
+                ) from error
+            return cls(client, location)
+        path = chroma_dir(settings.data_dir)
+        with chroma_errors(str(path)):
+            client = chromadb.PersistentClient(path=str(path), settings=client_settings)
+        return cls(client, str(path))
+
+    # meetings
+
+    def meetings(self) -> list[MeetingRecord]:
+        with chroma_errors(self.location):
+            found = self._meetings.get(include=["metadatas"])
+        records = [_record(metadata) for metadata in found["metadatas"] or []]
+        return sorted(records, key=lambda record: (record.meeting.date or Date.min, record.meeting.meeting_id))
+
+    def meeting(self, meeting_id: str) -> MeetingRecord | None:
+        with chroma_errors(self.location):
+            found = self._meetings.get(ids=[meeting_id], include=["metadatas"])
+        return _record(found["metadatas"][0]) if found["ids"] else None
+
+    def turns(self, meeting_id: str) -> list[Turn]:
+        with chroma_errors(self.location):
+            found = self._meetings.get(ids=[meeting_id], include=["documents"])
+        if not found["ids"]:
+            return []
+        return [
+            Turn(**{**fields, "marks": tuple(tuple(mark) for mark in fields.get("marks", []))})
+            for fields in json.loads(found["documents"][0])
+        ]
+
+    def put_meeting(self, transcript: Transcript, chunk_count: int, content_hash: str, status: str) -> None:
+        metadata = {
+            "meeting_id": transcript.meeting_id,
+            "title": transcript.title,
+            "date": transcript.date.isoformat() if transcript.date else "",
+            "source_path": transcript.source_path,
+            "format": transcript.format,
+            "media_url": transcript.media_url or "",
+            "speakers": json.dumps(transcript.speakers),
+            "topics": json.dumps([topic for topic in dict.fromkeys(t.topic for t in transcript.turns) if topic]),
+            "turn_count": len(transcript.turns),
+            "chunk_count": chunk_count,
+            "content_hash": content_hash,
+            "status": status,
+        }
+        turns = json.dumps([_turn_fields(turn) for turn in transcript.turns], ensure_ascii=False)
+        with chroma_errors(self.location):
+            self._meetings.upsert(
+                ids=[transcript.meeting_id], embeddings=[[1.0]], metadatas=[metadata], documents=[turns]
+            )
+
+    def set_status(self, meeting_id: str, status: str) -> None:
+        with chroma_errors(self.location):
+            self._meetings.update(ids=[meeting_id], metadatas=[{"status": status}])
+
+    def delete_meeting(self, meeting_id: str) -> None:
+        with chroma_errors(self.location):
+            self._chunks.delete(where={"meeting_id": meeting_id})
+            self._meetings.delete(ids=[meeting_id])
+
+    # chunks
+
+    def chunk_ids(self, meeting_id: str | None = None) -> set[str]:
+        with chroma_errors(self.location):
+            found = self._chunks.get(where={"meeting_id": meeting_id} if meeting_id else None, include=[])
+        return set(found["ids"])
+
+    def count(self) -> int:
+        with chroma_errors(self.location):
+            return self._chunks.count()
+
+    def add_chunks(self, chunks: Sequence[Chunk], vectors: np.ndarray, transcript: Transcript) -> None:
+        from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
+
+        nodes = [
+            TextNode(
+                id_=chunk.id,
+                text=chunk.text,
+                embedding=vector.tolist(),
+                metadata=_chunk_metadata(chunk, transcript.date),
+                excluded_embed_metadata_keys=[],
+                relationships={NodeRelationship.SOURCE: RelatedNodeInfo(node_id=chunk.meeting_id)},
+            )
+            for chunk, vector in zip(chunks, vectors, strict=True)
+        ]
+        with chroma_errors(self.location):
+            self.vectors.add(nodes)
+
+    def delete_chunks(self, ids: Sequence[str]) -> None:
+        if ids:
+            with chroma_errors(self.location):
+                self.vectors.delete_nodes(node_ids=list(ids))
+
+    def all_chunks(self) -> list[Chunk]:
+        """Every chunk in the store, for the keyword index and the catalog of filter values."""
+        with chroma_errors(self.location):
+            found = self._chunks.get(include=["documents", "metadatas"])
+        return [
+            _chunk(chunk_id, text, metadata)
+            for chunk_id, text, metadata in zip(found["ids"], found["documents"], found["metadatas"], strict=True)
+        ]
+
+    def dense(self, vector: np.ndarray, k: int, filters: Filters | None = None) -> list[tuple[Chunk, float]]:
+        """The k chunks nearest the vector, with their cosine similarity."""
+        from llama_index.core.vector_stores.types import VectorStoreQuery
+
+        query = VectorStoreQuery(query_embedding=vector.tolist(), similarity_top_k=k, filters=metadata_filters(filters))
+        with chroma_errors(self.location):
+            result = self.vectors.query(query)
+        return [
+            (_chunk(node.node_id, node.get_content(), node.metadata), cosine_from_llama(similarity))
+            for node, similarity in zip(result.nodes or [], result.similarities or [], strict=True)
+        ]
+
+    def vectors_of(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        if not ids:
+            return {}
+        with chroma_errors(self.location):
+            found = self._chunks.get(ids=list(ids), include=["embeddings"])
+        return {
+            chunk_id: np.asarray(vector, dtype=np.float32)
+            for chunk_id, vector in zip(found["ids"], found["embeddings"], strict=True)
+        }
+
+
+def cosine_from_llama(similarity: float) -> float:
+    """LlamaIndex reports Chroma's cosine distance d as exp(-d); cosine similarity is 1 - d."""
+    if similarity <= 0:
+        return -1.0
+    return 1.0 + math.log(similarity)
+
+
+def metadata_filters(filters: Filters | None) -> Any:
+    from llama_index.core.vector_stores.types import FilterOperator, MetadataFilter, MetadataFilters
+
+    if filters is None or filters.is_empty():
+        return None
+    conditions = []
+    if filters.meeting:
+        conditions.append(MetadataFilter(key="meeting_id", value=filters.meeting))
+    if filters.speaker:
+        conditions.append(MetadataFilter(key=speaker_key(filters.speaker), value=1))
+    if filters.topic:
+        conditions.append(MetadataFilter(key="topic_key", value=filters.topic.casefold()))
+    if filters.date_from:
+        conditions.append(MetadataFilter(key="date", value=date_number(filters.date_from), operator=FilterOperator.GTE))
+    if filters.date_to:
+        conditions.append(MetadataFilter(key="date", value=date_number(filters.date_to), operator=FilterOperator.LTE))
+    return MetadataFilters(filters=conditions)
+
+
+def chroma_dir(data_dir: Path) -> Path:
+    path = Path(data_dir).expanduser() / "chroma"
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise StoreError(
+            f"cannot create the store directory {path}: {error.strerror}; choose another with --data-dir "
+            "or ONRECORD_DATA_DIR"
+        ) from error
+    if not _writable(path):
+        raise StoreError(
+            f"the store directory {path} is not writable; fix its permissions or choose another with --data-dir"
+        )
+    return path
+
+
+def _writable(path: Path) -> bool:
+    import os
+
+    return os.access(path, os.W_OK | os.X_OK) and all(
+        os.access(child, os.W_OK) for child in path.rglob("*") if child.is_file()
+    )
+
+
+@contextmanager
+def chroma_errors(location: str) -> Iterator[None]:
+    """Chroma's own errors, reported as StoreError naming the store."""
+    try:
+        yield
+    except StoreError:
+        raise
+    except Exception as error:
+        module = type(error).__module__ or ""
+        if not module.startswith(("chromadb", "httpx", "sqlite3", "llama_index")) and not isinstance(error, OSError):
+            raise
+        raise StoreError(f"the store at {location} failed: {error}") from error
+
+
+def _chunk_metadata(chunk: Chunk, day: Date | None) -> dict[str, Any]:
+    metadata: dict[str, Any] = {
+        "meeting_id": chunk.meeting_id,
+        "turn_start": chunk.turn_start,
+        "turn_end": chunk.turn_end,
+        "speakers": json.dumps(list(chunk.speakers), ensure_ascii=False),
+        "topic": chunk.topic or "",
+        "topic_key": (chunk.topic or "").casefold(),
+        "question": chunk.question or "",
+        "start": _NO_TIME if chunk.start is None else chunk.start,
+        "end": _NO_TIME if chunk.end is None else chunk.end,
+        "word_pieces": chunk.word_pieces,
+        "date": date_number(day),
+    }
+    for speaker in chunk.speakers:
+        metadata[speaker_key(speaker)] = 1
+    return metadata
+
+
+def _chunk(chunk_id: str, text: str, metadata: dict[str, Any]) -> Chunk:
+    def time(key: str) -> float | None:
+        value = metadata.get(key, _NO_TIME)
+        return None if value is None or value == "" or float(value) < 0 else float(value)
+
+    return Chunk(
+        id=chunk_id,
+        meeting_id=str(metadata["meeting_id"]),
+        text=text,
+        turn_start=int(metadata["turn_start"]),
+        turn_end=int(metadata["turn_end"]),
+        speakers=tuple(json.loads(metadata.get("speakers") or "[]")),
+        topic=metadata.get("topic") or None,
+        question=metadata.get("question") or None,
+        start=time("start"),
+        end=time("end"),
+        word_pieces=int(metadata.get("word_pieces") or 0),
+    )
+
+
+def _turn_fields(turn: Turn) -> dict[str, Any]:
+    fields = turn.to_dict()
+    fields["marks"] = [list(mark) for mark in turn.marks]
+    return fields
+
+
+def _record(metadata: dict[str, Any]) -> MeetingRecord:
+    meeting = Meeting(
+        meeting_id=metadata["meeting_id"],
+        title=metadata["title"],
+        date=Date.fromisoformat(metadata["date"]) if metadata.get("date") else None,
+        source_path=metadata["source_path"],
+        format=metadata["format"],
+        media_url=metadata.get("media_url") or None,
+        speakers=tuple(json.loads(metadata["speakers"])),
+        topics=tuple(json.loads(metadata["topics"])),
+        turn_count=int(metadata["turn_count"]),
+        chunk_count=int(metadata["chunk_count"]),
+        content_hash=metadata["content_hash"],
+    )
+    return MeetingRecord(meeting, metadata.get("status", COMPLETE))

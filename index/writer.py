@@ -1,0 +1,160 @@
+"""Writing transcripts into the store: idempotent, and repaired by the next run if killed.
+
+A meeting's record is written as `writing` before any of its chunks change and as
+`complete` after; chunk ids hash their text, so only chunks that are new are embedded,
+and chunks that are no longer produced are deleted. A run killed half-way leaves the
+record `writing` (kept out of search), and the next ingest of the file finishes the job.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from index.catalog import closest_known
+from index.embedding import Embedder
+from index.store import COMPLETE, WRITING, Store
+from ingest.chunking import Counter, chunk_transcript
+from ingest.parsing import Failure, parse_paths
+from onrecord.errors import ConflictError, OnRecordError, StoreError
+from onrecord.models import Transcript
+
+EMBED_BATCH = 64
+Status = Literal["added", "updated", "unchanged", "failed"]
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """What happened to one file."""
+
+    path: str
+    status: Status
+    meeting_id: str | None = None
+    turns: int = 0
+    chunks: int = 0
+    embedded: int = 0
+    removed: int = 0
+    message: str = ""
+
+
+def content_hash(transcript: Transcript, chunk_ids: Sequence[str], model: str) -> str:
+    payload = {
+        "meeting": transcript.meeting_dict(),
+        "turns": [turn.to_dict() for turn in transcript.turns],
+        "chunks": list(chunk_ids),
+        "model": model,
+    }
+    return hashlib.sha1(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def ingest_transcript(
+    transcript: Transcript,
+    store: Store,
+    embedder: Embedder,
+    count: Counter,
+    budget: int,
+    model: str,
+    on_embedded: Callable[[int], None] | None = None,
+) -> IngestResult:
+    """Write one transcript's chunks, embedding only the chunks the store does not have."""
+    chunks = chunk_transcript(transcript, budget, count)
+    digest = content_hash(transcript, [chunk.id for chunk in chunks], model)
+    record = store.meeting(transcript.meeting_id)
+    base = dict(
+        path=transcript.source_path, meeting_id=transcript.meeting_id, turns=len(transcript.turns), chunks=len(chunks)
+    )
+    other_file = record is not None and record.meeting.source_path != transcript.source_path
+    if other_file and Path(record.meeting.source_path).exists() and record.meeting.content_hash != digest:
+        raise ConflictError(
+            f"meeting id {transcript.meeting_id!r} is already used by {record.meeting.source_path}; "
+            "rename the file, or remove that meeting first with `onrecord remove`"
+        )
+    if record is not None and record.status == COMPLETE and record.meeting.content_hash == digest:
+        return IngestResult(status="unchanged", **base)
+    store.put_meeting(transcript, len(chunks), digest, WRITING)
+    existing = store.chunk_ids(transcript.meeting_id)
+    new = [chunk for chunk in chunks if chunk.id not in existing]
+    for start in range(0, len(new), EMBED_BATCH):
+        batch = new[start : start + EMBED_BATCH]
+        store.add_chunks(batch, embedder.embed_batch([chunk.text for chunk in batch]), transcript)
+        if on_embedded:
+            on_embedded(len(batch))
+    stale = existing - {chunk.id for chunk in chunks}
+    store.delete_chunks(sorted(stale))
+    store.set_status(transcript.meeting_id, COMPLETE)
+    return IngestResult(status="added" if record is None else "updated", embedded=len(new), removed=len(stale), **base)
+
+
+def ingest_paths(
+    paths: Sequence[Path],
+    store: Store,
+    embedder: Embedder,
+    count: Counter,
+    budget: int,
+    model: str,
+    fmt: str | None = None,
+    on_result: Callable[[IngestResult], None] | None = None,
+    on_embedded: Callable[[int], None] | None = None,
+) -> list[IngestResult]:
+    """Ingest every transcript file under `paths`; a bad file is reported and the rest go on."""
+    results = []
+    for parsed in parse_paths(list(paths), fmt):
+        if isinstance(parsed, Failure):
+            result = IngestResult(path=parsed.path, status="failed", message=parsed.message)
+        else:
+            try:
+                result = ingest_transcript(parsed, store, embedder, count, budget, model, on_embedded)
+            except StoreError:
+                raise
+            except OnRecordError as error:
+                result = IngestResult(path=parsed.source_path, status="failed", message=str(error))
+        results.append(result)
+        if on_result:
+            on_result(result)
+    return results
+
+
+def remove_meeting(store: Store, meeting_id: str) -> int:
+    """Delete a meeting and its chunks; returns how many chunks went."""
+    known = {record.meeting.meeting_id.casefold(): record.meeting.meeting_id for record in store.meetings()}
+    meeting_id = closest_known("meeting", meeting_id, known)
+    removed = len(store.chunk_ids(meeting_id))
+    store.delete_meeting(meeting_id)
+    return removed
+
+
+@contextmanager
+def write_lock(data_dir: Path) -> Iterator[None]:
+    """Only one On Record process writes to a data directory at a time."""
+    data_dir = Path(data_dir).expanduser()
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        handle = open(data_dir / "write.lock", "a+")  # noqa: SIM115 - held for the whole block
+    except OSError as error:
+        raise StoreError(
+            f"cannot write to {data_dir}: {error.strerror}; fix its permissions or choose another with --data-dir"
+        ) from error
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as error:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            raise StoreError(
+                f"{data_dir} is locked by another On Record process ({holder}) that is writing to it; "
+                "wait for it to finish, or use another --data-dir"
+            ) from error
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}")
+        handle.flush()
+        yield
+    finally:
+        handle.close()

@@ -225,6 +225,7 @@ def metadata_filters(filters: Filters | None) -> Any:
         conditions.append(MetadataFilter(key="date", value=date_number(filters.date_from), operator=FilterOperator.GTE))
     if filters.date_to:
         conditions.append(MetadataFilter(key="date", value=date_number(filters.date_to), operator=FilterOperator.LTE))
+        conditions.append(MetadataFilter(key="date", value=0, operator=FilterOperator.GT))  # undated meetings out
     return MetadataFilters(filters=conditions)
 
 

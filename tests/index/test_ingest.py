@@ -1,0 +1,212 @@
+"""Writing to a real Chroma directory: idempotence, changes, crashes, locks, removal, server mode."""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from index.api import open_retriever, open_store
+from index.catalog import Catalog
+from index.store import COMPLETE, WRITING
+from index.writer import ingest_paths, ingest_transcript, remove_meeting, write_lock
+from ingest.chunking import chunk_transcript
+from ingest.parsing import parse_file
+from onrecord.errors import ConflictError, QueryError, StoreError
+from tests.conftest import DATA, QMSUM, ROOT
+
+
+def run_ingest(settings, embedder, counter, paths):
+    return ingest_paths(paths, open_store(settings), embedder, counter.count, settings.chunk_budget, settings.model)
+
+
+def expected_ids(path, counter, settings):
+    return {c.id for c in chunk_transcript(parse_file(path), settings.chunk_budget, counter.count)}
+
+
+def test_reingesting_an_unchanged_file_embeds_and_adds_nothing(tmp_path, settings_for, embedder, counter):
+    settings = settings_for(tmp_path / "store")
+    first = run_ingest(settings, embedder, counter, [DATA / "notes.txt", DATA / "captions.srt"])
+    before = open_store(settings).chunk_ids()
+    again = run_ingest(settings, embedder, counter, [DATA / "notes.txt", DATA / "captions.srt"])
+    assert [r.status for r in first] == ["added", "added"]
+    assert [(r.status, r.embedded) for r in again] == [("unchanged", 0), ("unchanged", 0)]
+    assert open_store(settings).chunk_ids() == before
+
+
+def test_a_changed_file_replaces_its_meetings_chunks(tmp_path, settings_for, embedder, counter):
+    settings = settings_for(tmp_path / "store")
+    notes = tmp_path / "call.txt"
+    notes.write_text((DATA / "notes.txt").read_text())
+    run_ingest(settings, embedder, counter, [notes])
+    notes.write_text(notes.read_text().replace("About three weeks", "About five weeks"))
+    (result,) = run_ingest(settings, embedder, counter, [notes])
+    assert (result.status, result.embedded, result.removed) == ("updated", 1, 1)
+    store = open_store(settings)
+    assert store.chunk_ids("call") == expected_ids(notes, counter, settings)
+    texts = " ".join(chunk.text for chunk in store.all_chunks())
+    assert "five weeks" in texts and "three weeks" not in texts
+
+
+def test_a_run_left_half_way_is_repaired_by_the_next(tmp_path, settings_for, embedder, counter):
+    settings = settings_for(tmp_path / "store")
+    store = open_store(settings)
+    path = QMSUM / "val" / "Bed002.json"
+    transcript = parse_file(path)
+    chunks = chunk_transcript(transcript, settings.chunk_budget, counter.count)
+    # the state a killed run leaves: record marked writing, some chunks written, a stale one left over
+    store.put_meeting(transcript, len(chunks), "old", WRITING)
+    store.add_chunks(chunks[:10], embedder.embed_batch([c.text for c in chunks[:10]]), transcript)
+    stale = chunks[10].__class__(**{**chunks[10].__dict__, "id": "Bed002:0-0:stale", "text": "stale text"})
+    store.add_chunks([stale], embedder.embed_batch([stale.text]), transcript)
+    assert len(Catalog.load(store)) == 0  # a meeting being written is kept out of search
+    result = ingest_transcript(transcript, store, embedder, counter.count, settings.chunk_budget, settings.model)
+    assert (result.embedded, result.removed) == (len(chunks) - 10, 1)
+    assert store.chunk_ids("Bed002") == {c.id for c in chunks}
+    assert store.meeting("Bed002").status == COMPLETE
+
+
+def test_a_killed_ingest_then_a_clean_run_leaves_no_duplicates(tmp_path, settings_for, embedder, counter):
+    settings = settings_for(tmp_path / "store")
+    paths = [QMSUM / "val" / name for name in ("Bed002.json", "Bed015.json", "Bmr012.json")]
+    command = [sys.executable, "-m", "onrecord", "ingest", "--data-dir", str(settings.data_dir), *map(str, paths)]
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, cwd=ROOT)
+    try:
+        for line in process.stderr:
+            if line.startswith("added"):
+                break
+        time.sleep(1.5)  # well inside the second meeting's embedding
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+    killed = {record.meeting.meeting_id: record.status for record in open_store(settings).meetings()}
+    assert killed.get("Bed002") == COMPLETE
+    assert WRITING in killed.values()
+    results = run_ingest(settings, embedder, counter, paths)
+    assert {r.meeting_id: r.status for r in results}["Bed002"] == "unchanged"
+    store = open_store(settings)
+    for path in paths:
+        assert store.chunk_ids(path.stem) == expected_ids(path, counter, settings)
+    assert store.count() == sum(len(expected_ids(p, counter, settings)) for p in paths)
+    assert {record.status for record in store.meetings()} == {COMPLETE}
+
+
+def test_remove_deletes_a_meeting_and_its_chunks(tmp_path, settings_for, embedder, counter):
+    settings = settings_for(tmp_path / "store")
+    run_ingest(settings, embedder, counter, [DATA / "notes.txt", DATA / "plain.txt"])
+    store = open_store(settings)
+    assert remove_meeting(store, "NOTES") == len(expected_ids(DATA / "notes.txt", counter, settings))
+    assert [record.meeting.meeting_id for record in store.meetings()] == ["plain"]
+    assert store.chunk_ids("notes") == set()
+    with pytest.raises(QueryError, match="no meeting named 'nots'"):
+        remove_meeting(store, "nots")
+
+
+def test_two_files_with_one_meeting_id_is_a_conflict_and_the_first_is_kept(tmp_path, settings_for, embedder, counter):
+    settings = settings_for(tmp_path / "store")
+    results = run_ingest(settings, embedder, counter, [DATA / "captions.srt", DATA / "captions.vtt"])
+    assert [r.status for r in results] == ["added", "failed"]
+    assert "already used by" in results[1].message
+    assert open_store(settings).meeting("captions").meeting.format == "srt"
+    with pytest.raises(ConflictError):
+        store = open_store(settings)
+        ingest_transcript(parse_file(DATA / "captions.vtt"), store, embedder, counter.count, 192, settings.model)
+
+
+def test_bad_files_do_not_stop_good_ones_or_touch_the_index(tmp_path, settings_for, embedder, counter):
+    settings = settings_for(tmp_path / "store")
+    run_ingest(settings, embedder, counter, [DATA / "plain.txt"])
+    before = open_store(settings).chunk_ids()
+    (tmp_path / "empty.vtt").write_text("")
+    (tmp_path / "binary.txt").write_bytes(bytes(range(256)))
+    results = run_ingest(
+        settings, embedder, counter, [tmp_path / "empty.vtt", tmp_path / "binary.txt", DATA / "whisper.json"]
+    )
+    assert [r.status for r in results] == ["failed", "failed", "added"]
+    assert before < open_store(settings).chunk_ids()
+
+
+def test_only_one_writer_at_a_time(tmp_path):
+    script = (
+        "import sys\nfrom index.writer import write_lock\nfrom onrecord.errors import StoreError\n"
+        f"try:\n    with write_lock({str(tmp_path)!r}): print('locked')\nexcept StoreError as error: print(error)"
+    )
+    with write_lock(tmp_path):
+        other = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT)
+    assert "locked by another On Record process (pid" in other.stdout
+    after = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT)
+    assert after.stdout.strip() == "locked"
+
+
+def test_store_directory_that_cannot_be_written(settings_for):
+    # /proc accepts no new directories, even from root
+    with pytest.raises(StoreError, match="cannot create the store directory /proc/onrecord"):
+        open_store(settings_for(Path("/proc/onrecord")))
+
+
+def test_store_directory_that_is_a_file(tmp_path, settings_for):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    with pytest.raises(StoreError, match="cannot create the store directory"):
+        open_store(settings_for(blocker))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture()
+def chroma_server(tmp_path):
+    """A real `chroma run` server on a free loopback port."""
+    port = free_port()
+    executable = shutil.which("chroma", path=str(Path(sys.executable).parent)) or "chroma"
+    process = subprocess.Popen(
+        [executable, "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                break
+        time.sleep(0.2)
+    else:
+        process.kill()
+        pytest.fail("chroma run did not start")
+    yield port
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def test_server_mode_ingest_and_ask(tmp_path, chroma_server, embedder, counter):
+    from index.api import ask
+    from onrecord.settings import load_settings
+
+    settings = load_settings(data_dir=tmp_path / "local", chroma_host="127.0.0.1", chroma_port=chroma_server)
+    results = run_ingest(settings, embedder, counter, [DATA / "notes.txt", DATA / "captions.vtt"])
+    assert [r.status for r in results] == ["added", "added"]
+    assert [r.status for r in run_ingest(settings, embedder, counter, [DATA / "notes.txt"])] == ["unchanged"]
+    retriever = open_retriever(settings, embedder)  # keyword index rebuilt from what the server holds
+    assert len(retriever.catalog) == open_store(settings).count()
+    result = ask(retriever, "How long does it take to approve a small grant?")
+    assert not result.abstained
+    assert result.citations[0].hit.chunk.meeting_id == "notes"
+    assert "Luis Ferreira" in result.citations[0].hit.chunk.speakers
+    assert not (tmp_path / "local" / "chroma").exists()  # nothing was written locally
+
+
+def test_server_down_is_a_clear_error(tmp_path):
+    from onrecord.settings import load_settings
+
+    settings = load_settings(data_dir=tmp_path, chroma_host="127.0.0.1", chroma_port=free_port())
+    with pytest.raises(StoreError, match="cannot reach the Chroma server at 127.0.0.1"):
+        open_store(settings)

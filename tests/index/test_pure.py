@@ -1,0 +1,66 @@
+"""Fusion, score conversion, links and name matching: pure functions, no model."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from index.fusion import rrf
+from index.links import deep_link
+from index.mentions import mentioned_speakers
+from index.store import cosine_from_llama
+
+
+def test_rrf_scores_one_for_first_everywhere_and_orders_by_fused_rank():
+    fused = dict(rrf([["a", "b", "c"], ["a", "c"], ["c", "a"]], k=60))
+    assert fused["a"] == pytest.approx((1 / 61 + 1 / 61 + 1 / 62) / (3 / 61))
+    assert list(dict(rrf([["a", "b"], ["a", "b"]])).items())[0] == ("a", 1.0)
+    assert dict(rrf([["a", "b", "c"], ["c", "a"]]))["b"] == pytest.approx((1 / 62) / (2 / 61))
+
+
+def test_rrf_item_in_no_ranking_is_absent_and_empty_input_is_empty():
+    assert "z" not in dict(rrf([["a"], ["b"]]))
+    assert rrf([]) == []
+
+
+def test_llama_similarity_back_to_cosine():
+    # LlamaIndex reports exp(-d) for Chroma's cosine distance d = 1 - cosine.
+    assert cosine_from_llama(math.exp(-0.0)) == pytest.approx(1.0)  # same direction
+    assert cosine_from_llama(math.exp(-1.0)) == pytest.approx(0.0)  # unrelated (orthogonal)
+    assert cosine_from_llama(math.exp(-2.0)) == pytest.approx(-1.0)  # opposite
+
+
+@pytest.mark.parametrize(
+    "url, seconds, expected",
+    [
+        ("https://www.youtube.com/watch?v=abc", 75.4, "https://www.youtube.com/watch?v=abc&t=75s"),
+        ("https://youtu.be/abc?t=3", 75, "https://youtu.be/abc?t=75"),
+        ("https://example.org/talk.mp3", 10, "https://example.org/talk.mp3#t=10"),
+        ("https://example.org/talk.mp3", None, "https://example.org/talk.mp3"),
+        ("javascript:alert(1)", 10, None),
+        (None, 10, None),
+    ],
+)
+def test_deep_links(url, seconds, expected):
+    assert deep_link(url, seconds) == expected
+
+
+SPEAKERS = ["Maggie Dennis", "Cameran Ashraf", "Quim Gil", "Anne/Risker", "Project Manager", "Marketing", "Roy Smith"]
+
+
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        ("What did Quim Gil say about grants?", ["Quim Gil"]),
+        ("Cameran Ashraf's view on jurisdictions", ["Cameran Ashraf"]),
+        ("What did Camran Ashraf say?", ["Cameran Ashraf"]),  # misspelled
+        ("What did Ashraf say?", ["Cameran Ashraf"]),  # partial
+        ("What did Risker say about the charter?", ["Anne/Risker"]),
+        ("What did the Project Manager say about cost?", ["Project Manager"]),
+        ("What is the marketing strategy?", []),  # a role word, not capitalised as a name
+        ("How is the Foundation supporting Ukraine?", []),
+    ],
+)
+def test_mentioned_speakers(question, expected):
+    assert mentioned_speakers(question, SPEAKERS)[:1] == expected

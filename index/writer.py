@@ -26,7 +26,7 @@ from ingest.parsing import Failure, parse_paths
 from onrecord.errors import ConflictError, OnRecordError, StoreError
 from onrecord.models import Transcript
 
-EMBED_BATCH = 64
+EMBED_BATCH = 1024  # chunks per model call and store write; a progress step
 Status = Literal["added", "updated", "unchanged", "failed"]
 
 
@@ -45,13 +45,11 @@ class IngestResult:
 
 
 def content_hash(transcript: Transcript, chunk_ids: Sequence[str], model: str) -> str:
-    payload = {
-        "meeting": transcript.meeting_dict(),
-        "turns": [turn.to_dict() for turn in transcript.turns],
-        "chunks": list(chunk_ids),
-        "model": model,
-    }
-    return hashlib.sha1(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+    """A fingerprint of everything a meeting's record and chunks are made from."""
+    digest = hashlib.sha1(json.dumps([transcript.meeting_dict(), list(chunk_ids), model]).encode())
+    for turn in transcript.turns:
+        digest.update(repr(turn).encode())
+    return digest.hexdigest()
 
 
 def ingest_transcript(
@@ -81,6 +79,7 @@ def ingest_transcript(
     store.put_meeting(transcript, len(chunks), digest, WRITING)
     existing = store.chunk_ids(transcript.meeting_id)
     new = [chunk for chunk in chunks if chunk.id not in existing]
+    # Embedded a meeting at a time: the model sorts one call's texts by length, so less padding.
     for start in range(0, len(new), EMBED_BATCH):
         batch = new[start : start + EMBED_BATCH]
         store.add_chunks(batch, embedder.embed_batch([chunk.text for chunk in batch]), transcript)

@@ -491,6 +491,183 @@ def _print_answer(result: dict) -> None:
         console.print()
 
 
+@app.command("eval")
+@reports_errors
+def evaluate_command(
+    suite: Annotated[str, typer.Argument(help="seed, qmsum, or a suite file (see the README)")] = "seed",
+    data: Annotated[Path | None, typer.Option(help="QMSum split folder for the qmsum suite")] = None,
+    compare: Annotated[bool, typer.Option(help="also run dense, keyword and the naive LlamaIndex baseline")] = False,
+    out: Annotated[Path | None, typer.Option(help="report folder [default reports/SUITE]")] = None,
+    limit: Annotated[int | None, typer.Option(help="at most this many QMSum meetings")] = None,
+    budget: BudgetOption = None,
+    data_dir: Annotated[
+        Path | None, typer.Option("--data-dir", help="store to build or reuse [default .onrecord-eval/SUITE]")
+    ] = None,
+) -> None:
+    """Score retrieval, citations and answers on a suite, and write a report."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from eval.report import write_report
+    from eval.run import evaluate, resolve_suite
+    from index.api import load_embedder, word_counter
+
+    chosen = resolve_suite(suite, data, limit)
+    settings = _settings(data_dir or Path(".onrecord-eval") / chosen.name, None, None, chunk_budget=budget)
+    embedder = load_embedder(settings)
+    systems = 4 if compare else 1
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=errors, transient=True) as progress:
+        ingesting = progress.add_task(f"indexing {len(chosen.transcripts)} transcripts", total=None)
+        task = progress.add_task("questions", total=len(chosen.questions) * systems, visible=False)
+
+        def ingested() -> None:
+            progress.update(ingesting, visible=False)
+            progress.update(task, visible=True)
+
+        results = evaluate(
+            chosen, settings, embedder, word_counter(settings), compare, ingested, lambda: progress.advance(task)
+        )
+    note = {"chunk budget": settings.chunk_budget, "model": settings.model, "store": str(settings.data_dir)}
+    folder = out or Path("reports") / chosen.name
+    summary = write_report(folder, chosen, results, note)
+    _print_summary(chosen.name, summary)
+    console.print(
+        f"report: {folder}/summary.md, results.json, recall_vs_budget.png, scores_by_domain.png", highlight=False
+    )
+
+
+def _print_summary(name: str, summary: dict) -> None:
+    from eval.report import COLUMNS
+
+    columns = [c for c in COLUMNS if any(row.get(c) is not None for row in summary.values())]
+    table = Table("system", *columns, title=f"Evaluation: {name}")
+    for system, row in summary.items():
+        table.add_row(system, *[_format_value(row.get(c)) for c in columns])
+    console.print(table)
+
+
+def _format_value(value: object) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:.0f}" if value > 5 else f"{value:.3f}"
+    return str(value)
+
+
+SEED_SUITE = Path(__file__).resolve().parent.parent / "eval" / "suites" / "seed.json"
+
+
+@bench_app.command("ingest")
+@reports_errors
+def bench_ingest_command(
+    paths: Annotated[list[Path], typer.Argument(help="transcripts to ingest, e.g. ../shared/data/qmsum/val")],
+    limit: Annotated[int | None, typer.Option(help="at most this many files")] = None,
+    budget: BudgetOption = None,
+) -> None:
+    """Ingest into a fresh store, against plain SentenceTransformer.encode on the same chunk texts."""
+    import tempfile
+
+    from eval.bench import bench_ingest
+    from index.api import load_embedder, word_counter
+    from ingest.parsing import transcript_files
+
+    files = list(transcript_files(paths))[:limit]
+    with tempfile.TemporaryDirectory(prefix="onrecord-bench-") as scratch:
+        settings = _settings(Path(scratch), None, None, chunk_budget=budget)
+        with errors.status(f"ingesting {len(files)} files and encoding their chunks..."):
+            figures = bench_ingest(files, settings, load_embedder(settings), word_counter(settings))
+    table = Table(
+        "meetings",
+        "chunks",
+        "parse+chunk s",
+        "embed s",
+        "store s",
+        "keyword s",
+        "ingest s",
+        "encode s",
+        "ratio",
+        title="Ingest against plain encode",
+    )
+    table.add_row(
+        str(figures.meetings),
+        str(figures.chunks),
+        f"{figures.parse_chunk_s:.2f}",
+        f"{figures.embed_s:.2f}",
+        f"{figures.store_s:.2f}",
+        f"{figures.keyword_s:.2f}",
+        f"{figures.total_s:.2f}",
+        f"{figures.baseline_encode_s:.2f}",
+        f"{figures.ratio:.2f}x",
+    )
+    console.print(table)
+    console.print(
+        f"{figures.chunks / figures.total_s:.1f} chunks/s ingested; {figures.chunks / figures.baseline_encode_s:.1f} "
+        f"chunks/s plain encode; beyond embedding: {figures.beyond_embedding:.0%} of ingest time",
+        highlight=False,
+    )
+
+
+@bench_app.command("ask")
+@reports_errors
+def bench_ask_command(
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="transcripts to ingest first (skipped when unchanged)")
+    ] = None,
+    repeat: Annotated[int, typer.Option(help="passes over the questions")] = 3,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Warm latency of retrieval and of a full hybrid ask over the seed questions and QMSum queries."""
+    from eval.bench import bench_queries
+    from index.api import load_embedder, open_store, word_counter
+    from index.writer import ingest_paths, write_lock
+
+    settings = _settings(data_dir or Path(".onrecord-bench"), None, None)
+    embedder = load_embedder(settings)
+    if paths:
+        with write_lock(settings.data_dir), errors.status("ingesting (unchanged files are skipped)..."):
+            ingest_paths(
+                paths,
+                open_store(settings),
+                embedder,
+                word_counter(settings).count,
+                settings.chunk_budget,
+                settings.model,
+            )
+    questions = [item["question"] for item in json.loads(SEED_SUITE.read_text())["questions"]]
+    questions += _qmsum_queries(paths or [])
+    figures = bench_queries(settings, embedder, questions, repeat)
+    table = Table(
+        "chunks",
+        "questions",
+        "retrieve median ms",
+        "retrieve p95 ms",
+        "ask median ms",
+        "ask p95 ms",
+        title="Warm query latency (hybrid)",
+    )
+    retrieve, asked = figures.summary(figures.retrieve_ms), figures.summary(figures.ask_ms)
+    table.add_row(
+        str(figures.chunks),
+        str(len(figures.ask_ms)),
+        f"{retrieve[0]:.1f}",
+        f"{retrieve[1]:.1f}",
+        f"{asked[0]:.1f}",
+        f"{asked[1]:.1f}",
+    )
+    console.print(table)
+
+
+def _qmsum_queries(paths: list[Path]) -> list[str]:
+    from ingest.parsing import transcript_files
+
+    queries = []
+    for path in transcript_files(paths):
+        if path.suffix == ".json":
+            data = json.loads(path.read_text())
+            queries += [item["query"] for item in data.get("specific_query_list", [])]
+    return queries
+
+
 def _report_failures(failures: list) -> None:
     if failures:
         errors.print(f"[bold red]{len(failures)} file(s) could not be read:[/]")

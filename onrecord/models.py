@@ -28,9 +28,18 @@ class Turn:
     marks: tuple[tuple[int, float], ...] = ()
 
     def to_dict(self) -> dict:
-        data = asdict(self)
-        data.pop("marks")
-        return data
+        return {
+            "index": self.index,
+            "speaker": self.speaker,
+            "canonical_speaker": self.canonical_speaker,
+            "text": self.text,
+            "clean_text": self.clean_text,
+            "start": self.start,
+            "end": self.end,
+            "topic": self.topic,
+            "question": self.question,
+            "is_question": self.is_question,
+        }
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""Measuring On Record: evaluation suites and benchmarks."""

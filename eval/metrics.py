@@ -1,0 +1,118 @@
+"""Scoring as pure functions over plain values: ranked passages, gold turns, answers.
+
+Ranking metrics come from ir-measures (Success@k is Hit@k, RR@10 is MRR@10); ROUGE from
+rouge-score. A passage is relevant when it covers at least one gold turn.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+
+RANKING_MEASURES = ("Hit@1", "Hit@5", "MRR@10", "nDCG@10")
+WORD_BUDGETS = (1000, 2000)
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved passage as the metrics see it: an id, the turns it covers, its length in words."""
+
+    id: str
+    turns: frozenset[int]
+    words: int
+    speakers: tuple[str, ...] = ()
+
+
+def ranking_metrics(ranked: Sequence[Passage], gold: frozenset[int]) -> dict[str, float]:
+    """Hit@1, Hit@5, MRR@10 and nDCG@10 of one query, with ir-measures."""
+    import ir_measures
+    from ir_measures import RR, Success, nDCG
+
+    measures = {"Hit@1": Success @ 1, "Hit@5": Success @ 5, "MRR@10": RR @ 10, "nDCG@10": nDCG @ 10}
+    relevant = [p.id for p in ranked if p.turns & gold]
+    if not relevant:
+        return dict.fromkeys(measures, 0.0)
+    qrels = [ir_measures.Qrel("q", passage_id, 1) for passage_id in dict.fromkeys(relevant)]
+    run = [ir_measures.ScoredDoc("q", p.id, float(len(ranked) - rank)) for rank, p in enumerate(ranked)]
+    values = {str(m.measure): m.value for m in ir_measures.iter_calc(list(measures.values()), qrels, run)}
+    return {name: float(values.get(str(measure), 0.0)) for name, measure in measures.items()}
+
+
+def turns_within(ranked: Sequence[Passage], budget: int, words_of_turn: dict[int, int]) -> set[int]:
+    """The turns read when reading the ranked passages in order until `budget` words are spent.
+
+    The passage that crosses the budget contributes its turns in order until the words run out.
+    """
+    spent = 0
+    read: set[int] = set()
+    for passage in ranked:
+        if spent + passage.words <= budget:
+            read |= passage.turns
+            spent += passage.words
+            continue
+        for turn in sorted(passage.turns):
+            words = words_of_turn.get(turn, 0)
+            if spent + words > budget:
+                break
+            read.add(turn)
+            spent += words
+        break
+    return read
+
+
+def turn_recall_precision(read: set[int], gold: frozenset[int]) -> tuple[float, float]:
+    found = len(read & gold)
+    return (found / len(gold) if gold else 0.0, found / len(read) if read else 0.0)
+
+
+def citation_metrics(cited: Sequence[Passage], gold: frozenset[int], speaker: str | None) -> dict[str, float | None]:
+    """Citation precision, whether any citation is right, and speaker attribution (None when not asked)."""
+    right = [bool(p.turns & gold) for p in cited]
+    attribution = None
+    if speaker is not None and cited:
+        attribution = sum(speaker in p.speakers for p in cited) / len(cited)
+    return {
+        "citation_precision": sum(right) / len(right) if right else 0.0,
+        "any_correct_citation": float(any(right)),
+        "speaker_attribution": attribution,
+    }
+
+
+_MARKER = re.compile(r"\s*\[\d+\]")
+
+
+def strip_markers(answer: str) -> str:
+    return _MARKER.sub("", answer).strip()
+
+
+@cache
+def _scorer():
+    from rouge_score import rouge_scorer
+
+    return rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeL"], use_stemmer=True)
+
+
+def rouge(answer: str, gold: str) -> dict[str, float]:
+    """ROUGE-1/2/L F1 (stemmed) of an answer, citation markers removed, against a gold answer."""
+    scores = _scorer().score(gold, strip_markers(answer))
+    return {
+        "ROUGE-1": scores["rouge1"].fmeasure,
+        "ROUGE-2": scores["rouge2"].fmeasure,
+        "ROUGE-L": scores["rougeL"].fmeasure,
+    }
+
+
+def mean(values: Sequence[float | None]) -> float | None:
+    present = [v for v in values if v is not None]
+    return statistics.fmean(present) if present else None
+
+
+def latency(milliseconds: Sequence[float]) -> dict[str, float]:
+    if not milliseconds:
+        return {"median_ms": 0.0, "p95_ms": 0.0}
+    return {"median_ms": float(np.median(milliseconds)), "p95_ms": float(np.percentile(milliseconds, 95))}

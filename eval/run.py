@@ -1,0 +1,68 @@
+"""An evaluation run: build (or reuse) the suite's store, run the systems, return the results."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from eval.runner import QueryResult, run_suite
+from eval.suites import Suite, SuiteError, load_suite, qmsum_suite
+from eval.systems import NaiveLlamaIndex, OnRecord, System
+from index.api import open_retriever, open_store
+from index.embedding import Embedder
+from index.writer import ingest_paths, write_lock
+from ingest.parsing import Failure, parse_paths
+from ingest.wordpieces import WordPieceCounter
+from onrecord.settings import Settings
+
+SUITES_DIR = Path(__file__).resolve().parent / "suites"
+DEFAULT_QMSUM = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "qmsum" / "val"
+
+
+def resolve_suite(name: str, data: Path | None = None, limit: int | None = None) -> Suite:
+    """A suite by name (`seed`, `qmsum`) or by path to a suite file."""
+    if name == "qmsum":
+        return qmsum_suite(data or DEFAULT_QMSUM, limit)
+    path = SUITES_DIR / f"{name}.json" if (SUITES_DIR / f"{name}.json").exists() else Path(name)
+    if not path.exists():
+        known = ", ".join(sorted(p.stem for p in SUITES_DIR.glob("*.json")))
+        raise SuiteError(f"no suite named {name!r}; use qmsum, one of {known}, or a suite file path")
+    return load_suite(path)
+
+
+def evaluate(
+    suite: Suite,
+    settings: Settings,
+    embedder: Embedder,
+    counter: WordPieceCounter,
+    compare: bool = False,
+    on_ingested: Callable[[], None] | None = None,
+    on_step: Callable[[], None] | None = None,
+) -> list[QueryResult]:
+    """Run the suite on On Record (hybrid) and, with `compare`, on every mode and the naive baseline."""
+    parsed = list(parse_paths(list(suite.transcripts)))
+    failures = [result.message for result in parsed if isinstance(result, Failure)]
+    if failures:
+        raise SuiteError(f"the suite {suite.name} has transcripts that cannot be read: {'; '.join(failures)}")
+    transcripts = [t for t in parsed if not isinstance(t, Failure)]
+    with write_lock(settings.data_dir):
+        ingest_paths(
+            list(suite.transcripts),
+            open_store(settings),
+            embedder,
+            counter.count,
+            settings.chunk_budget,
+            settings.model,
+        )
+    if on_ingested:
+        on_ingested()
+    retriever = open_retriever(settings, embedder)
+    systems: list[System] = [OnRecord(retriever, "hybrid")]
+    if compare:
+        systems += [
+            OnRecord(retriever, "dense"),
+            OnRecord(retriever, "keyword"),
+            NaiveLlamaIndex(transcripts, embedder),
+        ]
+    words = {t.meeting_id: {turn.index: len(turn.clean_text.split()) for turn in t.turns} for t in transcripts}
+    return run_suite(suite, systems, words, on_step)

@@ -1,0 +1,107 @@
+"""The systems an evaluation compares: On Record in each retrieval mode, and a naive LlamaIndex
+baseline (default SentenceSplitter chunks, same embedding model, dense only)."""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from eval.metrics import Passage
+from eval.suites import Question
+from index.answer import answer
+from index.embedding import Embedder, llama_embedding
+from index.retrieval import Mode, Retriever
+from onrecord.models import Filters, Transcript
+
+DEPTH = 30  # passages retrieved per question: enough for the 2,000-word budget
+ANSWER_PASSAGES = 8
+
+
+@dataclass(frozen=True)
+class Outcome:
+    ranked: list[Passage]
+    answer: str | None = None
+    abstained: bool | None = None
+    cited: list[Passage] | None = None
+
+
+class System(Protocol):
+    name: str
+
+    def run(self, question: Question) -> Outcome: ...
+
+
+class OnRecord:
+    """On Record's retrieval in one mode, with the extractive answer on top."""
+
+    def __init__(self, retriever: Retriever, mode: Mode):
+        self.retriever = retriever
+        self.mode = mode
+        self.name = f"onrecord-{mode}"
+
+    def run(self, question: Question) -> Outcome:
+        query = self.retriever.prepare(question.question, Filters(meeting=question.meeting))
+        hits = self.retriever.retrieve_query(query, DEPTH, self.mode)
+        result = answer(query.text, hits[:ANSWER_PASSAGES], self.retriever.catalog.keyword, query.speakers)
+        cited = [] if result.abstained else [_passage(citation.hit) for citation in result.citations]
+        return Outcome([_passage(hit) for hit in hits], result.text, result.abstained, cited)
+
+
+def _passage(hit) -> Passage:
+    chunk = hit.chunk
+    return Passage(
+        chunk.id, frozenset(range(chunk.turn_start, chunk.turn_end + 1)), len(chunk.text.split()), chunk.speakers
+    )
+
+
+class NaiveLlamaIndex:
+    """LlamaIndex defaults: each meeting as one document of `Speaker: text` lines, SentenceSplitter
+    chunks, an in-memory vector index with the same embedding model, dense retrieval only."""
+
+    name = "naive-llamaindex"
+
+    def __init__(self, transcripts: Sequence[Transcript], embedder: Embedder):
+        from llama_index.core import Document, VectorStoreIndex
+        from llama_index.core.node_parser import SentenceSplitter
+
+        documents = []
+        self._offsets: dict[str, list[int]] = {}
+        for transcript in transcripts:
+            lines, offsets, position = [], [], 0
+            for turn in transcript.turns:
+                line = f"{turn.speaker}: {turn.text}" if turn.speaker else turn.text
+                offsets.append(position)
+                lines.append(line)
+                position += len(line) + 1
+            self._offsets[transcript.meeting_id] = offsets
+            documents.append(
+                Document(
+                    text="\n".join(lines),
+                    metadata={"meeting_id": transcript.meeting_id},
+                    excluded_embed_metadata_keys=["meeting_id"],
+                    excluded_llm_metadata_keys=["meeting_id"],
+                )
+            )
+        nodes = SentenceSplitter().get_nodes_from_documents(documents)
+        self.index = VectorStoreIndex(nodes, embed_model=llama_embedding(embedder))
+
+    def run(self, question: Question) -> Outcome:
+        from llama_index.core.vector_stores import MetadataFilter, MetadataFilters
+
+        filters = (
+            MetadataFilters(filters=[MetadataFilter(key="meeting_id", value=question.meeting)])
+            if question.meeting
+            else None
+        )
+        retriever = self.index.as_retriever(similarity_top_k=DEPTH, filters=filters)
+        ranked = []
+        for scored in retriever.retrieve(question.question):
+            node = scored.node
+            offsets = self._offsets[node.metadata["meeting_id"]]
+            first = bisect.bisect_right(offsets, node.start_char_idx or 0) - 1
+            last = bisect.bisect_right(offsets, max((node.end_char_idx or 1) - 1, 0)) - 1
+            text = node.get_content()
+            ranked.append(Passage(node.node_id, frozenset(range(max(first, 0), last + 1)), len(text.split())))
+        return Outcome(ranked)

@@ -7,7 +7,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: install run test lint bench clean
+.PHONY: install run test lint bench eval clean
 
 install: $(STAMP)
 
@@ -20,7 +20,9 @@ $(STAMP): pyproject.toml Makefile
 	touch $(STAMP)
 
 run: install
-	$(BIN)/onrecord inspect ../shared/data/seed/office_hours_2022-03-24.txt
+	$(BIN)/onrecord ingest samples
+	$(BIN)/onrecord list
+	$(BIN)/onrecord ask "When does construction of the Harbour Street bike lane start?"
 
 test: install
 	$(BIN)/python -m pytest -q
@@ -30,6 +32,12 @@ lint: install
 
 bench: install
 	$(BIN)/onrecord bench parse ../shared/data/qmsum
+	$(BIN)/onrecord bench ingest ../shared/data/seed ../shared/data/qmsum/val --limit 8
+	$(BIN)/onrecord bench ask ../shared/data/seed ../shared/data/qmsum/val
+
+eval: install
+	$(BIN)/onrecord eval seed --compare
+	$(BIN)/onrecord eval qmsum --data ../shared/data/qmsum/val --compare
 
 clean:
-	rm -rf $(VENV) .onrecord .pytest_cache .ruff_cache
+	rm -rf $(VENV) .onrecord .onrecord-eval .onrecord-bench .pytest_cache .ruff_cache

@@ -28,14 +28,20 @@ class Passage:
     speakers: tuple[str, ...] = ()
 
 
-def ranking_metrics(ranked: Sequence[Passage], gold: frozenset[int]) -> dict[str, float]:
-    """Hit@1, Hit@5, MRR@10 and nDCG@10 of one query, with ir-measures."""
+def ranking_metrics(
+    ranked: Sequence[Passage], gold: frozenset[int], relevant: Sequence[str] | None = None
+) -> dict[str, float]:
+    """Hit@1, Hit@5, MRR@10 and nDCG@10 of one query, with ir-measures.
+
+    `relevant` lists every passage of the system that covers a gold turn, retrieved or not
+    (nDCG's ideal ranking needs them); by default, the relevant passages among those ranked.
+    """
     import ir_measures
     from ir_measures import RR, Success, nDCG
 
     measures = {"Hit@1": Success @ 1, "Hit@5": Success @ 5, "MRR@10": RR @ 10, "nDCG@10": nDCG @ 10}
-    relevant = [p.id for p in ranked if p.turns & gold]
-    if not relevant:
+    relevant = list(relevant) if relevant is not None else [p.id for p in ranked if p.turns & gold]
+    if not relevant or not any(p.turns & gold for p in ranked):
         return dict.fromkeys(measures, 0.0)
     qrels = [ir_measures.Qrel("q", passage_id, 1) for passage_id in dict.fromkeys(relevant)]
     run = [ir_measures.ScoredDoc("q", p.id, float(len(ranked) - rank)) for rank, p in enumerate(ranked)]

@@ -81,7 +81,7 @@ def _run_one(system: System, question: Question, words: dict[int, int]) -> Query
     if not question.answerable:
         return result
     gold = question.gold
-    result.metrics.update(ranking_metrics(outcome.ranked, gold))
+    result.metrics.update(ranking_metrics(outcome.ranked, gold, outcome.relevant))
     for budget in sorted({*WORD_BUDGETS, *CURVE_BUDGETS}):
         recall, precision = turn_recall_precision(turns_within(outcome.ranked, budget, words), gold)
         result.recall_curve[budget] = recall

@@ -22,6 +22,7 @@ ANSWER_PASSAGES = 8
 @dataclass(frozen=True)
 class Outcome:
     ranked: list[Passage]
+    relevant: list[str]  # every passage of the system that covers a gold turn
     answer: str | None = None
     abstained: bool | None = None
     cited: list[Passage] | None = None
@@ -46,7 +47,19 @@ class OnRecord:
         hits = self.retriever.retrieve_query(query, DEPTH, self.mode)
         result = answer(query.text, hits[:ANSWER_PASSAGES], self.retriever.catalog.keyword, query.speakers)
         cited = [] if result.abstained else [_passage(citation.hit) for citation in result.citations]
-        return Outcome([_passage(hit) for hit in hits], result.text, result.abstained, cited)
+        ranked = [_passage(hit) for hit in hits]
+        # Relevant: the retrieved passages covering a gold turn, and every other chunk that does
+        # (retrieved passages may join adjacent chunks, so their ids are their own).
+        gold = question.gold
+        taken = {chunk_id for hit in hits for chunk_id in hit.chunk.id.split("+")}
+        relevant = [p.id for p in ranked if p.turns & gold] + [
+            chunk.id
+            for chunk in self.retriever.catalog.chunks
+            if chunk.meeting_id == question.meeting
+            and chunk.id not in taken
+            and gold & set(range(chunk.turn_start, chunk.turn_end + 1))
+        ]
+        return Outcome(ranked, relevant, result.text, result.abstained, cited)
 
 
 def _passage(hit) -> Passage:
@@ -86,6 +99,9 @@ class NaiveLlamaIndex:
             )
         nodes = SentenceSplitter().get_nodes_from_documents(documents)
         self.index = VectorStoreIndex(nodes, embed_model=llama_embedding(embedder))
+        self._passages: dict[str, list[Passage]] = {}
+        for node in nodes:
+            self._passages.setdefault(node.metadata["meeting_id"], []).append(self._passage(node))
 
     def run(self, question: Question) -> Outcome:
         from llama_index.core.vector_stores import MetadataFilter, MetadataFilters
@@ -96,12 +112,13 @@ class NaiveLlamaIndex:
             else None
         )
         retriever = self.index.as_retriever(similarity_top_k=DEPTH, filters=filters)
-        ranked = []
-        for scored in retriever.retrieve(question.question):
-            node = scored.node
-            offsets = self._offsets[node.metadata["meeting_id"]]
-            first = bisect.bisect_right(offsets, node.start_char_idx or 0) - 1
-            last = bisect.bisect_right(offsets, max((node.end_char_idx or 1) - 1, 0)) - 1
-            text = node.get_content()
-            ranked.append(Passage(node.node_id, frozenset(range(max(first, 0), last + 1)), len(text.split())))
-        return Outcome(ranked)
+        ranked = [self._passage(scored.node) for scored in retriever.retrieve(question.question)]
+        gold = question.gold
+        relevant = [p.id for p in self._passages.get(question.meeting or "", []) if p.turns & gold]
+        return Outcome(ranked, relevant)
+
+    def _passage(self, node) -> Passage:
+        offsets = self._offsets[node.metadata["meeting_id"]]
+        first = bisect.bisect_right(offsets, node.start_char_idx or 0) - 1
+        last = bisect.bisect_right(offsets, max((node.end_char_idx or 1) - 1, 0)) - 1
+        return Passage(node.node_id, frozenset(range(max(first, 0), last + 1)), len(node.get_content().split()))

@@ -11,6 +11,7 @@ import numpy as np
 
 from index.catalog import Catalog
 from index.embedding import Embedder
+from index.focus import focus, keyword_query
 from index.fusion import rrf
 from index.links import deep_link
 from index.mentions import mentioned_speakers
@@ -27,12 +28,24 @@ CANDIDATES = 40  # per ranking, before fusion
 
 @dataclass(frozen=True)
 class Query:
-    """A checked question: its text, resolved filters and the speakers it names."""
+    """A checked question: its text, resolved filters, the speakers it names, and what to match."""
 
     text: str
     filters: Filters
     speakers: tuple[str, ...]
     vector: np.ndarray
+    keywords: str
+
+
+@dataclass(frozen=True)
+class Tuning:
+    """Retrieval choices measured with `onrecord eval --compare` (see the README)."""
+
+    focus_dense: bool = True  # embed the question without its request phrasing
+    focus_keywords: bool = True  # match keywords without request phrasing and meeting words
+    neighbour_weight: float = 0.0  # share of adjacent chunks' fused score added to a chunk's own
+    merge_adjacent: int = 4  # adjacent retrieved chunks joined into one passage, at most this many
+    candidates: int = CANDIDATES
 
 
 def check_question(question: str) -> str:
@@ -50,10 +63,11 @@ def check_question(question: str) -> str:
 class Retriever:
     """Ranks chunks for a question; `retrieve(question, k) -> list[Hit]`."""
 
-    def __init__(self, store: Store, embedder: Embedder, catalog: Catalog):
+    def __init__(self, store: Store, embedder: Embedder, catalog: Catalog, tuning: Tuning = Tuning()):
         self.store = store
         self.embedder = embedder
         self.catalog = catalog
+        self.tuning = tuning
 
     def prepare(self, question: str, filters: Filters | None = None) -> Query:
         text = check_question(question)
@@ -61,7 +75,9 @@ class Retriever:
             raise QueryError("the index is empty: ingest something first: onrecord ingest PATH")
         resolved = self.catalog.resolve(filters or Filters())
         named = () if resolved.speaker else tuple(mentioned_speakers(text, self.catalog.speakers.values())[:1])
-        return Query(text, resolved, named, self.embedder.embed_batch([text])[0])
+        dense_text = focus(text) if self.tuning.focus_dense else text
+        keywords = keyword_query(text) if self.tuning.focus_keywords else text
+        return Query(text, resolved, named, self.embedder.embed_batch([dense_text])[0], keywords)
 
     def retrieve(self, question: str, k: int = 10, filters: Filters | None = None, mode: Mode = "hybrid") -> list[Hit]:
         return self.retrieve_query(self.prepare(question, filters), k, mode)
@@ -71,7 +87,7 @@ class Retriever:
             raise QueryError(f"unknown retrieval mode {mode!r}; use one of: {', '.join(MODES)}")
         if not 1 <= k <= MAX_K:
             raise QueryError(f"k of {k} is out of range; ask for 1 to {MAX_K} passages")
-        depth = max(CANDIDATES, k)
+        depth = max(self.tuning.candidates, k)
         rankings: list[list[str]] = []
         similarity: dict[str, float] = {}
         keyword_score: dict[str, float] = {}
@@ -84,21 +100,68 @@ class Retriever:
                 similarity.update({chunk.id: score for chunk, score in dense})
                 rankings.append([chunk.id for chunk, _ in dense])
             if mode in ("keyword", "hybrid"):
-                found = self.catalog.keyword.search(query.text, depth, self.catalog.mask(filters))
+                found = self.catalog.keyword.search(query.keywords, depth, self.catalog.mask(filters))
                 ids = [self.catalog.chunks[position].id for position, _ in found]
                 keyword_score.update({chunk_id: score for chunk_id, (_, score) in zip(ids, found, strict=True)})
                 rankings.append(ids)
-        ranked = _ranked(mode, rankings, similarity, keyword_score)[:k]
-        missing = [chunk_id for chunk_id, _ in ranked if chunk_id not in similarity]
+        ranked = _ranked(mode, rankings, similarity, keyword_score)
+        if self.tuning.neighbour_weight:
+            ranked = self._smoothed(ranked)
+        groups = self._grouped(ranked, k)
+        members = [chunk_id for group, _ in groups for chunk_id in group]
+        missing = [chunk_id for chunk_id in members if chunk_id not in similarity]
         for chunk_id, vector in self.store.vectors_of(missing).items():
             similarity[chunk_id] = float(vector @ query.vector)
         return [
-            self._hit(rank, chunk_id, score, similarity.get(chunk_id, 0.0))
-            for rank, (chunk_id, score) in enumerate(ranked, 1)
+            self._hit(rank, group, score, max(similarity.get(chunk_id, 0.0) for chunk_id in group))
+            for rank, (group, score) in enumerate(groups, 1)
         ]
 
-    def _hit(self, rank: int, chunk_id: str, score: float, similarity: float) -> Hit:
-        chunk = self._chunk(chunk_id)
+    def _grouped(self, ranked: list[tuple[str, float]], k: int) -> list[tuple[list[str], float]]:
+        """The k best passages: a retrieved chunk next to one already taken joins it (up to the
+        tuning's limit), so that one stretch of a meeting is one passage, not several."""
+        limit = self.tuning.merge_adjacent
+        groups: list[tuple[list[int], float]] = []
+        for chunk_id, score in ranked:
+            position = self.catalog.position[chunk_id]
+            joined = False
+            if limit > 1:
+                for members, _ in groups:
+                    if len(members) < limit and self._adjacent(position, members):
+                        members.append(position)
+                        members.sort()
+                        joined = True
+                        break
+            if not joined:
+                if len(groups) == k:
+                    continue
+                groups.append(([position], score))
+        return [([self.catalog.chunks[p].id for p in members], score) for members, score in groups]
+
+    def _adjacent(self, position: int, members: list[int]) -> bool:
+        """Next to the group, in the same meeting, under the same topic and question."""
+        chunk, first = self.catalog.chunks[position], self.catalog.chunks[members[0]]
+        same_place = (chunk.meeting_id, chunk.topic, chunk.question) == (first.meeting_id, first.topic, first.question)
+        return same_place and (position == members[0] - 1 or position == members[-1] + 1)
+
+    def _smoothed(self, ranked: list[tuple[str, float]]) -> list[tuple[str, float]]:
+        """Relevance in meetings comes in stretches: a chunk whose neighbours score well is lifted."""
+        scores = dict(ranked)
+        weight = self.tuning.neighbour_weight
+        smoothed = []
+        for chunk_id, score in ranked:
+            position = self.catalog.position[chunk_id]
+            around = 0.0
+            for other in (position - 1, position + 1):
+                if 0 <= other < len(self.catalog.chunks):
+                    neighbour = self.catalog.chunks[other]
+                    if neighbour.meeting_id == self.catalog.chunks[position].meeting_id:
+                        around += scores.get(neighbour.id, 0.0)
+            smoothed.append((chunk_id, (score + weight * around / 2) / (1 + weight)))
+        return sorted(smoothed, key=lambda pair: -pair[1])
+
+    def _hit(self, rank: int, group: list[str], score: float, similarity: float) -> Hit:
+        chunk = merged([self._chunk(chunk_id) for chunk_id in group])
         meeting = self.catalog.meetings.get(chunk.meeting_id)
         return Hit(
             rank=rank,
@@ -112,6 +175,31 @@ class Retriever:
 
     def _chunk(self, chunk_id: str) -> Chunk:
         return self.catalog.chunks[self.catalog.position[chunk_id]]
+
+
+def merged(chunks: list[Chunk]) -> Chunk:
+    """Adjacent chunks of one meeting as one passage (a single chunk is returned as it is)."""
+    if len(chunks) == 1:
+        return chunks[0]
+    first, last = chunks[0], chunks[-1]
+    lines: list[str] = []
+    for chunk in chunks:
+        for line in chunk.text.split("\n"):
+            if not (lines and line == lines[-1]):  # a repeated question header appears once
+                lines.append(line)
+    return Chunk(
+        id="+".join(chunk.id for chunk in chunks),
+        meeting_id=first.meeting_id,
+        text="\n".join(lines),
+        turn_start=first.turn_start,
+        turn_end=max(chunk.turn_end for chunk in chunks),
+        speakers=tuple(dict.fromkeys(s for chunk in chunks for s in chunk.speakers)),
+        topic=first.topic if all(chunk.topic == first.topic for chunk in chunks) else None,
+        question=first.question if all(chunk.question == first.question for chunk in chunks) else None,
+        start=first.start,
+        end=last.end,
+        word_pieces=sum(chunk.word_pieces for chunk in chunks),
+    )
 
 
 def _ranked(

@@ -160,7 +160,8 @@ class Hit:
     (1.0 same direction, 0.0 unrelated); keyword, the BM25 score over the best in the
     result (1.0 the best keyword match, 0.0 no question word in it); hybrid, reciprocal
     rank fusion over the rankings' best possible (1.0 first in every ranking, 0.0 in
-    none). `similarity` is always the cosine similarity, whatever the mode.
+    none). `similarity` is always the cosine similarity, whatever the mode. A passage that
+    joins adjacent chunks (ids joined by "+") has the score and similarity of its best chunk.
     """
 
     rank: int

@@ -139,9 +139,9 @@ class Retriever:
         return [([self.catalog.chunks[p].id for p in members], score) for members, score in groups]
 
     def _adjacent(self, position: int, members: list[int]) -> bool:
-        """Next to the group, in the same meeting, under the same topic and question."""
+        """Next to the group, in the same meeting, and (in Q&A notes) under the same question."""
         chunk, first = self.catalog.chunks[position], self.catalog.chunks[members[0]]
-        same_place = (chunk.meeting_id, chunk.topic, chunk.question) == (first.meeting_id, first.topic, first.question)
+        same_place = (chunk.meeting_id, chunk.question) == (first.meeting_id, first.question)
         return same_place and (position == members[0] - 1 or position == members[-1] + 1)
 
     def _smoothed(self, ranked: list[tuple[str, float]]) -> list[tuple[str, float]]:
@@ -194,7 +194,7 @@ def merged(chunks: list[Chunk]) -> Chunk:
         turn_start=first.turn_start,
         turn_end=max(chunk.turn_end for chunk in chunks),
         speakers=tuple(dict.fromkeys(s for chunk in chunks for s in chunk.speakers)),
-        topic=first.topic if all(chunk.topic == first.topic for chunk in chunks) else None,
+        topic=" / ".join(dict.fromkeys(chunk.topic for chunk in chunks if chunk.topic)) or None,
         question=first.question if all(chunk.question == first.question for chunk in chunks) else None,
         start=first.start,
         end=last.end,

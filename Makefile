@@ -7,7 +7,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: install run test lint bench eval clean
+.PHONY: install run browser test lint bench eval clean
 
 install: $(STAMP)
 
@@ -20,11 +20,13 @@ $(STAMP): pyproject.toml Makefile
 	touch $(STAMP)
 
 run: install
-	$(BIN)/onrecord ingest samples
-	$(BIN)/onrecord list
-	$(BIN)/onrecord ask "When does construction of the Harbour Street bike lane start?"
+	$(BIN)/onrecord serve
 
-test: install
+browser:
+	# Debian's Chromium for the UI tests (never a browser downloaded by a test tool)
+	test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+
+test: install browser
 	$(BIN)/python -m pytest -q
 
 lint: install

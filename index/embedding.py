@@ -25,7 +25,9 @@ class SentenceTransformerEmbedder:
 
     def __init__(self, model_dir: Path, batch_size: int = 32):
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
 
+        transformers_logging.disable_progress_bar()
         try:
             self.model = SentenceTransformer(str(model_dir), device="cpu", local_files_only=True)
         except (OSError, ValueError) as error:

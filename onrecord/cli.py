@@ -491,6 +491,21 @@ def _print_answer(result: dict) -> None:
         console.print()
 
 
+@app.command()
+@reports_errors
+def serve(
+    host: Annotated[str | None, typer.Option(help="interface to listen on [default 127.0.0.1]")] = None,
+    port: Annotated[int | None, typer.Option(help="port [default 7860]")] = None,
+    data_dir: DataDirOption = None,
+    chroma_host: HostOption = None,
+    chroma_port: PortOption = None,
+) -> None:
+    """Serve the web app (ingesting the sample transcripts into a new, empty library)."""
+    from app import serve as serve_app
+
+    serve_app(_settings(data_dir, chroma_host, chroma_port, host=host, port=port))
+
+
 @app.command("eval")
 @reports_errors
 def evaluate_command(

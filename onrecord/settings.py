@@ -25,6 +25,11 @@ class Settings(BaseSettings):
     model: str = Field(DEFAULT_MODEL, description="sentence-transformers model name or path")
     chunk_budget: int = Field(192, description="word pieces per chunk (the model sees 256 with its two markers)")
     batch_size: int = 32
+    host: str = Field("127.0.0.1", description="where the app listens; localhost unless set")
+    port: int = 7860
+    auth_username: str | None = Field(None, description="with auth_password: log-in required for the app and API")
+    auth_password: str | None = None
+    max_upload_mb: int = Field(20, description="largest transcript file the app accepts")
 
     @field_validator("chunk_budget")
     @classmethod

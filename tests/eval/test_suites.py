@@ -29,7 +29,9 @@ def test_qmsum_suite_keeps_specific_queries_with_spans_and_says_what_it_left_out
     data = json.loads((QMSUM / "val" / "Bed002.json").read_text())
     bed002 = [q for q in suite.questions if q.meeting == "Bed002"]
     assert len(bed002) == len(data["specific_query_list"])
-    assert bed002[0].gold_turns == tuple((int(a), int(b)) for a, b in data["specific_query_list"][0]["relevant_text_span"])
+    assert bed002[0].gold_turns == tuple(
+        (int(a), int(b)) for a, b in data["specific_query_list"][0]["relevant_text_span"]
+    )
     assert "general queries" in suite.notes[0] and suite.notes[0].startswith("35 ")
     assert {q.domain for q in suite.questions} == {"academic", "product", "committee"}
     assert len(qmsum_suite(QMSUM / "val", limit=3).transcripts) == 3
@@ -39,7 +41,9 @@ def test_a_user_suite_file_and_its_errors(tmp_path):
     transcript = tmp_path / "talk.srt"
     transcript.write_text("1\n00:00:01,000 --> 00:00:02,000\nAna: The budget stays at ten thousand.\n")
     suite_file = tmp_path / "mine.json"
-    suite_file.write_text(json.dumps({"transcripts": ["talk.srt"], "questions": [{"question": "Budget?", "gold_turns": [[0, 0]]}]}))
+    suite_file.write_text(
+        json.dumps({"transcripts": ["talk.srt"], "questions": [{"question": "Budget?", "gold_turns": [[0, 0]]}]})
+    )
     suite = load_suite(suite_file)
     assert suite.name == "mine" and suite.transcripts == (transcript,)
     suite_file.write_text(json.dumps({"questions": []}))

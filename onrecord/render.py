@@ -1,0 +1,184 @@
+"""HTML for the front end. Transcript text and file names are untrusted: every piece of them goes
+through html.escape, and links are only ever http(s) links built by index.links."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from html import escape
+
+from index.keyword import terms
+from onrecord.models import Answer, Citation, Hit, Meeting, Turn
+
+_MARKER = re.compile(r"\[(\d+)\]")
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def clock(seconds: float | None) -> str:
+    if seconds is None:
+        return ""
+    whole = int(seconds)
+    return f"{whole // 3600}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
+
+
+def highlight(text: str, question: str) -> str:
+    """Escaped text with the question's words (as stems) wrapped in <mark>."""
+    wanted = set(terms(question))
+    pieces, last = [], 0
+    for match in _WORD.finditer(text):
+        word = match.group()
+        if wanted and set(terms(word)) & wanted:
+            pieces.append(escape(text[last : match.start()]))
+            pieces.append(f"<mark>{escape(word)}</mark>")
+            last = match.end()
+    pieces.append(escape(text[last:]))
+    return "".join(pieces)
+
+
+def answer_html(answer: Answer) -> str:
+    """The answer with clickable [n] markers, or the visible 'not answered' state."""
+    if answer.abstained:
+        return (
+            '<div class="onrecord-abstained" id="answer-abstained"><strong>Not answered by these transcripts.</strong> '
+            "The nearest passages are listed below; none of them answers the question well enough.</div>"
+        )
+    body = _MARKER.sub(
+        lambda m: f'<a href="#" class="onrecord-cite" data-cite="{m[1]}" title="open passage {m[1]}">[{m[1]}]</a>',
+        escape(answer.text),
+    )
+    return f'<div class="onrecord-answer" id="answer-text">{body}</div>'
+
+
+def answer_markdown(answer: Answer) -> str:
+    """The answer and its citations as Markdown, for copying or downloading."""
+    lines = [f"**Q:** {answer.question}", "", answer.text, ""]
+    for citation in answer.citations:
+        hit, chunk = citation.hit, citation.hit.chunk
+        where = f"{hit.title}" + (f" ({hit.date.isoformat()})" if hit.date else "")
+        extra = " · ".join(
+            part
+            for part in (
+                ", ".join(chunk.speakers),
+                chunk.topic or "",
+                f"turns {chunk.turn_start}-{chunk.turn_end}",
+                clock(chunk.start),
+                hit.url or "",
+            )
+            if part
+        )
+        quoted = "\n".join(f"> {line}" for line in chunk.text.split("\n"))
+        lines += [f"[{citation.n}] {where} — {extra}", "", quoted, ""]
+    return "\n".join(lines)
+
+
+def citation_cards(citations: Sequence[Citation], question: str) -> str:
+    return "".join(_card(citation.n, citation.hit, question) for citation in citations) or "<p>No passages.</p>"
+
+
+def _card(n: int, hit: Hit, question: str) -> str:
+    chunk = hit.chunk
+    speakers = ", ".join(chunk.speakers) or "no speaker named"
+    when = f" · {clock(chunk.start)}" if chunk.start is not None else ""
+    date = f" ({hit.date.isoformat()})" if hit.date else ""
+    topic = f'<div class="onrecord-topic">{escape(chunk.topic)}</div>' if chunk.topic else ""
+    link = (
+        f' · <a href="{escape(hit.url)}" target="_blank" rel="noopener noreferrer">'
+        f"media at {clock(chunk.start) or 'start'}</a>"
+        if hit.url
+        else ""
+    )
+    text = "<br>".join(highlight(line, question) for line in chunk.text.split("\n"))
+    return (
+        f'<div class="onrecord-card" data-cite="{n}" id="card-{n}">'
+        f'<div class="onrecord-card-head"><span class="onrecord-n">[{n}]</span> '
+        f'<span class="onrecord-speakers">{escape(speakers)}</span> — '
+        f'<span class="onrecord-title">{escape(hit.title)}{escape(date)}</span>{when}{link}</div>'
+        f'{topic}<div class="onrecord-passage">{text}</div>'
+        f'<div class="onrecord-turns">turns {chunk.turn_start}–{chunk.turn_end}'
+        " · click to open the transcript here</div></div>"
+    )
+
+
+def transcript_html(
+    meeting: Meeting | None,
+    turns: Sequence[Turn],
+    marked: range | None = None,
+    media_url_at=None,
+    question: str = "",
+) -> str:
+    """Turns as a readable transcript; the `marked` turns highlighted, with an anchor on the first."""
+    if meeting is None:
+        return "<p>Choose a meeting.</p>"
+    date = f" · {meeting.date.isoformat()}" if meeting.date else ""
+    rows = [
+        f'<div class="onrecord-meeting-head"><strong>{escape(meeting.title)}</strong>'
+        f"{escape(date)} · {escape(meeting.meeting_id)}</div>"
+    ]
+    topic = object()
+    for turn in turns:
+        if turn.topic != topic:
+            topic = turn.topic
+            rows.append(f'<div class="onrecord-topic-head">{escape(topic or "(no topic)")}</div>')
+        cited = marked is not None and turn.index in marked
+        classes = "onrecord-turn onrecord-cited" if cited else "onrecord-turn"
+        anchor = ' id="cited-turn"' if cited and turn.index == marked.start else ""
+        who = escape(turn.canonical_speaker or ("Question" if turn.is_question else ""))
+        when = clock(turn.start)
+        link = ""
+        if media_url_at is not None and turn.start is not None:
+            url = media_url_at(turn.start)
+            if url:
+                link = f' <a href="{escape(url)}" target="_blank" rel="noopener noreferrer">▶ {when}</a>'
+        elif when:
+            link = f' <span class="onrecord-time">{when}</span>'
+        text = highlight(turn.text, question) if question else escape(turn.text)
+        rows.append(
+            f'<div class="{classes}" data-turn="{turn.index}"{anchor}><span class="onrecord-index">{turn.index}</span> '
+            f"<b>{who}</b>{link}<div>{text}</div></div>"
+        )
+    return "".join(rows)
+
+
+CSS = """
+.onrecord-answer { font-size: 1.05em; line-height: 1.55; }
+.onrecord-cite { font-weight: 600; text-decoration: none; cursor: pointer; }
+.onrecord-abstained { background: #fff4e5; border-left: 4px solid #f0a020; padding: 0.6em 0.9em; color: #333; }
+.onrecord-card { border: 1px solid #d8dde6; border-radius: 8px; padding: 0.6em 0.8em; margin: 0.5em 0;
+  cursor: pointer; }
+.onrecord-card:hover { border-color: #6b8afd; }
+.onrecord-card-head { font-size: 0.92em; color: #445; }
+.onrecord-n { font-weight: 700; }
+.onrecord-topic { font-size: 0.85em; color: #667; margin: 0.2em 0; }
+.onrecord-passage { margin-top: 0.3em; white-space: normal; }
+.onrecord-turns { font-size: 0.8em; color: #889; margin-top: 0.3em; }
+.onrecord-turn { padding: 0.35em 0.5em; border-radius: 6px; }
+.onrecord-cited { background: #fff7c2; border-left: 4px solid #e0b000; }
+.onrecord-index { color: #99a; font-size: 0.8em; margin-right: 0.3em; }
+.onrecord-topic-head { font-weight: 700; margin-top: 0.8em; color: #335; }
+.onrecord-meeting-head { margin-bottom: 0.5em; }
+mark { background: #ffe066; padding: 0 1px; }
+"""
+
+# Clicking a [n] marker or a citation card asks the server for the transcript at that passage:
+# the number goes into a hidden textbox and a hidden button is pressed.
+JS = """
+() => {
+  document.addEventListener('click', (event) => {
+    if (event.target.closest('a[target="_blank"]')) return;  // media links open as links
+    const target = event.target.closest('[data-cite]');
+    if (!target) return;
+    event.preventDefault();
+    const box = document.querySelector('#open-cite textarea, #open-cite input');
+    const button = document.querySelector('#open-cite-button');
+    if (!box || !button) return;
+    box.value = target.dataset.cite;
+    box.dispatchEvent(new Event('input', { bubbles: true }));
+    setTimeout(() => button.click(), 50);
+  });
+  const observer = new MutationObserver(() => {
+    const cited = document.querySelector('#transcript-view #cited-turn');
+    if (cited && !cited.dataset.scrolled) { cited.dataset.scrolled = '1'; cited.scrollIntoView({ block: 'center' }); }
+  });
+  observer.observe(document.body, { childList: true, subtree: true });
+}
+"""

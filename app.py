@@ -257,7 +257,7 @@ def build(library: Library) -> gr.Blocks:
                 with gr.Row():
                     remove_choice = gr.Dropdown(meetings[1:], label="Remove a meeting", elem_id="remove-meeting")
                     remove_button = gr.Button("Remove", variant="stop", elem_id="remove-button")
-                library_status = gr.Markdown("")
+                library_status = gr.Markdown("", elem_id="library-status")
 
             with gr.Tab("Evaluation", id="evaluation"):
                 with gr.Row():
@@ -450,6 +450,13 @@ def build(library: Library) -> gr.Blocks:
             on_eval, [suite_choice, qmsum_limit], [eval_table, recall_plot, domain_plot], api_visibility="private"
         )
         page.load(_latest_report, None, [eval_table, recall_plot, domain_plot], api_visibility="private")
+        # a page opened after uploads or removals shows the library as it is now
+        page.load(
+            lambda: (meetings_rows(library), *filter_updates()),
+            None,
+            [meetings_table, *library_outputs],
+            api_visibility="private",
+        )
     return page
 
 

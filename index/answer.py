@@ -4,6 +4,7 @@ followed by its citation marker, or an abstention when the evidence is weak."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from index.keyword import KeywordIndex, terms
@@ -16,10 +17,13 @@ from onrecord.models import Answer, Citation, Hit
 ABSTAIN_BELOW = 0.55
 EVIDENCE_PASSAGES = 3
 MAX_SENTENCES = 4
-MAX_WORDS = 110
+MAX_WORDS = 90
+MIN_WORDS = 8  # shorter sentences are kept only when nothing better is found
+CENTRALITY_WEIGHT = 0.3
 PASSAGES = 5
 ABSTENTION = "The transcripts do not answer this question. The nearest passages are listed below."
-_SENTENCE = re.compile(r"[^.!?…]+(?:[.!?…]+[\"'”’)\]]*|$)")
+# A sentence ends at . ! ? or … followed by a space (so "e.g. 3.5" and "window.open" stay whole).
+_SENTENCE_END = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…][\"'”’)\]]))\s+")
 _LABEL = re.compile(r"^(?P<label>[^:\n]{1,80}):\s+(?P<text>.*)$")
 QUESTION_LABEL = "Question"
 
@@ -78,20 +82,29 @@ def evidence(question: str, hits: list[Hit], keyword: KeywordIndex | None) -> fl
 
 
 def _select(question: str, hits: list[Hit], keyword: KeywordIndex | None, speakers: tuple[str, ...]) -> list[Sentence]:
+    """Sentences scored by the question's (rarity-weighted) words they contain, their passage's
+    similarity and rank, how central their words are to the top passages, and whether the
+    speaker the question names said them."""
     query_terms = set(terms(question))
     named = {speaker.casefold() for speaker in speakers}
-    weight = (lambda term: keyword.idf(term)) if keyword is not None else (lambda term: 1.0)
+    weight = keyword.idf if keyword is not None else (lambda term: 1.0)
     total = sum(weight(term) for term in query_terms) or 1.0
+    frequency = Counter(term for hit in hits[:EVIDENCE_PASSAGES] for term in terms(hit.chunk.text))
     candidates: list[Sentence] = []
     for rank, hit in enumerate(hits):
         for sentence in _sentences(hit):
-            words = set(terms(sentence.text))
+            sentence_terms = terms(sentence.text)
+            words = set(sentence_terms)
             overlap = sum(weight(term) for term in query_terms & words) / total
-            score = overlap + 0.6 * hit.similarity + 0.25 / (rank + 1)
+            centrality = sum(weight(term) * min(frequency[term], 5) for term in words)
+            centrality /= 20 * max(len(sentence_terms), 1) ** 0.5
+            score = overlap + 0.6 * hit.similarity + 0.25 / (rank + 1) + CENTRALITY_WEIGHT * centrality
             if named and (sentence.speaker or "").casefold() in named:
                 score += 0.3
-            if len(sentence.text.split()) < 5:
+            if len(sentence.text.split()) < MIN_WORDS:
                 score -= 0.3
+            if sentence.text.endswith("?"):
+                score -= 0.3  # a question asked in the meeting is not its answer
             candidates.append(Sentence(**{**sentence.__dict__, "score": score}))
     candidates.sort(key=lambda s: -s.score)
     chosen: list[Sentence] = []
@@ -116,7 +129,7 @@ def _sentences(hit: Hit) -> list[Sentence]:
         speaker = label if label in hit.chunk.speakers else None
         if speaker is None and label is not None:
             text = line
-        for position, piece in enumerate(_SENTENCE.findall(text)):
+        for position, piece in enumerate(_SENTENCE_END.split(text)):
             piece = piece.strip()
             if len(piece) > 1:
                 found.append(Sentence(piece, speaker, hit, line_number, position))

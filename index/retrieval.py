@@ -185,7 +185,7 @@ def merged(chunks: list[Chunk]) -> Chunk:
     lines: list[str] = []
     for chunk in chunks:
         for line in chunk.text.split("\n"):
-            if not (lines and line == lines[-1]):  # a repeated question header appears once
+            if not (line.startswith("Question: ") and line in lines):  # each question header once
                 lines.append(line)
     return Chunk(
         id="+".join(chunk.id for chunk in chunks),

@@ -1,0 +1,95 @@
+"""The app in a real browser: Debian's headless Chromium driven by Playwright."""
+
+from __future__ import annotations
+
+from tests.conftest import DATA
+
+
+def ask(page, question: str) -> None:
+    box = page.locator("#question textarea, #question input").first
+    box.fill(question)
+    page.locator("#ask-button").click()
+
+
+def test_ask_a_seed_question_and_see_a_cited_answer(page):
+    ask(page, "What did Cameran Ashraf say about jurisdictions?")
+    page.wait_for_selector("#answer-text .onrecord-cite", timeout=30_000)
+    answer = page.locator("#answer-text").inner_text()
+    assert "Cameran Ashraf" in answer and "[1]" in answer
+    card = page.locator("#citations #card-1")
+    assert "Cameran Ashraf" in card.inner_text()
+    assert "Office hours 2022-03-24" in card.inner_text()
+    assert page.locator("#citations mark").count() > 0  # the question's words highlighted
+
+
+def test_click_a_citation_to_open_the_transcript_at_that_turn(page):
+    ask(page, "What happens if the enforcement vote fails?")
+    page.wait_for_selector("#answer-text .onrecord-cite", timeout=30_000)
+    page.locator("#answer-text .onrecord-cite").first.click()
+    page.wait_for_selector("#transcript-view #cited-turn", timeout=30_000)
+    cited = page.locator("#transcript-view .onrecord-cited")
+    assert cited.count() >= 1
+    assert any("If the vote is not approved" in text for text in cited.all_inner_texts())
+    around = page.locator("#transcript-view .onrecord-turn").count()
+    assert around > cited.count()  # the turns around it are shown too
+
+
+def test_unanswerable_question_shows_the_not_answered_state(page):
+    ask(page, "How many servers does the Foundation run in its Singapore data centre?")
+    page.wait_for_selector("#answer-abstained", timeout=30_000)
+    assert "Not answered by these transcripts" in page.locator("#answer").inner_text()
+    assert page.locator("#citations .onrecord-card").count() >= 1  # nearest passages still listed
+
+
+def test_upload_a_vtt_file_then_ask_from_it(page, tmp_path):
+    upload = tmp_path / "garden_club_2024-08-01.vtt"
+    upload.write_text(
+        "WEBVTT\n\n00:00:01.000 --> 00:00:05.000\n<v Olga Petrova>The garden club will plant forty apple trees "
+        "along the river path in October.\n\n00:00:06.000 --> 00:00:09.000\n<v Ben Carter>The council pays for "
+        "the saplings and we bring the volunteers.\n"
+    )
+    page.get_by_role("tab", name="Library").click()
+    page.locator("#upload input[type=file]").set_input_files(str(upload))
+    page.wait_for_timeout(1000)
+    page.locator("#add-button").click()
+    page.wait_for_function(
+        "() => document.querySelector('#library-status').innerText.includes('1 added')", timeout=60_000
+    )
+    assert "added" in page.locator("#upload-results").inner_text()
+    assert "garden_club_2024-08-01" in page.locator("#meetings-table").inner_text()
+    page.get_by_role("tab", name="Ask").click()
+    ask(page, "How many apple trees will the garden club plant?")
+    page.wait_for_selector("#answer-text .onrecord-cite", timeout=30_000)
+    card = page.locator("#citations #card-1").inner_text()
+    assert "Olga Petrova" in card and "garden_club_2024-08-01" in card
+
+
+def test_bad_upload_is_reported_and_the_library_is_unharmed(page, tmp_path):
+    broken = tmp_path / "broken.vtt"
+    broken.write_text((DATA / "broken.vtt").read_text())
+    page.get_by_role("tab", name="Library").click()
+    page.wait_for_function("() => document.querySelector('#meetings-table').innerText.includes('hostile')")
+    before = page.locator("#meetings-table").inner_text()
+    page.locator("#upload input[type=file]").set_input_files(str(broken))
+    page.wait_for_timeout(1000)
+    page.locator("#add-button").click()
+    page.wait_for_function(
+        "() => document.querySelector('#library-status').innerText.includes('1 failed')", timeout=60_000
+    )
+    assert "broken cue timing" in page.locator("#upload-results").inner_text()
+    assert page.locator("#meetings-table").inner_text() == before
+
+
+def test_hostile_transcript_renders_as_text_and_runs_no_script(page):
+    ask(page, "What about the zeppelin budget and hangar?")
+    page.wait_for_selector("#citations .onrecord-card", timeout=30_000)
+    cards = page.locator("#citations").inner_text()
+    assert "<script>window.__pwned = 1</script>" in cards
+    assert '<img src=x onerror="window.__pwned = 2">' in cards or "onerror" in cards
+    page.locator("#citations .onrecord-card").first.click()
+    page.wait_for_selector("#transcript-view #cited-turn", timeout=30_000)
+    transcript = page.locator("#transcript-view").inner_text()
+    assert "[the zeppelin plans](javascript:window.__pwned=3)" in transcript
+    assert page.locator("#citations img, #transcript-view img").count() == 0
+    assert page.locator("#citations a[href^='javascript'], #transcript-view a[href^='javascript']").count() == 0
+    assert page.evaluate("() => window.__pwned") is None

@@ -122,3 +122,69 @@ def bench_queries(settings: Settings, embedder: Embedder, questions: Sequence[st
             ask(retriever, question)
             figures.ask_ms.append((time.perf_counter() - started) * 1000)
     return figures
+
+
+def bench_startup(data_dir: Path, question: str, timeout: float = 120) -> tuple[float, float]:
+    """Seconds from starting `onrecord serve` to the page answering, and to the first answer of
+    `POST /api/ask`, with the library in `data_dir` already built."""
+    import socket
+    import subprocess
+    import sys
+
+    import httpx
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    command = [sys.executable, "-m", "onrecord", "serve", "--data-dir", str(data_dir), "--port", str(port)]
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        page_at = answer_at = None
+        while time.perf_counter() - started < timeout:
+            try:
+                if page_at is None and httpx.get(f"http://127.0.0.1:{port}/", timeout=5).status_code == 200:
+                    page_at = time.perf_counter() - started
+                if page_at is not None:
+                    reply = httpx.post(f"http://127.0.0.1:{port}/api/ask", json={"question": question}, timeout=30)
+                    if reply.status_code == 200:
+                        answer_at = time.perf_counter() - started
+                        break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        if answer_at is None:
+            raise RuntimeError(f"the app did not answer within {timeout:.0f} s")
+        return page_at, answer_at
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+ANSWER_SHOWN = """() => {
+  const answer = document.querySelector('#answer');
+  const shown = answer && (answer.querySelector('#answer-text') || answer.querySelector('#answer-abstained'));
+  return shown && answer.innerText !== answer.dataset.seen;
+}"""
+
+
+def bench_ui(url: str, questions: Sequence[str]) -> list[float]:
+    """Milliseconds from pressing Ask to the answer shown, in headless Chromium, per question."""
+    from playwright.sync_api import sync_playwright
+
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
+    times = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=flags)
+        page = browser.new_page()
+        page.goto(url)
+        box = page.locator("#question textarea, #question input").first
+        box.wait_for(timeout=30_000)
+        for question in [questions[0], *questions]:  # the first one warms up
+            page.evaluate("() => { const a = document.querySelector('#answer'); if (a) a.dataset.seen = a.innerText; }")
+            box.fill(question)
+            started = time.perf_counter()
+            page.locator("#ask-button").click()
+            page.wait_for_function(ANSWER_SHOWN, timeout=30_000)
+            times.append((time.perf_counter() - started) * 1000)
+        browser.close()
+    return times[1:]

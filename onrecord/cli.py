@@ -672,6 +672,58 @@ def bench_ask_command(
     console.print(table)
 
 
+SAMPLE_QUESTIONS = [
+    "When does construction of the Harbour Street bike lane start?",
+    "What did Councillor Dave Kowalski worry about?",
+    "Why did the offline launch move?",
+    "Which Android versions crash?",
+    "Why does bread go stale?",
+    "Where should I keep bread?",
+    "When will version 3.0 be released?",
+    "How much was the grant?",
+    "How do new contributors find work?",
+    "What did the pricing test show?",
+]
+
+
+@bench_app.command("startup")
+@reports_errors
+def bench_startup_command(
+    data_dir: Annotated[Path, typer.Option("--data-dir", help="a library built before, e.g. by make run")] = Path(
+        ".onrecord"
+    ),
+    runs: Annotated[int, typer.Option(help="starts to time")] = 3,
+) -> None:
+    """From `onrecord serve` starting to the page served and to its first answer (library already built)."""
+    from eval.bench import bench_startup
+
+    if not (data_dir / "chroma").exists():
+        raise OnRecordError(f"no library in {data_dir}; build one first with `make run` or `onrecord ingest samples`")
+    figures = [bench_startup(data_dir, SAMPLE_QUESTIONS[0]) for _ in range(runs)]
+    table = Table("run", "page served s", "first answer s", title="Start-up of onrecord serve")
+    for number, (page_s, answer_s) in enumerate(figures, 1):
+        table.add_row(str(number), f"{page_s:.1f}", f"{answer_s:.1f}")
+    console.print(table)
+
+
+@bench_app.command("ui")
+@reports_errors
+def bench_ui_command(
+    url: Annotated[str, typer.Option(help="a running app, e.g. from make run")] = "http://127.0.0.1:7860",
+) -> None:
+    """From pressing Ask to the answer shown, in headless Chromium, on the sample library."""
+    from eval.bench import bench_ui
+    from eval.metrics import latency
+
+    times = bench_ui(url, SAMPLE_QUESTIONS)
+    figures = latency(times)
+    console.print(
+        f"Ask → answer shown, {len(times)} questions: median {figures['median_ms']:.0f} ms, "
+        f"p95 {figures['p95_ms']:.0f} ms, max {max(times):.0f} ms",
+        highlight=False,
+    )
+
+
 def _qmsum_queries(paths: list[Path]) -> list[str]:
     from ingest.parsing import transcript_files
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 from collections import Counter
@@ -11,6 +12,7 @@ from functools import cache
 import numpy as np
 
 _WORD = re.compile(r"(?u)\b\w\w+\b")
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 
 @cache

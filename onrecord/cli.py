@@ -512,6 +512,9 @@ def evaluate_command(
     suite: Annotated[str, typer.Argument(help="seed, qmsum, or a suite file (see the README)")] = "seed",
     data: Annotated[Path | None, typer.Option(help="QMSum split folder for the qmsum suite")] = None,
     compare: Annotated[bool, typer.Option(help="also run dense, keyword and the naive LlamaIndex baseline")] = False,
+    calibrate: Annotated[
+        bool, typer.Option(help="also print abstention thresholds: own meeting against another domain's")
+    ] = False,
     out: Annotated[Path | None, typer.Option(help="report folder [default reports/SUITE]")] = None,
     limit: Annotated[int | None, typer.Option(help="at most this many QMSum meetings")] = None,
     budget: BudgetOption = None,
@@ -546,18 +549,46 @@ def evaluate_command(
     folder = out or Path("reports") / chosen.name
     summary = write_report(folder, chosen, results, note)
     _print_summary(chosen.name, summary)
+    if calibrate:
+        _print_calibration(chosen, settings, embedder)
     console.print(
         f"report: {folder}/summary.md, results.json, recall_vs_budget.png, scores_by_domain.png", highlight=False
     )
 
 
-def _print_summary(name: str, summary: dict) -> None:
-    from eval.report import COLUMNS
+def _print_calibration(chosen, settings, embedder) -> None:
+    from eval.calibrate import calibrate
+    from index.answer import ABSTAIN_BELOW
+    from index.api import open_retriever
 
-    columns = [c for c in COLUMNS if any(row.get(c) is not None for row in summary.values())]
-    table = Table("system", *columns, title=f"Evaluation: {name}")
+    rows = calibrate(chosen, open_retriever(settings, embedder))
+    table = Table("evidence below", "false refusals", "abstains on another domain's meeting", "balanced accuracy")
+    table.title = f"Abstention thresholds (default {ABSTAIN_BELOW})"
+    for row in rows:
+        table.add_row(
+            f"{row.threshold:.2f}", f"{row.false_refusal:.3f}", f"{row.abstention:.3f}", f"{row.balanced:.3f}"
+        )
+    console.print(table)
+
+
+SHORT_COLUMNS = {
+    "Hit@5": "Hit@5",
+    "MRR@10": "MRR",
+    "turn_recall@2000w": "R@2kw",
+    "any_correct_citation": "cited ok",
+    "speaker_attribution": "speaker",
+    "ROUGE-1": "R-1",
+    "abstention_accuracy": "abstain",
+    "false_refusal": "refused",
+    "median_ms": "ms",
+}
+
+
+def _print_summary(name: str, summary: dict) -> None:
+    columns = [c for c in SHORT_COLUMNS if any(row.get(c) is not None for row in summary.values())]
+    table = Table("system", *[SHORT_COLUMNS[c] for c in columns], title=f"Evaluation: {name} (all metrics: summary.md)")
     for system, row in summary.items():
-        table.add_row(system, *[_format_value(row.get(c)) for c in columns])
+        table.add_row(system.removeprefix("onrecord-"), *[_format_value(row.get(c)) for c in columns])
     console.print(table)
 
 

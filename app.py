@@ -41,6 +41,7 @@ class Library:
 
     settings: Settings
     embedder: Embedder
+    reports_dir: Path = REPORTS  # where the Evaluation tab writes and reads reports
     retriever: Retriever = field(init=False)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -440,7 +441,7 @@ def build(library: Library) -> gr.Blocks:
                     progress(len(counted) / total, desc=f"question {len(counted)} of {total}")
 
                 results = evaluate(suite, settings, library.embedder, word_counter(settings), on_step=step)
-                folder = REPORTS / suite.name
+                folder = library.reports_dir / suite.name
                 summary = write_report(folder, suite, results, {"chunk budget": settings.chunk_budget})
             except OnRecordError as error:
                 raise gr.Error(str(error)) from None
@@ -449,7 +450,12 @@ def build(library: Library) -> gr.Blocks:
         run_eval.click(
             on_eval, [suite_choice, qmsum_limit], [eval_table, recall_plot, domain_plot], api_visibility="private"
         )
-        page.load(_latest_report, None, [eval_table, recall_plot, domain_plot], api_visibility="private")
+        page.load(
+            lambda: _latest_report(library.reports_dir),
+            None,
+            [eval_table, recall_plot, domain_plot],
+            api_visibility="private",
+        )
         # a page opened after uploads or removals shows the library as it is now
         page.load(
             lambda: (meetings_rows(library), *filter_updates()),
@@ -460,10 +466,10 @@ def build(library: Library) -> gr.Blocks:
     return page
 
 
-def _latest_report():
+def _latest_report(reports_dir: Path):
     from eval.report import COLUMNS
 
-    reports = sorted(REPORTS.glob("*/results.json"), key=lambda p: p.stat().st_mtime)
+    reports = sorted(reports_dir.glob("*/results.json"), key=lambda p: p.stat().st_mtime)
     if not reports:
         return None, None, None
     folder = reports[-1].parent

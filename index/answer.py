@@ -20,6 +20,7 @@ MAX_SENTENCES = 4
 MAX_WORDS = 90
 MIN_WORDS = 8  # shorter sentences are kept only when nothing better is found
 CENTRALITY_WEIGHT = 0.3
+RELATIVE_SIMILARITY = 0.6  # passages below this share of the best passage's similarity are not quoted
 PASSAGES = 5
 ABSTENTION = "The transcripts do not answer this question. The nearest passages are listed below."
 # A sentence ends at . ! ? or … followed by a space (so "e.g. 3.5" and "window.open" stay whole).
@@ -91,7 +92,10 @@ def _select(question: str, hits: list[Hit], keyword: KeywordIndex | None, speake
     total = sum(weight(term) for term in query_terms) or 1.0
     frequency = Counter(term for hit in hits[:EVIDENCE_PASSAGES] for term in terms(hit.chunk.text))
     candidates: list[Sentence] = []
+    best = max(hit.similarity for hit in hits)
     for rank, hit in enumerate(hits):
+        if hit.similarity < best * RELATIVE_SIMILARITY:
+            continue  # a passage far weaker than the best one does not speak to the question
         for sentence in _sentences(hit):
             sentence_terms = terms(sentence.text)
             words = set(sentence_terms)

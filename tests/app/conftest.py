@@ -39,7 +39,7 @@ def app_url(tmp_path_factory, settings_for, embedder):
 
     port = free_port()
     settings = settings_for(tmp_path_factory.mktemp("app-store"), port=port)
-    library = Library(settings, embedder)
+    library = Library(settings, embedder, reports_dir=tmp_path_factory.mktemp("reports"))
     results = library.add([SEED, SAMPLES, DATA / "hostile.txt"])
     assert all(r.status == "added" for r in results), results
     server = uvicorn.Server(uvicorn.Config(create_app(library), host="127.0.0.1", port=port, log_level="warning"))

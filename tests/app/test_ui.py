@@ -93,3 +93,59 @@ def test_hostile_transcript_renders_as_text_and_runs_no_script(page):
     assert page.locator("#citations img, #transcript-view img").count() == 0
     assert page.locator("#citations a[href^='javascript'], #transcript-view a[href^='javascript']").count() == 0
     assert page.evaluate("() => window.__pwned") is None
+
+
+def choose(page, element_id: str, option: str) -> None:
+    """Pick an option in a Gradio dropdown."""
+    page.locator(f"#{element_id} input").click()
+    page.locator("ul[role=listbox] li", has_text=option).first.click()
+
+
+def test_browse_a_meeting_by_topic_and_search_within_it(page):
+    page.get_by_role("tab", name="Browse").click()
+    choose(page, "browse-meeting", "office_hours_2022-03-24")
+    page.wait_for_function("() => document.querySelector('#browse-view').innerText.includes('Office hours 2022-03-24')")
+    assert page.locator("#browse-view .onrecord-turn").count() == 55
+    choose(page, "browse-topic", "Human Rights")
+    page.wait_for_function("() => document.querySelectorAll('#browse-view .onrecord-turn').length === 9")
+    assert "Cameran Ashraf" in page.locator("#browse-view").inner_text()
+    search = page.locator("#browse-search textarea, #browse-search input").first
+    search.fill("IP block exceptions")
+    search.press("Enter")
+    page.wait_for_function("() => document.querySelector('#browse-view mark')")
+    assert any("IP block exceptions" in text for text in page.locator("#browse-view .onrecord-cited").all_inner_texts())
+
+
+def test_earlier_questions_stay_listed_and_reopen(page):
+    ask(page, "Why does bread go stale?")
+    page.wait_for_selector("#answer-text .onrecord-cite", timeout=30_000)
+    first_answer = page.locator("#answer-text").inner_text()
+    ask(page, "When will version 3.0 be released?")
+    page.wait_for_function("(old) => document.querySelector('#answer-text').innerText !== old", arg=first_answer)
+    page.get_by_text("Answer as Markdown, and earlier questions").click()
+    markdown = page.locator("#answer-markdown textarea").input_value()
+    assert markdown.startswith("**Q:** When will version 3.0 be released?") and "[1]" in markdown
+    choose(page, "earlier", "1. Why does bread go stale?")
+    page.wait_for_function("(old) => document.querySelector('#answer-text').innerText === old", arg=first_answer)
+
+
+def test_remove_a_meeting(page):
+    page.get_by_role("tab", name="Library").click()
+    page.wait_for_function("() => document.querySelector('#meetings-table').innerText.includes('science_podcast_ep7')")
+    choose(page, "remove-meeting", "science_podcast_ep7")
+    page.locator("#remove-button").click()
+    page.wait_for_function(
+        "() => document.querySelector('#library-status').innerText.includes('Removed science_podcast_ep7')"
+    )
+    assert "science_podcast_ep7" not in page.locator("#meetings-table").inner_text()
+
+
+def test_run_the_seed_evaluation_from_the_page(page):
+    page.get_by_role("tab", name="Evaluation").click()
+    page.locator("#run-eval").click()
+    page.wait_for_function(
+        "() => document.querySelector('#eval-table').innerText.includes('onrecord-hybrid')", timeout=120_000
+    )
+    table = page.locator("#eval-table").inner_text()
+    assert "Hit@5" in table and "MRR@10" in table
+    assert page.locator("img").count() >= 2  # the two plots

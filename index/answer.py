@@ -20,7 +20,8 @@ MAX_SENTENCES = 4
 MAX_WORDS = 90
 MIN_WORDS = 8  # shorter sentences are kept only when nothing better is found
 CENTRALITY_WEIGHT = 0.3
-RELATIVE_SIMILARITY = 0.6  # passages below this share of the best passage's similarity are not quoted
+RELATIVE_SIMILARITY = 0.6  # below this share of the best similarity, a passage is quoted only where it
+# shares words with the question
 PASSAGES = 5
 ABSTENTION = "The transcripts do not answer this question. The nearest passages are listed below."
 # A sentence ends at . ! ? or … followed by a space (so "e.g. 3.5" and "window.open" stay whole).
@@ -94,12 +95,13 @@ def _select(question: str, hits: list[Hit], keyword: KeywordIndex | None, speake
     candidates: list[Sentence] = []
     best = max(hit.similarity for hit in hits)
     for rank, hit in enumerate(hits):
-        if hit.similarity < best * RELATIVE_SIMILARITY:
-            continue  # a passage far weaker than the best one does not speak to the question
+        weak = hit.similarity < best * RELATIVE_SIMILARITY
         for sentence in _sentences(hit):
             sentence_terms = terms(sentence.text)
             words = set(sentence_terms)
             overlap = sum(weight(term) for term in query_terms & words) / total
+            if weak and not overlap:
+                continue  # from a passage far weaker than the best, only sentences with the question's words
             centrality = sum(weight(term) * min(frequency[term], 5) for term in words)
             centrality /= 20 * max(len(sentence_terms), 1) ** 0.5
             score = overlap + 0.6 * hit.similarity + 0.25 / (rank + 1) + CENTRALITY_WEIGHT * centrality

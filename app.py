@@ -67,7 +67,7 @@ class Library:
                 self.embedder,
                 word_counter(self.settings).count,
                 self.settings.chunk_budget,
-                self.settings.model,
+                self.settings.embedding_id,
                 on_result=on_result,
             )
             self.refresh()

@@ -21,7 +21,7 @@ from index.writer import ingest_paths
 from ingest.chunking import chunk_transcript
 from ingest.parsing import Failure, parse_paths
 from ingest.wordpieces import WordPieceCounter
-from onrecord.settings import Settings
+from onrecord.settings import Settings, model_path
 
 
 class TimedEmbedder:
@@ -62,22 +62,24 @@ class IngestFigures:
 
 
 def bench_ingest(
-    paths: Sequence[Path], settings: Settings, embedder: SentenceTransformerEmbedder, counter: WordPieceCounter
+    paths: Sequence[Path], settings: Settings, embedder: Embedder, counter: WordPieceCounter
 ) -> IngestFigures:
-    """Ingest `paths` into a fresh store (settings.data_dir) and encode the same chunk texts with plain
-    SentenceTransformer.encode, in the same run."""
+    """Ingest `paths` into a fresh store (settings.data_dir) with `embedder`, and encode the same chunk
+    texts with plain SentenceTransformer.encode (PyTorch, fp32), in the same run."""
     started = time.perf_counter()
     transcripts = [t for t in parse_paths(list(paths)) if not isinstance(t, Failure)]
     texts = [c.text for t in transcripts for c in chunk_transcript(t, settings.chunk_budget, counter.count)]
     parse_chunk = time.perf_counter() - started
-    embedder.model.encode(texts[:16], batch_size=settings.batch_size)  # warm-up
+    plain = SentenceTransformerEmbedder(model_path(settings.model)).model
+    plain.encode(texts[:16], batch_size=settings.batch_size)  # warm-up
     started = time.perf_counter()
-    embedder.model.encode(texts, batch_size=settings.batch_size, show_progress_bar=False)
+    plain.encode(texts, batch_size=settings.batch_size, show_progress_bar=False)
     baseline = time.perf_counter() - started
+    embedder.embed_batch(texts[:16])  # warm-up
     timed = TimedEmbedder(embedder)
     store = open_store(settings)
     started = time.perf_counter()
-    ingest_paths(list(paths), store, timed, counter.count, settings.chunk_budget, settings.model)
+    ingest_paths(list(paths), store, timed, counter.count, settings.chunk_budget, settings.embedding_id)
     written = time.perf_counter() - started
     started = time.perf_counter()
     Catalog.load(store)

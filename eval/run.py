@@ -52,7 +52,7 @@ def evaluate(
             embedder,
             counter.count,
             settings.chunk_budget,
-            settings.model,
+            settings.embedding_id,
         )
     if on_ingested:
         on_ingested()

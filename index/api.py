@@ -36,14 +36,20 @@ def open_store(settings: Settings) -> Store:
 
 
 @cache
-def _embedder(path: Path, batch_size: int) -> SentenceTransformerEmbedder:
+def _embedder(path: Path, batch_size: int, backend: str, cache_dir: Path) -> Embedder:
     offline()
+    if backend in ("onnx", "onnx-int8"):
+        from index.onnx_embedding import OnnxEmbedder, onnx_model
+
+        return OnnxEmbedder(onnx_model(path, cache_dir, backend == "onnx-int8"), path / "tokenizer.json", batch_size)
     return SentenceTransformerEmbedder(path, batch_size)
 
 
-def load_embedder(settings: Settings) -> SentenceTransformerEmbedder:
-    """The embedding model the settings name, loaded once per process."""
-    return _embedder(model_path(settings.model), settings.batch_size)
+def load_embedder(settings: Settings) -> Embedder:
+    """The embedding model the settings name, on their backend, loaded once per process."""
+    return _embedder(
+        model_path(settings.model), settings.batch_size, settings.backend, settings.model_cache.expanduser()
+    )
 
 
 def word_counter(settings: Settings) -> WordPieceCounter:

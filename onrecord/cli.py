@@ -203,7 +203,7 @@ def ingest(
                 embedder,
                 word_counter(settings).count,
                 settings.chunk_budget,
-                settings.model,
+                settings.embedding_id,
                 fmt,
                 on_result=show,
                 on_embedded=lambda n: progress.advance(chunk_task, n),
@@ -545,7 +545,7 @@ def evaluate_command(
         results = evaluate(
             chosen, settings, embedder, word_counter(settings), compare, ingested, lambda: progress.advance(task)
         )
-    note = {"chunk budget": settings.chunk_budget, "model": settings.model, "store": str(settings.data_dir)}
+    note = {"chunk budget": settings.chunk_budget, "model": settings.embedding_id, "store": str(settings.data_dir)}
     folder = out or Path("reports") / chosen.name
     summary = write_report(folder, chosen, results, note)
     _print_summary(chosen.name, summary)
@@ -677,7 +677,7 @@ def bench_ask_command(
                 embedder,
                 word_counter(settings).count,
                 settings.chunk_budget,
-                settings.model,
+                settings.embedding_id,
             )
     questions = [item["question"] for item in json.loads(SEED_SUITE.read_text())["questions"]]
     questions += _qmsum_queries(paths or [])

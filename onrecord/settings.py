@@ -7,6 +7,7 @@ Every field can be set by an `ONRECORD_`-prefixed environment variable
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -25,6 +26,12 @@ class Settings(BaseSettings):
     model: str = Field(DEFAULT_MODEL, description="sentence-transformers model name or path")
     chunk_budget: int = Field(192, description="word pieces per chunk (the model sees 256 with its two markers)")
     batch_size: int = 32
+    backend: Literal["onnx", "onnx-int8", "torch"] = Field(
+        "onnx",
+        description="onnx: ONNX Runtime, fp32 (default); onnx-int8: int8 weights, faster, slightly less "
+        "exact; torch: sentence-transformers on PyTorch",
+    )
+    model_cache: Path = Field(Path("~/.cache/onrecord"), description="where the exported ONNX model is kept")
     host: str = Field("127.0.0.1", description="where the app listens; localhost unless set")
     port: int = 7860
     auth_username: str | None = Field(None, description="with auth_password: log-in required for the app and API")
@@ -40,6 +47,11 @@ class Settings(BaseSettings):
                 "the model's sequence length less 2 (254 for all-MiniLM-L6-v2)"
             )
         return value
+
+    @property
+    def embedding_id(self) -> str:
+        """The model and backend that make the vectors; a change re-embeds on the next ingest."""
+        return self.model if self.backend in ("torch", "onnx") else f"{self.model}@{self.backend}"
 
 
 def load_settings(**overrides: object) -> Settings:

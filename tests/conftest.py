@@ -70,7 +70,7 @@ def seed_library(seed_data_dir, settings_for, embedder, counter):
         embedder,
         counter.count,
         settings.chunk_budget,
-        settings.model,
+        settings.embedding_id,
     )
     assert [r.status for r in results] == ["added"] * 3
     return open_retriever(settings, embedder, store)

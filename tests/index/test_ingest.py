@@ -23,7 +23,9 @@ from tests.conftest import DATA, QMSUM, ROOT
 
 
 def run_ingest(settings, embedder, counter, paths):
-    return ingest_paths(paths, open_store(settings), embedder, counter.count, settings.chunk_budget, settings.model)
+    return ingest_paths(
+        paths, open_store(settings), embedder, counter.count, settings.chunk_budget, settings.embedding_id
+    )
 
 
 def expected_ids(path, counter, settings):
@@ -66,7 +68,7 @@ def test_a_run_left_half_way_is_repaired_by_the_next(tmp_path, settings_for, emb
     stale = chunks[10].__class__(**{**chunks[10].__dict__, "id": "Bed002:0-0:stale", "text": "stale text"})
     store.add_chunks([stale], embedder.embed_batch([stale.text]), transcript)
     assert len(Catalog.load(store)) == 0  # a meeting being written is kept out of search
-    result = ingest_transcript(transcript, store, embedder, counter.count, settings.chunk_budget, settings.model)
+    result = ingest_transcript(transcript, store, embedder, counter.count, settings.chunk_budget, settings.embedding_id)
     assert (result.embedded, result.removed) == (len(chunks) - 10, 1)
     assert store.chunk_ids("Bed002") == {c.id for c in chunks}
     assert store.meeting("Bed002").status == COMPLETE
@@ -116,7 +118,7 @@ def test_two_files_with_one_meeting_id_is_a_conflict_and_the_first_is_kept(tmp_p
     assert open_store(settings).meeting("captions").meeting.format == "srt"
     with pytest.raises(ConflictError):
         store = open_store(settings)
-        ingest_transcript(parse_file(DATA / "captions.vtt"), store, embedder, counter.count, 192, settings.model)
+        ingest_transcript(parse_file(DATA / "captions.vtt"), store, embedder, counter.count, 192, settings.embedding_id)
 
 
 def test_bad_files_do_not_stop_good_ones_or_touch_the_index(tmp_path, settings_for, embedder, counter):

@@ -1,0 +1,76 @@
+"""Both embedding backends: the bundled model under PyTorch fp32 and under ONNX Runtime int8."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from index.api import load_embedder
+from index.embedding import SentenceTransformerEmbedder
+from index.onnx_embedding import OnnxEmbedder, onnx_model
+from onrecord.settings import load_settings, model_path
+
+TEXTS = [
+    "Maggie Dennis: If the vote is not approved, we will be moving back into drafting.",
+    "The fridge is the worst place for bread.",
+    "Councillor Raj Patel: The design removes twenty-two parking spaces on the north side.",
+    "ok",
+]
+
+
+@pytest.fixture(scope="module")
+def torch_embedder():
+    return SentenceTransformerEmbedder(model_path("all-MiniLM-L6-v2"))
+
+
+@pytest.fixture(scope="module")
+def int8_embedder():
+    return load_embedder(load_settings(backend="onnx-int8"))
+
+
+def test_default_onnx_backend_gives_the_pytorch_vectors(embedder, torch_embedder):
+    assert isinstance(embedder, OnnxEmbedder)
+    agreement = np.sum(embedder.embed_batch(TEXTS) * torch_embedder.embed_batch(TEXTS), axis=1)
+    assert np.min(agreement) > 0.9999
+
+
+def test_int8_backend_is_close_to_fp32(int8_embedder, torch_embedder):
+    embedder = int8_embedder
+    int8, fp32 = embedder.embed_batch(TEXTS), torch_embedder.embed_batch(TEXTS)
+    assert int8.shape == fp32.shape == (4, 384)
+    assert np.allclose(np.linalg.norm(int8, axis=1), 1.0, atol=1e-4)
+    agreement = np.sum(int8 * fp32, axis=1)
+    assert np.min(agreement) > 0.95 and np.mean(agreement) > 0.98
+    # the same ranking of texts for a question
+    question = "Where should bread be kept?"
+    assert (
+        np.argmax(int8 @ embedder.embed_batch([question])[0])
+        == np.argmax(fp32 @ torch_embedder.embed_batch([question])[0])
+        == 1
+    )
+
+
+def test_batches_keep_input_order(int8_embedder):
+    embedder = int8_embedder
+    # dynamic int8 quantization scales activations per batch, so a text's vector moves slightly
+    # with its batch-mates; each must still be its own text's vector
+    one_by_one = np.stack([embedder.embed_batch([text])[0] for text in TEXTS])
+    batched = embedder.embed_batch(TEXTS)
+    similarity = batched @ one_by_one.T
+    assert list(np.argmax(similarity, axis=1)) == [0, 1, 2, 3]
+    assert np.min(np.diag(similarity)) > 0.95
+    assert embedder.embed_batch([]).shape == (0, 384)
+
+
+def test_the_exported_model_is_built_once(tmp_path):
+    settings = load_settings()
+    first = onnx_model(model_path(settings.model), settings.model_cache.expanduser(), int8=True)
+    built = first.stat().st_mtime
+    assert onnx_model(model_path(settings.model), settings.model_cache.expanduser(), int8=True) == first
+    assert first.stat().st_mtime == built
+
+
+def test_backend_is_part_of_the_embedding_identity():
+    assert load_settings(backend="torch").embedding_id == "all-MiniLM-L6-v2"
+    assert load_settings(backend="onnx").embedding_id == "all-MiniLM-L6-v2"  # the same vectors
+    assert load_settings(backend="onnx-int8").embedding_id == "all-MiniLM-L6-v2@onnx-int8"

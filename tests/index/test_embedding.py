@@ -19,8 +19,9 @@ TEXTS = [
 
 
 @pytest.fixture(scope="module")
-def torch_embedder():
-    return SentenceTransformerEmbedder(model_path("all-MiniLM-L6-v2"))
+def torch_embedder(embedder):
+    assert isinstance(embedder, SentenceTransformerEmbedder)  # the session's default embedder
+    return embedder
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +29,12 @@ def int8_embedder():
     return load_embedder(load_settings(backend="onnx-int8"))
 
 
-def test_default_onnx_backend_gives_the_pytorch_vectors(embedder, torch_embedder):
+def test_default_backend_is_pytorch():
+    assert load_settings().backend == "torch"
+
+
+def test_onnx_backend_gives_the_pytorch_vectors(torch_embedder):
+    embedder = load_embedder(load_settings(backend="onnx"))
     assert isinstance(embedder, OnnxEmbedder)
     agreement = np.sum(embedder.embed_batch(TEXTS) * torch_embedder.embed_batch(TEXTS), axis=1)
     assert np.min(agreement) > 0.9999

@@ -36,6 +36,8 @@ bench: install
 	$(BIN)/onrecord bench parse ../shared/data/qmsum
 	$(BIN)/onrecord bench ingest ../shared/data/seed ../shared/data/qmsum/val --limit 8
 	$(BIN)/onrecord bench ask ../shared/data/seed ../shared/data/qmsum/val
+	$(BIN)/onrecord bench scale --sizes 1000,10000,100000
+	$(BIN)/onrecord bench startup --data-dir .onrecord
 
 eval: install
 	$(BIN)/onrecord eval seed --compare

@@ -755,6 +755,88 @@ def bench_ui_command(
     )
 
 
+@bench_app.command("scale")
+@reports_errors
+def bench_scale_command(
+    sizes: Annotated[str, typer.Option(help="corpus sizes, comma-separated")] = "1000,10000,100000",
+    work_dir: Annotated[Path, typer.Option(help="where the corpora are built (and reused)")] = Path(".onrecord-scale"),
+    qmsum: Annotated[Path, typer.Option(help="QMSum folder")] = Path("../shared/data/qmsum"),
+    out: Annotated[Path, typer.Option(help="JSON and plot folder")] = Path("reports/bench"),
+) -> None:
+    """Query latency and peak memory at growing corpus sizes, with a plot."""
+    from rich.progress import Progress
+
+    from eval.scale import build, measure_in_subprocess
+
+    questions = _qmsum_queries([qmsum / "val"])[:100]
+    out.mkdir(parents=True, exist_ok=True)
+    questions_file = out / "scale_questions.json"
+    questions_file.write_text(json.dumps(questions))
+    rows = []
+    for size in [int(part) for part in sizes.split(",")]:
+        real = size <= 10_000
+        folder = work_dir / f"{size}-{'real' if real else 'random'}"
+        if not (folder / "chroma").exists():
+            with Progress(console=errors, transient=True) as progress:
+                task = progress.add_task(f"building {size:,} chunks", total=size)
+                build(
+                    folder,
+                    size,
+                    real,
+                    [qmsum / "train", qmsum / "val"],
+                    lambda n, t=task: progress.update(t, completed=n),
+                )
+        row = {
+            "size": size,
+            "vectors": "real" if real else "random unit",
+            **measure_in_subprocess(folder, questions_file),
+        }
+        rows.append(row)
+        console.print(row, highlight=False)
+    (out / "scale.json").write_text(json.dumps(rows, indent=1))
+    table = Table(
+        "chunks",
+        "vectors",
+        "retrieve median/p95 ms",
+        "ask median/p95 ms",
+        "open + first answer s",
+        "peak RSS MiB",
+        title="Query speed by corpus size",
+    )
+    for row in rows:
+        table.add_row(
+            f"{row['chunks']:,}",
+            row["vectors"],
+            f"{row['retrieve_median_ms']:.0f} / {row['retrieve_p95_ms']:.0f}",
+            f"{row['ask_median_ms']:.0f} / {row['ask_p95_ms']:.0f}",
+            f"{row['open_and_first_answer_s']:.1f}",
+            f"{row['peak_rss_mib']:.0f}",
+        )
+    console.print(table)
+    _plot_scale(rows, out / "latency_vs_size.png")
+
+
+def _plot_scale(rows: list[dict], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, axes = plt.subplots(figsize=(6.5, 4))
+    sizes = [row["chunks"] for row in rows]
+    for key, label in (("retrieve", "retrieval"), ("ask", "ask (retrieval + answer)")):
+        axes.plot(sizes, [row[f"{key}_median_ms"] for row in rows], marker="o", label=f"{label}, median")
+        axes.plot(sizes, [row[f"{key}_p95_ms"] for row in rows], marker="x", linestyle="--", label=f"{label}, p95")
+    axes.set_xscale("log")
+    axes.set_xlabel("chunks in the index")
+    axes.set_ylabel("ms per question (warm)")
+    axes.grid(alpha=0.3)
+    axes.legend(fontsize=8)
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+
+
 def _qmsum_queries(paths: list[Path]) -> list[str]:
     from ingest.parsing import transcript_files
 

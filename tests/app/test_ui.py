@@ -53,7 +53,7 @@ def test_upload_a_vtt_file_then_ask_from_it(page, tmp_path):
     page.wait_for_timeout(1000)
     page.locator("#add-button").click()
     page.wait_for_function(
-        "() => document.querySelector('#library-status').innerText.includes('1 added')", timeout=60_000
+        "() => (document.querySelector('#library-status')?.innerText || '').includes('1 added')", timeout=60_000
     )
     assert "added" in page.locator("#upload-results").inner_text()
     assert "garden_club_2024-08-01" in page.locator("#meetings-table").inner_text()
@@ -68,13 +68,13 @@ def test_bad_upload_is_reported_and_the_library_is_unharmed(page, tmp_path):
     broken = tmp_path / "broken.vtt"
     broken.write_text((DATA / "broken.vtt").read_text())
     page.get_by_role("tab", name="Library").click()
-    page.wait_for_function("() => document.querySelector('#meetings-table').innerText.includes('hostile')")
+    page.wait_for_function("() => (document.querySelector('#meetings-table')?.innerText || '').includes('hostile')")
     before = page.locator("#meetings-table").inner_text()
     page.locator("#upload input[type=file]").set_input_files(str(broken))
     page.wait_for_timeout(1000)
     page.locator("#add-button").click()
     page.wait_for_function(
-        "() => document.querySelector('#library-status').innerText.includes('1 failed')", timeout=60_000
+        "() => (document.querySelector('#library-status')?.innerText || '').includes('1 failed')", timeout=60_000
     )
     assert "broken cue timing" in page.locator("#upload-results").inner_text()
     assert page.locator("#meetings-table").inner_text() == before
@@ -104,7 +104,9 @@ def choose(page, element_id: str, option: str) -> None:
 def test_browse_a_meeting_by_topic_and_search_within_it(page):
     page.get_by_role("tab", name="Browse").click()
     choose(page, "browse-meeting", "office_hours_2022-03-24")
-    page.wait_for_function("() => document.querySelector('#browse-view').innerText.includes('Office hours 2022-03-24')")
+    page.wait_for_function(
+        "() => (document.querySelector('#browse-view')?.innerText || '').includes('Office hours 2022-03-24')"
+    )
     assert page.locator("#browse-view .onrecord-turn").count() == 55
     choose(page, "browse-topic", "Human Rights")
     page.wait_for_function("() => document.querySelectorAll('#browse-view .onrecord-turn').length === 9")
@@ -121,21 +123,29 @@ def test_earlier_questions_stay_listed_and_reopen(page):
     page.wait_for_selector("#answer-text .onrecord-cite", timeout=30_000)
     first_answer = page.locator("#answer-text").inner_text()
     ask(page, "When will version 3.0 be released?")
-    page.wait_for_function("(old) => document.querySelector('#answer-text').innerText !== old", arg=first_answer)
+    page.wait_for_function(
+        "(old) => { const text = document.querySelector('#answer-text')?.innerText || '';"
+        " return text && text !== old; }",
+        arg=first_answer,
+    )
     page.get_by_text("Answer as Markdown, and earlier questions").click()
     markdown = page.locator("#answer-markdown textarea").input_value()
     assert markdown.startswith("**Q:** When will version 3.0 be released?") and "[1]" in markdown
     choose(page, "earlier", "1. Why does bread go stale?")
-    page.wait_for_function("(old) => document.querySelector('#answer-text').innerText === old", arg=first_answer)
+    page.wait_for_function(
+        "(old) => (document.querySelector('#answer-text')?.innerText || '') === old", arg=first_answer
+    )
 
 
 def test_remove_a_meeting(page):
     page.get_by_role("tab", name="Library").click()
-    page.wait_for_function("() => document.querySelector('#meetings-table').innerText.includes('science_podcast_ep7')")
+    page.wait_for_function(
+        "() => (document.querySelector('#meetings-table')?.innerText || '').includes('science_podcast_ep7')"
+    )
     choose(page, "remove-meeting", "science_podcast_ep7")
     page.locator("#remove-button").click()
     page.wait_for_function(
-        "() => document.querySelector('#library-status').innerText.includes('Removed science_podcast_ep7')"
+        "() => (document.querySelector('#library-status')?.innerText || '').includes('Removed science_podcast_ep7')"
     )
     assert "science_podcast_ep7" not in page.locator("#meetings-table").inner_text()
 
@@ -144,7 +154,7 @@ def test_run_the_seed_evaluation_from_the_page(page):
     page.get_by_role("tab", name="Evaluation").click()
     page.locator("#run-eval").click()
     page.wait_for_function(
-        "() => document.querySelector('#eval-table').innerText.includes('onrecord-hybrid')", timeout=120_000
+        "() => (document.querySelector('#eval-table')?.innerText || '').includes('onrecord-hybrid')", timeout=120_000
     )
     table = page.locator("#eval-table").inner_text()
     assert "Hit@5" in table and "MRR@10" in table

@@ -1,0 +1,105 @@
+"""Query speed and memory at 1,000, 10,000 and 100,000 chunks.
+
+Corpora are QMSum train and val chunks, replicated under new meeting ids past the 14,000 the
+data holds. The 1,000- and 10,000-chunk corpora carry real embeddings; the 100,000-chunk one
+carries random unit vectors (latency and memory do not depend on what the vectors mean).
+Each corpus is measured in a process of its own, so its peak memory is its own.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+from index.api import AskOptions, ask, load_embedder, open_retriever, open_store, word_counter
+from ingest.chunking import chunk_transcript
+from ingest.parsing import Failure, parse_paths
+from onrecord.models import Transcript
+from onrecord.settings import Settings, load_settings
+
+WRITE_BATCH = 2000
+
+
+def build(data_dir: Path, size: int, real_vectors: bool, sources: list[Path], on_progress=None) -> int:
+    """A store of `size` chunks in `data_dir`; returns the chunk count written."""
+    settings = load_settings(data_dir=data_dir, chroma_host=None)
+    store = open_store(settings)
+    embedder = load_embedder(settings) if real_vectors else None
+    count = word_counter(settings).count
+    transcripts = [t for t in parse_paths(sources) if not isinstance(t, Failure)]
+    rng = np.random.default_rng(0)
+    written, copy = 0, 0
+    while written < size:
+        for transcript in transcripts:
+            if written >= size:
+                break
+            meeting = transcript if copy == 0 else _copy(transcript, copy)
+            chunks = chunk_transcript(meeting, settings.chunk_budget, count)[: size - written]
+            store.put_meeting(meeting, len(chunks), "bench", "complete")
+            for start in range(0, len(chunks), WRITE_BATCH):
+                batch = chunks[start : start + WRITE_BATCH]
+                if embedder is not None:
+                    vectors = embedder.embed_batch([c.text for c in batch])
+                else:
+                    vectors = rng.standard_normal((len(batch), 384)).astype(np.float32)
+                    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+                store.add_chunks(batch, vectors, meeting)
+            written += len(chunks)
+            if on_progress:
+                on_progress(written)
+        copy += 1
+    return written
+
+
+def _copy(transcript: Transcript, copy: int) -> Transcript:
+    return replace(transcript, meeting_id=f"{transcript.meeting_id}-copy{copy}")
+
+
+def measure(data_dir: Path, questions: list[str]) -> dict:
+    """In this process: open the library, then time retrieval and ask per question; peak memory."""
+    started = time.perf_counter()
+    settings: Settings = load_settings(data_dir=data_dir, chroma_host=None)
+    retriever = open_retriever(settings)
+    ask(retriever, questions[0])
+    opened = time.perf_counter() - started
+    retrieve_ms, ask_ms = [], []
+    for question in questions:
+        began = time.perf_counter()
+        retriever.retrieve(question, AskOptions().k)
+        retrieve_ms.append((time.perf_counter() - began) * 1000)
+        began = time.perf_counter()
+        ask(retriever, question)
+        ask_ms.append((time.perf_counter() - began) * 1000)
+    return {
+        "chunks": len(retriever.catalog),
+        "open_and_first_answer_s": opened,
+        "retrieve_median_ms": float(np.median(retrieve_ms)),
+        "retrieve_p95_ms": float(np.percentile(retrieve_ms, 95)),
+        "ask_median_ms": float(np.median(ask_ms)),
+        "ask_p95_ms": float(np.percentile(ask_ms, 95)),
+        "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def measure_in_subprocess(data_dir: Path, questions_file: Path) -> dict:
+    output = subprocess.run(
+        [sys.executable, "-m", "eval.scale", str(data_dir), str(questions_file)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+if __name__ == "__main__":
+    from index.api import offline
+
+    offline()
+    print(json.dumps(measure(Path(sys.argv[1]), json.loads(Path(sys.argv[2]).read_text()))))

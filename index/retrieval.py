@@ -24,6 +24,7 @@ MODES: tuple[Mode, ...] = ("hybrid", "dense", "keyword")
 MAX_QUESTION_CHARS = 2000
 MAX_K = 100
 CANDIDATES = 40  # per ranking, before fusion
+VECTOR_BATCH = 5000  # chunk vectors read from the store at a time
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,7 @@ class Retriever:
         self.embedder = embedder
         self.catalog = catalog
         self.tuning = tuning
+        self._vector_cache: dict[str, np.ndarray] = {}  # chunk vectors read for filtered searches
 
     def prepare(self, question: str, filters: Filters | None = None) -> Query:
         text = check_question(question)
@@ -96,9 +98,9 @@ class Retriever:
             filter_sets.append(replace(query.filters, speaker=speaker))
         for filters in filter_sets:
             if mode in ("dense", "hybrid"):
-                dense = self.store.dense(query.vector, depth, filters)
-                similarity.update({chunk.id: score for chunk, score in dense})
-                rankings.append([chunk.id for chunk, _ in dense])
+                dense = self._dense(query.vector, depth, filters)
+                similarity.update(dense)
+                rankings.append([chunk_id for chunk_id, _ in dense])
             if mode in ("keyword", "hybrid"):
                 found = self.catalog.keyword.search(query.keywords, depth, self.catalog.mask(filters))
                 ids = [self.catalog.chunks[position].id for position, _ in found]
@@ -110,8 +112,9 @@ class Retriever:
         groups = self._grouped(ranked, k)
         members = [chunk_id for group, _ in groups for chunk_id in group]
         missing = [chunk_id for chunk_id in members if chunk_id not in similarity]
-        for chunk_id, vector in self.store.vectors_of(missing).items():
-            similarity[chunk_id] = float(vector @ query.vector)
+        if missing:
+            for chunk_id, score in zip(missing, self._vectors(missing) @ query.vector, strict=True):
+                similarity[chunk_id] = float(score)
         return [
             self._hit(rank, group, score, max(similarity.get(chunk_id, 0.0) for chunk_id in group))
             for rank, (group, score) in enumerate(groups, 1)
@@ -143,6 +146,27 @@ class Retriever:
         chunk, first = self.catalog.chunks[position], self.catalog.chunks[members[0]]
         same_place = (chunk.meeting_id, chunk.question) == (first.meeting_id, first.question)
         return same_place and (position == members[0] - 1 or position == members[-1] + 1)
+
+    def _dense(self, vector: np.ndarray, depth: int, filters: Filters) -> list[tuple[str, float]]:
+        """The nearest chunks by cosine similarity. Unfiltered, Chroma's HNSW index finds them;
+        filtered, the allowed chunks are compared exactly, which is as fast for a meeting or a
+        speaker and avoids Chroma 1.5's failing filtered HNSW queries ("Error finding id")."""
+        mask = self.catalog.mask(filters)
+        if mask is None:
+            return [(chunk.id, score) for chunk, score in self.store.dense(vector, depth, filters)]
+        ids = [self.catalog.chunks[position].id for position in np.flatnonzero(mask)]
+        if not ids:
+            return []
+        matrix = self._vectors(ids)
+        scores = matrix @ vector
+        best = np.argsort(-scores)[:depth]
+        return [(ids[i], float(scores[i])) for i in best]
+
+    def _vectors(self, ids: list[str]) -> np.ndarray:
+        missing = [chunk_id for chunk_id in ids if chunk_id not in self._vector_cache]
+        for start in range(0, len(missing), VECTOR_BATCH):
+            self._vector_cache.update(self.store.vectors_of(missing[start : start + VECTOR_BATCH]))
+        return np.stack([self._vector_cache[chunk_id] for chunk_id in ids])
 
     def _smoothed(self, ranked: list[tuple[str, float]]) -> list[tuple[str, float]]:
         """Relevance in meetings comes in stretches: a chunk whose neighbours score well is lifted."""

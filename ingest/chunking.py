@@ -88,48 +88,43 @@ def _label(turn: Turn) -> str | None:
     return QUESTION_LABEL if turn.is_question else turn.canonical_speaker
 
 
+Unit = tuple[int, str, int]  # offset in the turn's text, text, word pieces
+
+
 def _split_turn(turn: Turn, label: str | None, room: int, count: Counter) -> list[Piece]:
     label_cost = count([f"{label}:"])[0] if label else 0
     sentences = [
         (match.start(), match.group()) for match in _SENTENCE.finditer(turn.clean_text) if match.group().strip()
     ]
-    units: list[tuple[int, str, int]] = []
+    units: list[Unit] = []
     for (offset, sentence), cost in zip(sentences, count([s for _, s in sentences]), strict=True):
         if cost <= room - label_cost:
             units.append((offset, sentence, cost))
         else:
             units.extend(_split_words(offset, sentence, room - label_cost, count))
-    pieces: list[Piece] = []
-    start, text, cost = None, "", 0
-    for offset, unit, unit_cost in units:
-        if start is not None and cost + unit_cost > room - label_cost:
-            pieces.append(Piece(turn, label, text.strip(), start, cost + label_cost))
-            start, text, cost = None, "", 0
-        if start is None:
-            start = offset
-        text += unit
-        cost += unit_cost
-    if start is not None:
-        pieces.append(Piece(turn, label, text.strip(), start, cost + label_cost))
-    return pieces
+    return [
+        Piece(turn, label, text.strip(), offset, cost + label_cost)
+        for offset, text, cost in _joined(units, room - label_cost)
+    ]
 
 
-def _split_words(offset: int, sentence: str, room: int, count: Counter) -> list[tuple[int, str, int]]:
+def _split_words(offset: int, sentence: str, room: int, count: Counter) -> list[Unit]:
     words = [(match.start(), match.group()) for match in re.finditer(r"\S+\s*", sentence)]
     costs = count([word for _, word in words])
-    units: list[tuple[int, str, int]] = []
-    start, text, cost = None, "", 0
-    for (position, word), word_cost in zip(words, costs, strict=True):
-        if start is not None and cost + word_cost > room:
-            units.append((offset + start, text, cost))
-            start, text, cost = None, "", 0
-        if start is None:
-            start = position
-        text += word
-        cost += word_cost
-    if start is not None:
-        units.append((offset + start, text, cost))
-    return units
+    units = [(offset + position, word, cost) for (position, word), cost in zip(words, costs, strict=True)]
+    return _joined(units, room)
+
+
+def _joined(units: list[Unit], room: int) -> list[Unit]:
+    """Consecutive units joined greedily while their word pieces fit in `room`."""
+    joined: list[Unit] = []
+    for offset, text, cost in units:
+        if joined and joined[-1][2] + cost <= room:
+            start, previous, used = joined[-1]
+            joined[-1] = (start, previous + text, used + cost)
+        else:
+            joined.append((offset, text, cost))
+    return joined
 
 
 def _pack(pieces: list[Piece], room: int) -> list[list[Piece]]:

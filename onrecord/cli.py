@@ -331,14 +331,7 @@ def search(
     request = dict(
         query=query, meeting=meeting, speaker=speaker, topic=topic, date_from=date_from, date_to=date_to, k=k
     )
-    if batch is not None:
-        _run_batch(batch, run)
-        return
-    result = run(_single(request))
-    if as_json:
-        sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
-        return
-    _print_hits(result["hits"])
+    _respond(request, batch, as_json, run, lambda result: _print_hits(result["hits"]))
 
 
 @app.command()
@@ -371,6 +364,11 @@ def ask(
     request = dict(
         query=question, meeting=meeting, speaker=speaker, topic=topic, date_from=date_from, date_to=date_to, k=k
     )
+    _respond(request, batch, as_json, run, _print_answer)
+
+
+def _respond(request: dict, batch: Path | None, as_json: bool, run: Callable[[dict], dict], show) -> None:
+    """One request from the options, or every line of a batch file; printed as JSON or for reading."""
     if batch is not None:
         _run_batch(batch, run)
         return
@@ -378,7 +376,7 @@ def ask(
     if as_json:
         sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
         return
-    _print_answer(result)
+    show(result)
 
 
 def _settings(data_dir: Path | None, chroma_host: str | None, chroma_port: int | None, **more: Any):

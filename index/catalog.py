@@ -8,6 +8,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from index.keyword import KeywordIndex
+from index.mentions import SpeakerIndex
 from index.store import COMPLETE, Store
 from onrecord.errors import QueryError
 from onrecord.models import Chunk, Filters, Meeting
@@ -31,6 +32,7 @@ class Catalog:
                 self.speakers.setdefault(speaker.casefold(), speaker)
                 self._chunks_of_speaker.setdefault(speaker.casefold(), []).append(position)
         self.topics = {topic.casefold(): topic for chunk in chunks if (topic := chunk.topic)}
+        self.speaker_index = SpeakerIndex(self.speakers.values())
 
     @classmethod
     def load(cls, store: Store) -> Catalog:

@@ -8,8 +8,27 @@ from collections.abc import Iterable
 
 FULL_NAME_RATIO = 0.84
 PART_RATIO = 0.86
+PREFIX = 2
 _WORD = re.compile(r"[^\W_][\w'’.\-]*")
 _POSSESSIVE = re.compile(r"['’]s$")
+
+
+class SpeakerIndex:
+    """Speakers by the first letters of their name's words, so that a question is compared in full
+    only with the few speakers whose names start like one of its words (misspellings rarely change
+    a name's first letters)."""
+
+    def __init__(self, speakers: Iterable[str]):
+        self.by_prefix: dict[str, set[str]] = {}
+        for speaker in speakers:
+            for word in re.split(r"[\s/]+", speaker.casefold()):
+                if word:
+                    self.by_prefix.setdefault(word[:PREFIX], set()).add(speaker)
+
+    def mentioned(self, question: str) -> list[str]:
+        prefixes = {word.casefold()[:PREFIX] for word in _WORD.findall(question)}
+        candidates = set().union(*(self.by_prefix.get(prefix, set()) for prefix in prefixes))
+        return mentioned_speakers(question, sorted(candidates))
 
 
 def mentioned_speakers(question: str, speakers: Iterable[str]) -> list[str]:

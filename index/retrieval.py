@@ -14,7 +14,6 @@ from index.embedding import Embedder
 from index.focus import focus, keyword_query
 from index.fusion import rrf
 from index.links import deep_link
-from index.mentions import mentioned_speakers
 from index.store import Store
 from onrecord.errors import QueryError
 from onrecord.models import Chunk, Filters, Hit
@@ -76,7 +75,7 @@ class Retriever:
         if not len(self.catalog):
             raise QueryError("the index is empty: ingest something first: onrecord ingest PATH")
         resolved = self.catalog.resolve(filters or Filters())
-        named = () if resolved.speaker else tuple(mentioned_speakers(text, self.catalog.speakers.values())[:1])
+        named = () if resolved.speaker else tuple(self.catalog.speaker_index.mentioned(text)[:1])
         dense_text = focus(text) if self.tuning.focus_dense else text
         keywords = keyword_query(text) if self.tuning.focus_keywords else text
         return Query(text, resolved, named, self.embedder.embed_batch([dense_text])[0], keywords)

@@ -28,6 +28,7 @@ CHUNKS = "onrecord_chunks"
 MEETINGS = "onrecord_meetings"
 COMPLETE, WRITING = "complete", "writing"
 _NO_TIME = -1.0
+PAGE = 2000  # records read from Chroma at a time
 
 
 def speaker_key(name: str) -> str:
@@ -171,13 +172,20 @@ class Store:
                 self.vectors.delete_nodes(node_ids=list(ids))
 
     def all_chunks(self) -> list[Chunk]:
-        """Every chunk in the store, for the keyword index and the catalog of filter values."""
-        with chroma_errors(self.location):
-            found = self._chunks.get(include=["documents", "metadatas"])
-        return [
-            _chunk(chunk_id, text, metadata)
-            for chunk_id, text, metadata in zip(found["ids"], found["documents"], found["metadatas"], strict=True)
-        ]
+        """Every chunk in the store, for the keyword index and the catalog of filter values.
+
+        Read a page at a time: each record carries LlamaIndex's copy of the node, which is large
+        and is dropped as soon as the chunk is made."""
+        chunks: list[Chunk] = []
+        while True:
+            with chroma_errors(self.location):
+                found = self._chunks.get(include=["documents", "metadatas"], limit=PAGE, offset=len(chunks))
+            chunks += [
+                _chunk(chunk_id, text, metadata)
+                for chunk_id, text, metadata in zip(found["ids"], found["documents"], found["metadatas"], strict=True)
+            ]
+            if len(found["ids"]) < PAGE:
+                return chunks
 
     def dense(self, vector: np.ndarray, k: int, filters: Filters | None = None) -> list[tuple[Chunk, float]]:
         """The k chunks nearest the vector, with their cosine similarity."""

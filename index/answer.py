@@ -25,7 +25,11 @@ RELATIVE_SIMILARITY = 0.6  # below this share of the best similarity, a passage 
 PASSAGES = 5
 ABSTENTION = "The transcripts do not answer this question. The nearest passages are listed below."
 # A sentence ends at . ! ? or … followed by a space (so "e.g. 3.5" and "window.open" stay whole).
-_SENTENCE_END = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…][\"'”’)\]]))\s+")
+_ABBREVIATIONS = "".join(
+    rf"(?<!\b{re.escape(word)})"
+    for word in ("Dr.", "Mr.", "Ms.", "Mrs.", "Prof.", "Hon.", "St.", "vs.", "e.g.", "i.e.")
+)
+_SENTENCE_END = re.compile(rf"(?:(?<=[.!?…])|(?<=[.!?…][\"'”’)\]])){_ABBREVIATIONS}\s+")
 _LABEL = re.compile(r"^(?P<label>[^:\n]{1,80}):\s+(?P<text>.*)$")
 QUESTION_LABEL = "Question"
 

@@ -73,3 +73,10 @@ def test_speaker_index_finds_the_same_names_with_fewer_comparisons():
     assert index.mentioned("What did Camran Ashraf say?") == ["Cameran Ashraf"]
     assert index.mentioned("What did the Project Manager say about cost?") == ["Project Manager"]
     assert index.mentioned("How is the Foundation supporting Ukraine?") == []
+
+
+def test_answer_sentences_do_not_end_at_titles_or_abbreviations():
+    from index.answer import _SENTENCE_END
+
+    text = 'My guest is Dr. Samuel Osei. He said "yes." Then e.g. this. Ok?'
+    assert _SENTENCE_END.split(text) == ["My guest is Dr. Samuel Osei.", 'He said "yes."', "Then e.g. this.", "Ok?"]

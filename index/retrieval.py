@@ -15,7 +15,7 @@ from index.focus import focus, keyword_query
 from index.fusion import rrf
 from index.links import deep_link
 from index.store import Store
-from onrecord.errors import QueryError
+from onrecord.errors import QueryError, StoreError
 from onrecord.models import Chunk, Filters, Hit
 
 Mode = Literal["hybrid", "dense", "keyword"]
@@ -24,6 +24,7 @@ MAX_QUESTION_CHARS = 2000
 MAX_K = 100
 CANDIDATES = 40  # per ranking, before fusion
 VECTOR_BATCH = 5000  # chunk vectors read from the store at a time
+EXACT_LIMIT = 2000  # filtered searches over at most this many chunks compare them all
 
 
 @dataclass(frozen=True)
@@ -147,17 +148,22 @@ class Retriever:
         return same_place and (position == members[0] - 1 or position == members[-1] + 1)
 
     def _dense(self, vector: np.ndarray, depth: int, filters: Filters) -> list[tuple[str, float]]:
-        """The nearest chunks by cosine similarity. Unfiltered, Chroma's HNSW index finds them;
-        filtered, the allowed chunks are compared exactly, which is as fast for a meeting or a
-        speaker and avoids Chroma 1.5's failing filtered HNSW queries ("Error finding id")."""
+        """The nearest chunks by cosine similarity: Chroma's HNSW index, or, when filters allow
+        only a few chunks (a meeting, a speaker), an exact comparison with those, which is as fast
+        and exact. Chroma 1.5's filtered HNSW queries can fail ("Error finding id"); then too the
+        allowed chunks are compared exactly."""
         mask = self.catalog.mask(filters)
-        if mask is None:
-            return [(chunk.id, score) for chunk, score in self.store.dense(vector, depth, filters)]
-        ids = [self.catalog.chunks[position].id for position in np.flatnonzero(mask)]
+        allowed = None if mask is None else np.flatnonzero(mask)
+        if allowed is None or len(allowed) > EXACT_LIMIT:
+            try:
+                return [(chunk.id, score) for chunk, score in self.store.dense(vector, depth, filters)]
+            except StoreError:
+                if allowed is None:
+                    raise
+        ids = [self.catalog.chunks[position].id for position in allowed]
         if not ids:
             return []
-        matrix = self._vectors(ids)
-        scores = matrix @ vector
+        scores = self._vectors(ids) @ vector
         best = np.argsort(-scores)[:depth]
         return [(ids[i], float(scores[i])) for i in best]
 

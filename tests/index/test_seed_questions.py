@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pytest
 
@@ -140,3 +141,16 @@ def test_bad_questions_are_query_errors(seed_library):
         ask(seed_library, "x" * 10_000)
     with pytest.raises(QueryError, match="k of 500"):
         seed_library.retrieve("grants", 500)
+
+
+def test_filtered_search_in_chroma_and_exact_agree(seed_library, monkeypatch):
+    import index.retrieval as retrieval
+
+    filters = Filters(speaker="Maggie Dennis", date_from=None)
+    exact = [hit.chunk.id for hit in seed_library.retrieve("training for the code of conduct", 5, filters, "dense")]
+    monkeypatch.setattr(retrieval, "EXACT_LIMIT", 0)  # send every filtered search to Chroma's index
+    seed_library._vector_cache.clear()
+    indexed = [hit.chunk.id for hit in seed_library.retrieve("training for the code of conduct", 5, filters, "dense")]
+    assert exact == indexed
+    dated = seed_library.retrieve("meeting", 20, Filters(date_to=date(2020, 1, 1)), "dense")
+    assert dated == []

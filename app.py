@@ -10,6 +10,7 @@ import shutil
 import tempfile
 import threading
 from dataclasses import dataclass, field
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -355,7 +356,7 @@ def build(library: Library) -> gr.Blocks:
                 wanted = {i for hit in hits for i in range(hit.chunk.turn_start, hit.chunk.turn_end + 1)}
                 turns = [t for t in turns if t.index in wanted]
                 if not turns:
-                    return f"<p>Nothing in this meeting matches {render.escape(search_text)}.</p>"
+                    return f"<p>Nothing in this meeting matches {escape(search_text)}.</p>"
                 marked = range(turns[0].index, turns[-1].index + 1)
             media = meeting_record.media_url
             return render.transcript_html(

@@ -8,6 +8,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from index.keyword import KeywordIndex, terms
+from ingest.chunking import QUESTION_LABEL
 from onrecord.models import Answer, Citation, Hit
 
 # Evidence is the best cosine similarity of the question to a top passage plus the share of
@@ -31,7 +32,6 @@ _ABBREVIATIONS = "".join(
 )
 _SENTENCE_END = re.compile(rf"(?:(?<=[.!?…])|(?<=[.!?…][\"'”’)\]])){_ABBREVIATIONS}\s+")
 _LABEL = re.compile(r"^(?P<label>[^:\n]{1,80}):\s+(?P<text>.*)$")
-QUESTION_LABEL = "Question"
 
 
 @dataclass(frozen=True)

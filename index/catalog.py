@@ -9,7 +9,7 @@ import numpy as np
 
 from index.keyword import KeywordIndex
 from index.mentions import SpeakerIndex
-from index.store import COMPLETE, Store
+from index.store import COMPLETE, Store, date_number
 from onrecord.errors import QueryError
 from onrecord.models import Chunk, Filters, Meeting
 
@@ -24,7 +24,7 @@ class Catalog:
         self.keyword = KeywordIndex([chunk.text for chunk in chunks])
         self._meeting_of = np.array([chunk.meeting_id for chunk in chunks], dtype=object)
         self._topic_of = np.array([(chunk.topic or "").casefold() for chunk in chunks], dtype=object)
-        self._date_of = np.array([_date_number(self.meetings.get(c.meeting_id)) for c in chunks], dtype=np.int64)
+        self._date_of = np.array([_meeting_date(self.meetings.get(c.meeting_id)) for c in chunks], dtype=np.int64)
         self.speakers: dict[str, str] = {}
         self._chunks_of_speaker: dict[str, list[int]] = {}
         for position, chunk in enumerate(chunks):
@@ -76,9 +76,9 @@ class Catalog:
             of_speaker[self._chunks_of_speaker.get(filters.speaker.casefold(), [])] = True
             allowed &= of_speaker
         if filters.date_from:
-            allowed &= self._date_of >= _date_number_of(filters.date_from)
+            allowed &= self._date_of >= date_number(filters.date_from)
         if filters.date_to:
-            allowed &= (self._date_of <= _date_number_of(filters.date_to)) & (self._date_of > 0)
+            allowed &= (self._date_of <= date_number(filters.date_to)) & (self._date_of > 0)
         return allowed
 
 
@@ -92,9 +92,5 @@ def closest_known(kind: str, value: str, known: dict[str, str]) -> str:
     raise QueryError(f"no {kind} named {value!r} in the index ({hint})")
 
 
-def _date_number(meeting: Meeting | None) -> int:
-    return _date_number_of(meeting.date) if meeting and meeting.date else 0
-
-
-def _date_number_of(day) -> int:
-    return day.year * 10000 + day.month * 100 + day.day
+def _meeting_date(meeting: Meeting | None) -> int:
+    return date_number(meeting.date if meeting else None)

@@ -453,8 +453,9 @@ def _run_batch(path: Path, run: Callable[[dict], dict]) -> None:
 def _when(hit: dict) -> str:
     if hit.get("start") is None:
         return ""
-    seconds = int(hit["start"])
-    return f" at {seconds // 3600:d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+    from onrecord.render import clock
+
+    return f" at {clock(hit['start'])}"
 
 
 def _source_line(hit: dict) -> str:

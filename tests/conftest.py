@@ -14,6 +14,23 @@ DATA = Path(__file__).resolve().parent / "data"
 SHARED = ROOT.parent / "shared" / "data"
 SEED = SHARED / "seed" / "office_hours_2022-03-24.txt"
 QMSUM = SHARED / "qmsum"
+# The documented JSON fields (README, "Command line"): of a search hit, and of an answer's citation.
+PASSAGE_KEYS = {
+    "text",
+    "meeting_id",
+    "title",
+    "date",
+    "speakers",
+    "topic",
+    "turn_start",
+    "turn_end",
+    "start",
+    "end",
+    "url",
+    "score",
+}
+HIT_KEYS = PASSAGE_KEYS | {"rank", "chunk_id"}
+CITATION_KEYS = PASSAGE_KEYS | {"n"}
 
 
 @pytest.fixture(scope="session")

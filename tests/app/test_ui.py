@@ -11,6 +11,18 @@ def ask(page, question: str) -> None:
     page.locator("#ask-button").click()
 
 
+def add_file(page, path, expect: str) -> None:
+    """Upload one file in the Library tab and wait for the status line to say `expect`."""
+    page.locator("#upload input[type=file]").set_input_files(str(path))
+    page.wait_for_timeout(1000)
+    page.locator("#add-button").click()
+    page.wait_for_function(
+        "(want) => (document.querySelector('#library-status')?.innerText || '').includes(want)",
+        arg=expect,
+        timeout=60_000,
+    )
+
+
 def test_ask_a_seed_question_and_see_a_cited_answer(page):
     ask(page, "What did Cameran Ashraf say about jurisdictions?")
     page.wait_for_selector("#answer-text .onrecord-cite", timeout=30_000)
@@ -49,12 +61,7 @@ def test_upload_a_vtt_file_then_ask_from_it(page, tmp_path):
         "the saplings and we bring the volunteers.\n"
     )
     page.get_by_role("tab", name="Library").click()
-    page.locator("#upload input[type=file]").set_input_files(str(upload))
-    page.wait_for_timeout(1000)
-    page.locator("#add-button").click()
-    page.wait_for_function(
-        "() => (document.querySelector('#library-status')?.innerText || '').includes('1 added')", timeout=60_000
-    )
+    add_file(page, upload, expect="1 added")
     assert "added" in page.locator("#upload-results").inner_text()
     assert "garden_club_2024-08-01" in page.locator("#meetings-table").inner_text()
     page.get_by_role("tab", name="Ask").click()
@@ -70,12 +77,7 @@ def test_bad_upload_is_reported_and_the_library_is_unharmed(page, tmp_path):
     page.get_by_role("tab", name="Library").click()
     page.wait_for_function("() => (document.querySelector('#meetings-table')?.innerText || '').includes('hostile')")
     before = page.locator("#meetings-table").inner_text()
-    page.locator("#upload input[type=file]").set_input_files(str(broken))
-    page.wait_for_timeout(1000)
-    page.locator("#add-button").click()
-    page.wait_for_function(
-        "() => (document.querySelector('#library-status')?.innerText || '').includes('1 failed')", timeout=60_000
-    )
+    add_file(page, broken, expect="1 failed")
     assert "broken cue timing" in page.locator("#upload-results").inner_text()
     assert page.locator("#meetings-table").inner_text() == before
 

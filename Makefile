@@ -33,11 +33,8 @@ lint: install
 	$(BIN)/ruff check .
 
 bench: install
-	$(BIN)/onrecord bench parse ../shared/data/qmsum
-	$(BIN)/onrecord bench ingest ../shared/data/seed ../shared/data/qmsum/val --limit 8
-	$(BIN)/onrecord bench ask ../shared/data/seed ../shared/data/qmsum/val
-	$(BIN)/onrecord bench scale --sizes 1000,10000,100000
-	$(BIN)/onrecord bench startup --data-dir .onrecord
+	# every figure in one run: prints the tables, writes reports/bench/bench.json and the README section
+	$(BIN)/onrecord bench
 
 eval: install
 	$(BIN)/onrecord eval seed --compare

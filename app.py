@@ -17,8 +17,7 @@ from typing import Any
 import gradio as gr
 from pydantic import BaseModel, Field
 
-from index.api import AskOptions, ask, load_embedder, offline, open_store, word_counter
-from index.catalog import Catalog
+from index.api import AskOptions, ask, load_catalog, load_embedder, offline, open_store, word_counter
 from index.embedding import Embedder
 from index.links import deep_link
 from index.retrieval import MODES, Retriever
@@ -51,7 +50,8 @@ class Library:
         self.refresh()
 
     def refresh(self) -> None:
-        self.retriever = Retriever(self.store, self.embedder, Catalog.load(self.store))
+        previous = self.retriever.catalog if hasattr(self, "retriever") else None
+        self.retriever = Retriever(self.store, self.embedder, load_catalog(self.settings, self.store, previous))
 
     @property
     def meetings(self) -> list[Meeting]:

@@ -23,6 +23,20 @@ from ingest.parsing import Failure, parse_paths
 from ingest.wordpieces import WordPieceCounter
 from onrecord.settings import Settings, model_path
 
+# Questions about the sample transcripts, for the start-up and browser benchmarks.
+SAMPLE_QUESTIONS = [
+    "When does construction of the Harbour Street bike lane start?",
+    "What did Councillor Dave Kowalski worry about?",
+    "Why did the offline launch move?",
+    "Which Android versions crash?",
+    "Why does bread go stale?",
+    "Where should I keep bread?",
+    "When will version 3.0 be released?",
+    "How much was the grant?",
+    "How do new contributors find work?",
+    "What did the pricing test show?",
+]
+
 
 class TimedEmbedder:
     """An embedder that adds up the time spent in the model."""

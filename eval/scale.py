@@ -67,8 +67,9 @@ def measure(data_dir: Path, questions: list[str]) -> dict:
     started = time.perf_counter()
     settings: Settings = load_settings(data_dir=data_dir, chroma_host=None)
     retriever = open_retriever(settings)
-    ask(retriever, questions[0])
     opened = time.perf_counter() - started
+    ask(retriever, questions[0])
+    answered = time.perf_counter() - started
     retrieve_ms, ask_ms = [], []
     for question in questions:
         began = time.perf_counter()
@@ -79,21 +80,32 @@ def measure(data_dir: Path, questions: list[str]) -> dict:
         ask_ms.append((time.perf_counter() - began) * 1000)
     return {
         "chunks": len(retriever.catalog),
-        "open_and_first_answer_s": opened,
+        "open_s": opened,
+        "open_and_first_answer_s": answered,
         "retrieve_median_ms": float(np.median(retrieve_ms)),
         "retrieve_p95_ms": float(np.percentile(retrieve_ms, 95)),
         "ask_median_ms": float(np.median(ask_ms)),
         "ask_p95_ms": float(np.percentile(ask_ms, 95)),
-        "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_rss_mib": peak_rss_mib(),
     }
 
 
-def measure_in_subprocess(data_dir: Path, questions_file: Path) -> dict:
+def peak_rss_mib() -> float:
+    """This process's peak resident memory. Linux's VmHWM, not getrusage's ru_maxrss: the latter
+    survives exec, so a child started by a large parent would report the parent's size."""
+    try:
+        status = Path("/proc/self/status").read_text()
+        return int(next(line for line in status.splitlines() if line.startswith("VmHWM:")).split()[1]) / 1024
+    except (OSError, StopIteration, ValueError):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def measure_in_subprocess(data_dir: Path, questions_file: Path, profile: Path | None = None) -> dict:
+    """`measure` in a fresh process, so that its start-up and peak memory are its own; with
+    `profile`, pyinstrument's text report of the whole run is written there."""
+    command = [sys.executable, "-m", "eval.scale", str(data_dir), str(questions_file)]
     output = subprocess.run(
-        [sys.executable, "-m", "eval.scale", str(data_dir), str(questions_file)],
-        capture_output=True,
-        text=True,
-        check=True,
+        [*command, str(profile)] if profile else command, capture_output=True, text=True, check=True
     ).stdout
     return json.loads(output.strip().splitlines()[-1])
 
@@ -102,4 +114,14 @@ if __name__ == "__main__":
     from index.api import offline
 
     offline()
-    print(json.dumps(measure(Path(sys.argv[1]), json.loads(Path(sys.argv[2]).read_text()))))
+    arguments = [Path(argument) for argument in sys.argv[1:]]
+    questions = json.loads(arguments[1].read_text())
+    if len(arguments) > 2:
+        from pyinstrument import Profiler
+
+        with Profiler() as profiler:
+            figures = measure(arguments[0], questions)
+        arguments[2].write_text(profiler.output_text(unicode=True, show_all=False))
+    else:
+        figures = measure(arguments[0], questions)
+    print(json.dumps(figures))

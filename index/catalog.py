@@ -1,24 +1,37 @@
-"""The in-memory view of what the store holds: chunks, meetings, keyword index and filter values."""
+"""The in-memory view of what the store holds: chunks, their vectors, meetings, keyword index and
+filter values. `Catalog.load` keeps a snapshot of it beside the store (index.snapshot)."""
 
 from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
+from pathlib import Path
 
 import numpy as np
 
 from index.keyword import KeywordIndex
 from index.mentions import SpeakerIndex
-from index.store import COMPLETE, Store, date_number
+from index.store import Store, date_number
 from onrecord.errors import QueryError
 from onrecord.models import Chunk, Filters, Meeting
 
 
 class Catalog:
-    """Chunks and meetings as loaded from the store, with the keyword index kept in step with them."""
+    """Chunks, their vectors and meetings as loaded from the store, with the keyword index kept in
+    step with them. `state` (meeting id → content hash) and `key` say what store contents it mirrors."""
 
-    def __init__(self, chunks: list[Chunk], meetings: Iterable[Meeting]):
+    def __init__(
+        self,
+        chunks: list[Chunk],
+        meetings: Iterable[Meeting],
+        vectors: np.ndarray | None = None,
+        state: dict[str, str] | None = None,
+        key: str = "",
+    ):
         self.chunks = chunks
+        self.vectors = np.zeros((len(chunks), 0), dtype=np.float32) if vectors is None else vectors  # row = chunk
+        self.state = state or {}
+        self.key = key
         self.position = {chunk.id: position for position, chunk in enumerate(chunks)}
         self.meetings = {meeting.meeting_id: meeting for meeting in meetings}
         self.keyword = KeywordIndex([chunk.text for chunk in chunks])
@@ -35,14 +48,16 @@ class Catalog:
         self.speaker_index = SpeakerIndex(self.speakers.values())
 
     @classmethod
-    def load(cls, store: Store) -> Catalog:
-        records = store.meetings()
-        complete = {record.meeting.meeting_id for record in records if record.status == COMPLETE}
-        chunks = sorted(
-            (chunk for chunk in store.all_chunks() if chunk.meeting_id in complete),
-            key=lambda chunk: (chunk.meeting_id, chunk.turn_start, chunk.id),
-        )
-        return cls(chunks, [record.meeting for record in records if record.meeting.meeting_id in complete])
+    def load(cls, store: Store, folder: Path | None = None, previous: Catalog | None = None) -> Catalog:
+        """The catalog of the store's complete meetings: from the snapshot in `folder` when the store
+        has not changed since, else rebuilt, reading from the store only the meetings that changed
+        since `previous` or the snapshot."""
+        from index.snapshot import load_catalog
+
+        return load_catalog(store, folder, previous)
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "vectors": None}  # the snapshot keeps vectors in a .npy of their own
 
     def __len__(self) -> int:
         return len(self.chunks)

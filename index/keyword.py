@@ -53,13 +53,27 @@ class KeywordIndex:
         df = self._df.get(term, 0)
         return math.log(1 + (self.size - df + 0.5) / (df + 0.5))
 
-    def search(self, query: str, k: int, mask: np.ndarray | None = None) -> list[tuple[int, float]]:
-        """(position of the chunk, BM25 score) for the k best chunks scoring above zero."""
+    def scores(self, query: str) -> np.ndarray | None:
+        """The BM25 score of every chunk for the query, or None when no query term is indexed."""
         query_terms = [term for term in terms(query) if term in self._vocab]
         if not self.size or not query_terms:
+            return None
+        return self._bm25.get_scores(query_terms)
+
+    def search(self, query: str, k: int, mask: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """(position of the chunk, BM25 score) for the k best chunks scoring above zero."""
+        scores = self.scores(query)
+        if scores is None:
             return []
-        weight_mask = None if mask is None else mask.astype(np.float32)
-        positions, scores = self._bm25.retrieve(
-            [query_terms], k=min(k, self.size), show_progress=False, weight_mask=weight_mask, n_threads=1
-        )
-        return [(int(p), float(s)) for p, s in zip(positions[0], scores[0], strict=True) if s > 0]
+        return [(int(position), float(scores[position])) for position in best_positions(scores, k, mask, 0.0)]
+
+
+def best_positions(scores: np.ndarray, k: int, mask: np.ndarray | None = None, above: float = -np.inf) -> np.ndarray:
+    """Positions of the k highest scores, highest first, among those the mask allows and above `above`."""
+    eligible = scores > above
+    if mask is not None:
+        eligible &= mask
+    positions = np.flatnonzero(eligible)
+    if k < len(positions):
+        positions = positions[np.argpartition(-scores[positions], k - 1)[:k]]
+    return positions[np.argsort(-scores[positions], kind="stable")]

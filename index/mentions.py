@@ -50,7 +50,7 @@ def mentioned_speakers(question: str, speakers: Iterable[str]) -> list[str]:
         size = len(name_words)
         target = " ".join(name_words)
         best = max(
-            (_ratio(" ".join(folded[i : i + size]), target) for i in range(len(folded) - size + 1)),
+            (_ratio(" ".join(folded[i : i + size]), target, FULL_NAME_RATIO) for i in range(len(folded) - size + 1)),
             default=0.0,
         )
         if best >= FULL_NAME_RATIO and (size > 1 or _capitalised(words, name_words[0])):
@@ -61,14 +61,22 @@ def mentioned_speakers(question: str, speakers: Iterable[str]) -> list[str]:
     for part, owners in parts.items():
         if len(owners) != 1:
             continue
-        best = max((_ratio(word.casefold(), part) for word in words if word[:1].isupper()), default=0.0)
+        best = max((_ratio(word.casefold(), part, PART_RATIO) for word in words if word[:1].isupper()), default=0.0)
         if best >= PART_RATIO:
             scores[owners[0]] = max(scores.get(owners[0], 0.0), best)
     return sorted(scores, key=lambda speaker: -scores[speaker])
 
 
-def _ratio(a: str, b: str) -> float:
-    return difflib.SequenceMatcher(None, a, b).ratio()
+def _ratio(a: str, b: str, cutoff: float) -> float:
+    """difflib's similarity of a and b when it reaches the cutoff, else 0; the cheap upper bounds
+    come first, as in difflib.get_close_matches (most pairs are far apart)."""
+    if not a or not b or 2 * min(len(a), len(b)) / (len(a) + len(b)) < cutoff:  # difflib's real_quick_ratio
+        return 0.0
+    matcher = difflib.SequenceMatcher(None, a, b)
+    if matcher.quick_ratio() < cutoff:
+        return 0.0
+    ratio = matcher.ratio()
+    return ratio if ratio >= cutoff else 0.0
 
 
 def _capitalised(words: list[str], name: str) -> bool:

@@ -19,7 +19,7 @@ from ingest.formats import FORMATS
 from onrecord.errors import OnRecordError
 
 app = typer.Typer(help="On Record: search and cited answers over meeting transcripts.", no_args_is_help=True)
-bench_app = typer.Typer(help="Benchmarks that print figures.", no_args_is_help=True)
+bench_app = typer.Typer(help="Benchmarks that print figures: all of them, or one (see the commands).")
 app.add_typer(bench_app, name="bench")
 console = Console()
 errors = Console(stderr=True)
@@ -599,7 +599,8 @@ def _format_value(value: object) -> str:
     return str(value)
 
 
-SEED_SUITE = Path(__file__).resolve().parent.parent / "eval" / "suites" / "seed.json"
+ROOT = Path(__file__).resolve().parent.parent
+SEED_SUITE = ROOT / "eval" / "suites" / "seed.json"
 
 
 @bench_app.command("ingest")
@@ -663,6 +664,7 @@ def bench_ask_command(
 ) -> None:
     """Warm latency of retrieval and of a full hybrid ask over the seed questions and QMSum queries."""
     from eval.bench import bench_queries
+    from eval.harness import qmsum_queries
     from index.api import load_embedder, open_store, word_counter
     from index.writer import ingest_paths, write_lock
 
@@ -679,7 +681,7 @@ def bench_ask_command(
                 settings.embedding_id,
             )
     questions = [item["question"] for item in json.loads(SEED_SUITE.read_text())["questions"]]
-    questions += _qmsum_queries(paths or [])
+    questions += qmsum_queries(paths or [])
     figures = bench_queries(settings, embedder, questions, repeat)
     table = Table(
         "chunks",
@@ -702,20 +704,6 @@ def bench_ask_command(
     console.print(table)
 
 
-SAMPLE_QUESTIONS = [
-    "When does construction of the Harbour Street bike lane start?",
-    "What did Councillor Dave Kowalski worry about?",
-    "Why did the offline launch move?",
-    "Which Android versions crash?",
-    "Why does bread go stale?",
-    "Where should I keep bread?",
-    "When will version 3.0 be released?",
-    "How much was the grant?",
-    "How do new contributors find work?",
-    "What did the pricing test show?",
-]
-
-
 @bench_app.command("startup")
 @reports_errors
 def bench_startup_command(
@@ -725,7 +713,7 @@ def bench_startup_command(
     runs: Annotated[int, typer.Option(help="starts to time")] = 3,
 ) -> None:
     """From `onrecord serve` starting to the page served and to its first answer (library already built)."""
-    from eval.bench import bench_startup
+    from eval.bench import SAMPLE_QUESTIONS, bench_startup
 
     if not (data_dir / "chroma").exists():
         raise OnRecordError(f"no library in {data_dir}; build one first with `make run` or `onrecord ingest samples`")
@@ -742,7 +730,7 @@ def bench_ui_command(
     url: Annotated[str, typer.Option(help="a running app, e.g. from make run")] = "http://127.0.0.1:7860",
 ) -> None:
     """From pressing Ask to the answer shown, in headless Chromium, on the sample library."""
-    from eval.bench import bench_ui
+    from eval.bench import SAMPLE_QUESTIONS, bench_ui
     from eval.metrics import latency
 
     times = bench_ui(url, SAMPLE_QUESTIONS)
@@ -757,50 +745,103 @@ def bench_ui_command(
 @bench_app.command("scale")
 @reports_errors
 def bench_scale_command(
-    sizes: Annotated[str, typer.Option(help="corpus sizes, comma-separated")] = "1000,10000,100000",
-    work_dir: Annotated[Path, typer.Option(help="where the corpora are built (and reused)")] = Path(".onrecord-scale"),
+    sizes: Annotated[str, typer.Option(help="library sizes in chunks, comma-separated")] = "1000,10000,100000",
+    work_dir: Annotated[Path, typer.Option(help="where the libraries are built (and reused)")] = Path(
+        ".onrecord-scale"
+    ),
     qmsum: Annotated[Path, typer.Option(help="QMSum folder")] = Path("../shared/data/qmsum"),
     out: Annotated[Path, typer.Option(help="JSON and plot folder")] = Path("reports/bench"),
 ) -> None:
-    """Query latency and peak memory at growing corpus sizes, with a plot."""
-    from rich.progress import Progress
-
+    """Query latency and peak memory at growing library sizes, with a plot."""
+    from eval.harness import REAL_VECTORS_UP_TO, library_folder, plot_latency, qmsum_queries
     from eval.scale import build, measure_in_subprocess
 
-    questions = _qmsum_queries([qmsum / "val"])[:100]
     out.mkdir(parents=True, exist_ok=True)
     questions_file = out / "scale_questions.json"
-    questions_file.write_text(json.dumps(questions))
+    questions_file.write_text(json.dumps(qmsum_queries([qmsum / "val"])[:100]))
     rows = []
-    for size in [int(part) for part in sizes.split(",")]:
-        real = size <= 10_000
-        folder = work_dir / f"{size}-{'real' if real else 'random'}"
+    for size in _sizes(sizes):
+        folder = library_folder(work_dir, size)
         if not (folder / "chroma").exists():
-            with Progress(console=errors, transient=True) as progress:
-                task = progress.add_task(f"building {size:,} chunks", total=size)
-                build(
-                    folder,
-                    size,
-                    real,
-                    [qmsum / "train", qmsum / "val"],
-                    lambda n, t=task: progress.update(t, completed=n),
-                )
-        row = {
-            "size": size,
-            "vectors": "real" if real else "random unit",
-            **measure_in_subprocess(folder, questions_file),
-        }
-        rows.append(row)
-        console.print(row, highlight=False)
+            with errors.status(f"building {size:,} chunks in {folder}..."):
+                build(folder, size, size <= REAL_VECTORS_UP_TO, [qmsum / "train", qmsum / "val"])
+        with errors.status(f"measuring {size:,} chunks..."):
+            first = measure_in_subprocess(folder, questions_file)
+            row = {"size": size, "vectors": "real" if size <= REAL_VECTORS_UP_TO else "random unit"}
+            rows.append({**row, **measure_in_subprocess(folder, questions_file), "first_open_s": first["open_s"]})
     (out / "scale.json").write_text(json.dumps(rows, indent=1))
+    _print_scale(rows)
+    plot_latency(rows, out / "latency_vs_size.png")
+
+
+@bench_app.callback(invoke_without_command=True)
+@reports_errors
+def bench_all(
+    context: typer.Context,
+    sizes: Annotated[str, typer.Option(help="library sizes in chunks, comma-separated")] = "1000,10000,100000",
+    ingest: Annotated[
+        list[Path] | None, typer.Option(help="transcripts for the ingest figures (repeat the option)")
+    ] = None,
+    ingest_limit: Annotated[int, typer.Option(help="at most this many ingest files")] = 8,
+    qmsum: Annotated[Path, typer.Option(help="QMSum folder")] = Path("../shared/data/qmsum"),
+    work_dir: Annotated[Path, typer.Option(help="where the libraries are built (and reused)")] = Path(
+        ".onrecord-scale"
+    ),
+    out: Annotated[Path, typer.Option(help="folder for bench.json, the plot and profiles")] = Path("reports/bench"),
+    readme: Annotated[Path | None, typer.Option(help="README whose bench section is rewritten")] = Path("README.md"),
+    startup_runs: Annotated[int, typer.Option(help="cold starts timed per library")] = 3,
+) -> None:
+    """Every benchmark in one run: ingest, query latency and memory by library size, cold start;
+    checked against the targets and written to OUT/bench.json and the README's bench section."""
+    if context.invoked_subcommand is not None:
+        return
+    from eval.harness import Options, markdown, run, write_readme_section
+
+    options = Options(
+        ingest_paths=ingest or [Path("../shared/data/seed"), qmsum / "val"],
+        ingest_limit=ingest_limit,
+        qmsum=qmsum,
+        sizes=_sizes(sizes),
+        work_dir=work_dir,
+        out=out,
+        samples=ROOT / "samples",
+        startup_runs=startup_runs,
+    )
+    try:
+        report = run(options, lambda message: errors.print(f"[dim]{message}...[/]", highlight=False))
+    except (OSError, ValueError) as error:
+        raise OnRecordError(f"the benchmark could not run: {error}") from error
+    _print_report(report)
+    console.print(f"Figures written to {out / 'bench.json'}; plot {out / 'latency_vs_size.png'}", highlight=False)
+    if readme is not None:
+        if write_readme_section(readme, markdown(report)):
+            console.print(f"README section rewritten: {readme}", highlight=False)
+        else:
+            errors.print(f"{readme} has no <!-- bench:start --> / <!-- bench:end --> markers; left as it is")
+
+
+def _sizes(text: str) -> list[int]:
+    try:
+        sizes = [int(part.replace("_", "")) for part in text.split(",") if part.strip()]
+    except ValueError as error:
+        raise OnRecordError(
+            f"sizes must be whole numbers separated by commas, e.g. 1000,10000; got {text!r}"
+        ) from error
+    if not sizes or min(sizes) < 1:
+        raise OnRecordError(f"sizes must be positive chunk counts, e.g. 1000,10000; got {text!r}")
+    return sizes
+
+
+def _print_scale(rows: list[dict]) -> None:
     table = Table(
         "chunks",
         "vectors",
         "retrieve median/p95 ms",
         "ask median/p95 ms",
+        "open, catalog rebuilt s",
         "open + first answer s",
         "peak RSS MiB",
-        title="Query speed by corpus size",
+        title="Query speed by library size",
     )
     for row in rows:
         table.add_row(
@@ -808,43 +849,37 @@ def bench_scale_command(
             row["vectors"],
             f"{row['retrieve_median_ms']:.0f} / {row['retrieve_p95_ms']:.0f}",
             f"{row['ask_median_ms']:.0f} / {row['ask_p95_ms']:.0f}",
+            f"{row['first_open_s']:.1f}",
             f"{row['open_and_first_answer_s']:.1f}",
-            f"{row['peak_rss_mib']:.0f}",
+            f"{row['peak_rss_mib']:,.0f}",
         )
     console.print(table)
-    _plot_scale(rows, out / "latency_vs_size.png")
 
 
-def _plot_scale(rows: list[dict], path: Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    figure, axes = plt.subplots(figsize=(6.5, 4))
-    sizes = [row["chunks"] for row in rows]
-    for key, label in (("retrieve", "retrieval"), ("ask", "ask (retrieval + answer)")):
-        axes.plot(sizes, [row[f"{key}_median_ms"] for row in rows], marker="o", label=f"{label}, median")
-        axes.plot(sizes, [row[f"{key}_p95_ms"] for row in rows], marker="x", linestyle="--", label=f"{label}, p95")
-    axes.set_xscale("log")
-    axes.set_xlabel("chunks in the index")
-    axes.set_ylabel("ms per question (warm)")
-    axes.grid(alpha=0.3)
-    axes.legend(fontsize=8)
-    figure.tight_layout()
-    figure.savefig(path, dpi=110)
-    plt.close(figure)
-
-
-def _qmsum_queries(paths: list[Path]) -> list[str]:
-    from ingest.parsing import transcript_files
-
-    queries = []
-    for path in transcript_files(paths):
-        if path.suffix == ".json":
-            data = json.loads(path.read_text())
-            queries += [item["query"] for item in data.get("specific_query_list", [])]
-    return queries
+def _print_report(report: dict) -> None:
+    ingest = report["ingest"]
+    table = Table("chunks", "parse+chunk s", "embed s", "store s", "keyword s", "ingest s", "plain encode s", "ratio")
+    table.title = f"Ingest ({report['backend']}) against plain SentenceTransformer.encode"
+    table.add_row(
+        f"{ingest['chunks']:,}",
+        *[f"{ingest[key]:.2f}" for key in ("parse_chunk_s", "embed_s", "store_s", "keyword_s", "total_s")],
+        f"{ingest['baseline_encode_s']:.2f}",
+        f"{ingest['ratio']:.2f}x",
+    )
+    console.print(table)
+    _print_scale(report["scale"])
+    starts = Table("library", "page served s", "first answer s", title="Cold start of onrecord serve (median)")
+    for start in report["startup"]:
+        starts.add_row(start["library"], f"{start['page_s']:.1f}", f"{start['first_answer_s']:.1f}")
+    console.print(starts)
+    targets = Table("target", "goal", "measured", "", title="Targets")
+    for target in report["targets"]:
+        targets.add_row(
+            target["name"], target["goal"], target["measured"], "met" if target["met"] else "[bold red]missed[/]"
+        )
+    console.print(targets)
+    for profile in report.get("profiles", []):
+        console.print(f"Profile of a missed target: {profile}", highlight=False)
 
 
 def _report_failures(failures: list) -> None:

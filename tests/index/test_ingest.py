@@ -52,7 +52,7 @@ def test_a_changed_file_replaces_its_meetings_chunks(tmp_path, settings_for, emb
     assert (result.status, result.embedded, result.removed) == ("updated", 1, 1)
     store = open_store(settings)
     assert store.chunk_ids("call") == expected_ids(notes, counter, settings)
-    texts = " ".join(chunk.text for chunk in store.all_chunks())
+    texts = " ".join(chunk.text for chunk in store.chunks_with_vectors()[0])
     assert "five weeks" in texts and "three weeks" not in texts
 
 
@@ -105,9 +105,23 @@ def test_remove_deletes_a_meeting_and_its_chunks(tmp_path, settings_for, embedde
     store = open_store(settings)
     assert remove_meeting(store, "NOTES") == len(expected_ids(DATA / "notes.txt", counter, settings))
     assert [record.meeting.meeting_id for record in store.meetings()] == ["plain"]
-    assert store.chunk_ids("notes") == set()
+    assert store.chunk_ids("notes") == set() and store.turns("notes") == []
     with pytest.raises(QueryError, match="no meeting named 'nots'"):
         remove_meeting(store, "nots")
+
+
+def test_turns_are_read_apart_from_meeting_records_and_from_the_older_layout(tmp_path, settings_for, embedder, counter):
+    settings = settings_for(tmp_path / "store")
+    run_ingest(settings, embedder, counter, [DATA / "plain.txt"])
+    store = open_store(settings)
+    turns = store.turns("plain")
+    assert turns == list(parse_file(DATA / "plain.txt").turns)
+    assert store._meetings.get(ids=["plain"], include=["documents"])["documents"] == [None]  # records stay small
+    # a store written before turns had their own collection kept them as the meeting record's document
+    older = store._turns.get(ids=["plain"], include=["documents"])["documents"][0]
+    store._turns.delete(ids=["plain"])
+    store._meetings.update(ids=["plain"], embeddings=[[1.0]], documents=[older])
+    assert store.turns("plain") == turns
 
 
 def test_two_files_with_one_meeting_id_is_a_conflict_and_the_first_is_kept(tmp_path, settings_for, embedder, counter):

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from index.api import AskOptions, ask
+from index.retrieval import Retriever, Tuning
 from onrecord.models import Filters
 from tests.conftest import ROOT
 
@@ -143,14 +144,32 @@ def test_bad_questions_are_query_errors(seed_library):
         seed_library.retrieve("grants", 500)
 
 
-def test_filtered_search_in_chroma_and_exact_agree(seed_library, monkeypatch):
+@pytest.mark.parametrize("exact_up_to", [10**6, 0], ids=["exact", "chroma-index"])
+def test_dense_search_matches_a_brute_force_over_what_chroma_holds(seed_library, monkeypatch, exact_up_to):
+    """Every chunk is compared with the question exactly, or, in libraries past EXACT_UP_TO chunks,
+    unfiltered searches go to Chroma's HNSW index: both must rank as a plain comparison with the
+    vectors Chroma stores."""
     import index.retrieval as retrieval
 
-    filters = Filters(speaker="Maggie Dennis", date_from=None)
-    exact = [hit.chunk.id for hit in seed_library.retrieve("training for the code of conduct", 5, filters, "dense")]
-    monkeypatch.setattr(retrieval, "EXACT_LIMIT", 0)  # send every filtered search to Chroma's index
-    seed_library._vector_cache.clear()
-    indexed = [hit.chunk.id for hit in seed_library.retrieve("training for the code of conduct", 5, filters, "dense")]
-    assert exact == indexed
+    monkeypatch.setattr(retrieval, "EXACT_UP_TO", exact_up_to)
+    chunks, vectors = seed_library.store.chunks_with_vectors()
+    question = "training for the code of conduct"
+    scores = vectors @ seed_library.embedder.embed_batch([question])[0]
+
+    def brute_force(allowed):
+        ranked = sorted((i for i in range(len(chunks)) if allowed(chunks[i])), key=lambda i: -scores[i])
+        return [chunks[i].id for i in ranked[:5]]
+
+    plain = Retriever(seed_library.store, seed_library.embedder, seed_library.catalog, Tuning(False, False, 0, 1))
+
+    def dense(filters=None):
+        return [hit.chunk.id for hit in plain.retrieve(question, 5, filters, "dense")]
+
+    assert dense() == brute_force(lambda chunk: True)
+    assert dense(Filters(speaker="Maggie Dennis")) == brute_force(lambda chunk: "Maggie Dennis" in chunk.speakers)
+    meeting = Filters(meeting="office_hours_2022-03-24", topic="UCoC (part 2)")
+    assert dense(meeting) == brute_force(
+        lambda chunk: chunk.meeting_id == "office_hours_2022-03-24" and chunk.topic == "UCoC (part 2)"
+    )
     dated = seed_library.retrieve("meeting", 20, Filters(date_to=date(2020, 1, 1)), "dense")
     assert dated == []

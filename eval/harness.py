@@ -1,0 +1,332 @@
+"""`onrecord bench`: every performance figure in one run, checked against the targets.
+
+Ingest against plain `SentenceTransformer.encode` on the same texts; query latency and peak
+memory at growing library sizes (each library measured in a process of its own, so that its
+start-up and memory are its own); the cold start of `onrecord serve` to its first answer. The
+run writes one JSON, a plot, a pyinstrument profile for each target missed, and the README's
+benchmark section.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import re
+import statistics
+import tempfile
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import date
+from pathlib import Path
+
+from eval.bench import SAMPLE_QUESTIONS, bench_ingest, bench_startup
+from eval.scale import build, measure_in_subprocess
+from index.api import load_embedder, open_store, word_counter
+from index.writer import ingest_paths
+from ingest.parsing import transcript_files
+from onrecord.settings import load_settings
+
+README_START = "<!-- bench:start -->"
+README_END = "<!-- bench:end -->"
+LARGEST = 100_000  # the library size the query targets are set at
+REAL_VECTORS_UP_TO = 10_000  # larger libraries carry random unit vectors
+
+
+@dataclass(frozen=True)
+class Options:
+    ingest_paths: list[Path]
+    ingest_limit: int
+    qmsum: Path
+    sizes: list[int]
+    work_dir: Path
+    out: Path
+    samples: Path
+    startup_runs: int = 3
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    goal: str
+    measured: str
+    met: bool
+    scope: str  # ingest, query or startup
+
+
+Progress = Callable[[str], None]
+
+
+def run(options: Options, progress: Progress = lambda message: None) -> dict:
+    options.out.mkdir(parents=True, exist_ok=True)
+    settings = load_settings()
+    report: dict = {
+        "date": date.today().isoformat(),
+        "machine": machine(),
+        "backend": settings.backend,
+        "model": settings.model,
+    }
+    progress("ingest: On Record and plain SentenceTransformer.encode on the same chunks")
+    report["ingest"] = ingest_figures(options)
+    questions = qmsum_queries([options.qmsum / "val"])[:100]
+    questions_file = options.out / "scale_questions.json"
+    questions_file.write_text(json.dumps(questions))
+    report["scale"] = []
+    for size in options.sizes:
+        folder = library_folder(options.work_dir, size)
+        if not (folder / "chroma").exists():
+            progress(f"building a library of {size:,} chunks in {folder} (kept for the next run)")
+            build(folder, size, size <= REAL_VECTORS_UP_TO, [options.qmsum / "train", options.qmsum / "val"])
+        progress(f"{size:,} chunks: opening (rebuilds its catalog snapshot if the library changed)")
+        first = measure_in_subprocess(folder, questions_file)
+        progress(f"{size:,} chunks: timing 100 questions in a fresh process")
+        row = {"size": size, "vectors": "real" if size <= REAL_VECTORS_UP_TO else "random unit"}
+        report["scale"].append(
+            {**row, **measure_in_subprocess(folder, questions_file), "first_open_s": first["open_s"]}
+        )
+    report["startup"] = []
+    progress("cold start of onrecord serve on the sample library")
+    report["startup"].append(startup_figures("sample library", sample_library(options), options.startup_runs))
+    if LARGEST in options.sizes:
+        progress(f"cold start of onrecord serve on {LARGEST:,} chunks")
+        largest = library_folder(options.work_dir, LARGEST)
+        report["startup"].append(startup_figures(f"{LARGEST:,} chunks", largest, options.startup_runs))
+    report["targets"] = [asdict(target) for target in targets(report)]
+    report["profiles"] = profile_misses(report, options, questions_file, progress)
+    plot_latency(report["scale"], options.out / "latency_vs_size.png")
+    (options.out / "bench.json").write_text(json.dumps(report, indent=1))
+    return report
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        names = re.findall(r"model name\s*:\s*(.+)", Path("/proc/cpuinfo").read_text())
+        cpu = names[0].strip() if names else cpu
+    except OSError:
+        pass
+    return f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}"
+
+
+def library_folder(work_dir: Path, size: int) -> Path:
+    return work_dir / f"{size}-{'real' if size <= REAL_VECTORS_UP_TO else 'random'}"
+
+
+def ingest_figures(options: Options) -> dict:
+    files = list(transcript_files(options.ingest_paths))[: options.ingest_limit]
+    with tempfile.TemporaryDirectory(prefix="onrecord-bench-") as scratch:
+        settings = load_settings(data_dir=Path(scratch), chroma_host=None)
+        figures = bench_ingest(files, settings, load_embedder(settings), word_counter(settings))
+    return {
+        **asdict(figures),
+        "files": [str(path) for path in files],
+        "chunks_per_s": figures.chunks / figures.total_s,
+        "embed_chunks_per_s": figures.chunks / figures.embed_s,
+        "baseline_chunks_per_s": figures.chunks / figures.baseline_encode_s,
+        "ratio": figures.ratio,
+        "beyond_embedding": figures.beyond_embedding,
+    }
+
+
+def sample_library(options: Options) -> Path:
+    """A data directory holding the sample transcripts, as `make run` builds it."""
+    folder = options.work_dir / "samples"
+    settings = load_settings(data_dir=folder, chroma_host=None)
+    ingest_paths(
+        [options.samples],
+        open_store(settings),
+        load_embedder(settings),
+        word_counter(settings).count,
+        settings.chunk_budget,
+        settings.embedding_id,
+    )
+    return folder
+
+
+def startup_figures(library: str, data_dir: Path, runs: int) -> dict:
+    times = [bench_startup(data_dir, SAMPLE_QUESTIONS[0]) for _ in range(runs)]
+    return {
+        "library": library,
+        "runs": runs,
+        "page_s": statistics.median(page for page, _ in times),
+        "first_answer_s": statistics.median(answer for _, answer in times),
+        "first_answer_max_s": max(answer for _, answer in times),
+    }
+
+
+def targets(report: dict) -> list[Target]:
+    ingest = report["ingest"]
+    found = [
+        Target(
+            "embedding throughput",
+            "≥ 40 chunks/s",
+            f"{ingest['embed_chunks_per_s']:.0f} chunks/s",
+            ingest["embed_chunks_per_s"] >= 40,
+            "ingest",
+        ),
+        Target(
+            "ingest beyond embedding",
+            "≤ 15% of ingest time",
+            f"{ingest['beyond_embedding']:.0%}",
+            ingest["beyond_embedding"] <= 0.15,
+            "ingest",
+        ),
+    ]
+    largest = next((row for row in report["scale"] if row["size"] == LARGEST), None)
+    if largest:
+        at = f"at {LARGEST:,} chunks"
+        found += [
+            Target(
+                f"retrieval median {at}",
+                "< 50 ms",
+                f"{largest['retrieve_median_ms']:.0f} ms",
+                largest["retrieve_median_ms"] < 50,
+                "query",
+            ),
+            Target(
+                f"ask median {at}",
+                "< 150 ms",
+                f"{largest['ask_median_ms']:.0f} ms",
+                largest["ask_median_ms"] < 150,
+                "query",
+            ),
+            Target(
+                f"retrieval p95 {at}",
+                "< 2 × median",
+                f"{largest['retrieve_p95_ms'] / largest['retrieve_median_ms']:.2f} × median",
+                largest["retrieve_p95_ms"] < 2 * largest["retrieve_median_ms"],
+                "query",
+            ),
+            Target(
+                f"ask p95 {at}",
+                "< 2 × median",
+                f"{largest['ask_p95_ms'] / largest['ask_median_ms']:.2f} × median",
+                largest["ask_p95_ms"] < 2 * largest["ask_median_ms"],
+                "query",
+            ),
+            Target(
+                f"peak memory {at}",
+                "< 2,048 MiB",
+                f"{largest['peak_rss_mib']:,.0f} MiB",
+                largest["peak_rss_mib"] < 2048,
+                "query",
+            ),
+        ]
+    for start in report["startup"]:
+        found.append(
+            Target(
+                f"cold start to first answer, {start['library']}",
+                "< 8 s",
+                f"{start['first_answer_s']:.1f} s",
+                start["first_answer_s"] < 8,
+                "startup",
+            )
+        )
+    return found
+
+
+def profile_misses(report: dict, options: Options, questions_file: Path, progress: Progress) -> list[str]:
+    """A pyinstrument profile of the library run behind each target missed at the largest size
+    or at start-up (ingest misses are profiled with `onrecord bench ingest` under pyinstrument)."""
+    if all(target["met"] or target["scope"] == "ingest" for target in report["targets"]):
+        return []
+    largest = max(options.sizes)
+    path = options.out / f"profile-{largest}.txt"
+    progress(f"profiling the {largest:,}-chunk run (a target was missed)")
+    measure_in_subprocess(library_folder(options.work_dir, largest), questions_file, profile=path)
+    return [str(path)]
+
+
+def plot_latency(rows: list[dict], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, axes = plt.subplots(figsize=(6.5, 4))
+    sizes = [row["chunks"] for row in rows]
+    for key, label in (("retrieve", "retrieval"), ("ask", "ask (retrieval + answer)")):
+        axes.plot(sizes, [row[f"{key}_median_ms"] for row in rows], marker="o", label=f"{label}, median")
+        axes.plot(sizes, [row[f"{key}_p95_ms"] for row in rows], marker="x", linestyle="--", label=f"{label}, p95")
+    axes.set_xscale("log")
+    axes.set_xlabel("chunks in the library")
+    axes.set_ylabel("ms per question (warm)")
+    axes.set_ylim(bottom=0)
+    axes.grid(alpha=0.3)
+    axes.legend(fontsize=8)
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+
+
+def markdown(report: dict) -> str:
+    ingest = report["ingest"]
+    lines = [
+        f"_Written by `onrecord bench` on {report['date']}: {report['machine']}; embedding backend "
+        f"`{report['backend']}`. All figures: `reports/bench/bench.json`; plot: "
+        "`reports/bench/latency_vs_size.png`._",
+        "",
+        "| target | goal | measured | |",
+        "|---|---|---|---|",
+        *[
+            f"| {t['name']} | {t['goal']} | {t['measured']} | {'met' if t['met'] else '**missed**'} |"
+            for t in report["targets"]
+        ],
+        "",
+        f"Ingest of {len(ingest['files'])} files ({ingest['meetings']} meetings, {ingest['chunks']:,} chunks) into "
+        "a fresh store, against plain `SentenceTransformer.encode` (PyTorch fp32) on the same chunk texts:",
+        "",
+        "| parse + chunk | embed | store write | keyword index | ingest total | plain encode | ratio |",
+        "|---|---|---|---|---|---|---|",
+        f"| {ingest['parse_chunk_s']:.2f} s | {ingest['embed_s']:.2f} s ({ingest['embed_chunks_per_s']:.0f} chunks/s) "
+        f"| {ingest['store_s']:.2f} s | {ingest['keyword_s']:.2f} s | {ingest['total_s']:.2f} s "
+        f"({ingest['chunks_per_s']:.0f} chunks/s) | {ingest['baseline_encode_s']:.2f} s "
+        f"({ingest['baseline_chunks_per_s']:.0f} chunks/s) | {ingest['ratio']:.2f}x |",
+        "",
+        "Query latency (100 QMSum val questions over the whole library, warm) and the process's peak "
+        "resident memory; each library opened in a fresh process:",
+        "",
+        "| chunks | vectors | retrieval median / p95 | full ask median / p95 | open (catalog rebuilt) "
+        "| open + first answer | peak RSS |",
+        "|---|---|---|---|---|---|---|",
+        *[
+            f"| {row['chunks']:,} | {row['vectors']} | {row['retrieve_median_ms']:.0f} / "
+            f"{row['retrieve_p95_ms']:.0f} ms | {row['ask_median_ms']:.0f} / {row['ask_p95_ms']:.0f} ms "
+            f"| {row['first_open_s']:.1f} s | {row['open_and_first_answer_s']:.1f} s | {row['peak_rss_mib']:,.0f} MiB |"
+            for row in report["scale"]
+        ],
+        "",
+        "Cold start: from starting `onrecord serve` to the page served and to its first answer "
+        "(`POST /api/ask`), median of the runs:",
+        "",
+        "| library | runs | page served | first answer |",
+        "|---|---|---|---|",
+        *[
+            f"| {start['library']} | {start['runs']} | {start['page_s']:.1f} s | {start['first_answer_s']:.1f} s |"
+            for start in report["startup"]
+        ],
+    ]
+    if report.get("profiles"):
+        lines += ["", "Profiles of the runs behind missed targets: " + ", ".join(f"`{p}`" for p in report["profiles"])]
+    return "\n".join(lines)
+
+
+def write_readme_section(readme: Path, section: str) -> bool:
+    """Replace the text between the bench markers; False when the README has no markers."""
+    text = readme.read_text()
+    if README_START not in text or README_END not in text:
+        return False
+    before, rest = text.split(README_START, 1)
+    _, after = rest.split(README_END, 1)
+    readme.write_text(f"{before}{README_START}\n{section}\n{README_END}{after}")
+    return True
+
+
+def qmsum_queries(paths: list[Path]) -> list[str]:
+    """The specific queries of the QMSum files under `paths`."""
+    queries = []
+    for path in transcript_files(paths):
+        if path.suffix == ".json":
+            data = json.loads(path.read_text())
+            queries += [item["query"] for item in data.get("specific_query_list", [])]
+    return queries

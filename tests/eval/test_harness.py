@@ -1,0 +1,110 @@
+"""`onrecord bench`: one run on a small library writes the JSON, the plot and the README section;
+targets are judged from the figures."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from eval.harness import LARGEST, markdown, targets, write_readme_section
+from onrecord.cli import app
+from tests.conftest import DATA, QMSUM, ROOT
+
+runner = CliRunner()
+
+
+def figures(**scale) -> dict:
+    """A report as `run` makes it, with the largest library's figures given."""
+    ingest = {
+        "files": ["a.vtt"],
+        "meetings": 1,
+        "chunks": 400,
+        "parse_chunk_s": 0.5,
+        "embed_s": 8.0,
+        "store_s": 0.7,
+        "keyword_s": 0.3,
+        "total_s": 9.5,
+        "baseline_encode_s": 8.5,
+        "chunks_per_s": 42.1,
+        "embed_chunks_per_s": 50.0,
+        "baseline_chunks_per_s": 47.1,
+        "ratio": 1.12,
+        "beyond_embedding": 0.16,
+    }
+    row = {
+        "size": LARGEST,
+        "chunks": LARGEST,
+        "vectors": "random unit",
+        "retrieve_median_ms": 20.0,
+        "retrieve_p95_ms": 30.0,
+        "ask_median_ms": 25.0,
+        "ask_p95_ms": 60.0,
+        "first_open_s": 30.0,
+        "open_and_first_answer_s": 6.0,
+        "peak_rss_mib": 1500.0,
+        **scale,
+    }
+    report = {"date": "2026-11-25", "machine": "2 cores", "backend": "torch", "ingest": ingest, "scale": [row]}
+    report["startup"] = [{"library": "sample library", "runs": 3, "page_s": 5.0, "first_answer_s": 9.0}]
+    report["targets"] = [target.__dict__ for target in targets(report)]
+    return report
+
+
+def test_targets_are_judged_from_the_figures():
+    report = figures()
+    verdicts = {target["name"]: target["met"] for target in report["targets"]}
+    assert verdicts["embedding throughput"] is True
+    assert verdicts["ingest beyond embedding"] is False  # 16% > 15%
+    assert verdicts["retrieval p95 at 100,000 chunks"] is True  # 30 < 2 × 20
+    assert verdicts["ask p95 at 100,000 chunks"] is False  # 60 > 2 × 25
+    assert verdicts["peak memory at 100,000 chunks"] is True
+    assert verdicts["cold start to first answer, sample library"] is False
+    assert figures(peak_rss_mib=2100.0)["targets"][-2]["met"] is False
+
+
+def test_markdown_section_replaces_only_what_lies_between_the_markers(tmp_path):
+    readme = tmp_path / "README.md"
+    readme.write_text("# Title\n\nbefore\n<!-- bench:start -->\nold figures\n<!-- bench:end -->\nafter\n")
+    section = markdown(figures())
+    assert write_readme_section(readme, section)
+    text = readme.read_text()
+    assert "old figures" not in text and text.startswith("# Title\n\nbefore\n") and text.endswith("after\n")
+    assert "| ask p95 at 100,000 chunks | < 2 × median | 2.40 × median | **missed** |" in text
+    assert "| 100,000 | random unit | 20 / 30 ms | 25 / 60 ms | 30.0 s | 6.0 s | 1,500 MiB |" in text
+    plain = tmp_path / "OTHER.md"
+    plain.write_text("no markers")
+    assert not write_readme_section(plain, section) and plain.read_text() == "no markers"
+
+
+def test_bench_runs_everything_on_a_small_library(tmp_path):
+    readme = tmp_path / "README.md"
+    readme.write_text("<!-- bench:start -->\n<!-- bench:end -->\n")
+    out = tmp_path / "reports"
+    result = runner.invoke(
+        app,
+        [
+            "bench",
+            *("--sizes", "150"),
+            *("--ingest", str(DATA / "notes.txt"), "--ingest", str(DATA / "captions.vtt")),
+            *("--qmsum", str(QMSUM), "--work-dir", str(tmp_path / "libraries"), "--out", str(out)),
+            *("--readme", str(readme), "--startup-runs", "1"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads((out / "bench.json").read_text())
+    assert report["ingest"]["chunks"] > 0 and report["ingest"]["baseline_encode_s"] > 0
+    (row,) = report["scale"]
+    assert row["chunks"] == 150 and row["vectors"] == "real" and 0 < row["retrieve_median_ms"] <= row["retrieve_p95_ms"]
+    assert row["peak_rss_mib"] > 100
+    (start,) = report["startup"]
+    assert 0 < start["page_s"] <= start["first_answer_s"]
+    assert {target["name"] for target in report["targets"]} >= {"embedding throughput", "ingest beyond embedding"}
+    assert (out / "latency_vs_size.png").stat().st_size > 10_000
+    assert "| 150 | real |" in readme.read_text()
+    assert (tmp_path / "libraries" / "samples" / "chroma").is_dir()  # the sample library, as make run builds it
+
+
+def test_bad_sizes_are_a_message():
+    result = runner.invoke(app, ["bench", "--sizes", "ten", "--readme", str(ROOT / "missing.md")])
+    assert result.exit_code == 1 and "whole numbers" in result.output

@@ -1,0 +1,113 @@
+"""The catalog snapshot beside the store: reused when the store is unchanged, refreshed from the
+changed meetings only, and rebuilt from the store when it cannot be read."""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pytest
+
+from index.api import load_catalog, open_store
+from index.store import Store
+from index.writer import ingest_paths, remove_meeting
+from tests.conftest import DATA
+
+
+@pytest.fixture
+def library(tmp_path, settings_for, embedder, counter):
+    settings = settings_for(tmp_path / "store")
+
+    def ingest(*names):
+        store = open_store(settings)
+        ingest_paths(
+            [DATA / name for name in names],
+            store,
+            embedder,
+            counter.count,
+            settings.chunk_budget,
+            settings.embedding_id,
+        )
+        return store
+
+    ingest("notes.txt", "captions.srt")
+    return settings, ingest
+
+
+@pytest.fixture
+def reads(monkeypatch):
+    """The meeting ids each read of chunks from the store asked for (None: every chunk)."""
+    calls = []
+    original = Store.chunks_with_vectors
+
+    def recorded(self, meeting_ids=None):
+        calls.append(None if meeting_ids is None else sorted(meeting_ids))
+        return original(self, meeting_ids)
+
+    monkeypatch.setattr(Store, "chunks_with_vectors", recorded)
+    return calls
+
+
+def assert_mirrors_store(catalog, store):
+    chunks, vectors = store.chunks_with_vectors()
+    row_of = {chunk.id: row for row, chunk in enumerate(chunks)}
+    assert sorted(chunk.id for chunk in catalog.chunks) == sorted(row_of)
+    stored = vectors[[row_of[chunk.id] for chunk in catalog.chunks]]
+    np.testing.assert_allclose(np.asarray(catalog.vectors), stored, atol=1e-6)
+    assert catalog.keyword.size == len(chunks)
+
+
+def test_an_unchanged_store_opens_from_the_snapshot_without_reading_chunks(library, reads):
+    settings, _ = library
+    store = open_store(settings)
+    built = load_catalog(settings, store)
+    assert reads == [None] and (settings.data_dir / "catalog" / "catalog.pickle").exists()
+    opened = load_catalog(settings, open_store(settings))
+    assert reads == [None]  # nothing read from the store the second time
+    assert [chunk.id for chunk in opened.chunks] == [chunk.id for chunk in built.chunks]
+    assert_mirrors_store(opened, store)
+    top = opened.keyword.search("bike lane translation budget", 3)
+    assert top and top == built.keyword.search("bike lane translation budget", 3)
+
+
+def test_after_an_ingest_only_the_new_meeting_is_read(library, reads):
+    settings, ingest = library
+    before = load_catalog(settings, open_store(settings))
+    reads.clear()
+    store = ingest("whisper.json")
+    after = load_catalog(settings, store)  # as a new process would: the snapshot, then the change
+    added = sorted(set(after.meetings) - set(before.meetings))
+    assert len(added) == 1 and reads == [added]
+    assert_mirrors_store(after, store)
+    reads.clear()
+    refreshed = load_catalog(settings, ingest("plain.txt"), previous=after)  # as the app does after an upload
+    assert len(reads) == 1 and len(reads[0]) == 1 and reads[0][0] in refreshed.meetings
+    assert reads[0][0] not in after.meetings
+    assert_mirrors_store(refreshed, store)
+
+
+def test_a_removed_meeting_leaves_the_catalog_without_reading_the_store(library, reads):
+    settings, _ = library
+    store = open_store(settings)
+    before = load_catalog(settings, store)
+    gone = sorted(before.meetings)[0]
+    remove_meeting(store, gone)
+    reads.clear()
+    after = load_catalog(settings, store)
+    assert reads == [] and gone not in after.meetings
+    assert all(chunk.meeting_id != gone for chunk in after.chunks)
+    assert_mirrors_store(after, store)
+
+
+def test_a_damaged_snapshot_is_rebuilt_from_the_store(library, caplog):
+    settings, _ = library
+    store = open_store(settings)
+    load_catalog(settings, store)
+    (settings.data_dir / "catalog" / "catalog.pickle").write_bytes(b"\x80\x05not a pickle")
+    with caplog.at_level(logging.WARNING):
+        rebuilt = load_catalog(settings, store)
+    assert "could not be read" in caplog.text
+    assert_mirrors_store(rebuilt, store)
+    for vectors in (settings.data_dir / "catalog").glob("vectors-*.npy"):
+        vectors.unlink()  # vectors missing: rebuilt as well
+    assert_mirrors_store(load_catalog(settings, store), store)

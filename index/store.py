@@ -17,6 +17,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date as Date
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -51,11 +52,9 @@ class MeetingRecord:
 
 
 class Store:
-    """On Record's two Chroma collections: chunks (vectors) and meetings (records and turns)."""
+    """On Record's three Chroma collections: chunks (vectors), meeting records, and meetings' turns."""
 
     def __init__(self, client: Any, location: str):
-        from llama_index.vector_stores.chroma import ChromaVectorStore
-
         self.location = location
         with chroma_errors(location):
             self._chunks = client.get_or_create_collection(
@@ -63,7 +62,14 @@ class Store:
             )
             self._meetings = client.get_or_create_collection(MEETINGS, embedding_function=None)
             self._turns = client.get_or_create_collection(TURNS, embedding_function=None)
-        self.vectors = ChromaVectorStore(chroma_collection=self._chunks)
+
+    @cached_property
+    def vectors(self) -> Any:
+        """LlamaIndex's view of the chunk collection, made on first use: searching a library of up
+        to 300,000 chunks needs neither it nor the second it takes to import."""
+        from llama_index.vector_stores.chroma import ChromaVectorStore
+
+        return ChromaVectorStore(chroma_collection=self._chunks)
 
     @classmethod
     def open(cls, settings: Settings) -> Store:

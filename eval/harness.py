@@ -314,11 +314,17 @@ def markdown(report: dict) -> str:
     return "\n".join(lines)
 
 
-def write_readme_section(readme: Path, section: str) -> bool:
-    """Replace the text between the bench markers; False when the README has no markers."""
+def write_readme_section(readme: Path, section: str, plot: Path | None = None) -> bool:
+    """Replace the text between the bench markers, with the plot (copied beside the README, in
+    docs/) under it; False when the README has no markers."""
     text = readme.read_text()
     if README_START not in text or README_END not in text:
         return False
+    if plot is not None and plot.exists():
+        published = readme.parent / "docs" / plot.name
+        published.parent.mkdir(exist_ok=True)
+        shutil.copyfile(plot, published)
+        section += f"\n\n![Query latency against library size](docs/{plot.name})"
     before, rest = text.split(README_START, 1)
     _, after = rest.split(README_END, 1)
     readme.write_text(f"{before}{README_START}\n{section}\n{README_END}{after}")

@@ -817,7 +817,7 @@ def bench_all(
     _print_report(report)
     console.print(f"Figures written to {out / 'bench.json'}; plot {out / 'latency_vs_size.png'}", highlight=False)
     if readme is not None:
-        if write_readme_section(readme, markdown(report)):
+        if write_readme_section(readme, markdown(report), out / "latency_vs_size.png"):
             console.print(f"README section rewritten: {readme}", highlight=False)
         else:
             errors.print(f"{readme} has no <!-- bench:start --> / <!-- bench:end --> markers; left as it is")

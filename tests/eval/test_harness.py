@@ -102,6 +102,8 @@ def test_bench_runs_everything_on_a_small_library(tmp_path):
     assert {target["name"] for target in report["targets"]} >= {"embedding throughput", "ingest beyond embedding"}
     assert (out / "latency_vs_size.png").stat().st_size > 10_000
     assert "| 150 | real |" in readme.read_text()
+    assert "![Query latency against library size](docs/latency_vs_size.png)" in readme.read_text()
+    assert (tmp_path / "docs" / "latency_vs_size.png").read_bytes() == (out / "latency_vs_size.png").read_bytes()
     assert (tmp_path / "libraries" / "samples" / "chroma").is_dir()  # the sample library, as make run builds it
 
 

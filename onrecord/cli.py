@@ -753,10 +753,8 @@ def bench_scale_command(
     out: Annotated[Path, typer.Option(help="JSON and plot folder")] = Path("reports/bench"),
 ) -> None:
     """Query latency and peak memory at growing library sizes, with a plot."""
-    import shutil
-
-    from eval.harness import REAL_VECTORS_UP_TO, library_folder, plot_latency, qmsum_queries
-    from eval.scale import build, measure_in_subprocess
+    from eval.harness import REAL_VECTORS_UP_TO, library_folder, measure_library, plot_latency, qmsum_queries
+    from eval.scale import build
 
     out.mkdir(parents=True, exist_ok=True)
     questions_file = out / "scale_questions.json"
@@ -768,10 +766,7 @@ def bench_scale_command(
             with errors.status(f"building {size:,} chunks in {folder}..."):
                 build(folder, size, size <= REAL_VECTORS_UP_TO, [qmsum / "train", qmsum / "val"])
         with errors.status(f"measuring {size:,} chunks..."):
-            shutil.rmtree(folder / "catalog", ignore_errors=True)  # the first open rebuilds it from the store
-            first = measure_in_subprocess(folder, questions_file)
-            row = {"size": size, "vectors": "real" if size <= REAL_VECTORS_UP_TO else "random unit"}
-            rows.append({**row, **measure_in_subprocess(folder, questions_file), "first_open_s": first["open_s"]})
+            rows.append(measure_library(folder, size, questions_file))
     (out / "scale.json").write_text(json.dumps(rows, indent=1))
     _print_scale(rows)
     plot_latency(rows, out / "latency_vs_size.png")

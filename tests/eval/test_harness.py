@@ -7,7 +7,7 @@ import json
 
 from typer.testing import CliRunner
 
-from eval.harness import LARGEST, markdown, targets, write_readme_section
+from eval.harness import LARGEST, Options, markdown, profile_misses, targets, write_readme_section
 from onrecord.cli import app
 from tests.conftest import DATA, QMSUM, ROOT
 
@@ -41,6 +41,7 @@ def figures(**scale) -> dict:
         "ask_median_ms": 25.0,
         "ask_p95_ms": 60.0,
         "first_open_s": 30.0,
+        "first_open_peak_rss_mib": 2500.0,
         "open_and_first_answer_s": 6.0,
         "peak_rss_mib": 1500.0,
         **scale,
@@ -71,7 +72,7 @@ def test_markdown_section_replaces_only_what_lies_between_the_markers(tmp_path):
     text = readme.read_text()
     assert "old figures" not in text and text.startswith("# Title\n\nbefore\n") and text.endswith("after\n")
     assert "| ask p95 at 100,000 chunks | < 2 × median | 2.40 × median | **missed** |" in text
-    assert "| 100,000 | random unit | 20 / 30 ms | 25 / 60 ms | 30.0 s | 6.0 s | 1,500 MiB |" in text
+    assert "| 100,000 | random unit | 20 / 30 ms | 25 / 60 ms | 30.0 s (2,500 MiB) | 6.0 s | 1,500 MiB |" in text
     plain = tmp_path / "OTHER.md"
     plain.write_text("no markers")
     assert not write_readme_section(plain, section) and plain.read_text() == "no markers"
@@ -105,6 +106,11 @@ def test_bench_runs_everything_on_a_small_library(tmp_path):
     assert "![Query latency against library size](docs/latency_vs_size.png)" in readme.read_text()
     assert (tmp_path / "docs" / "latency_vs_size.png").read_bytes() == (out / "latency_vs_size.png").read_bytes()
     assert (tmp_path / "libraries" / "samples" / "chroma").is_dir()  # the sample library, as make run builds it
+    assert report["profiles"] == []  # nothing missed at start-up or at query time
+    missed = {**report, "targets": [{**report["targets"][-1], "met": False}]}  # as if start-up had been slow
+    options = Options([], 0, QMSUM, [150], tmp_path / "libraries", out, ROOT / "samples")
+    (profile,) = profile_misses(missed, options, out / "scale_questions.json", lambda message: None)
+    assert "open_retriever" in (out / "profile-150.txt").read_text() and profile.endswith("profile-150.txt")
 
 
 def test_bad_sizes_are_a_message():

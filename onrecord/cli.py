@@ -208,6 +208,8 @@ def ingest(
                 on_result=show,
                 on_embedded=lambda n: progress.advance(chunk_task, n),
             )
+        if any(result.status in ("added", "updated") for result in results):
+            _update_snapshot(settings, store)
     counts = Counter(result.status for result in results)
     console.print(
         ", ".join(
@@ -281,8 +283,19 @@ def remove(
 
     settings = _settings(data_dir, chroma_host, chroma_port)
     with write_lock(settings.data_dir):
-        removed = remove_meeting(open_store(settings), meeting)
+        store = open_store(settings)
+        removed = remove_meeting(store, meeting)
+        _update_snapshot(settings, store)
     console.print(f"removed {meeting}: {removed} chunks", highlight=False)
+
+
+def _update_snapshot(settings, store) -> None:
+    """Bring the catalog snapshot up to date now, so that the next start of the app or of a
+    question does not pay for it (only the meetings that changed are read)."""
+    from index.api import load_catalog
+
+    with errors.status("updating the catalog snapshot..."):
+        load_catalog(settings, store)
 
 
 ModeOption = Annotated[str, typer.Option("--mode", help="hybrid, dense or keyword")]

@@ -6,6 +6,7 @@ import json
 
 from typer.testing import CliRunner
 
+from index.snapshot import read_snapshot
 from onrecord.cli import app
 from tests.conftest import CITATION_KEYS, DATA, HIT_KEYS
 
@@ -87,10 +88,12 @@ def test_ingest_list_and_remove(tmp_path):
     result = invoke("ingest", DATA / "notes.txt", DATA / "whisper.json", "--data-dir", store)
     assert result.exit_code == 0, result.output
     assert "2 added" in result.output
+    assert set(read_snapshot(store / "catalog").meetings) == {"notes", "whisper"}  # brought up to date
     listed = json.loads(invoke("list", "--json", "--data-dir", store).stdout)
     assert {(m["meeting_id"], m["turn_count"]) for m in listed} == {("notes", 10), ("whisper", 2)}
     assert all(m["chunk_count"] >= 1 and m["status"] == "complete" for m in listed)
     again = invoke("ingest", DATA / "notes.txt", "--data-dir", store)
     assert "1 unchanged" in again.output
     assert invoke("remove", "whisper", "--data-dir", store).exit_code == 0
+    assert set(read_snapshot(store / "catalog").meetings) == {"notes"}
     assert [m["meeting_id"] for m in json.loads(invoke("list", "--json", "--data-dir", store).stdout)] == ["notes"]

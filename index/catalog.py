@@ -18,7 +18,8 @@ from onrecord.models import Chunk, Filters, Meeting
 
 class Catalog:
     """Chunks, their vectors and meetings as loaded from the store, with the keyword index kept in
-    step with them. `state` (meeting id → content hash) and `key` say what store contents it mirrors."""
+    step with them. `state` (meeting id → content hash) and `key` say what store contents it mirrors;
+    chunks also in `previous` keep its tokenization (chunk ids hash their text)."""
 
     def __init__(
         self,
@@ -27,6 +28,7 @@ class Catalog:
         vectors: np.ndarray | None = None,
         state: dict[str, str] | None = None,
         key: str = "",
+        previous: Catalog | None = None,
     ):
         self.chunks = chunks
         self.vectors = np.zeros((len(chunks), 0), dtype=np.float32) if vectors is None else vectors  # row = chunk
@@ -34,7 +36,10 @@ class Catalog:
         self.key = key
         self.position = {chunk.id: position for position, chunk in enumerate(chunks)}
         self.meetings = {meeting.meeting_id: meeting for meeting in meetings}
-        self.keyword = KeywordIndex([chunk.text for chunk in chunks])
+        reused = [previous.position.get(chunk.id, -1) for chunk in chunks] if previous is not None else None
+        self.keyword = KeywordIndex(
+            [chunk.text for chunk in chunks], previous.keyword if previous is not None else None, reused
+        )
         self._meeting_of = np.array([chunk.meeting_id for chunk in chunks], dtype=object)
         self._topic_of = np.array([(chunk.topic or "").casefold() for chunk in chunks], dtype=object)
         self._date_of = np.array([_meeting_date(self.meetings.get(c.meeting_id)) for c in chunks], dtype=np.int64)

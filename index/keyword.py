@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 import math
 import re
-from collections import Counter
 from collections.abc import Sequence
 from functools import cache
+from itertools import chain
 
 import numpy as np
 
@@ -36,26 +36,43 @@ def terms(text: str) -> list[str]:
 
 
 class KeywordIndex:
-    """BM25 over chunk texts (speaker names included), as bm25s scores it."""
+    """BM25 over chunk texts (speaker names included), as bm25s scores it.
 
-    def __init__(self, texts: Sequence[str]):
+    Each text's terms are kept as ids into the index's vocabulary (one int32 array, about 40 MB at
+    100,000 chunks), so that an index of mostly the same texts is built again without tokenizing
+    them: `reused[i]` is the position in `previous` of text i, or -1 for a new text."""
+
+    def __init__(self, texts: Sequence[str], previous: KeywordIndex | None = None, reused: Sequence[int] | None = None):
         import bm25s
 
         self.size = len(texts)
-        corpus = [terms(text) for text in texts]
-        self._df = Counter(term for doc in corpus for term in set(doc))
+        self.vocab: dict[str, int] = dict(previous.vocab) if previous is not None else {}
+        documents = []
+        for position, text in enumerate(texts):
+            old = reused[position] if previous is not None and reused is not None else -1
+            if old >= 0:
+                documents.append(previous._ids[previous._offsets[old] : previous._offsets[old + 1]].tolist())
+            else:
+                documents.append([self.vocab.setdefault(term, len(self.vocab)) for term in terms(text)])
+        self._offsets = np.cumsum([0, *map(len, documents)], dtype=np.int64)
+        self._ids = np.fromiter(chain.from_iterable(documents), dtype=np.int32, count=int(self._offsets[-1]))
         self._bm25 = bm25s.BM25()
+        self._df = np.zeros(len(self.vocab), dtype=np.int64)
         if self.size:
-            self._bm25.index(corpus, show_progress=False)
-        self._vocab = set(self._df)
+            self._bm25.index((documents, dict(self.vocab)), show_progress=False)
+            self._df = np.diff(self._bm25.scores["indptr"])  # chunks holding each term: its column's entries
+
+    def document_frequency(self, term: str) -> int:
+        index = self.vocab.get(term)
+        return int(self._df[index]) if index is not None and index < len(self._df) else 0
 
     def idf(self, term: str) -> float:
-        df = self._df.get(term, 0)
+        df = self.document_frequency(term)
         return math.log(1 + (self.size - df + 0.5) / (df + 0.5))
 
     def scores(self, query: str) -> np.ndarray | None:
         """The BM25 score of every chunk for the query, or None when no query term is indexed."""
-        query_terms = [term for term in terms(query) if term in self._vocab]
+        query_terms = [term for term in terms(query) if self.document_frequency(term)]
         if not self.size or not query_terms:
             return None
         return self._bm25.get_scores(query_terms)

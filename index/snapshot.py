@@ -24,7 +24,7 @@ from index.catalog import Catalog
 from index.store import COMPLETE, Store
 from onrecord.models import Chunk, Meeting
 
-FORMAT = 1  # raised whenever what a snapshot holds changes
+FORMAT = 2  # raised whenever what a snapshot holds changes
 CATALOG_FILE = "catalog.pickle"
 log = logging.getLogger(__name__)
 
@@ -72,7 +72,8 @@ def build(store: Store, meetings: list[Meeting], state: dict[str, str], key: str
     order = sorted(range(len(chunks)), key=lambda row: (chunks[row].meeting_id, chunks[row].turn_start, chunks[row].id))
     filled = [vectors for _, vectors in parts if len(vectors)]
     vectors = np.concatenate(filled)[order] if filled else np.zeros((0, 0), dtype=np.float32)
-    return Catalog([chunks[row] for row in order], meetings, np.ascontiguousarray(vectors), state, key)
+    ordered = [chunks[row] for row in order]
+    return Catalog(ordered, meetings, np.ascontiguousarray(vectors), state, key, base)
 
 
 def read_snapshot(folder: Path) -> Catalog | None:

@@ -80,3 +80,26 @@ def test_answer_sentences_do_not_end_at_titles_or_abbreviations():
 
     text = 'My guest is Dr. Samuel Osei. He said "yes." Then e.g. this. Ok?'
     assert _SENTENCE_END.split(text) == ["My guest is Dr. Samuel Osei.", 'He said "yes."', "Then e.g. this.", "Ok?"]
+
+
+def test_a_keyword_index_rebuilt_from_a_previous_one_scores_as_a_fresh_one(monkeypatch):
+    import numpy as np
+
+    import index.keyword as keyword
+
+    texts = ["The bike lane on Harbour Street", "Bread goes stale in the fridge", "Grant receipts above a hundred"]
+    first = keyword.KeywordIndex(texts)
+    changed = [texts[2], "A new text about bread and bikes", texts[0]]
+    tokenized = []
+    tokenize = keyword.terms
+    monkeypatch.setattr(keyword, "terms", lambda text: tokenized.append(text) or tokenize(text))
+    rebuilt = keyword.KeywordIndex(changed, first, [2, -1, 0])
+    assert tokenized == [changed[1]]  # the two texts it already had are not tokenized again
+    fresh = keyword.KeywordIndex(changed)
+    for query in ("bike lane", "bread", "grant receipts", "stale fridge", "hundred bikes"):
+        expected = fresh.scores(query)
+        assert (rebuilt.scores(query) is None) == (expected is None)
+        if expected is not None:
+            np.testing.assert_allclose(rebuilt.scores(query), expected)
+    assert rebuilt.idf("stale") == fresh.idf("stale") == fresh.idf("never-seen")  # in no chunk now
+    assert rebuilt.search("bread", 3) == fresh.search("bread", 3) != []

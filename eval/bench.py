@@ -141,19 +141,29 @@ def bench_queries(settings: Settings, embedder: Embedder, questions: Sequence[st
     return figures
 
 
-def bench_startup(data_dir: Path, question: str, timeout: float = 120) -> tuple[float, float]:
-    """Seconds from starting `onrecord serve` to the page answering, and to the first answer of
-    `POST /api/ask`, with the library in `data_dir` already built."""
+@dataclass(frozen=True)
+class StartupFigures:
+    page_s: float  # from starting `onrecord serve` to the page answering
+    answer_s: float  # to the first answer of POST /api/ask
+    peak_rss_mib: float  # the server's peak resident memory once it has answered every question
+
+
+def bench_startup(data_dir: Path, questions: Sequence[str], timeout: float = 120) -> StartupFigures:
+    """Start `onrecord serve` on the library already built in `data_dir`; time the page and the
+    first answer, then ask the other questions and read the server's peak memory."""
     import socket
     import subprocess
     import sys
 
     import httpx
 
+    from eval.scale import peak_rss_mib
+
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     command = [sys.executable, "-m", "onrecord", "serve", "--data-dir", str(data_dir), "--port", str(port)]
+    ask_url = f"http://127.0.0.1:{port}/api/ask"
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
@@ -162,16 +172,17 @@ def bench_startup(data_dir: Path, question: str, timeout: float = 120) -> tuple[
             try:
                 if page_at is None and httpx.get(f"http://127.0.0.1:{port}/", timeout=5).status_code == 200:
                     page_at = time.perf_counter() - started
-                if page_at is not None:
-                    reply = httpx.post(f"http://127.0.0.1:{port}/api/ask", json={"question": question}, timeout=30)
-                    if reply.status_code == 200:
-                        answer_at = time.perf_counter() - started
-                        break
+                answered = page_at is not None and httpx.post(ask_url, json={"question": questions[0]}, timeout=30)
+                if answered and answered.status_code == 200:
+                    answer_at = time.perf_counter() - started
+                    break
             except httpx.HTTPError:
                 time.sleep(0.1)
-        if answer_at is None:
+        if page_at is None or answer_at is None:
             raise RuntimeError(f"the app did not answer within {timeout:.0f} s")
-        return page_at, answer_at
+        for question in questions[1:]:
+            httpx.post(ask_url, json={"question": question}, timeout=30).raise_for_status()
+        return StartupFigures(page_at, answer_at, peak_rss_mib(process.pid))
     finally:
         process.terminate()
         process.wait(timeout=20)

@@ -154,13 +154,14 @@ def sample_library(options: Options) -> Path:
 
 
 def startup_figures(library: str, data_dir: Path, runs: int) -> dict:
-    times = [bench_startup(data_dir, SAMPLE_QUESTIONS[0]) for _ in range(runs)]
+    starts = [bench_startup(data_dir, SAMPLE_QUESTIONS) for _ in range(runs)]
     return {
         "library": library,
         "runs": runs,
-        "page_s": statistics.median(page for page, _ in times),
-        "first_answer_s": statistics.median(answer for _, answer in times),
-        "first_answer_max_s": max(answer for _, answer in times),
+        "page_s": statistics.median(start.page_s for start in starts),
+        "first_answer_s": statistics.median(start.answer_s for start in starts),
+        "first_answer_max_s": max(start.answer_s for start in starts),
+        "server_peak_rss_mib": max(start.peak_rss_mib for start in starts),
     }
 
 
@@ -183,7 +184,11 @@ def targets(report: dict) -> list[Target]:
         ),
     ]
     largest = next((row for row in report["scale"] if row["size"] == LARGEST), None)
+    server = next((start for start in report["startup"] if start["library"] == f"{LARGEST:,} chunks"), None)
     if largest:
+        memory, memory_source = largest["peak_rss_mib"], "questions alone"
+        if server is not None:
+            memory, memory_source = server["server_peak_rss_mib"], "onrecord serve"
         at = f"at {LARGEST:,} chunks"
         found += [
             Target(
@@ -215,10 +220,10 @@ def targets(report: dict) -> list[Target]:
                 "query",
             ),
             Target(
-                f"peak memory {at}",
+                f"peak memory {at}, {memory_source}",
                 "< 2,048 MiB",
-                f"{largest['peak_rss_mib']:,.0f} MiB",
-                largest["peak_rss_mib"] < 2048,
+                f"{memory:,.0f} MiB",
+                memory < 2048,
                 "query",
             ),
         ]
@@ -309,12 +314,13 @@ def markdown(report: dict) -> str:
         ],
         "",
         "Cold start: from starting `onrecord serve` to the page served and to its first answer "
-        "(`POST /api/ask`), median of the runs:",
+        "(`POST /api/ask`), median of the runs; then the server's peak memory, the most of the runs:",
         "",
-        "| library | runs | page served | first answer |",
-        "|---|---|---|---|",
+        "| library | runs | page served | first answer | server peak RSS (after 10 questions) |",
+        "|---|---|---|---|---|",
         *[
-            f"| {start['library']} | {start['runs']} | {start['page_s']:.1f} s | {start['first_answer_s']:.1f} s |"
+            f"| {start['library']} | {start['runs']} | {start['page_s']:.1f} s | {start['first_answer_s']:.1f} s "
+            f"| {start['server_peak_rss_mib']:,.0f} MiB |"
             for start in report["startup"]
         ],
     ]

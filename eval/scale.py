@@ -90,11 +90,12 @@ def measure(data_dir: Path, questions: list[str]) -> dict:
     }
 
 
-def peak_rss_mib() -> float:
-    """This process's peak resident memory. Linux's VmHWM, not getrusage's ru_maxrss: the latter
-    survives exec, so a child started by a large parent would report the parent's size."""
+def peak_rss_mib(pid: int | str = "self") -> float:
+    """A process's peak resident memory (this one by default). Linux's VmHWM, not getrusage's
+    ru_maxrss: the latter survives exec, so a child started by a large parent would report the
+    parent's size."""
     try:
-        status = Path("/proc/self/status").read_text()
+        status = Path(f"/proc/{pid}/status").read_text()
         return int(next(line for line in status.splitlines() if line.startswith("VmHWM:")).split()[1]) / 1024
     except (OSError, StopIteration, ValueError):
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

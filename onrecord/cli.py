@@ -730,10 +730,10 @@ def bench_startup_command(
 
     if not (data_dir / "chroma").exists():
         raise OnRecordError(f"no library in {data_dir}; build one first with `make run` or `onrecord ingest samples`")
-    figures = [bench_startup(data_dir, SAMPLE_QUESTIONS[0]) for _ in range(runs)]
-    table = Table("run", "page served s", "first answer s", title="Start-up of onrecord serve")
-    for number, (page_s, answer_s) in enumerate(figures, 1):
-        table.add_row(str(number), f"{page_s:.1f}", f"{answer_s:.1f}")
+    figures = [bench_startup(data_dir, SAMPLE_QUESTIONS) for _ in range(runs)]
+    table = Table("run", "page served s", "first answer s", "server peak RSS MiB", title="Start-up of onrecord serve")
+    for number, start in enumerate(figures, 1):
+        table.add_row(str(number), f"{start.page_s:.1f}", f"{start.answer_s:.1f}", f"{start.peak_rss_mib:,.0f}")
     console.print(table)
 
 
@@ -879,9 +879,16 @@ def _print_report(report: dict) -> None:
     )
     console.print(table)
     _print_scale(report["scale"])
-    starts = Table("library", "page served s", "first answer s", title="Cold start of onrecord serve (median)")
+    starts = Table(
+        "library", "page served s", "first answer s", "server peak RSS MiB", title="Cold start of onrecord serve"
+    )
     for start in report["startup"]:
-        starts.add_row(start["library"], f"{start['page_s']:.1f}", f"{start['first_answer_s']:.1f}")
+        starts.add_row(
+            start["library"],
+            f"{start['page_s']:.1f}",
+            f"{start['first_answer_s']:.1f}",
+            f"{start['server_peak_rss_mib']:,.0f}",
+        )
     console.print(starts)
     targets = Table("target", "goal", "measured", "", title="Targets")
     for target in report["targets"]:

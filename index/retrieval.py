@@ -16,7 +16,7 @@ from index.fusion import rrf
 from index.keyword import best_positions
 from index.links import deep_link
 from index.store import Store
-from onrecord.errors import QueryError
+from onrecord.errors import QueryError, StoreError
 from onrecord.models import Chunk, Filters, Hit
 
 Mode = Literal["hybrid", "dense", "keyword"]
@@ -78,7 +78,14 @@ class Retriever:
         named = () if resolved.speaker else tuple(self.catalog.speaker_index.mentioned(text)[:1])
         dense_text = focus(text) if self.tuning.focus_dense else text
         keywords = keyword_query(text) if self.tuning.focus_keywords else text
-        return Query(text, resolved, named, self.embedder.embed_batch([dense_text])[0], keywords)
+        vector = self.embedder.embed_batch([dense_text])[0]
+        stored = self.catalog.vectors.shape[1]
+        if stored and len(vector) != stored:
+            raise StoreError(
+                f"the index holds vectors of {stored} dimensions but the model makes {len(vector)}: it was built "
+                "with another model; set ONRECORD_MODEL back, or ingest the transcripts again with this one"
+            )
+        return Query(text, resolved, named, vector, keywords)
 
     def retrieve(self, question: str, k: int = 10, filters: Filters | None = None, mode: Mode = "hybrid") -> list[Hit]:
         return self.retrieve_query(self.prepare(question, filters), k, mode)

@@ -11,11 +11,15 @@ directory.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import logging
 import os
 import pickle
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +30,7 @@ from onrecord.models import Chunk, Meeting
 
 FORMAT = 2  # raised whenever what a snapshot holds changes
 CATALOG_FILE = "catalog.pickle"
+LOCK_FILE = "snapshot.lock"
 log = logging.getLogger(__name__)
 
 
@@ -40,34 +45,48 @@ def load_catalog(store: Store, folder: Path | None, previous: Catalog | None = N
     if saved is not None and saved.key == key:
         return saved
     catalog = build(store, meetings, state, key, previous if previous is not None else saved)
-    if folder is not None:
+    short = incomplete(catalog.chunks, meetings)
+    if short:
+        log.warning(
+            "the store changed while the catalog was read (%s); this catalog is not saved, the next start reads "
+            "those meetings again",
+            ", ".join(short[:3]),
+        )
+    elif folder is not None:
         write_snapshot(folder, catalog)
     return catalog
 
 
 def store_key(state: dict[str, str]) -> str:
     """What the catalog mirrors: the complete meetings and their content hashes (which cover their
-    chunk ids). Every change to a meeting's chunks happens while its record says `writing`."""
-    import bm25s
+    chunk ids), and the versions of what tokenizes and scores them. Every change to a meeting's
+    chunks happens while its record says `writing`."""
+    from importlib.metadata import version
 
-    facts = [FORMAT, bm25s.__version__, sorted(state.items())]
+    facts = [FORMAT, version("bm25s"), version("PyStemmer"), sorted(state.items())]
     return hashlib.sha1(json.dumps(facts).encode()).hexdigest()
 
 
+Part = tuple[list[Chunk], np.ndarray]
+
+
 def build(store: Store, meetings: list[Meeting], state: dict[str, str], key: str, base: Catalog | None) -> Catalog:
-    """A catalog of `meetings`, taking unchanged meetings' chunks and vectors from `base`."""
-    kept = {
-        meeting_id for meeting_id, digest in state.items() if base is not None and base.state.get(meeting_id) == digest
-    }
-    parts: list[tuple[list[Chunk], np.ndarray]] = []
+    """A catalog of `meetings`, taking unchanged meetings' chunks and vectors from `base`. A meeting
+    read with fewer or more chunks than its record counts (another process wrote while the store was
+    paged through) is read again on its own."""
+    known = base.state if base is not None else {}
+    kept = {meeting_id for meeting_id, digest in state.items() if known.get(meeting_id) == digest}
+    parts: list[Part] = []
     if base is not None and kept:
         positions = [position for position, chunk in enumerate(base.chunks) if chunk.meeting_id in kept]
         parts.append(([base.chunks[position] for position in positions], np.asarray(base.vectors[positions])))
     changed = sorted(set(state) - kept)
     if changed:
-        chunks, vectors = store.chunks_with_vectors(changed if kept else None)
-        rows = [row for row, chunk in enumerate(chunks) if chunk.meeting_id in state]
-        parts.append(([chunks[row] for row in rows], vectors[rows] if rows else vectors[:0]))
+        parts.append(_read(store, changed if kept else None, state))
+    short = set(incomplete([chunk for chunks, _ in parts for chunk in chunks], meetings))
+    if short:
+        parts = [_select(part, lambda chunk: chunk.meeting_id not in short) for part in parts]
+        parts.append(_read(store, sorted(short), state))
     chunks = [chunk for part_chunks, _ in parts for chunk in part_chunks]
     order = sorted(range(len(chunks)), key=lambda row: (chunks[row].meeting_id, chunks[row].turn_start, chunks[row].id))
     filled = [vectors for _, vectors in parts if len(vectors)]
@@ -76,35 +95,69 @@ def build(store: Store, meetings: list[Meeting], state: dict[str, str], key: str
     return Catalog(ordered, meetings, np.ascontiguousarray(vectors), state, key, base)
 
 
+def incomplete(chunks: list[Chunk], meetings: list[Meeting]) -> list[str]:
+    """Meetings whose chunks here are not as many as their records count."""
+    counts = Counter(chunk.meeting_id for chunk in chunks)
+    return [meeting.meeting_id for meeting in meetings if counts[meeting.meeting_id] != meeting.chunk_count]
+
+
+def _read(store: Store, meeting_ids: list[str] | None, state: dict[str, str]) -> Part:
+    """Chunks and vectors of these meetings (of all when None), keeping the complete meetings'."""
+    return _select(store.chunks_with_vectors(meeting_ids), lambda chunk: chunk.meeting_id in state)
+
+
+def _select(part: Part, keep) -> Part:
+    chunks, vectors = part
+    rows = [row for row, chunk in enumerate(chunks) if keep(chunk)]
+    return [chunks[row] for row in rows], (np.asarray(vectors[rows]) if rows else np.asarray(vectors[:0]))
+
+
 def read_snapshot(folder: Path) -> Catalog | None:
+    if not (folder / CATALOG_FILE).exists():
+        return None
     try:
-        with open(folder / CATALOG_FILE, "rb") as handle:
-            saved_format, catalog = pickle.load(handle)
-        if saved_format != FORMAT or not isinstance(catalog, Catalog):
-            return None
-        catalog.vectors = np.load(folder / _vectors_file(catalog.key), mmap_mode="r")
+        with _locked(folder, fcntl.LOCK_SH):  # no writer replaces the files between the two reads
+            with open(folder / CATALOG_FILE, "rb") as handle:
+                saved_format, catalog = pickle.load(handle)
+            if saved_format != FORMAT or not isinstance(catalog, Catalog):
+                return None
+            catalog.vectors = np.load(folder / _vectors_file(catalog.key), mmap_mode="r")
         if catalog.vectors.shape[0] != len(catalog.chunks):
             return None
         return catalog
-    except FileNotFoundError:
-        return None
     except Exception as error:  # a snapshot from another version, cut short, or damaged: rebuilt
         log.warning("the catalog snapshot in %s could not be read (%s); rebuilding it", folder, error)
         return None
 
 
 def write_snapshot(folder: Path, catalog: Catalog) -> None:
-    """Vectors first, then the catalog naming them, each replaced atomically; older vectors go last."""
+    """Vectors first, then the catalog naming them, each replaced atomically, then the older vectors
+    deleted; one process at a time."""
     name = _vectors_file(catalog.key)
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        _replace(folder / name, lambda handle: np.save(handle, np.asarray(catalog.vectors)))
-        _replace(folder / CATALOG_FILE, lambda handle: pickle.dump((FORMAT, catalog), handle, protocol=5))
-        for old in folder.glob("vectors-*.npy"):
-            if old.name != name:
-                old.unlink(missing_ok=True)
+        with _locked(folder, fcntl.LOCK_EX):
+            _replace(folder / name, lambda handle: np.save(handle, np.asarray(catalog.vectors)))
+            _replace(folder / CATALOG_FILE, lambda handle: pickle.dump((FORMAT, catalog), handle, protocol=5))
+            for old in folder.glob("vectors-*.npy"):
+                if old.name != name:
+                    old.unlink(missing_ok=True)
     except OSError as error:
         log.warning("could not save the catalog snapshot in %s (%s); the next start rebuilds it", folder, error)
+
+
+@contextmanager
+def _locked(folder: Path, kind: int) -> Iterator[None]:
+    """A lock on the snapshot between processes; none when the folder is read-only (then nobody
+    writes the snapshot either)."""
+    try:
+        handle = open(folder / LOCK_FILE, "a+")  # noqa: SIM115 - held for the whole block
+    except OSError:
+        yield
+        return
+    with handle:
+        fcntl.flock(handle, kind)
+        yield
 
 
 def _vectors_file(key: str) -> str:

@@ -806,6 +806,10 @@ def bench_all(
     checked against the targets and written to OUT/bench.json and the README's bench section."""
     if context.invoked_subcommand is not None:
         return
+    import subprocess
+
+    import httpx
+
     from eval.harness import Options, markdown, run, write_readme_section
 
     options = Options(
@@ -820,7 +824,10 @@ def bench_all(
     )
     try:
         report = run(options, lambda message: errors.print(f"[dim]{message}...[/]", highlight=False))
-    except (OSError, ValueError) as error:
+    except subprocess.CalledProcessError as error:
+        last = (error.stderr or "").strip().splitlines()[-1:] or ["no message"]
+        raise OnRecordError(f"a measuring process failed: {last[0]}") from error
+    except (OSError, ValueError, RuntimeError, httpx.HTTPError) as error:
         raise OnRecordError(f"the benchmark could not run: {error}") from error
     _print_report(report)
     console.print(f"Figures written to {out / 'bench.json'}; plot {out / 'latency_vs_size.png'}", highlight=False)

@@ -173,3 +173,19 @@ def test_dense_search_matches_a_brute_force_over_what_chroma_holds(seed_library,
     )
     dated = seed_library.retrieve("meeting", 20, Filters(date_to=date(2020, 1, 1)), "dense")
     assert dated == []
+
+
+def test_an_index_built_with_another_model_is_a_clear_error(seed_library):
+    import numpy as np
+
+    from onrecord.errors import StoreError
+
+    class WiderModel:
+        dimension = 768
+
+        def embed_batch(self, texts):
+            return np.full((len(texts), 768), 768**-0.5, dtype=np.float32)
+
+    wider = Retriever(seed_library.store, WiderModel(), seed_library.catalog)
+    with pytest.raises(StoreError, match="vectors of 384 dimensions but the model makes 768"):
+        wider.retrieve("grants", 5)

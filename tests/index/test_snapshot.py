@@ -111,3 +111,63 @@ def test_a_damaged_snapshot_is_rebuilt_from_the_store(library, caplog):
     for vectors in (settings.data_dir / "catalog").glob("vectors-*.npy"):
         vectors.unlink()  # vectors missing: rebuilt as well
     assert_mirrors_store(load_catalog(settings, store), store)
+
+
+def dropping(monkeypatch, lost):
+    """Reads of the store that miss the chunks `lost` picks, as when another process deletes rows
+    while the store is paged through."""
+    original = Store.chunks_with_vectors
+    calls = []
+
+    def read(self, meeting_ids=None):
+        chunks, vectors = original(self, meeting_ids)
+        calls.append(meeting_ids)
+        rows = [row for row, chunk in enumerate(chunks) if not lost(chunk, meeting_ids)]
+        return [chunks[row] for row in rows], vectors[rows]
+
+    monkeypatch.setattr(Store, "chunks_with_vectors", read)
+    return calls
+
+
+def test_a_meeting_read_short_while_the_store_changes_is_read_again(library, monkeypatch):
+    settings, _ = library
+    store = open_store(settings)
+    victim = store.chunks_with_vectors()[0][0].id
+    calls = dropping(monkeypatch, lambda chunk, meeting_ids: meeting_ids is None and chunk.id == victim)
+    catalog = load_catalog(settings, store)
+    assert calls[0] is None and len(calls) == 2 and calls[1] == [victim.split(":")[0]]
+    monkeypatch.undo()
+    assert victim in catalog.position
+    assert_mirrors_store(catalog, store)
+    assert (settings.data_dir / "catalog" / "catalog.pickle").exists()
+
+
+def test_a_catalog_still_short_is_served_but_not_saved(library, monkeypatch, caplog):
+    settings, _ = library
+    store = open_store(settings)
+    victim = store.chunks_with_vectors()[0][0].id
+    dropping(monkeypatch, lambda chunk, meeting_ids: chunk.id == victim)
+    with caplog.at_level(logging.WARNING):
+        catalog = load_catalog(settings, store)
+    assert "store changed while the catalog was read" in caplog.text and victim not in catalog.position
+    assert not (settings.data_dir / "catalog" / "catalog.pickle").exists()  # the next start reads it again
+
+
+def test_a_reader_waits_while_another_process_writes_the_snapshot(library):
+    import fcntl
+    import threading
+
+    from index.snapshot import LOCK_FILE, read_snapshot
+
+    settings, _ = library
+    load_catalog(settings, open_store(settings))
+    folder = settings.data_dir / "catalog"
+    read = {}
+    with open(folder / LOCK_FILE, "a+") as handle:  # what write_snapshot holds while it replaces the files
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        reader = threading.Thread(target=lambda: read.setdefault("catalog", read_snapshot(folder)))
+        reader.start()
+        reader.join(0.5)
+        assert reader.is_alive() and not read
+    reader.join(10)
+    assert read["catalog"] is not None and len(read["catalog"].chunks) > 0

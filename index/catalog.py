@@ -25,13 +25,13 @@ class Catalog:
         self,
         chunks: list[Chunk],
         meetings: Iterable[Meeting],
-        vectors: np.ndarray | None = None,
+        vectors: np.ndarray,
         state: dict[str, str] | None = None,
         key: str = "",
         previous: Catalog | None = None,
     ):
         self.chunks = chunks
-        self.vectors = np.zeros((len(chunks), 0), dtype=np.float32) if vectors is None else vectors  # row = chunk
+        self.vectors = vectors  # row i: chunk i's unit vector
         self.state = state or {}
         self.key = key
         self.position = {chunk.id: position for position, chunk in enumerate(chunks)}

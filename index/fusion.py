@@ -1,8 +1,10 @@
-"""Rank fusion as pure functions over plain lists."""
+"""Ranking as pure functions: the best of a score array, and rank fusion over plain lists."""
 
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
+
+import numpy as np
 
 RRF_K = 60
 
@@ -21,3 +23,14 @@ def rrf(rankings: Sequence[Sequence[Hashable]], k: int = RRF_K) -> list[tuple[Ha
         for rank, item in enumerate(ranking, start=1):
             scores[item] = scores.get(item, 0.0) + 1.0 / (k + rank)
     return sorted(((item, score / best) for item, score in scores.items()), key=lambda pair: -pair[1])
+
+
+def best_positions(scores: np.ndarray, k: int, mask: np.ndarray | None = None, above: float = -np.inf) -> np.ndarray:
+    """Positions of the k highest scores, highest first, among those the mask allows and above `above`."""
+    eligible = scores > above
+    if mask is not None:
+        eligible &= mask
+    positions = np.flatnonzero(eligible)
+    if k < len(positions):
+        positions = positions[np.argpartition(-scores[positions], k - 1)[:k]]
+    return positions[np.argsort(-scores[positions], kind="stable")]

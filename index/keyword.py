@@ -76,21 +76,3 @@ class KeywordIndex:
         if not self.size or not query_terms:
             return None
         return self._bm25.get_scores(query_terms)
-
-    def search(self, query: str, k: int, mask: np.ndarray | None = None) -> list[tuple[int, float]]:
-        """(position of the chunk, BM25 score) for the k best chunks scoring above zero."""
-        scores = self.scores(query)
-        if scores is None:
-            return []
-        return [(int(position), float(scores[position])) for position in best_positions(scores, k, mask, 0.0)]
-
-
-def best_positions(scores: np.ndarray, k: int, mask: np.ndarray | None = None, above: float = -np.inf) -> np.ndarray:
-    """Positions of the k highest scores, highest first, among those the mask allows and above `above`."""
-    eligible = scores > above
-    if mask is not None:
-        eligible &= mask
-    positions = np.flatnonzero(eligible)
-    if k < len(positions):
-        positions = positions[np.argpartition(-scores[positions], k - 1)[:k]]
-    return positions[np.argsort(-scores[positions], kind="stable")]

@@ -69,17 +69,7 @@ def run(options: Options, progress: Progress = lambda message: None) -> dict:
     }
     progress("ingest: On Record and plain SentenceTransformer.encode on the same chunks")
     report["ingest"] = ingest_figures(options)
-    questions = qmsum_queries([options.qmsum / "val"])[:100]
-    questions_file = options.out / "scale_questions.json"
-    questions_file.write_text(json.dumps(questions))
-    report["scale"] = []
-    for size in options.sizes:
-        folder = library_folder(options.work_dir, size)
-        if not (folder / "chroma").exists():
-            progress(f"building a library of {size:,} chunks in {folder} (kept for the next run)")
-            build(folder, size, size <= REAL_VECTORS_UP_TO, [options.qmsum / "train", options.qmsum / "val"])
-        progress(f"{size:,} chunks: opening without a catalog snapshot, then with it, 100 questions each")
-        report["scale"].append(measure_library(folder, size, questions_file))
+    report["scale"] = scale_rows(options.sizes, options.work_dir, options.qmsum, options.out, progress)
     report["startup"] = []
     progress("cold start of onrecord serve on the sample library")
     report["startup"].append(startup_figures("sample library", sample_library(options), options.startup_runs))
@@ -88,7 +78,7 @@ def run(options: Options, progress: Progress = lambda message: None) -> dict:
         largest = library_folder(options.work_dir, LARGEST)
         report["startup"].append(startup_figures(f"{LARGEST:,} chunks", largest, options.startup_runs))
     report["targets"] = [asdict(target) for target in targets(report)]
-    report["profiles"] = profile_misses(report, options, questions_file, progress)
+    report["profiles"] = profile_misses(report, options, options.out / "scale_questions.json", progress)
     plot_latency(report["scale"], options.out / "latency_vs_size.png")
     (options.out / "bench.json").write_text(json.dumps(report, indent=1))
     return report
@@ -106,6 +96,21 @@ def machine() -> str:
 
 def library_folder(work_dir: Path, size: int) -> Path:
     return work_dir / f"{size}-{'real' if size <= REAL_VECTORS_UP_TO else 'random'}"
+
+
+def scale_rows(sizes: list[int], work_dir: Path, qmsum: Path, out: Path, progress: Progress) -> list[dict]:
+    """Query latency and memory of each library size, building the libraries not yet in `work_dir`."""
+    questions_file = out / "scale_questions.json"
+    questions_file.write_text(json.dumps(qmsum_queries([qmsum / "val"])[:100]))
+    rows = []
+    for size in sizes:
+        folder = library_folder(work_dir, size)
+        if not (folder / "chroma").exists():
+            progress(f"building a library of {size:,} chunks in {folder} (kept for the next run)")
+            build(folder, size, size <= REAL_VECTORS_UP_TO, [qmsum / "train", qmsum / "val"])
+        progress(f"{size:,} chunks: opening without a catalog snapshot, then with it, 100 questions each")
+        rows.append(measure_library(folder, size, questions_file))
+    return rows
 
 
 def measure_library(folder: Path, size: int, questions_file: Path) -> dict:

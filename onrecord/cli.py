@@ -766,20 +766,10 @@ def bench_scale_command(
     out: Annotated[Path, typer.Option(help="JSON and plot folder")] = Path("reports/bench"),
 ) -> None:
     """Query latency and peak memory at growing library sizes, with a plot."""
-    from eval.harness import REAL_VECTORS_UP_TO, library_folder, measure_library, plot_latency, qmsum_queries
-    from eval.scale import build
+    from eval.harness import plot_latency, scale_rows
 
     out.mkdir(parents=True, exist_ok=True)
-    questions_file = out / "scale_questions.json"
-    questions_file.write_text(json.dumps(qmsum_queries([qmsum / "val"])[:100]))
-    rows = []
-    for size in _sizes(sizes):
-        folder = library_folder(work_dir, size)
-        if not (folder / "chroma").exists():
-            with errors.status(f"building {size:,} chunks in {folder}..."):
-                build(folder, size, size <= REAL_VECTORS_UP_TO, [qmsum / "train", qmsum / "val"])
-        with errors.status(f"measuring {size:,} chunks..."):
-            rows.append(measure_library(folder, size, questions_file))
+    rows = scale_rows(_sizes(sizes), work_dir, qmsum, out, _progress)
     (out / "scale.json").write_text(json.dumps(rows, indent=1))
     _print_scale(rows)
     plot_latency(rows, out / "latency_vs_size.png")
@@ -823,7 +813,7 @@ def bench_all(
         startup_runs=startup_runs,
     )
     try:
-        report = run(options, lambda message: errors.print(f"[dim]{message}...[/]", highlight=False))
+        report = run(options, _progress)
     except subprocess.CalledProcessError as error:
         last = (error.stderr or "").strip().splitlines()[-1:] or ["no message"]
         raise OnRecordError(f"a measuring process failed: {last[0]}") from error
@@ -836,6 +826,10 @@ def bench_all(
             console.print(f"README section rewritten: {readme}", highlight=False)
         else:
             errors.print(f"{readme} has no <!-- bench:start --> / <!-- bench:end --> markers; left as it is")
+
+
+def _progress(message: str) -> None:
+    errors.print(f"[dim]{message}...[/]", highlight=False)
 
 
 def _sizes(text: str) -> list[int]:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from core.models import Filters
 from eval.suites import Suite, domain_of
 from index.answer import evidence
 from index.retrieval import Retriever
-from onrecord.models import Filters
 
 THRESHOLDS = (0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.8)
 

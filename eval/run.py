@@ -8,12 +8,8 @@ from pathlib import Path
 from eval.runner import QueryResult, run_suite
 from eval.suites import Suite, SuiteError, load_suite, qmsum_suite
 from eval.systems import NaiveLlamaIndex, OnRecord, System
-from index.api import open_retriever, open_store
-from index.embedding import Embedder
-from index.writer import ingest_paths, write_lock
+from index.library import Library
 from ingest.parsing import Failure, parse_paths
-from ingest.wordpieces import WordPieceCounter
-from onrecord.settings import Settings
 
 SUITES_DIR = Path(__file__).resolve().parent / "suites"
 DEFAULT_QMSUM = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "qmsum" / "val"
@@ -32,9 +28,7 @@ def resolve_suite(name: str, data: Path | None = None, limit: int | None = None)
 
 def evaluate(
     suite: Suite,
-    settings: Settings,
-    embedder: Embedder,
-    counter: WordPieceCounter,
+    library: Library,
     compare: bool = False,
     on_ingested: Callable[[], None] | None = None,
     on_step: Callable[[], None] | None = None,
@@ -45,24 +39,16 @@ def evaluate(
     if failures:
         raise SuiteError(f"the suite {suite.name} has transcripts that cannot be read: {'; '.join(failures)}")
     transcripts = [t for t in parsed if not isinstance(t, Failure)]
-    with write_lock(settings.data_dir):
-        ingest_paths(
-            list(suite.transcripts),
-            open_store(settings),
-            embedder,
-            counter.count,
-            settings.chunk_budget,
-            settings.embedding_id,
-        )
+    library.ingest(list(suite.transcripts))
     if on_ingested:
         on_ingested()
-    retriever = open_retriever(settings, embedder)
+    retriever = library.retriever
     systems: list[System] = [OnRecord(retriever, "hybrid")]
     if compare:
         systems += [
             OnRecord(retriever, "dense"),
             OnRecord(retriever, "keyword"),
-            NaiveLlamaIndex(transcripts, embedder),
+            NaiveLlamaIndex(transcripts, library.embedder),
         ]
     words = {t.meeting_id: {turn.index: len(turn.clean_text.split()) for turn in t.turns} for t in transcripts}
     return run_suite(suite, systems, words, on_step)

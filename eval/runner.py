@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 
+from core.errors import OnRecordError
 from eval.metrics import (
     WORD_BUDGETS,
     citation_metrics,
@@ -19,7 +20,6 @@ from eval.metrics import (
 )
 from eval.suites import Question, Suite
 from eval.systems import System
-from onrecord.errors import OnRecordError
 
 CURVE_BUDGETS = (250, 500, 1000, 1500, 2000, 3000, 4000)
 

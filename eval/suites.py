@@ -18,7 +18,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from onrecord.errors import OnRecordError
+from core.errors import OnRecordError
 
 
 class SuiteError(OnRecordError):

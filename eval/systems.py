@@ -8,12 +8,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from core.models import Filters, Transcript
 from eval.metrics import Passage
 from eval.suites import Question
 from index.answer import answer
 from index.embedding import Embedder, llama_embedding
 from index.retrieval import Mode, Retriever
-from onrecord.models import Filters, Transcript
 
 DEPTH = 30  # passages retrieved per question: enough for the 2,000-word budget
 ANSWER_PASSAGES = 8

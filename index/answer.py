@@ -7,9 +7,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from core.models import Answer, Citation, Hit
+from core.text import SENTENCE_END
 from index.keyword import KeywordIndex, terms
 from ingest.chunking import QUESTION_LABEL
-from onrecord.models import Answer, Citation, Hit
 
 # Evidence is the best cosine similarity of the question to a top passage plus the share of
 # the question's words (weighted by rarity) that one top passage contains. Calibrated on
@@ -25,12 +26,6 @@ RELATIVE_SIMILARITY = 0.6  # below this share of the best similarity, a passage 
 # shares words with the question
 PASSAGES = 5
 ABSTENTION = "The transcripts do not answer this question. The nearest passages are listed below."
-# A sentence ends at . ! ? or … followed by a space (so "e.g. 3.5" and "window.open" stay whole).
-_ABBREVIATIONS = "".join(
-    rf"(?<!\b{re.escape(word)})"
-    for word in ("Dr.", "Mr.", "Ms.", "Mrs.", "Prof.", "Hon.", "St.", "vs.", "e.g.", "i.e.")
-)
-_SENTENCE_END = re.compile(rf"(?:(?<=[.!?…])|(?<=[.!?…][\"'”’)\]])){_ABBREVIATIONS}\s+")
 _LABEL = re.compile(r"^(?P<label>[^:\n]{1,80}):\s+(?P<text>.*)$")
 
 
@@ -56,7 +51,7 @@ def answer(
     if not hits or strength < abstain_below:
         citations = tuple(Citation(n, hit) for n, hit in enumerate(hits[:PASSAGES], 1))
         return Answer(question, ABSTENTION, True, citations, tuple(hits), strength)
-    chosen = _select(question, hits[:PASSAGES], keyword, speakers)
+    chosen = _choose_sentences(question, hits[:PASSAGES], keyword, speakers)
     numbers: dict[str, int] = {}
     for sentence in chosen:
         numbers.setdefault(sentence.hit.chunk.id, len(numbers) + 1)
@@ -87,7 +82,9 @@ def evidence(question: str, hits: list[Hit], keyword: KeywordIndex | None) -> fl
     return similarity + coverage
 
 
-def _select(question: str, hits: list[Hit], keyword: KeywordIndex | None, speakers: tuple[str, ...]) -> list[Sentence]:
+def _choose_sentences(
+    question: str, hits: list[Hit], keyword: KeywordIndex | None, speakers: tuple[str, ...]
+) -> list[Sentence]:
     """Sentences scored by the question's (rarity-weighted) words they contain, their passage's
     similarity and rank, how central their words are to the top passages, and whether the
     speaker the question names said them."""
@@ -139,7 +136,7 @@ def _sentences(hit: Hit) -> list[Sentence]:
         speaker = label if label in hit.chunk.speakers else None
         if speaker is None and label is not None:
             text = line
-        for position, piece in enumerate(_SENTENCE_END.split(text)):
+        for position, piece in enumerate(SENTENCE_END.split(text)):
             piece = piece.strip()
             if len(piece) > 1:
                 found.append(Sentence(piece, speaker, hit, line_number, position))

@@ -1,19 +1,18 @@
 """The in-memory view of what the store holds: chunks, their vectors, meetings, keyword index and
-filter values. `Catalog.load` keeps a snapshot of it beside the store (index.snapshot)."""
+filter values. index.snapshot loads it, from a snapshot beside the store where it can."""
 
 from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
-from pathlib import Path
 
 import numpy as np
 
+from core.errors import QueryError
+from core.models import Chunk, Filters, Meeting
 from index.keyword import KeywordIndex
 from index.mentions import SpeakerIndex
-from index.store import Store, date_number
-from onrecord.errors import QueryError
-from onrecord.models import Chunk, Filters, Meeting
+from index.store import date_number
 
 
 class Catalog:
@@ -51,15 +50,6 @@ class Catalog:
                 self._chunks_of_speaker.setdefault(speaker.casefold(), []).append(position)
         self.topics = {topic.casefold(): topic for chunk in chunks if (topic := chunk.topic)}
         self.speaker_index = SpeakerIndex(self.speakers.values())
-
-    @classmethod
-    def load(cls, store: Store, folder: Path | None = None, previous: Catalog | None = None) -> Catalog:
-        """The catalog of the store's complete meetings: from the snapshot in `folder` when the store
-        has not changed since, else rebuilt, reading from the store only the meetings that changed
-        since `previous` or the snapshot."""
-        from index.snapshot import load_catalog
-
-        return load_catalog(store, folder, previous)
 
     def __getstate__(self) -> dict:
         return {**self.__dict__, "vectors": None}  # the snapshot keeps vectors in a .npy of their own

@@ -3,13 +3,16 @@ adapter so that LlamaIndex uses the same model without its global Settings."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
+from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
 
-from onrecord.errors import SettingsError
+from core.errors import SettingsError
+from core.settings import Settings, model_path
 
 
 class Embedder(Protocol):
@@ -47,6 +50,50 @@ class SentenceTransformerEmbedder:
             show_progress_bar=False,
         )
         return np.asarray(vectors, dtype=np.float32)
+
+
+class OneCallAtATime:
+    """An embedder shared by threads (the app's workers, the API's pool) that runs one call at a
+    time: a model's fast tokenizer is not safe to use from two threads at once (it raises
+    "Already borrowed"), and on a machine of few cores two calls at once are no faster."""
+
+    def __init__(self, inner: Embedder):
+        self.inner = inner
+        self.dimension = inner.dimension
+        self._lock = threading.Lock()
+
+    def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
+        with self._lock:
+            return self.inner.embed_batch(texts)
+
+
+def one_blas_thread() -> None:
+    """numpy's OpenBLAS on one thread. Its idle threads spin for a while after each call and, on a
+    machine of few cores, slow the model's own threads that run next (at 100,000 chunks a question's
+    embedding took 90 ms at the 95th percentile instead of 10). numpy's work here is matrix-vector
+    products, bound by memory, so one thread does it as fast."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1, user_api="blas")
+
+
+@cache
+def _embedder(path: Path, batch_size: int, backend: str, cache_dir: Path) -> Embedder:
+    one_blas_thread()
+    if backend in ("onnx", "onnx-int8"):
+        from index.onnx_embedding import OnnxEmbedder, onnx_model
+
+        model = onnx_model(path, cache_dir, backend == "onnx-int8")
+        return OneCallAtATime(OnnxEmbedder(model, path / "tokenizer.json", batch_size))
+    return OneCallAtATime(SentenceTransformerEmbedder(path, batch_size))
+
+
+def load_embedder(settings: Settings) -> Embedder:
+    """The embedding model the settings name, on their backend, loaded once per process and safe
+    to share between threads."""
+    return _embedder(
+        model_path(settings.model), settings.batch_size, settings.backend, settings.model_cache.expanduser()
+    )
 
 
 def llama_embedding(embedder: Embedder) -> Any:

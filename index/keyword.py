@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import logging
 import math
-import re
 from collections.abc import Sequence
 from functools import cache
 from itertools import chain
 
 import numpy as np
 
-_WORD = re.compile(r"(?u)\b\w\w+\b")
+from core.text import words
+
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 
@@ -32,7 +32,7 @@ def _stopwords() -> frozenset[str]:
 def terms(text: str) -> list[str]:
     """The lower-cased, stemmed terms of a text with English stop words removed."""
     stop = _stopwords()
-    return _stemmer().stemWords([word for word in _WORD.findall(text.lower()) if word not in stop])
+    return _stemmer().stemWords([word for word in words(text.lower()) if len(word) > 1 and word not in stop])
 
 
 class KeywordIndex:

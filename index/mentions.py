@@ -6,11 +6,12 @@ import difflib
 import re
 from collections.abc import Iterable
 
+from core.text import words as words_of
+
 FULL_NAME_RATIO = 0.84
 PART_RATIO = 0.86
 PREFIX = 2
-_WORD = re.compile(r"[^\W_][\w'’.\-]*")
-_POSSESSIVE = re.compile(r"['’]s$")
+_POSSESSIVE = re.compile(r"(?<=\w)['’]s\b")
 
 
 class SpeakerIndex:
@@ -21,12 +22,11 @@ class SpeakerIndex:
     def __init__(self, speakers: Iterable[str]):
         self.by_prefix: dict[str, set[str]] = {}
         for speaker in speakers:
-            for word in re.split(r"[\s/]+", speaker.casefold()):
-                if word:
-                    self.by_prefix.setdefault(word[:PREFIX], set()).add(speaker)
+            for word in words_of(speaker.casefold()):
+                self.by_prefix.setdefault(word[:PREFIX], set()).add(speaker)
 
     def mentioned(self, question: str) -> list[str]:
-        prefixes = {word.casefold()[:PREFIX] for word in _WORD.findall(question)}
+        prefixes = {word.casefold()[:PREFIX] for word in words_of(question)}
         candidates = set().union(*(self.by_prefix.get(prefix, set()) for prefix in prefixes))
         return mentioned_speakers(question, sorted(candidates))
 
@@ -39,12 +39,12 @@ def mentioned_speakers(question: str, speakers: Iterable[str]) -> list[str]:
     capitalised word of the question is close to it and no other speaker shares it
     ("Ashraf", "Quim").
     """
-    words = [_POSSESSIVE.sub("", word) for word in _WORD.findall(question)]
+    words = words_of(_POSSESSIVE.sub("", question))
     folded = [word.casefold() for word in words]
     scores: dict[str, float] = {}
     parts: dict[str, list[str]] = {}
     for speaker in speakers:
-        name_words = [w for w in re.split(r"[\s/]+", speaker.casefold()) if w]
+        name_words = words_of(speaker.casefold())
         if not name_words:
             continue
         size = len(name_words)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from onrecord.errors import SettingsError
+from core.errors import SettingsError
 
 MAX_LENGTH = 256
 

@@ -9,14 +9,14 @@ from typing import Literal
 
 import numpy as np
 
+from core.errors import QueryError, StoreError
+from core.models import Chunk, Filters, Hit
 from index.catalog import Catalog
 from index.embedding import Embedder
 from index.focus import focus, keyword_query
 from index.fusion import best_positions, rrf
 from index.links import deep_link
 from index.store import Store
-from onrecord.errors import QueryError, StoreError
-from onrecord.models import Chunk, Filters, Hit
 
 Mode = Literal["hybrid", "dense", "keyword"]
 MODES: tuple[Mode, ...] = ("hybrid", "dense", "keyword")

@@ -24,9 +24,9 @@ from pathlib import Path
 
 import numpy as np
 
+from core.models import Chunk, Meeting
 from index.catalog import Catalog
 from index.store import COMPLETE, Store
-from onrecord.models import Chunk, Meeting
 
 FORMAT = 2  # raised whenever what a snapshot holds changes
 CATALOG_FILE = "catalog.pickle"
@@ -85,7 +85,7 @@ def build(store: Store, meetings: list[Meeting], state: dict[str, str], key: str
         parts.append(_read(store, changed if kept else None, state))
     short = set(incomplete([chunk for chunks, _ in parts for chunk in chunks], meetings))
     if short:
-        parts = [_select(part, lambda chunk: chunk.meeting_id not in short) for part in parts]
+        parts = [_rows_where(part, lambda chunk: chunk.meeting_id not in short) for part in parts]
         parts.append(_read(store, sorted(short), state))
     chunks = [chunk for part_chunks, _ in parts for chunk in part_chunks]
     order = sorted(range(len(chunks)), key=lambda row: (chunks[row].meeting_id, chunks[row].turn_start, chunks[row].id))
@@ -103,10 +103,10 @@ def incomplete(chunks: list[Chunk], meetings: list[Meeting]) -> list[str]:
 
 def _read(store: Store, meeting_ids: list[str] | None, state: dict[str, str]) -> Part:
     """Chunks and vectors of these meetings (of all when None), keeping the complete meetings'."""
-    return _select(store.chunks_with_vectors(meeting_ids), lambda chunk: chunk.meeting_id in state)
+    return _rows_where(store.chunks_with_vectors(meeting_ids), lambda chunk: chunk.meeting_id in state)
 
 
-def _select(part: Part, keep) -> Part:
+def _rows_where(part: Part, keep) -> Part:
     chunks, vectors = part
     rows = [row for row, chunk in enumerate(chunks) if keep(chunk)]
     return [chunks[row] for row in rows], (np.asarray(vectors[rows]) if rows else np.asarray(vectors[:0]))

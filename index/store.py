@@ -23,9 +23,9 @@ from typing import Any
 
 import numpy as np
 
-from onrecord.errors import StoreError
-from onrecord.models import Chunk, Meeting, Transcript, Turn
-from onrecord.settings import Settings
+from core.errors import StoreError
+from core.models import Chunk, Meeting, Transcript, Turn
+from core.settings import Settings
 
 CHUNKS = "onrecord_chunks"
 MEETINGS = "onrecord_meetings"
@@ -64,7 +64,7 @@ class Store:
             self._turns = client.get_or_create_collection(TURNS, embedding_function=None)
 
     @cached_property
-    def vectors(self) -> Any:
+    def llama_store(self) -> Any:
         """LlamaIndex's view of the chunk collection, made on first use: searching a library of up
         to 300,000 chunks needs neither it nor the second it takes to import."""
         from llama_index.vector_stores.chroma import ChromaVectorStore
@@ -179,12 +179,12 @@ class Store:
             for chunk, vector in zip(chunks, vectors, strict=True)
         ]
         with chroma_errors(self.location):
-            self.vectors.add(nodes)
+            self.llama_store.add(nodes)
 
     def delete_chunks(self, ids: Sequence[str]) -> None:
         if ids:
             with chroma_errors(self.location):
-                self.vectors.delete_nodes(node_ids=list(ids))
+                self.llama_store.delete_nodes(node_ids=list(ids))
 
     def chunks_with_vectors(self, meeting_ids: Sequence[str] | None = None) -> tuple[list[Chunk], np.ndarray]:
         """The chunks of the given meetings (of every meeting when None) and their vectors, row by row.
@@ -206,7 +206,7 @@ class Store:
                         where=where, include=["documents", "metadatas", "embeddings"], limit=PAGE, offset=offset
                     )
                 records = zip(found["ids"], found["documents"], found["metadatas"], strict=True)
-                chunks += [_chunk(chunk_id, text, metadata) for chunk_id, text, metadata in records]
+                chunks += [_chunk_from_record(chunk_id, text, metadata) for chunk_id, text, metadata in records]
                 if len(found["ids"]):
                     vectors.append(np.asarray(found["embeddings"], dtype=np.float32))
                 offset += len(found["ids"])
@@ -221,9 +221,9 @@ class Store:
 
         query = VectorStoreQuery(query_embedding=vector.tolist(), similarity_top_k=k)
         with chroma_errors(self.location):
-            result = self.vectors.query(query)
+            result = self.llama_store.query(query)
         return [
-            (_chunk(node.node_id, node.get_content(), node.metadata), cosine_from_llama(similarity))
+            (_chunk_from_record(node.node_id, node.get_content(), node.metadata), cosine_from_llama(similarity))
             for node, similarity in zip(result.nodes or [], result.similarities or [], strict=True)
         ]
 
@@ -292,7 +292,7 @@ def _chunk_metadata(chunk: Chunk, day: Date | None) -> dict[str, Any]:
     return metadata
 
 
-def _chunk(chunk_id: str, text: str, metadata: dict[str, Any]) -> Chunk:
+def _chunk_from_record(chunk_id: str, text: str, metadata: dict[str, Any]) -> Chunk:
     def time(key: str) -> float | None:
         value = metadata.get(key, _NO_TIME)
         return None if value is None or value == "" or float(value) < 0 else float(value)

@@ -18,13 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from core.errors import ConflictError, OnRecordError, StoreError
+from core.models import Transcript
 from index.catalog import closest_known
 from index.embedding import Embedder
 from index.store import COMPLETE, WRITING, Store
-from ingest.chunking import Counter, chunk_transcript
+from ingest.chunking import CountWordPieces, chunk_transcript
 from ingest.parsing import Failure, parse_paths
-from onrecord.errors import ConflictError, OnRecordError, StoreError
-from onrecord.models import Transcript
 
 EMBED_BATCH = 1024  # chunks per model call and store write; a progress step
 Status = Literal["added", "updated", "unchanged", "failed"]
@@ -56,7 +56,7 @@ def ingest_transcript(
     transcript: Transcript,
     store: Store,
     embedder: Embedder,
-    count: Counter,
+    count: CountWordPieces,
     budget: int,
     model: str,
     on_embedded: Callable[[int], None] | None = None,
@@ -95,7 +95,7 @@ def ingest_paths(
     paths: Sequence[Path],
     store: Store,
     embedder: Embedder,
-    count: Counter,
+    count: CountWordPieces,
     budget: int,
     model: str,
     fmt: str | None = None,

@@ -15,11 +15,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from itertools import groupby
 
-from onrecord.models import Chunk, Transcript, Turn
+from core.models import Chunk, Transcript, Turn
+from core.text import sentence_spans
 
-Counter = Callable[[Sequence[str]], list[int]]
+CountWordPieces = Callable[[Sequence[str]], list[int]]  # word pieces of each text
 QUESTION_LABEL = "Question"
-_SENTENCE = re.compile(r"[^.!?…]*(?:[.!?…]+[\"'”’)\]]*|$)\s*")
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ class Piece:
         return f"{self.label}: {self.text}" if self.label else self.text
 
 
-def chunk_transcript(transcript: Transcript, budget: int, count: Counter) -> list[Chunk]:
+def chunk_transcript(transcript: Transcript, budget: int, count: CountWordPieces) -> list[Chunk]:
     """Chunks for one transcript; `count` gives the model's word pieces of each text."""
     chunks: list[Chunk] = []
     for (_topic, question), group in groupby(transcript.turns, key=lambda turn: (turn.topic, turn.question)):
@@ -50,14 +50,14 @@ def chunk_transcript(transcript: Transcript, budget: int, count: Counter) -> lis
         header, header_cost = _fit_header(header, budget // 2, count)
         room = budget - header_cost
         for packed in _pack(_pieces(turns, room, count), room):
-            chunk = _chunk(transcript.meeting_id, packed, header, header_cost)
+            chunk = _packed_chunk(transcript.meeting_id, packed, header, header_cost)
             if not chunks or chunks[-1].question != question or chunks[-1].topic != chunk.topic:
                 chunk = replace(chunk, turn_start=min(first_index, chunk.turn_start))
             chunks.append(chunk)
     return _with_ids(chunks)
 
 
-def _fit_header(header: str | None, limit: int, count: Counter) -> tuple[str | None, int]:
+def _fit_header(header: str | None, limit: int, count: CountWordPieces) -> tuple[str | None, int]:
     """The question header, cut at a word to at most `limit` word pieces."""
     if header is None:
         return None, 0
@@ -68,7 +68,7 @@ def _fit_header(header: str | None, limit: int, count: Counter) -> tuple[str | N
     return kept, count([kept])[0]
 
 
-def _pieces(turns: list[Turn], room: int, count: Counter) -> list[Piece]:
+def _pieces(turns: list[Turn], room: int, count: CountWordPieces) -> list[Piece]:
     turns = [turn for turn in turns if turn.clean_text]
     labels = [_label(turn) for turn in turns]
     lines = [
@@ -91,11 +91,9 @@ def _label(turn: Turn) -> str | None:
 Unit = tuple[int, str, int]  # offset in the turn's text, text, word pieces
 
 
-def _split_turn(turn: Turn, label: str | None, room: int, count: Counter) -> list[Piece]:
+def _split_turn(turn: Turn, label: str | None, room: int, count: CountWordPieces) -> list[Piece]:
     label_cost = count([f"{label}:"])[0] if label else 0
-    sentences = [
-        (match.start(), match.group()) for match in _SENTENCE.finditer(turn.clean_text) if match.group().strip()
-    ]
+    sentences = [(offset, sentence) for offset, sentence in sentence_spans(turn.clean_text) if sentence.strip()]
     units: list[Unit] = []
     for (offset, sentence), cost in zip(sentences, count([s for _, s in sentences]), strict=True):
         if cost <= room - label_cost:
@@ -108,7 +106,7 @@ def _split_turn(turn: Turn, label: str | None, room: int, count: Counter) -> lis
     ]
 
 
-def _split_words(offset: int, sentence: str, room: int, count: Counter) -> list[Unit]:
+def _split_words(offset: int, sentence: str, room: int, count: CountWordPieces) -> list[Unit]:
     words = [(match.start(), match.group()) for match in re.finditer(r"\S+\s*", sentence)]
     costs = count([word for _, word in words])
     units = [(offset + position, word, cost) for (position, word), cost in zip(words, costs, strict=True)]
@@ -140,7 +138,7 @@ def _pack(pieces: list[Piece], room: int) -> list[list[Piece]]:
     return packs
 
 
-def _chunk(meeting_id: str, pieces: list[Piece], header: str | None, header_cost: int) -> Chunk:
+def _packed_chunk(meeting_id: str, pieces: list[Piece], header: str | None, header_cost: int) -> Chunk:
     lines = [header] if header else []
     previous: Piece | None = None
     for piece in pieces:

@@ -6,10 +6,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from core.errors import ParseError
+from core.models import Transcript
 from ingest.formats import FORMATS, Source, detect
 from ingest.reading import read_text
-from onrecord.errors import ParseError
-from onrecord.models import Transcript
 
 TRANSCRIPT_SUFFIXES = tuple(sorted({suffix for fmt in FORMATS.values() for suffix in fmt.extensions}))
 # Files that sit beside transcripts in a folder but are not transcripts.

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from charset_normalizer import from_bytes
 
-from onrecord.errors import ParseError
+from core.errors import ParseError
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
-from onrecord.errors import SettingsError
+from core.errors import SettingsError
+from core.settings import Settings, model_path
 
 SPECIAL_TOKENS = 2  # [CLS] and [SEP], added to every text the model sees
 
@@ -40,3 +41,8 @@ def counter_for(model_dir: Path) -> WordPieceCounter:
     if not tokenizer_file.exists():
         raise SettingsError(f"{model_dir} has no tokenizer.json; give a sentence-transformers model folder")
     return WordPieceCounter(tokenizer_file)
+
+
+def word_counter(settings: Settings) -> WordPieceCounter:
+    """The word-piece counter of the model the settings name."""
+    return counter_for(model_path(settings.model))

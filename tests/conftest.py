@@ -35,8 +35,8 @@ CITATION_KEYS = PASSAGE_KEYS | {"n"}
 
 @pytest.fixture(scope="session")
 def counter():
+    from core.settings import model_path
     from ingest.wordpieces import counter_for
-    from onrecord.settings import model_path
 
     return counter_for(model_path("all-MiniLM-L6-v2"))
 
@@ -51,7 +51,7 @@ def seed():
 @pytest.fixture(scope="session")
 def settings_for():
     """Settings for a data directory, as the CLI would build them."""
-    from onrecord.settings import load_settings
+    from core.settings import load_settings
 
     def make(data_dir, **more):
         return load_settings(data_dir=data_dir, chroma_host=None, **more)
@@ -62,8 +62,8 @@ def settings_for():
 @pytest.fixture(scope="session")
 def embedder():
     """The real embedding model, loaded once for the whole test session."""
-    from index.api import load_embedder
-    from onrecord.settings import load_settings
+    from core.settings import load_settings
+    from index.embedding import load_embedder
 
     return load_embedder(load_settings(chroma_host=None))
 
@@ -76,18 +76,9 @@ def seed_data_dir(tmp_path_factory):
 @pytest.fixture(scope="session")
 def seed_library(seed_data_dir, settings_for, embedder, counter):
     """A real Chroma directory holding the seed transcript and two fixtures; returns a Retriever."""
-    from index.api import open_retriever, open_store
-    from index.writer import ingest_paths
+    from index.library import Library
 
-    settings = settings_for(seed_data_dir)
-    store = open_store(settings)
-    results = ingest_paths(
-        [SEED, DATA / "plain.txt", DATA / "captions.vtt"],
-        store,
-        embedder,
-        counter.count,
-        settings.chunk_budget,
-        settings.embedding_id,
-    )
+    library = Library(settings_for(seed_data_dir), embedder)
+    results = library.ingest([SEED, DATA / "plain.txt", DATA / "captions.vtt"])
     assert [r.status for r in results] == ["added"] * 3
-    return open_retriever(settings, embedder, store)
+    return library.retriever

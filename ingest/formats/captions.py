@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 
-from ingest.formats import Source
+from core.errors import ParseError
+from ingest.formats.base import Source
 from ingest.formats.timed import Segment, labelled
-from onrecord.errors import ParseError
 
 _TIME = r"(?:(\d+):)?([0-5]?\d):([0-5]\d)(?:[.,](\d{1,3}))?"
 TIMING = re.compile(rf"^\s*{_TIME}\s*-->\s*{_TIME}(?:\s+.*)?$")

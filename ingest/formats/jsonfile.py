@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from ingest.formats import Source
-from onrecord.errors import ParseError
+from core.errors import ParseError
+from ingest.formats.base import Source
 
 
 def looks_like_json(text: str, key: str) -> bool:

@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.formats import Draft, Format, Source, build, clean, register
+from core.models import Transcript
+from ingest.formats.base import Draft, Format, Source, build, clean, register
 from ingest.speakers import split_speaker
-from onrecord.models import Transcript
 
 BULLET = re.compile(r"^(?P<indent>[ \t]*)(?:[•*·◦▪‣○●\-–]|\d{1,3}[.)])[ \t]+(?P<text>\S.*)$")
 _MARKED_HEADING = re.compile(r"^\s*(?:#{1,6}\s+(?P<md>.+?)\s*#*|={2,}\s*(?P<wiki>.+?)\s*={2,})\s*$")

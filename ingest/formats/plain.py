@@ -8,9 +8,9 @@ from __future__ import annotations
 import re
 from datetime import date as Date
 
-from ingest.formats import Draft, Format, Source, build, find_date, register
+from core.models import Transcript
+from ingest.formats.base import Draft, Format, Source, build, find_date, register
 from ingest.speakers import _NAME, _ROLE, split_speaker
-from onrecord.models import Transcript
 
 CLOCK = r"(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
 _STAMP_FIRST = re.compile(

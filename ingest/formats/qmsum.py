@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from ingest.formats import Draft, Format, Source, build, register
+from core.models import Transcript
+from ingest.formats.base import Draft, Format, Source, build, register
 from ingest.formats.jsonfile import load, looks_like_json, shape_error
-from onrecord.models import Transcript
 
 # Annotation markers such as {disfmarker} and {vocalsound} carry no meaning for search
 # and cost the embedding model about seven word pieces each.

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 import re
 
-from ingest.formats import Format, Source, build, register
+from core.models import Transcript
+from ingest.formats.base import Format, Source, build, register
 from ingest.formats.captions import parse_cues
 from ingest.formats.timed import merge
-from onrecord.models import Transcript
 
 _FIRST_CUE = re.compile(r"^\s*\d+\s*\n\s*\d{1,2}:\d{2}:\d{2}[,.]\d{1,3}\s*-->")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.formats import Draft, clean
+from ingest.formats.base import Draft, clean
 from ingest.speakers import split_speaker
 
 # A speakerless run of segments becomes a turn at a sentence end past this many words,

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from ingest.formats import Format, Source, build, register
+from core.errors import ParseError
+from core.models import Transcript
+from ingest.formats.base import Format, Source, build, register
 from ingest.formats.captions import TIMING, parse_cues
 from ingest.formats.timed import merge
-from onrecord.errors import ParseError
-from onrecord.models import Transcript
 
 
 def sniff(text: str) -> bool:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ingest.formats import Format, Source, build, register
+from core.models import Transcript
+from ingest.formats.base import Format, Source, build, register
 from ingest.formats.jsonfile import load, looks_like_json, shape_error
 from ingest.formats.timed import Segment, labelled, merge
-from onrecord.models import Transcript
 
 _EXPECTED = "Whisper: {'segments': [{'start': 0.0, 'end': 2.5, 'text': '...', 'speaker': 'optional'}]}"
 

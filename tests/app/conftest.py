@@ -35,14 +35,16 @@ def app_url(tmp_path_factory, settings_for, embedder):
     hostile transcript."""
     import uvicorn
 
-    from app import SAMPLES, Library, create_app
+    from app import SAMPLES, create_app
+    from index.library import Library
 
     port = free_port()
     settings = settings_for(tmp_path_factory.mktemp("app-store"), port=port)
-    library = Library(settings, embedder, reports_dir=tmp_path_factory.mktemp("reports"))
-    results = library.add([SEED, SAMPLES, DATA / "hostile.txt"])
+    library = Library(settings, embedder)
+    results = library.ingest([SEED, SAMPLES, DATA / "hostile.txt"])
     assert all(r.status == "added" for r in results), results
-    server = uvicorn.Server(uvicorn.Config(create_app(library), host="127.0.0.1", port=port, log_level="warning"))
+    app = create_app(library, tmp_path_factory.mktemp("reports"))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30

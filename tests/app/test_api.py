@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import httpx
 
 from tests.conftest import CITATION_KEYS
@@ -41,12 +43,13 @@ def test_post_api_ask_reports_bad_input(app_url):
 def test_login_is_required_when_set(tmp_path, settings_for, embedder):
     from fastapi.testclient import TestClient
 
-    from app import Library, create_app
+    from app import create_app
+    from index.library import Library
     from tests.conftest import DATA
 
     settings = settings_for(tmp_path, auth_username="clerk", auth_password="s3cret")
     library = Library(settings, embedder)
-    library.add([DATA / "notes.txt"])
+    library.ingest([DATA / "notes.txt"])
     client = TestClient(create_app(library))
     body = {"question": "How long does a small grant take to approve?"}
     assert client.post("/api/ask", json=body).status_code == 401
@@ -56,14 +59,22 @@ def test_login_is_required_when_set(tmp_path, settings_for, embedder):
     assert client.post("/gradio_api/call/ask", json={"data": ["grants"]}).status_code in (401, 403)
 
 
-def test_uploads_are_copied_under_safe_names_and_size_limited(tmp_path):
-    from app import _staged
+def test_uploads_are_staged_under_safe_distinct_names_and_gradios_copies_deleted(tmp_path):
+    from web.library_tab import stage_uploads
 
-    big = tmp_path / "big.txt"
-    big.write_bytes(b"Ana: hi\n" * 300_000)
-    odd = tmp_path / "..;rm -rf ~;.vtt"
-    odd.write_text("WEBVTT\n")
-    folder, staged, refused = _staged([str(big), str(odd)], limit_mb=1)
+    def upload(folder: str, name: str, content: bytes) -> Path:
+        path = tmp_path / "gradio-cache" / folder / name
+        path.parent.mkdir(parents=True)
+        path.write_bytes(content)
+        return path
+
+    big = upload("1", "big.txt", b"Ana: hi\n" * 300_000)
+    odd = upload("2", "..;rm -rf ~;.vtt", b"WEBVTT\n")
+    colon = upload("3", "a:b.txt", b"Ana: the first file")
+    semicolon = upload("4", "a;b.txt", b"Ana: the second file")  # the same name once made safe
+    folder, staged, refused = stage_uploads([str(p) for p in (big, odd, colon, semicolon)], limit_mb=1)
     assert [row[0] for row in refused] == ["big.txt"] and "larger than 1 MiB" in refused[0][4]
-    assert len(staged) == 1 and staged[0].parent == folder
-    assert staged[0].name == "rm_-rf_.vtt"
+    assert [path.name for path in staged] == ["rm -rf _.vtt", "a_b.txt", "a_b-2.txt"]
+    assert all(path.parent == folder for path in staged)
+    assert [path.read_bytes() for path in staged[1:]] == [b"Ana: the first file", b"Ana: the second file"]
+    assert not list((tmp_path / "gradio-cache").iterdir())  # no upload outlives its staging

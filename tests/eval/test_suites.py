@@ -13,6 +13,7 @@ from eval.report import write_report
 from eval.run import evaluate, resolve_suite
 from eval.runner import summarize
 from eval.suites import SuiteError, load_suite, qmsum_suite
+from index.library import Library
 from tests.conftest import QMSUM, SEED
 
 
@@ -57,7 +58,7 @@ def test_a_user_suite_file_and_its_errors(tmp_path):
 def seed_run(tmp_path_factory, settings_for, embedder, counter):
     suite = resolve_suite("seed")
     settings = settings_for(tmp_path_factory.mktemp("eval-seed"))
-    return suite, evaluate(suite, settings, embedder, counter)
+    return suite, evaluate(suite, Library(settings, embedder))
 
 
 def test_seed_floors(seed_run):
@@ -85,7 +86,7 @@ def test_report_files(seed_run, tmp_path):
 
 def test_qmsum_subset_floors_and_the_naive_baseline(tmp_path, settings_for, embedder, counter):
     suite = qmsum_suite(QMSUM / "val", limit=3)
-    results = evaluate(suite, settings_for(tmp_path), embedder, counter, compare=True)
+    results = evaluate(suite, Library(settings_for(tmp_path), embedder), compare=True)
     summary = summarize(results)
     ours, naive = summary["onrecord-hybrid"], summary["naive-llamaindex"]
     assert set(summary) == {"onrecord-hybrid", "onrecord-dense", "onrecord-keyword", "naive-llamaindex"}

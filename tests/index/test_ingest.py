@@ -12,20 +12,18 @@ from pathlib import Path
 
 import pytest
 
-from index.api import open_retriever, open_store
-from index.catalog import Catalog
-from index.store import COMPLETE, WRITING
-from index.writer import ingest_paths, ingest_transcript, remove_meeting, write_lock
+from core.errors import ConflictError, QueryError, StoreError
+from index.library import Library, ask
+from index.snapshot import load_catalog
+from index.store import COMPLETE, WRITING, Store
+from index.writer import ingest_transcript, remove_meeting, write_lock
 from ingest.chunking import chunk_transcript
 from ingest.parsing import parse_file
-from onrecord.errors import ConflictError, QueryError, StoreError
 from tests.conftest import DATA, QMSUM, ROOT
 
 
 def run_ingest(settings, embedder, counter, paths):
-    return ingest_paths(
-        paths, open_store(settings), embedder, counter.count, settings.chunk_budget, settings.embedding_id
-    )
+    return Library(settings, embedder).ingest(paths)
 
 
 def expected_ids(path, counter, settings):
@@ -35,11 +33,11 @@ def expected_ids(path, counter, settings):
 def test_reingesting_an_unchanged_file_embeds_and_adds_nothing(tmp_path, settings_for, embedder, counter):
     settings = settings_for(tmp_path / "store")
     first = run_ingest(settings, embedder, counter, [DATA / "notes.txt", DATA / "captions.srt"])
-    before = open_store(settings).chunk_ids()
+    before = Store.open(settings).chunk_ids()
     again = run_ingest(settings, embedder, counter, [DATA / "notes.txt", DATA / "captions.srt"])
     assert [r.status for r in first] == ["added", "added"]
     assert [(r.status, r.embedded) for r in again] == [("unchanged", 0), ("unchanged", 0)]
-    assert open_store(settings).chunk_ids() == before
+    assert Store.open(settings).chunk_ids() == before
 
 
 def test_a_changed_file_replaces_its_meetings_chunks(tmp_path, settings_for, embedder, counter):
@@ -50,7 +48,7 @@ def test_a_changed_file_replaces_its_meetings_chunks(tmp_path, settings_for, emb
     notes.write_text(notes.read_text().replace("About three weeks", "About five weeks"))
     (result,) = run_ingest(settings, embedder, counter, [notes])
     assert (result.status, result.embedded, result.removed) == ("updated", 1, 1)
-    store = open_store(settings)
+    store = Store.open(settings)
     assert store.chunk_ids("call") == expected_ids(notes, counter, settings)
     texts = " ".join(chunk.text for chunk in store.chunks_with_vectors()[0])
     assert "five weeks" in texts and "three weeks" not in texts
@@ -58,7 +56,7 @@ def test_a_changed_file_replaces_its_meetings_chunks(tmp_path, settings_for, emb
 
 def test_a_run_left_half_way_is_repaired_by_the_next(tmp_path, settings_for, embedder, counter):
     settings = settings_for(tmp_path / "store")
-    store = open_store(settings)
+    store = Store.open(settings)
     path = QMSUM / "val" / "Bed002.json"
     transcript = parse_file(path)
     chunks = chunk_transcript(transcript, settings.chunk_budget, counter.count)
@@ -67,7 +65,7 @@ def test_a_run_left_half_way_is_repaired_by_the_next(tmp_path, settings_for, emb
     store.add_chunks(chunks[:10], embedder.embed_batch([c.text for c in chunks[:10]]), transcript)
     stale = chunks[10].__class__(**{**chunks[10].__dict__, "id": "Bed002:0-0:stale", "text": "stale text"})
     store.add_chunks([stale], embedder.embed_batch([stale.text]), transcript)
-    assert len(Catalog.load(store)) == 0  # a meeting being written is kept out of search
+    assert len(load_catalog(store, None)) == 0  # a meeting being written is kept out of search
     result = ingest_transcript(transcript, store, embedder, counter.count, settings.chunk_budget, settings.embedding_id)
     assert (result.embedded, result.removed) == (len(chunks) - 10, 1)
     assert store.chunk_ids("Bed002") == {c.id for c in chunks}
@@ -77,7 +75,7 @@ def test_a_run_left_half_way_is_repaired_by_the_next(tmp_path, settings_for, emb
 def test_a_killed_ingest_then_a_clean_run_leaves_no_duplicates(tmp_path, settings_for, embedder, counter):
     settings = settings_for(tmp_path / "store")
     paths = [QMSUM / "val" / name for name in ("Bed002.json", "Bed015.json", "Bmr012.json")]
-    command = [sys.executable, "-m", "onrecord", "ingest", "--data-dir", str(settings.data_dir), *map(str, paths)]
+    command = [sys.executable, "-m", "cli", "ingest", "--data-dir", str(settings.data_dir), *map(str, paths)]
     process = subprocess.Popen(command, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, cwd=ROOT)
     try:
         for line in process.stderr:
@@ -87,12 +85,12 @@ def test_a_killed_ingest_then_a_clean_run_leaves_no_duplicates(tmp_path, setting
     finally:
         process.send_signal(signal.SIGKILL)
         process.wait()
-    killed = {record.meeting.meeting_id: record.status for record in open_store(settings).meetings()}
+    killed = {record.meeting.meeting_id: record.status for record in Store.open(settings).meetings()}
     assert killed.get("Bed002") == COMPLETE
     assert WRITING in killed.values()
     results = run_ingest(settings, embedder, counter, paths)
     assert {r.meeting_id: r.status for r in results}["Bed002"] == "unchanged"
-    store = open_store(settings)
+    store = Store.open(settings)
     for path in paths:
         assert store.chunk_ids(path.stem) == expected_ids(path, counter, settings)
     assert store.count() == sum(len(expected_ids(p, counter, settings)) for p in paths)
@@ -102,7 +100,7 @@ def test_a_killed_ingest_then_a_clean_run_leaves_no_duplicates(tmp_path, setting
 def test_remove_deletes_a_meeting_and_its_chunks(tmp_path, settings_for, embedder, counter):
     settings = settings_for(tmp_path / "store")
     run_ingest(settings, embedder, counter, [DATA / "notes.txt", DATA / "plain.txt"])
-    store = open_store(settings)
+    store = Store.open(settings)
     assert remove_meeting(store, "NOTES") == len(expected_ids(DATA / "notes.txt", counter, settings))
     assert [record.meeting.meeting_id for record in store.meetings()] == ["plain"]
     assert store.chunk_ids("notes") == set() and store.turns("notes") == []
@@ -113,7 +111,7 @@ def test_remove_deletes_a_meeting_and_its_chunks(tmp_path, settings_for, embedde
 def test_turns_are_read_apart_from_meeting_records_and_from_the_older_layout(tmp_path, settings_for, embedder, counter):
     settings = settings_for(tmp_path / "store")
     run_ingest(settings, embedder, counter, [DATA / "plain.txt"])
-    store = open_store(settings)
+    store = Store.open(settings)
     turns = store.turns("plain")
     assert turns == list(parse_file(DATA / "plain.txt").turns)
     assert store._meetings.get(ids=["plain"], include=["documents"])["documents"] == [None]  # records stay small
@@ -129,28 +127,28 @@ def test_two_files_with_one_meeting_id_is_a_conflict_and_the_first_is_kept(tmp_p
     results = run_ingest(settings, embedder, counter, [DATA / "captions.srt", DATA / "captions.vtt"])
     assert [r.status for r in results] == ["added", "failed"]
     assert "already used by" in results[1].message
-    assert open_store(settings).meeting("captions").meeting.format == "srt"
+    assert Store.open(settings).meeting("captions").meeting.format == "srt"
     with pytest.raises(ConflictError):
-        store = open_store(settings)
+        store = Store.open(settings)
         ingest_transcript(parse_file(DATA / "captions.vtt"), store, embedder, counter.count, 192, settings.embedding_id)
 
 
 def test_bad_files_do_not_stop_good_ones_or_touch_the_index(tmp_path, settings_for, embedder, counter):
     settings = settings_for(tmp_path / "store")
     run_ingest(settings, embedder, counter, [DATA / "plain.txt"])
-    before = open_store(settings).chunk_ids()
+    before = Store.open(settings).chunk_ids()
     (tmp_path / "empty.vtt").write_text("")
     (tmp_path / "binary.txt").write_bytes(bytes(range(256)))
     results = run_ingest(
         settings, embedder, counter, [tmp_path / "empty.vtt", tmp_path / "binary.txt", DATA / "whisper.json"]
     )
     assert [r.status for r in results] == ["failed", "failed", "added"]
-    assert before < open_store(settings).chunk_ids()
+    assert before < Store.open(settings).chunk_ids()
 
 
 def test_only_one_writer_at_a_time(tmp_path):
     script = (
-        "import sys\nfrom index.writer import write_lock\nfrom onrecord.errors import StoreError\n"
+        "import sys\nfrom index.writer import write_lock\nfrom core.errors import StoreError\n"
         f"try:\n    with write_lock({str(tmp_path)!r}): print('locked')\nexcept StoreError as error: print(error)"
     )
     with write_lock(tmp_path):
@@ -163,14 +161,14 @@ def test_only_one_writer_at_a_time(tmp_path):
 def test_store_directory_that_cannot_be_written(settings_for):
     # /proc accepts no new directories, even from root
     with pytest.raises(StoreError, match="cannot create the store directory /proc/onrecord"):
-        open_store(settings_for(Path("/proc/onrecord")))
+        Store.open(settings_for(Path("/proc/onrecord")))
 
 
 def test_store_directory_that_is_a_file(tmp_path, settings_for):
     blocker = tmp_path / "file"
     blocker.write_text("not a directory")
     with pytest.raises(StoreError, match="cannot create the store directory"):
-        open_store(settings_for(blocker))
+        Store.open(settings_for(blocker))
 
 
 def free_port() -> int:
@@ -204,15 +202,14 @@ def chroma_server(tmp_path):
 
 
 def test_server_mode_ingest_and_ask(tmp_path, chroma_server, embedder, counter):
-    from index.api import ask
-    from onrecord.settings import load_settings
+    from core.settings import load_settings
 
     settings = load_settings(data_dir=tmp_path / "local", chroma_host="127.0.0.1", chroma_port=chroma_server)
     results = run_ingest(settings, embedder, counter, [DATA / "notes.txt", DATA / "captions.vtt"])
     assert [r.status for r in results] == ["added", "added"]
     assert [r.status for r in run_ingest(settings, embedder, counter, [DATA / "notes.txt"])] == ["unchanged"]
-    retriever = open_retriever(settings, embedder)  # keyword index rebuilt from what the server holds
-    assert len(retriever.catalog) == open_store(settings).count()
+    retriever = Library(settings, embedder).retriever  # keyword index rebuilt from what the server holds
+    assert len(retriever.catalog) == Store.open(settings).count()
     result = ask(retriever, "How long does it take to approve a small grant?")
     assert not result.abstained
     assert result.citations[0].hit.chunk.meeting_id == "notes"
@@ -221,8 +218,8 @@ def test_server_mode_ingest_and_ask(tmp_path, chroma_server, embedder, counter):
 
 
 def test_server_down_is_a_clear_error(tmp_path):
-    from onrecord.settings import load_settings
+    from core.settings import load_settings
 
     settings = load_settings(data_dir=tmp_path, chroma_host="127.0.0.1", chroma_port=free_port())
     with pytest.raises(StoreError, match="cannot reach the Chroma server at 127.0.0.1"):
-        open_store(settings)
+        Store.open(settings)

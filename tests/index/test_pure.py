@@ -76,10 +76,10 @@ def test_speaker_index_finds_the_same_names_with_fewer_comparisons():
 
 
 def test_answer_sentences_do_not_end_at_titles_or_abbreviations():
-    from index.answer import _SENTENCE_END
+    from core.text import sentences
 
     text = 'My guest is Dr. Samuel Osei. He said "yes." Then e.g. this. Ok?'
-    assert _SENTENCE_END.split(text) == ["My guest is Dr. Samuel Osei.", 'He said "yes."', "Then e.g. this.", "Ok?"]
+    assert sentences(text) == ["My guest is Dr. Samuel Osei.", 'He said "yes."', "Then e.g. this.", "Ok?"]
 
 
 def test_a_keyword_index_rebuilt_from_a_previous_one_scores_as_a_fresh_one(monkeypatch):

@@ -7,9 +7,9 @@ from datetime import date
 
 import pytest
 
-from index.api import AskOptions, ask
+from core.models import Filters
+from index.library import AskOptions, ask
 from index.retrieval import Retriever, Tuning
-from onrecord.models import Filters
 from tests.conftest import ROOT
 
 SUITE = json.loads((ROOT / "eval" / "suites" / "seed.json").read_text())["questions"]
@@ -85,7 +85,7 @@ def test_citation_carries_meeting_topic_speaker_turns_and_time(seed_library):
 
 
 def test_filters_restrict_and_unknown_values_suggest(seed_library):
-    from onrecord.errors import QueryError
+    from core.errors import QueryError
 
     hits = seed_library.retrieve("training", 10, Filters(speaker="patrick earley"))
     assert hits and all("Patrick Earley" in hit.chunk.speakers for hit in hits)
@@ -134,7 +134,7 @@ def test_score_meaning(seed_library):
 
 
 def test_bad_questions_are_query_errors(seed_library):
-    from onrecord.errors import QueryError
+    from core.errors import QueryError
 
     with pytest.raises(QueryError, match="empty"):
         ask(seed_library, "   ")
@@ -178,7 +178,7 @@ def test_dense_search_matches_a_brute_force_over_what_chroma_holds(seed_library,
 def test_an_index_built_with_another_model_is_a_clear_error(seed_library):
     import numpy as np
 
-    from onrecord.errors import StoreError
+    from core.errors import StoreError
 
     class WiderModel:
         dimension = 768

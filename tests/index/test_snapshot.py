@@ -8,10 +8,15 @@ import logging
 import numpy as np
 import pytest
 
-from index.api import load_catalog, open_store
+from index.snapshot import load_catalog as load_from
 from index.store import Store
 from index.writer import ingest_paths, remove_meeting
 from tests.conftest import DATA
+
+
+def load_catalog(settings, store, previous=None):
+    """The catalog as a process opening this library loads it."""
+    return load_from(store, settings.data_dir / "catalog", previous)
 
 
 @pytest.fixture
@@ -19,7 +24,7 @@ def library(tmp_path, settings_for, embedder, counter):
     settings = settings_for(tmp_path / "store")
 
     def ingest(*names):
-        store = open_store(settings)
+        store = Store.open(settings)
         ingest_paths(
             [DATA / name for name in names],
             store,
@@ -59,10 +64,10 @@ def assert_mirrors_store(catalog, store):
 
 def test_an_unchanged_store_opens_from_the_snapshot_without_reading_chunks(library, reads):
     settings, _ = library
-    store = open_store(settings)
+    store = Store.open(settings)
     built = load_catalog(settings, store)
     assert reads == [None] and (settings.data_dir / "catalog" / "catalog.pickle").exists()
-    opened = load_catalog(settings, open_store(settings))
+    opened = load_catalog(settings, Store.open(settings))
     assert reads == [None]  # nothing read from the store the second time
     assert [chunk.id for chunk in opened.chunks] == [chunk.id for chunk in built.chunks]
     assert_mirrors_store(opened, store)
@@ -73,7 +78,7 @@ def test_an_unchanged_store_opens_from_the_snapshot_without_reading_chunks(libra
 
 def test_after_an_ingest_only_the_new_meeting_is_read(library, reads):
     settings, ingest = library
-    before = load_catalog(settings, open_store(settings))
+    before = load_catalog(settings, Store.open(settings))
     reads.clear()
     store = ingest("whisper.json")
     after = load_catalog(settings, store)  # as a new process would: the snapshot, then the change
@@ -89,7 +94,7 @@ def test_after_an_ingest_only_the_new_meeting_is_read(library, reads):
 
 def test_a_removed_meeting_leaves_the_catalog_without_reading_the_store(library, reads):
     settings, _ = library
-    store = open_store(settings)
+    store = Store.open(settings)
     before = load_catalog(settings, store)
     gone = sorted(before.meetings)[0]
     remove_meeting(store, gone)
@@ -102,7 +107,7 @@ def test_a_removed_meeting_leaves_the_catalog_without_reading_the_store(library,
 
 def test_a_damaged_snapshot_is_rebuilt_from_the_store(library, caplog):
     settings, _ = library
-    store = open_store(settings)
+    store = Store.open(settings)
     load_catalog(settings, store)
     (settings.data_dir / "catalog" / "catalog.pickle").write_bytes(b"\x80\x05not a pickle")
     with caplog.at_level(logging.WARNING):
@@ -132,7 +137,7 @@ def dropping(monkeypatch, lost):
 
 def test_a_meeting_read_short_while_the_store_changes_is_read_again(library, monkeypatch):
     settings, _ = library
-    store = open_store(settings)
+    store = Store.open(settings)
     victim = store.chunks_with_vectors()[0][0].id
     calls = dropping(monkeypatch, lambda chunk, meeting_ids: meeting_ids is None and chunk.id == victim)
     catalog = load_catalog(settings, store)
@@ -145,7 +150,7 @@ def test_a_meeting_read_short_while_the_store_changes_is_read_again(library, mon
 
 def test_a_catalog_still_short_is_served_but_not_saved(library, monkeypatch, caplog):
     settings, _ = library
-    store = open_store(settings)
+    store = Store.open(settings)
     victim = store.chunks_with_vectors()[0][0].id
     dropping(monkeypatch, lambda chunk, meeting_ids: chunk.id == victim)
     with caplog.at_level(logging.WARNING):
@@ -161,7 +166,7 @@ def test_a_reader_waits_while_another_process_writes_the_snapshot(library):
     from index.snapshot import LOCK_FILE, read_snapshot
 
     settings, _ = library
-    load_catalog(settings, open_store(settings))
+    load_catalog(settings, Store.open(settings))
     folder = settings.data_dir / "catalog"
     read = {}
     with open(folder / LOCK_FILE, "a+") as handle:  # what write_snapshot holds while it replaces the files

@@ -4,9 +4,9 @@ import json
 
 import pytest
 
+from core.errors import ParseError
 from ingest.formats import FORMATS
 from ingest.parsing import parse_file, parse_paths, parse_text
-from onrecord.errors import ParseError
 from tests.conftest import DATA
 
 

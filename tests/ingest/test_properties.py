@@ -7,10 +7,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from core.errors import ParseError
+from core.models import Transcript
 from ingest.formats import FORMATS, Source
 from ingest.reading import decode
-from onrecord.errors import ParseError
-from onrecord.models import Transcript
 
 EXTENSIONS = [".txt", ".vtt", ".srt", ".json", ".md", ".bin"]
 # Text that looks a little like each format, so that the parsers get past their first checks.

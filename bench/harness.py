@@ -21,12 +21,13 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
 
-from eval.bench import SAMPLE_QUESTIONS, bench_ingest, bench_startup
-from eval.scale import build, measure_in_subprocess
-from index.api import load_embedder, open_store, word_counter
-from index.writer import ingest_paths
+from bench.measures import SAMPLE_QUESTIONS, bench_ingest, bench_startup
+from bench.scale import build, measure_in_subprocess
+from core.settings import load_settings
+from index.embedding import load_embedder
+from index.library import Library
 from ingest.parsing import transcript_files
-from onrecord.settings import load_settings
+from ingest.wordpieces import word_counter
 
 README_START = "<!-- bench:start -->"
 README_END = "<!-- bench:end -->"
@@ -147,14 +148,7 @@ def sample_library(options: Options) -> Path:
     """A data directory holding the sample transcripts, as `make run` builds it."""
     folder = options.work_dir / "samples"
     settings = load_settings(data_dir=folder, chroma_host=None)
-    ingest_paths(
-        [options.samples],
-        open_store(settings),
-        load_embedder(settings),
-        word_counter(settings).count,
-        settings.chunk_budget,
-        settings.embedding_id,
-    )
+    Library(settings).ingest([options.samples])
     return folder
 
 

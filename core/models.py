@@ -129,6 +129,7 @@ class Meeting:
     turn_count: int
     chunk_count: int
     content_hash: str
+    model: str = ""  # the embedding model (and backend) that made its chunks' vectors
 
     def to_dict(self) -> dict:
         data = asdict(self)

@@ -6,13 +6,14 @@ Every field can be set by an `ONRECORD_`-prefixed environment variable
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from onrecord.errors import SettingsError
+from core.errors import SettingsError
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 
@@ -79,3 +80,13 @@ def model_path(model: str) -> Path:
             "sentence-transformers model; give a folder path (nothing is downloaded)"
         )
     return path
+
+
+def offline() -> None:
+    """Nothing is ever downloaded: models come from local folders. Called once by each front end."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "true")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")

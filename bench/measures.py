@@ -14,14 +14,13 @@ from pathlib import Path
 
 import numpy as np
 
-from index.api import AskOptions, ask, open_retriever, open_store
-from index.catalog import Catalog
+from core.settings import Settings, model_path
 from index.embedding import Embedder, SentenceTransformerEmbedder
-from index.writer import ingest_paths
+from index.library import AskOptions, Library
+from index.snapshot import load_catalog
 from ingest.chunking import chunk_transcript
 from ingest.parsing import Failure, parse_paths
 from ingest.wordpieces import WordPieceCounter
-from onrecord.settings import Settings, model_path
 
 # Questions about the sample transcripts, for the start-up and browser benchmarks.
 SAMPLE_QUESTIONS = [
@@ -91,21 +90,20 @@ def bench_ingest(
     baseline = time.perf_counter() - started
     embedder.embed_batch(texts[:16])  # warm-up
     timed = TimedEmbedder(embedder)
-    store = open_store(settings)
-    _ = store.vectors  # LlamaIndex imported before the clock starts, as the model is loaded before it
+    library = Library(settings, timed)
+    _ = library.store.llama_store  # LlamaIndex imported before the clock starts, as the model is loaded before it
     started = time.perf_counter()
-    ingest_paths(list(paths), store, timed, counter.count, settings.chunk_budget, settings.embedding_id)
-    written = time.perf_counter() - started
+    library.ingest(list(paths))  # chunks written, then the catalog (keyword index) built and saved
+    total = time.perf_counter() - started
     started = time.perf_counter()
-    Catalog.load(store)
+    load_catalog(library.store, None)  # the catalog's share of that, measured once more on its own
     keyword = time.perf_counter() - started
-    total = written + keyword
     return IngestFigures(
         meetings=len(transcripts),
         chunks=len(texts),
         parse_chunk_s=parse_chunk,
         embed_s=timed.seconds,
-        store_s=written - timed.seconds - parse_chunk,
+        store_s=total - keyword - timed.seconds - parse_chunk,
         keyword_s=keyword,
         total_s=total,
         baseline_encode_s=baseline,
@@ -124,19 +122,18 @@ class QueryFigures:
         return statistics.median(values), float(np.percentile(values, 95))
 
 
-def bench_queries(settings: Settings, embedder: Embedder, questions: Sequence[str], repeat: int = 1) -> QueryFigures:
+def bench_queries(library: Library, questions: Sequence[str], repeat: int = 1) -> QueryFigures:
     """Warm latency of retrieval alone and of a full hybrid ask, per question."""
-    retriever = open_retriever(settings, embedder)
     for question in questions[:5]:
-        ask(retriever, question)  # warm-up
-    figures = QueryFigures(chunks=len(retriever.catalog), questions=len(questions))
+        library.ask(question)  # warm-up
+    figures = QueryFigures(chunks=len(library.catalog), questions=len(questions))
     for _ in range(repeat):
         for question in questions:
             started = time.perf_counter()
-            retriever.retrieve(question, AskOptions().k)
+            library.search(question, AskOptions().k)
             figures.retrieve_ms.append((time.perf_counter() - started) * 1000)
             started = time.perf_counter()
-            ask(retriever, question)
+            library.ask(question)
             figures.ask_ms.append((time.perf_counter() - started) * 1000)
     return figures
 
@@ -157,12 +154,12 @@ def bench_startup(data_dir: Path, questions: Sequence[str], timeout: float = 120
 
     import httpx
 
-    from eval.scale import peak_rss_mib
+    from bench.scale import peak_rss_mib
 
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    command = [sys.executable, "-m", "onrecord", "serve", "--data-dir", str(data_dir), "--port", str(port)]
+    command = [sys.executable, "-m", "cli", "serve", "--data-dir", str(data_dir), "--port", str(port)]
     ask_url = f"http://127.0.0.1:{port}/api/ask"
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -6,8 +6,8 @@ import json
 
 from typer.testing import CliRunner
 
+from cli import app
 from index.snapshot import read_snapshot
-from onrecord.cli import app
 from tests.conftest import CITATION_KEYS, DATA, HIT_KEYS
 
 runner = CliRunner()

@@ -7,25 +7,18 @@ import re
 from collections.abc import Sequence
 from html import escape
 
+from core.models import Answer, Citation, Hit, Meeting, Turn
+from core.text import clock, word_spans
 from index.keyword import terms
-from onrecord.models import Answer, Citation, Hit, Meeting, Turn
 
 _MARKER = re.compile(r"\[(\d+)\]")
-_WORD = re.compile(r"\w+", re.UNICODE)
-
-
-def clock(seconds: float | None) -> str:
-    if seconds is None:
-        return ""
-    whole = int(seconds)
-    return f"{whole // 3600}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
 
 
 def highlight(text: str, question: str) -> str:
     """Escaped text with the question's words (as stems) wrapped in <mark>."""
     wanted = set(terms(question))
     pieces, last = [], 0
-    for match in _WORD.finditer(text):
+    for match in word_spans(text):
         word = match.group()
         if wanted and set(terms(word)) & wanted:
             pieces.append(escape(text[last : match.start()]))

@@ -18,11 +18,14 @@ from pathlib import Path
 
 import numpy as np
 
-from index.api import AskOptions, ask, load_embedder, open_retriever, open_store, word_counter
+from core.models import Transcript
+from core.settings import Settings, load_settings
+from index.embedding import load_embedder
+from index.library import AskOptions, Library
+from index.store import Store
 from ingest.chunking import chunk_transcript
 from ingest.parsing import Failure, parse_paths
-from onrecord.models import Transcript
-from onrecord.settings import Settings, load_settings
+from ingest.wordpieces import word_counter
 
 WRITE_BATCH = 2000
 
@@ -30,7 +33,7 @@ WRITE_BATCH = 2000
 def build(data_dir: Path, size: int, real_vectors: bool, sources: list[Path], on_progress=None) -> int:
     """A store of `size` chunks in `data_dir`; returns the chunk count written."""
     settings = load_settings(data_dir=data_dir, chroma_host=None)
-    store = open_store(settings)
+    store = Store.open(settings)
     embedder = load_embedder(settings) if real_vectors else None
     count = word_counter(settings).count
     transcripts = [t for t in parse_paths(sources) if not isinstance(t, Failure)]
@@ -66,20 +69,21 @@ def measure(data_dir: Path, questions: list[str]) -> dict:
     """In this process: open the library, then time retrieval and ask per question; peak memory."""
     started = time.perf_counter()
     settings: Settings = load_settings(data_dir=data_dir, chroma_host=None)
-    retriever = open_retriever(settings)
+    library = Library(settings)
+    _ = library.retriever  # the catalog loaded and the model ready
     opened = time.perf_counter() - started
-    ask(retriever, questions[0])
+    library.ask(questions[0])
     answered = time.perf_counter() - started
     retrieve_ms, ask_ms = [], []
     for question in questions:
         began = time.perf_counter()
-        retriever.retrieve(question, AskOptions().k)
+        library.search(question, AskOptions().k)
         retrieve_ms.append((time.perf_counter() - began) * 1000)
         began = time.perf_counter()
-        ask(retriever, question)
+        library.ask(question)
         ask_ms.append((time.perf_counter() - began) * 1000)
     return {
-        "chunks": len(retriever.catalog),
+        "chunks": len(library.catalog),
         "open_s": opened,
         "open_and_first_answer_s": answered,
         "retrieve_median_ms": float(np.median(retrieve_ms)),
@@ -104,7 +108,7 @@ def peak_rss_mib(pid: int | str = "self") -> float:
 def measure_in_subprocess(data_dir: Path, questions_file: Path, profile: Path | None = None) -> dict:
     """`measure` in a fresh process, so that its start-up and peak memory are its own; with
     `profile`, pyinstrument's text report of the whole run is written there."""
-    command = [sys.executable, "-m", "eval.scale", str(data_dir), str(questions_file)]
+    command = [sys.executable, "-m", "bench.scale", str(data_dir), str(questions_file)]
     output = subprocess.run(
         [*command, str(profile)] if profile else command, capture_output=True, text=True, check=True
     ).stdout
@@ -112,7 +116,7 @@ def measure_in_subprocess(data_dir: Path, questions_file: Path, profile: Path | 
 
 
 if __name__ == "__main__":
-    from index.api import offline
+    from core.settings import offline
 
     offline()
     arguments = [Path(argument) for argument in sys.argv[1:]]

@@ -4,7 +4,7 @@ import json
 
 from typer.testing import CliRunner
 
-from onrecord.cli import app
+from cli import app
 from tests.conftest import DATA, QMSUM, SEED
 
 runner = CliRunner()

@@ -1,0 +1,17 @@
+"""The `onrecord` command line: one module per group of commands, sharing cli.options. Errors
+are caught once per command and shown without a traceback."""
+
+from __future__ import annotations
+
+import typer
+
+from cli import bench, evaluation, library, query, serve
+
+app = typer.Typer(help="On Record: search and cited answers over meeting transcripts.", no_args_is_help=True)
+for group in (library, query, serve, evaluation):
+    app.add_typer(group.app)
+app.add_typer(bench.app, name="bench")
+
+
+def main() -> None:
+    app(prog_name="onrecord")

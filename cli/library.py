@@ -1,0 +1,189 @@
+"""Commands over the library: inspect a file, ingest, list, remove."""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from cli.options import (
+    BudgetOption,
+    DataDirOption,
+    FormatOption,
+    HostOption,
+    JsonOption,
+    PortOption,
+    console,
+    errors,
+    report_failures,
+    reports_errors,
+    settings_from,
+)
+from core.errors import OnRecordError
+
+app = typer.Typer()
+
+
+@app.command()
+@reports_errors
+def inspect(
+    path: Annotated[Path, typer.Argument(help="a transcript file")],
+    fmt: FormatOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="dump meeting, turns and chunks as JSON")] = False,
+    budget: BudgetOption = None,
+) -> None:
+    """Show how a transcript parses: speakers, topics, turns and chunks."""
+    from core.settings import load_settings
+    from ingest.chunking import chunk_transcript
+    from ingest.parsing import parse_file
+    from ingest.wordpieces import word_counter
+
+    settings = load_settings(chunk_budget=budget)
+    transcript = parse_file(path, fmt)
+    counter = word_counter(settings)
+    chunks = chunk_transcript(transcript, settings.chunk_budget, counter.count)
+    for warning in transcript.warnings:
+        errors.print(f"[yellow]warning:[/] {warning}", highlight=False)
+    if as_json:
+        payload = {
+            "meeting": transcript.meeting_dict(),
+            "turns": [turn.to_dict() for turn in transcript.turns],
+            "chunks": [chunk.to_dict() for chunk in chunks],
+        }
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        return
+    meeting = transcript.meeting_dict()
+    console.print(
+        f"[bold]{transcript.title}[/]  ({transcript.meeting_id}, {meeting['date'] or 'no date'}, "
+        f"{transcript.format}, {len(transcript.turns)} turns)",
+        highlight=False,
+    )
+    speakers = Counter(turn.canonical_speaker or "(no speaker)" for turn in transcript.turns)
+    table = Table("speaker", "turns", "as written", title="Speakers")
+    for name, turns in speakers.most_common():
+        written = sorted(
+            {t.speaker for t in transcript.turns if (t.canonical_speaker or "(no speaker)") == name and t.speaker}
+        )
+        table.add_row(name, str(turns), "; ".join(w for w in written if w != name)[:80])
+    console.print(table)
+    topics = Table("topic", "turns", title="Topics")
+    for topic, first, last in transcript.topics:
+        topics.add_row(topic or "(untitled)", f"{first}-{last}")
+    console.print(topics)
+    sizes = [chunk.word_pieces for chunk in chunks]
+    console.print(
+        f"{len(chunks)} chunks; word pieces per chunk: min {min(sizes)}, median {statistics.median(sizes):.0f}, "
+        f"max {max(sizes)} (budget {settings.chunk_budget})",
+        highlight=False,
+    )
+
+
+@app.command()
+@reports_errors
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="transcript files or folders")],
+    fmt: FormatOption = None,
+    budget: BudgetOption = None,
+    data_dir: DataDirOption = None,
+    chroma_host: HostOption = None,
+    chroma_port: PortOption = None,
+) -> None:
+    """Add transcripts to the index. Unchanged files are skipped; changed files replace their meeting."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from index.library import Library
+    from ingest.parsing import transcript_files
+
+    settings = settings_from(data_dir, chroma_host, chroma_port, chunk_budget=budget)
+    files = list(transcript_files(paths))
+    if not files:
+        raise OnRecordError(f"no transcript files found in {', '.join(map(str, paths))}; give files or folders")
+    library = Library(settings)
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=errors, transient=True) as progress:
+        file_task = progress.add_task("files", total=len(files))
+        chunk_task = progress.add_task("chunks embedded", total=None)
+
+        def show(result) -> None:
+            progress.advance(file_task)
+            progress.console.print(_result_line(result), highlight=False, markup=False, soft_wrap=True)
+
+        results = library.ingest(files, fmt, on_result=show, on_embedded=lambda n: progress.advance(chunk_task, n))
+    counts = Counter(result.status for result in results)
+    console.print(
+        ", ".join(
+            f"{counts[status]} {status}" for status in ("added", "updated", "unchanged", "failed") if counts[status]
+        )
+        + f"; {library.store.count()} chunks in the index",
+        highlight=False,
+    )
+    report_failures([result for result in results if result.status == "failed"])
+
+
+def _result_line(result) -> str:
+    if result.status == "failed":
+        return f"failed     {result.message}"
+    detail = f"{result.turns} turns, {result.chunks} chunks"
+    if result.status != "unchanged":
+        detail += f", {result.embedded} embedded" + (f", {result.removed} removed" if result.removed else "")
+    return f"{result.status:<10} {result.meeting_id}: {detail}"
+
+
+@app.command("list")
+@reports_errors
+def list_meetings(
+    as_json: JsonOption = False,
+    data_dir: DataDirOption = None,
+    chroma_host: HostOption = None,
+    chroma_port: PortOption = None,
+) -> None:
+    """Show the meetings in the index with their turn and chunk counts."""
+    from index.library import Library
+    from index.store import COMPLETE
+
+    records = Library(settings_from(data_dir, chroma_host, chroma_port)).records()
+    if as_json:
+        payload = [{**record.meeting.to_dict(), "status": record.status} for record in records]
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        return
+    if not records:
+        console.print("The index is empty: ingest something first: onrecord ingest PATH")
+        return
+    table = Table(title="Meetings")
+    table.add_column("meeting", no_wrap=True)
+    for column in ("title", "date", "format", "turns", "chunks", "speakers"):
+        table.add_column(column)
+    for record in records:
+        meeting = record.meeting
+        status = "" if record.status == COMPLETE else " (incomplete: ingest it again)"
+        table.add_row(
+            meeting.meeting_id + status,
+            meeting.title,
+            str(meeting.date or ""),
+            meeting.format,
+            str(meeting.turn_count),
+            str(meeting.chunk_count),
+            str(len(meeting.speakers)),
+        )
+    console.print(table)
+
+
+@app.command()
+@reports_errors
+def remove(
+    meeting: Annotated[str, typer.Argument(help="the meeting id, as `onrecord list` shows it")],
+    data_dir: DataDirOption = None,
+    chroma_host: HostOption = None,
+    chroma_port: PortOption = None,
+) -> None:
+    """Delete a meeting and its chunks from the index."""
+    from index.library import Library
+
+    removed = Library(settings_from(data_dir, chroma_host, chroma_port)).remove(meeting)
+    console.print(f"removed {meeting}: {removed} chunks", highlight=False)

@@ -1,0 +1,80 @@
+"""What every command shares: options, settings from them, and errors shown as one line."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from core.errors import OnRecordError
+from core.settings import Settings, load_settings, offline
+from ingest.formats import FORMATS
+
+console = Console()
+errors = Console(stderr=True)
+
+FormatOption = Annotated[
+    str | None,
+    typer.Option("--format", "-f", help=f"force a format: {', '.join(FORMATS)}", show_default=False),
+]
+BudgetOption = Annotated[int | None, typer.Option(help="word pieces per chunk", show_default=False)]
+DataDirOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--data-dir", help="embedded store directory [env ONRECORD_DATA_DIR; default .onrecord]", show_default=False
+    ),
+]
+HostOption = Annotated[
+    str | None,
+    typer.Option("--chroma-host", help="a `chroma run` server [env ONRECORD_CHROMA_HOST]", show_default=False),
+]
+PortOption = Annotated[
+    int | None,
+    typer.Option("--chroma-port", help="its port [env ONRECORD_CHROMA_PORT; default 8000]", show_default=False),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="print JSON")]
+ModeOption = Annotated[str, typer.Option("--mode", help="hybrid, dense or keyword")]
+KOption = Annotated[int | None, typer.Option("--k", "-k", help="passages to retrieve", show_default=False)]
+MeetingOption = Annotated[str | None, typer.Option("--meeting", help="only this meeting id", show_default=False)]
+SpeakerOption = Annotated[
+    str | None, typer.Option("--speaker", help="only passages with this speaker", show_default=False)
+]
+TopicOption = Annotated[str | None, typer.Option("--topic", help="only passages under this topic", show_default=False)]
+FromOption = Annotated[str | None, typer.Option("--from", help="meetings on or after YYYY-MM-DD", show_default=False)]
+ToOption = Annotated[str | None, typer.Option("--to", help="meetings on or before YYYY-MM-DD", show_default=False)]
+BatchOption = Annotated[
+    Path | None,
+    typer.Option("--batch", help='JSON lines: {"query": ..., "meeting": ..., "speaker": ..., "topic": ..., "k": ...}'),
+]
+
+
+def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Show OnRecordError as a one-line message and exit 1, the same for every command."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except OnRecordError as error:
+            errors.print(f"[bold red]error:[/] {error}", markup=True, highlight=False, soft_wrap=True)
+            raise typer.Exit(1) from None
+
+    return wrapper
+
+
+def settings_from(data_dir: Path | None, chroma_host: str | None, chroma_port: int | None, **more: Any) -> Settings:
+    """Settings from the environment with the command's options on top; nothing downloaded."""
+    offline()
+    return load_settings(data_dir=data_dir, chroma_host=chroma_host, chroma_port=chroma_port, **more)
+
+
+def report_failures(failures: list) -> None:
+    if failures:
+        errors.print(f"[bold red]{len(failures)} file(s) could not be read:[/]")
+        for failure in failures:
+            errors.print(f"  {failure.message}", highlight=False)
+        raise typer.Exit(1)

@@ -1,0 +1,212 @@
+"""Commands that query the library: search (passages) and ask (a cited answer)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cli.options import (
+    BatchOption,
+    DataDirOption,
+    FromOption,
+    HostOption,
+    JsonOption,
+    KOption,
+    MeetingOption,
+    ModeOption,
+    PortOption,
+    SpeakerOption,
+    ToOption,
+    TopicOption,
+    console,
+    errors,
+    reports_errors,
+    settings_from,
+)
+from core.errors import OnRecordError
+
+app = typer.Typer()
+
+
+@app.command()
+@reports_errors
+def search(
+    query: Annotated[str | None, typer.Argument(help="what to look for")] = None,
+    meeting: MeetingOption = None,
+    speaker: SpeakerOption = None,
+    topic: TopicOption = None,
+    date_from: FromOption = None,
+    date_to: ToOption = None,
+    mode: ModeOption = "hybrid",
+    k: KOption = None,
+    batch: BatchOption = None,
+    as_json: JsonOption = False,
+    data_dir: DataDirOption = None,
+    chroma_host: HostOption = None,
+    chroma_port: PortOption = None,
+) -> None:
+    """Ranked passages for a query, no answer."""
+    from index.library import Library
+
+    library = Library(settings_from(data_dir, chroma_host, chroma_port))
+
+    def run(request: dict) -> dict:
+        hits = library.search(request["query"], request.get("k") or 10, _filters(request), request.get("mode") or mode)
+        return {"query": request["query"], "hits": [hit.to_dict() for hit in hits]}
+
+    request = dict(
+        query=query, meeting=meeting, speaker=speaker, topic=topic, date_from=date_from, date_to=date_to, k=k
+    )
+    _respond(request, batch, as_json, run, lambda result: _print_hits(result["hits"]))
+
+
+@app.command()
+@reports_errors
+def ask(
+    question: Annotated[str | None, typer.Argument(help="a question in plain language")] = None,
+    meeting: MeetingOption = None,
+    speaker: SpeakerOption = None,
+    topic: TopicOption = None,
+    date_from: FromOption = None,
+    date_to: ToOption = None,
+    mode: ModeOption = "hybrid",
+    k: KOption = None,
+    batch: BatchOption = None,
+    as_json: JsonOption = False,
+    data_dir: DataDirOption = None,
+    chroma_host: HostOption = None,
+    chroma_port: PortOption = None,
+) -> None:
+    """Answer a question from the transcripts, citing the passages behind every sentence."""
+    from index.library import AskOptions, Library
+
+    library = Library(settings_from(data_dir, chroma_host, chroma_port))
+
+    def run(request: dict) -> dict:
+        options = AskOptions(k=request.get("k") or 8, mode=request.get("mode") or mode, filters=_filters(request))
+        return library.ask(request["query"], options).to_dict()
+
+    request = dict(
+        query=question, meeting=meeting, speaker=speaker, topic=topic, date_from=date_from, date_to=date_to, k=k
+    )
+    _respond(request, batch, as_json, run, _print_answer)
+
+
+def _respond(request: dict, batch: Path | None, as_json: bool, run: Callable[[dict], dict], show) -> None:
+    """One request from the options, or every line of a batch file; printed as JSON or for reading."""
+    if batch is not None:
+        _run_batch(batch, run)
+        return
+    result = run(_single(request))
+    if as_json:
+        sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+        return
+    show(result)
+
+
+def _single(request: dict) -> dict:
+    if request["query"] is None:
+        raise OnRecordError('give a question, e.g. onrecord ask "What was decided?", or --batch FILE')
+    return request
+
+
+def _filters(request: dict):
+    from core.models import Filters
+
+    return Filters(
+        meeting=request.get("meeting"),
+        speaker=request.get("speaker"),
+        topic=request.get("topic"),
+        date_from=_day(request.get("date_from")),
+        date_to=_day(request.get("date_to")),
+    )
+
+
+def _day(value: str | None):
+    from datetime import date
+
+    from core.errors import QueryError
+
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError as error:
+        raise QueryError(f"date {value!r} is not YYYY-MM-DD; write it like 2022-03-24") from error
+
+
+def _run_batch(path: Path, run: Callable[[dict], dict]) -> None:
+    """One JSON result per input line, in order; a bad line gets an error object and the rest go on."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        raise OnRecordError(f"cannot read the batch file {path}: {error}; give a UTF-8 JSON-lines file") from error
+    failed = 0
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            request = json.loads(line)
+            if not isinstance(request, dict) or not isinstance(request.get("query"), str):
+                raise OnRecordError(f'{path}:{number}: each line needs a "query" string')
+            result = run(request)
+        except json.JSONDecodeError as error:
+            failed += 1
+            result = {"line": number, "error": f"{path}:{number}: invalid JSON ({error.msg})"}
+        except OnRecordError as error:
+            failed += 1
+            result = {
+                "line": number,
+                "query": request.get("query") if isinstance(request, dict) else None,
+                "error": str(error),
+            }
+        sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+    if failed:
+        errors.print(f"[bold red]{failed} line(s) of {path} failed[/]; see their error fields")
+        raise typer.Exit(1)
+
+
+def _when(hit: dict) -> str:
+    if hit.get("start") is None:
+        return ""
+    from core.text import clock
+
+    return f" at {clock(hit['start'])}"
+
+
+def _source_line(hit: dict) -> str:
+    speakers = ", ".join(hit["speakers"]) or "no speaker"
+    topic = f" · {hit['topic']}" if hit.get("topic") else ""
+    date = f" ({hit['date']})" if hit.get("date") else ""
+    return f"{speakers} — {hit['title']}{date}{topic} · turns {hit['turn_start']}-{hit['turn_end']}{_when(hit)}"
+
+
+def _print_hits(hits: list[dict]) -> None:
+    from rich.text import Text
+
+    if not hits:
+        console.print("No passages match.")
+    for hit in hits:
+        console.print(Text(f"{hit['rank']}. [{hit['score']:.3f}] {_source_line(hit)}", style="bold"))
+        console.print(Text(hit["text"]), Text(hit["url"] or "", style="blue") if hit.get("url") else "")
+        console.print()
+
+
+def _print_answer(result: dict) -> None:
+    from rich.text import Text
+
+    style = "yellow" if result["abstained"] else "bold"
+    console.print(Text(result["answer"], style=style))
+    console.print()
+    for citation in result["citations"]:
+        console.print(Text(f"[{citation['n']}] {_source_line(citation)}", style="bold"))
+        console.print(Text(citation["text"]))
+        if citation.get("url"):
+            console.print(Text(citation["url"], style="blue"))
+        console.print()

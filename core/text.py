@@ -1,0 +1,50 @@
+"""Words, sentences and clock times: the one definition of each that chunking, keyword search,
+speaker mentions, answers and rendering share."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+# A word: a run of letters, digits or underscores, in any script.
+WORD = re.compile(r"\w+")
+
+# A sentence ends at . ! ? or …, perhaps followed by a closing quote or bracket, then a space; not
+# after a title or abbreviation. So "e.g. 3.5", "Dr. Ashraf" and "window.open" stay whole.
+ABBREVIATIONS = ("Dr.", "Mr.", "Ms.", "Mrs.", "Prof.", "Hon.", "St.", "vs.", "e.g.", "i.e.")
+_NOT_AFTER = "".join(rf"(?<!\b{re.escape(word)})" for word in ABBREVIATIONS)
+SENTENCE_END = re.compile(rf"(?:(?<=[.!?…])|(?<=[.!?…][\"'”’)\]])){_NOT_AFTER}\s+")
+
+
+def words(text: str) -> list[str]:
+    return WORD.findall(text)
+
+
+def word_spans(text: str) -> Iterator[re.Match[str]]:
+    return WORD.finditer(text)
+
+
+def sentence_spans(text: str) -> list[tuple[int, str]]:
+    """(offset, sentence) for each sentence of `text`; each sentence keeps the space after it, so
+    the pieces joined give the text back."""
+    spans: list[tuple[int, str]] = []
+    start = 0
+    for match in SENTENCE_END.finditer(text):
+        spans.append((start, text[start : match.end()]))
+        start = match.end()
+    if start < len(text):
+        spans.append((start, text[start:]))
+    return spans
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of `text`, stripped, empty ones left out."""
+    return [piece for _, sentence in sentence_spans(text) if (piece := sentence.strip())]
+
+
+def clock(seconds: float | None) -> str:
+    """A time in a recording as H:MM:SS; empty when unknown."""
+    if seconds is None:
+        return ""
+    whole = int(seconds)
+    return f"{whole // 3600}:{whole % 3600 // 60:02d}:{whole % 60:02d}"

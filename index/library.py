@@ -1,0 +1,175 @@
+"""The one way in to a library of transcripts, shared by the app, the CLI, the eval and the
+benchmarks: open it from settings, then ingest, remove, search, ask and list.
+
+A library is a store (Chroma) and, loaded on first use, its catalog (index.snapshot). Writers
+take the data directory's write lock, bring the catalog snapshot up to date and touch a
+`generation` file; before each question a library compares that file with the one it last saw, so
+an app notices what a CLI ingested or removed meanwhile and reloads only the meetings that changed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from core.models import Answer, Filters, Hit, Meeting, Turn
+from core.settings import Settings
+from index.answer import answer
+from index.catalog import Catalog
+from index.embedding import Embedder, load_embedder
+from index.retrieval import Mode, Retriever
+from index.snapshot import load_catalog
+from index.store import MeetingRecord, Store
+from index.writer import IngestResult, ingest_paths, remove_meeting, write_lock
+from ingest.wordpieces import word_counter
+
+GENERATION_FILE = "generation"
+
+
+@dataclass(frozen=True)
+class AskOptions:
+    k: int = 8
+    mode: Mode = "hybrid"
+    filters: Filters = Filters()
+
+
+def ask(retriever: Retriever, question: str, options: AskOptions = AskOptions()) -> Answer:
+    """Retrieve passages for a question and answer it from them, with citations."""
+    query = retriever.prepare(question, options.filters)
+    hits = retriever.retrieve_query(query, options.k, options.mode)
+    return answer(query.text, hits, retriever.catalog.keyword, query.speakers)
+
+
+class Library:
+    """A store, the model that embeds for it, and its catalog; safe to share between threads."""
+
+    def __init__(self, settings: Settings, embedder: Embedder | None = None, store: Store | None = None):
+        self.settings = settings
+        self.store = store or Store.open(settings)
+        self.data_dir = Path(settings.data_dir).expanduser()
+        self._embedder = embedder
+        self._catalog: Catalog | None = None
+        self._retriever: Retriever | None = None
+        self._seen_generation: str | None = None
+        self._lock = threading.RLock()
+
+    @property
+    def embedder(self) -> Embedder:
+        """The model, loaded on first use (listing or removing needs none)."""
+        if self._embedder is None:
+            with self._lock:
+                if self._embedder is None:
+                    self._embedder = load_embedder(self.settings)
+        return self._embedder
+
+    # reading
+
+    @property
+    def catalog(self) -> Catalog:
+        """What the store holds now, in memory (reloaded when another process wrote)."""
+        generation = self._generation()
+        catalog = self._catalog
+        if catalog is None or generation != self._seen_generation:
+            with self._lock:
+                if self._catalog is None or generation != self._seen_generation:
+                    self._load(generation)
+                catalog = self._catalog
+        assert catalog is not None
+        return catalog
+
+    @property
+    def retriever(self) -> Retriever:
+        catalog = self.catalog
+        retriever = self._retriever
+        if retriever is None or retriever.catalog is not catalog:
+            retriever = Retriever(self.store, self.embedder, catalog)
+            self._retriever = retriever
+        return retriever
+
+    def meetings(self) -> list[Meeting]:
+        """The complete meetings, as searched."""
+        return list(self.catalog.meetings.values())
+
+    def meeting(self, meeting_id: str) -> Meeting | None:
+        return self.catalog.meetings.get(meeting_id)
+
+    def records(self) -> list[MeetingRecord]:
+        """Every meeting record in the store with its ingest status (no catalog needed)."""
+        return self.store.meetings()
+
+    def turns(self, meeting_id: str) -> list[Turn]:
+        return self.store.turns(meeting_id)
+
+    def search(self, question: str, k: int = 10, filters: Filters | None = None, mode: Mode = "hybrid") -> list[Hit]:
+        return self.retriever.retrieve(question, k, filters, mode)
+
+    def ask(self, question: str, options: AskOptions = AskOptions()) -> Answer:
+        return ask(self.retriever, question, options)
+
+    def refresh(self) -> None:
+        """Reload the catalog now, reading only the meetings that changed."""
+        with self._lock:
+            self._load(self._generation())
+
+    # writing
+
+    def ingest(
+        self,
+        paths: Sequence[Path],
+        fmt: str | None = None,
+        on_result: Callable[[IngestResult], None] | None = None,
+        on_embedded: Callable[[int], None] | None = None,
+    ) -> list[IngestResult]:
+        """Ingest every transcript file under `paths`: unchanged files are skipped, changed ones
+        replace their meeting, bad ones are reported and the rest go on."""
+        settings = self.settings
+        with self._lock, write_lock(settings.data_dir):
+            results = ingest_paths(
+                paths,
+                self.store,
+                self.embedder,
+                word_counter(settings).count,
+                settings.chunk_budget,
+                settings.embedding_id,
+                fmt,
+                on_result=on_result,
+                on_embedded=on_embedded,
+            )
+            if any(result.status in ("added", "updated") for result in results):
+                self._changed()
+        return results
+
+    def remove(self, meeting_id: str) -> int:
+        """Delete a meeting and its chunks; returns how many chunks went."""
+        with self._lock, write_lock(self.settings.data_dir):
+            removed = remove_meeting(self.store, meeting_id)
+            self._changed()
+        return removed
+
+    # inside
+
+    def _load(self, generation: str | None) -> None:
+        self._catalog = load_catalog(self.store, self.data_dir / "catalog", self._catalog)
+        self._seen_generation = generation
+
+    def _changed(self) -> None:
+        """After a write: the snapshot brought up to date (so the next start does not pay for it),
+        then the generation moved on, so that other processes reload."""
+        self._load(None)
+        path = self.data_dir / GENERATION_FILE
+        with contextlib.suppress(OSError):  # a read-only data directory has no other writers to tell
+            temporary = path.with_name(f".{GENERATION_FILE}.{os.getpid()}.tmp")
+            temporary.write_text(f"{os.getpid()}:{self._catalog.key}")
+            os.replace(temporary, path)
+        self._seen_generation = self._generation()
+
+    def _generation(self) -> str | None:
+        try:
+            stat = (self.data_dir / GENERATION_FILE).stat()
+        except OSError:
+            return None
+        return f"{stat.st_mtime_ns}:{stat.st_size}:{stat.st_ino}"

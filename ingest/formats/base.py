@@ -1,0 +1,181 @@
+"""What every transcript format shares: the registry, the source and draft types, and building a
+Transcript from drafts.
+
+Each format lives in its own module and registers a `Format`: a name, the file
+extensions it claims, a `sniff(text)` that recognises its content, and a
+`parse(source) -> Transcript`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date as Date
+from pathlib import Path
+
+from core.errors import ParseError
+from core.models import Transcript, Turn
+from ingest.speakers import canonical_names
+
+
+@dataclass(frozen=True)
+class Source:
+    """A file's text with what is known about it before parsing."""
+
+    path: Path
+    text: str
+
+    @property
+    def meeting_id(self) -> str:
+        return self.path.stem
+
+
+@dataclass
+class Draft:
+    """A turn as a parser first sees it, before indices and canonical speakers are assigned."""
+
+    speaker: str | None
+    text: str
+    start: float | None = None
+    end: float | None = None
+    topic: str | None = None
+    question: str | None = None
+    is_question: bool = False
+    clean_text: str | None = None
+    marks: list[tuple[int, float]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    extensions: tuple[str, ...]
+    sniff: Callable[[str], bool]
+    parse: Callable[[Source], Transcript]
+    description: str = ""
+
+
+FORMATS: dict[str, Format] = {}
+
+
+def register(fmt: Format) -> Format:
+    FORMATS[fmt.name] = fmt
+    return fmt
+
+
+def detect(source: Source, forced: str | None = None) -> Format:
+    """The format of a source: the forced one, else by extension and content."""
+    if forced:
+        if forced not in FORMATS:
+            raise ParseError(
+                source.path,
+                f"unknown format {forced!r}",
+                f"use --format with one of: {', '.join(FORMATS)}",
+            )
+        return FORMATS[forced]
+    suffix = source.path.suffix.lower()
+    claimed = [fmt for fmt in FORMATS.values() if suffix in fmt.extensions]
+    for fmt in claimed:
+        if fmt.sniff(source.text):
+            return fmt
+    if claimed and suffix != ".json":
+        return claimed[-1]  # its parser explains what is wrong, or reads plain prose
+    for fmt in FORMATS.values():
+        if fmt not in claimed and fmt.sniff(source.text):
+            return fmt
+    if suffix == ".json":
+        raise ParseError(
+            source.path,
+            "JSON of a shape On Record does not know",
+            "expected QMSum (a 'meeting_transcripts' list) or Whisper (a 'segments' list of {start, end, text})",
+        )
+    raise ParseError(
+        source.path,
+        "unknown transcript format",
+        f"use --format with one of: {', '.join(FORMATS)}",
+    )
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def clean(text: str) -> str:
+    return _SPACES.sub(" ", text).strip()
+
+
+def build(
+    source: Source,
+    drafts: Sequence[Draft],
+    fmt: str,
+    title: str | None = None,
+    date: Date | None = None,
+    media_url: str | None = None,
+    warnings: Sequence[str] = (),
+    keep_empty: bool = False,
+) -> Transcript:
+    """Number the turns, canonicalize speakers and assemble the Transcript.
+
+    Turns with no text are dropped unless `keep_empty` (formats whose turn numbers are
+    referenced from outside, like QMSum's spans, keep every turn).
+    """
+    if not keep_empty:
+        drafts = [draft for draft in drafts if draft.clean_text or clean(draft.text)]
+    if not any(draft.clean_text or clean(draft.text) for draft in drafts):
+        raise ParseError(source.path, f"no transcript text found in this {fmt} file", "check that it is not empty")
+    names = canonical_names(draft.speaker for draft in drafts if draft.speaker)
+    turns = tuple(
+        Turn(
+            index=index,
+            speaker=draft.speaker,
+            canonical_speaker=names.get(draft.speaker) if draft.speaker else None,
+            text=draft.text,
+            clean_text=clean(draft.text) if draft.clean_text is None else draft.clean_text,
+            start=draft.start,
+            end=draft.end,
+            topic=draft.topic,
+            question=draft.question,
+            is_question=draft.is_question,
+            marks=tuple(draft.marks),
+        )
+        for index, draft in enumerate(drafts)
+    )
+    title = title or source.path.stem
+    return Transcript(
+        meeting_id=source.meeting_id,
+        title=title,
+        turns=turns,
+        source_path=str(source.path),
+        format=fmt,
+        date=date or find_date(title) or find_date(source.path.name),
+        media_url=media_url,
+        warnings=tuple(warnings),
+    )
+
+
+_ISO_DATE = re.compile(r"(?<!\d)(\d{4})[-_.](\d{2})[-_.](\d{2})(?!\d)")
+
+
+def find_date(text: str) -> Date | None:
+    """The first plausible ISO-style date (2022-03-24) in a title or file name."""
+    for match in _ISO_DATE.finditer(text):
+        try:
+            return Date(int(match[1]), int(match[2]), int(match[3]))
+        except ValueError:
+            continue
+    return None
+
+
+def with_overrides(
+    transcript: Transcript,
+    meeting_id: str | None = None,
+    title: str | None = None,
+    date: Date | None = None,
+    media_url: str | None = None,
+) -> Transcript:
+    changes = {
+        key: value
+        for key, value in dict(meeting_id=meeting_id, title=title, date=date, media_url=media_url).items()
+        if value is not None
+    }
+    return replace(transcript, **changes) if changes else transcript
+

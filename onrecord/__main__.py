@@ -1,3 +1,0 @@
-from onrecord.cli import main
-
-main()

@@ -1,0 +1,112 @@
+"""The architecture, checked: floors whose imports point down, no import cycles, small modules and
+functions, and names that do not shadow the standard library. Run alone with
+`.venv/bin/python -m pytest tests/test_layout.py`."""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import collections
+import graphlib
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+# Each floor stands on those below it; a module may import its own floor and lower ones.
+FLOORS = {"core": 0, "ingest": 1, "index": 2, "eval": 3, "bench": 4, "web": 5, "app": 6, "cli": 7}
+MAX_MODULE_LINES = 400
+MAX_FUNCTION_LINES = 80
+# Standard-library names a module of ours must not define at its top level.
+SHADOWED = set(dir(builtins)) | set(collections.__all__) | {"Path", "Enum", "dataclass"}
+
+
+def modules() -> dict[str, Path]:
+    found = {"app": ROOT / "app.py"}
+    for package in FLOORS:
+        folder = ROOT / package
+        if folder.is_dir():
+            for path in folder.rglob("*.py"):
+                parts = path.relative_to(ROOT).with_suffix("").parts
+                found[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    return found
+
+
+MODULES = modules()
+
+
+def imports(path: Path) -> set[str]:
+    """The project modules a module imports, at its top or inside functions."""
+    named: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            named |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            named.add(node.module)
+            named |= {f"{node.module}.{alias.name}" for alias in node.names}
+    return {name for name in named if name in MODULES}
+
+
+def floor(module: str) -> int:
+    return FLOORS[module.split(".")[0]]
+
+
+def test_the_floors_cover_every_package():
+    packages = {path.parent.name for path in ROOT.glob("*/__init__.py")} - {"tests"}
+    assert packages <= set(FLOORS), f"give these packages a floor: {packages - set(FLOORS)}"
+
+
+@pytest.mark.parametrize("module", sorted(MODULES))
+def test_imports_point_down(module):
+    upward = sorted(name for name in imports(MODULES[module]) if floor(name) > floor(module))
+    assert not upward, f"{module} (floor {floor(module)}) imports from above it: {upward}"
+
+
+def test_no_import_cycles():
+    graph = {
+        # a package's __init__ may gather its own modules (a registry filled on import): not a cycle
+        module: {name for name in imports(path) if name != module and not name.startswith(module + ".")}
+        for module, path in MODULES.items()
+    }
+    try:
+        tuple(graphlib.TopologicalSorter(graph).static_order())
+    except graphlib.CycleError as error:
+        pytest.fail(f"import cycle: {' -> '.join(error.args[1])}")
+
+
+@pytest.mark.parametrize("module", sorted(MODULES))
+def test_modules_and_functions_stay_small(module):
+    path = MODULES[module]
+    source = path.read_text()
+    assert source.count("\n") <= MAX_MODULE_LINES, f"{path} has {source.count(chr(10))} lines; split it"
+    long = [
+        f"{node.name} ({node.end_lineno - node.lineno + 1} lines)"
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.end_lineno - node.lineno + 1 > MAX_FUNCTION_LINES
+    ]
+    assert not long, f"{path}: functions over {MAX_FUNCTION_LINES} lines: {long}"
+
+
+@pytest.mark.parametrize("module", sorted(MODULES))
+def test_names_do_not_shadow_the_standard_library(module):
+    tree = ast.parse(MODULES[module].read_text())
+    defined = set()
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.ClassDef):
+            defined.add(node.name)
+        elif isinstance(node, ast.Assign):
+            defined |= {target.id for target in node.targets if isinstance(target, ast.Name)}
+    assert not defined & SHADOWED, f"{module} defines {sorted(defined & SHADOWED)}, names of the standard library"
+
+
+def test_private_helpers_have_one_meaning():
+    """A private top-level helper's name means one thing across the project (not two `_select`s)."""
+    owners: dict[str, list[str]] = collections.defaultdict(list)
+    for module, path in MODULES.items():
+        for node in ast.parse(path.read_text()).body:
+            if isinstance(node, ast.FunctionDef) and node.name.startswith("_") and not node.name.startswith("__"):
+                owners[node.name].append(module)
+    shared = {name: where for name, where in owners.items() if len(where) > 1}
+    assert not shared, f"private helpers defined in several modules under one name: {shared}"

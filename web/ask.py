@@ -1,0 +1,187 @@
+"""The Ask tab: a question, filters, the cited answer, its passages and the transcript at a citation."""
+
+from __future__ import annotations
+
+import atexit
+import hashlib
+import shutil
+import tempfile
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+import gradio as gr
+
+from core.errors import OnRecordError, QueryError
+from core.models import Answer, Filters
+from index.library import AskOptions, Library
+from index.links import deep_link
+from index.retrieval import MODES
+from web import render
+
+ANY = "(any)"
+CONTEXT_TURNS = 8  # turns shown before and after a cited passage
+KEPT_DOWNLOADS = 50  # answer files kept for download at once; older ones are deleted
+_PICK = "<p>Click a [n] marker or a passage to open the transcript there.</p>"
+
+
+@dataclass
+class AskTab:
+    question: gr.Textbox
+    meeting: gr.Dropdown
+    speaker: gr.Dropdown
+    topic: gr.Dropdown
+
+
+def choices(library: Library) -> tuple[list[str], list[str], list[str]]:
+    """The filter choices: meetings, speakers and topics the library holds now."""
+    catalog = library.catalog
+    return (
+        [ANY, *sorted(catalog.meetings)],
+        [ANY, *sorted(catalog.speakers.values(), key=str.casefold)],
+        [ANY, *sorted(catalog.topics.values(), key=str.casefold)],
+    )
+
+
+def filters_from(meeting: str | None, speaker: str | None, topic: str | None) -> Filters:
+    def value(choice: str | None) -> str | None:
+        return None if not choice or choice == ANY else choice
+
+    return Filters(meeting=value(meeting), speaker=value(speaker), topic=value(topic))
+
+
+def answer_question(library: Library, question: str, meeting, speaker, topic, mode: str, k: float) -> Answer:
+    """The one way the page and both APIs ask: checked mode, filters from the choices."""
+    if mode not in MODES:
+        raise QueryError(f"unknown retrieval mode {mode!r}; use one of: {', '.join(MODES)}")
+    options = AskOptions(k=int(k), mode=mode, filters=filters_from(meeting, speaker, topic))
+    return library.ask(question, options)
+
+
+def transcript_at(library: Library, answer: Answer | None, number: str) -> str:
+    """The transcript around citation `number` of the answer, cited turns marked."""
+    if answer is None or not str(number).strip().isdigit():
+        return _PICK
+    citation = next((c for c in answer.citations if c.n == int(number)), None)
+    if citation is None:
+        return "<p>No such citation.</p>"
+    chunk = citation.hit.chunk
+    meeting = library.meeting(chunk.meeting_id)
+    turns = library.turns(chunk.meeting_id)
+    shown = [t for t in turns if chunk.turn_start - CONTEXT_TURNS <= t.index <= chunk.turn_end + CONTEXT_TURNS]
+    media = meeting.media_url if meeting else None
+    return render.transcript_html(
+        meeting,
+        shown,
+        range(chunk.turn_start, chunk.turn_end + 1),
+        (lambda second: deep_link(media, second)) if media else None,
+        answer.question,
+    )
+
+
+class Downloads:
+    """One private folder per process for the answers offered as Markdown files: named by their
+    content (the same answer twice is one file), the oldest deleted past KEPT_DOWNLOADS, the folder
+    removed when the process exits."""
+
+    def __init__(self) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="onrecord-answers-"))
+        atexit.register(shutil.rmtree, self.folder, True)
+
+    def write(self, markdown: str) -> Path:
+        path = self.folder / f"answer-{hashlib.sha1(markdown.encode()).hexdigest()[:12]}.md"
+        path.write_text(markdown, encoding="utf-8")
+        files = sorted(self.folder.glob("answer-*.md"), key=lambda p: p.stat().st_mtime_ns)
+        for old in files[:-KEPT_DOWNLOADS]:
+            old.unlink(missing_ok=True)
+        return path
+
+
+def show(library: Library, downloads: Downloads, result: Answer, past: list[Answer]) -> tuple:
+    """Every view of one answer: text, cards, transcript at its first citation, Markdown, file."""
+    markdown = render.answer_markdown(result)
+    labels = [f"{i + 1}. {a.question}" for i, a in enumerate(past)]
+    first = result.citations[0].n if result.citations else ""
+    return (
+        render.answer_html(result),
+        render.citation_cards(result.citations, result.question),
+        transcript_at(library, result, str(first)),
+        markdown,
+        str(downloads.write(markdown)),
+        result,
+        past,
+        gr.update(choices=labels, value=labels[-1] if labels else None),
+    )
+
+
+def on_ask(library: Library, downloads: Downloads, text, meeting, speaker, topic, mode, k, past) -> tuple:
+    try:
+        result = answer_question(library, text, meeting, speaker, topic, mode, k)
+    except OnRecordError as error:
+        raise gr.Error(str(error)) from None
+    return show(library, downloads, result, [*past, result])
+
+
+def on_earlier(library: Library, downloads: Downloads, label, past) -> tuple:
+    if not label or not past:
+        raise gr.Error("no earlier question chosen")
+    return show(library, downloads, past[int(label.split(".", 1)[0]) - 1], past)
+
+
+def ask_tab(library: Library) -> AskTab:
+    """The Ask tab's components and events (inside a `gr.Tab`)."""
+    downloads = Downloads()
+    last_answer, history = gr.State(None), gr.State([])
+    with gr.Row():
+        question = gr.Textbox(
+            label="Question",
+            placeholder="What did the council decide about the bike lane?",
+            scale=5,
+            elem_id="question",
+        )
+        ask_button = gr.Button("Ask", variant="primary", scale=1, elem_id="ask-button")
+    meetings, speakers, topics = choices(library)
+    with gr.Row():
+        meeting = gr.Dropdown(meetings, value=ANY, label="Meeting", elem_id="filter-meeting")
+        speaker = gr.Dropdown(speakers, value=ANY, label="Speaker", elem_id="filter-speaker")
+        topic = gr.Dropdown(topics, value=ANY, label="Topic", elem_id="filter-topic")
+        mode = gr.Radio(list(MODES), value="hybrid", label="Retrieval")
+        k = gr.Slider(3, 20, value=8, step=1, label="Passages")
+    with gr.Row():
+        with gr.Column(scale=3):
+            answer_view = gr.HTML("<p>Ask a question to see a cited answer.</p>", elem_id="answer")
+            cards_view = gr.HTML("", elem_id="citations")
+        with gr.Column(scale=2):
+            transcript_view = gr.HTML(_PICK, elem_id="transcript-view", max_height=640)
+    open_cite = gr.Textbox(visible="hidden", elem_id="open-cite")
+    open_button = gr.Button("open", visible="hidden", elem_id="open-cite-button")
+    with gr.Accordion("Answer as Markdown, and earlier questions", open=False):
+        markdown_view = gr.Textbox(label="Markdown", lines=8, buttons=["copy"], elem_id="answer-markdown")
+        download = gr.DownloadButton("Download answer (.md)", elem_id="download-answer")
+        earlier = gr.Dropdown([], label="Earlier questions this session", elem_id="earlier")
+
+    outputs = [answer_view, cards_view, transcript_view, markdown_view, download, last_answer, history, earlier]
+    inputs = [question, meeting, speaker, topic, mode, k, history]
+    asked = partial(on_ask, library, downloads)
+    ask_button.click(asked, inputs, outputs, api_visibility="private")
+    question.submit(asked, inputs, outputs, api_visibility="private")
+    open_button.click(
+        partial(transcript_at, library), [last_answer, open_cite], transcript_view, api_visibility="private"
+    )
+    earlier.input(partial(on_earlier, library, downloads), [earlier, history], outputs, api_visibility="private")
+    return AskTab(question, meeting, speaker, topic)
+
+
+def gradio_api(library: Library):
+    """The Gradio API function `/ask` (typed, as gr.api reads its signature)."""
+
+    def ask(
+        question: str, meeting: str = "", speaker: str = "", topic: str = "", mode: str = "hybrid", k: int = 8
+    ) -> dict:
+        """Answer a question from the transcripts; returns the same JSON as `onrecord ask --json`."""
+        try:
+            return answer_question(library, question, meeting, speaker, topic, mode, k).to_dict()
+        except OnRecordError as error:
+            raise gr.Error(str(error)) from None
+
+    return ask

@@ -1,0 +1,77 @@
+"""The Browse tab: a meeting's transcript by topic and speaker, and a search within it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+from html import escape
+
+import gradio as gr
+
+from core.errors import OnRecordError
+from core.models import Filters
+from index.library import Library
+from index.links import deep_link
+from web import render
+from web.ask import ANY
+
+_CHOOSE = "<p>Choose a meeting.</p>"
+
+
+@dataclass
+class BrowseTab:
+    meeting: gr.Dropdown
+
+
+def browse(library: Library, meeting_id, topic, speaker, search_text) -> str:
+    """The meeting's turns under the chosen topic and speaker; with a search, only the matching ones."""
+    meeting = library.meeting(meeting_id) if meeting_id else None
+    if meeting is None:
+        return _CHOOSE
+    turns = library.turns(meeting_id)
+    if topic and topic != ANY:
+        turns = [t for t in turns if t.topic == topic]
+    if speaker and speaker != ANY:
+        turns = [t for t in turns if t.canonical_speaker == speaker]
+    marked = None
+    if search_text and search_text.strip():
+        try:
+            hits = library.search(search_text, 5, Filters(meeting=meeting_id))
+        except OnRecordError as error:
+            raise gr.Error(str(error)) from None
+        wanted = {i for hit in hits for i in range(hit.chunk.turn_start, hit.chunk.turn_end + 1)}
+        turns = [t for t in turns if t.index in wanted]
+        if not turns:
+            return f"<p>Nothing in this meeting matches {escape(search_text)}.</p>"
+        marked = range(turns[0].index, turns[-1].index + 1)
+    media = meeting.media_url
+    return render.transcript_html(
+        meeting, turns, marked, (lambda s: deep_link(media, s)) if media else None, search_text or ""
+    )
+
+
+def on_meeting(library: Library, meeting_id) -> tuple:
+    meeting = library.meeting(meeting_id) if meeting_id else None
+    if meeting is None:
+        return gr.update(choices=[], value=None), gr.update(choices=[], value=None), _CHOOSE
+    return (
+        gr.update(choices=[ANY, *meeting.topics], value=ANY),
+        gr.update(choices=[ANY, *meeting.speakers], value=ANY),
+        browse(library, meeting_id, ANY, ANY, ""),
+    )
+
+
+def browse_tab(library: Library, meetings: list[str]) -> BrowseTab:
+    """The Browse tab's components and events (inside a `gr.Tab`)."""
+    with gr.Row():
+        meeting = gr.Dropdown(meetings, label="Meeting", elem_id="browse-meeting")
+        topic = gr.Dropdown([], label="Topic", elem_id="browse-topic")
+        speaker = gr.Dropdown([], label="Speaker", elem_id="browse-speaker")
+        search = gr.Textbox(label="Search within the meeting", elem_id="browse-search")
+    view = gr.HTML(_CHOOSE, elem_id="browse-view", max_height=720)
+    meeting.change(partial(on_meeting, library), meeting, [topic, speaker, view], api_visibility="private")
+    shown = partial(browse, library)
+    for control in (topic, speaker):
+        control.input(shown, [meeting, topic, speaker, search], view, api_visibility="private")
+    search.submit(shown, [meeting, topic, speaker, search], view, api_visibility="private")
+    return BrowseTab(meeting)

@@ -45,7 +45,7 @@ def build(data_dir: Path, size: int, real_vectors: bool, sources: list[Path], on
                 break
             meeting = transcript if copy == 0 else _copy(transcript, copy)
             chunks = chunk_transcript(meeting, settings.chunk_budget, count)[: size - written]
-            store.put_meeting(meeting, len(chunks), "bench", "complete")
+            store.put_meeting(meeting, len(chunks), "bench", "complete", settings.embedding_id)
             for start in range(0, len(chunks), WRITE_BATCH):
                 batch = chunks[start : start + WRITE_BATCH]
                 if embedder is not None:
@@ -53,7 +53,7 @@ def build(data_dir: Path, size: int, real_vectors: bool, sources: list[Path], on
                 else:
                     vectors = rng.standard_normal((len(batch), 384)).astype(np.float32)
                     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-                store.add_chunks(batch, vectors, meeting)
+                store.add_chunks(batch, vectors, meeting, settings.embedding_id)
             written += len(chunks)
             if on_progress:
                 on_progress(written)

@@ -157,7 +157,7 @@ def list_meetings(
         return
     table = Table(title="Meetings")
     table.add_column("meeting", no_wrap=True)
-    for column in ("title", "date", "format", "turns", "chunks", "speakers"):
+    for column in ("title", "date", "format", "turns", "chunks", "speakers", "model"):
         table.add_column(column)
     for record in records:
         meeting = record.meeting
@@ -170,6 +170,7 @@ def list_meetings(
             str(meeting.turn_count),
             str(meeting.chunk_count),
             str(len(meeting.speakers)),
+            meeting.model,
         )
     console.print(table)
 

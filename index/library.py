@@ -10,12 +10,15 @@ an app notices what a CLI ingested or removed meanwhile and reloads only the mee
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import threading
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from core.errors import QueryError
 from core.models import Answer, Filters, Hit, Meeting, Turn
 from core.settings import Settings
 from index.answer import answer
@@ -23,11 +26,12 @@ from index.catalog import Catalog
 from index.embedding import Embedder, load_embedder
 from index.retrieval import Mode, Retriever
 from index.snapshot import load_catalog
-from index.store import MeetingRecord, Store
+from index.store import COMPLETE, MeetingRecord, Store
 from index.writer import IngestResult, ingest_paths, remove_meeting, write_lock
 from ingest.wordpieces import word_counter
 
 GENERATION_FILE = "generation"
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -105,10 +109,17 @@ class Library:
         return self.store.turns(meeting_id)
 
     def search(self, question: str, k: int = 10, filters: Filters | None = None, mode: Mode = "hybrid") -> list[Hit]:
-        return self.retriever.retrieve(question, k, filters, mode)
+        return self._searchable().retrieve(question, k, filters, mode)
 
     def ask(self, question: str, options: AskOptions = AskOptions()) -> Answer:
-        return ask(self.retriever, question, options)
+        return ask(self._searchable(), question, options)
+
+    def other_models(self) -> dict[str, int]:
+        """Meetings embedded by another model than the settings name (left out of search): model →
+        how many. Ingesting their files again embeds them anew."""
+        model = self.settings.embedding_id
+        found = Counter(r.meeting.model for r in self.records() if r.status == COMPLETE and r.meeting.model != model)
+        return dict(found)
 
     def refresh(self) -> None:
         """Reload the catalog now, reading only the meetings that changed."""
@@ -152,9 +163,28 @@ class Library:
 
     # inside
 
+    def _searchable(self) -> Retriever:
+        retriever = self.retriever
+        if not len(retriever.catalog) and (others := self.other_models()):
+            names = ", ".join(f"{count} by {model}" for model, count in others.items())
+            raise QueryError(
+                f"this library's meetings were embedded by another model ({names}), not by "
+                f"{self.settings.embedding_id}: set ONRECORD_MODEL and ONRECORD_BACKEND back, or ingest the "
+                "files again to embed them with this one"
+            )
+        return retriever
+
     def _load(self, generation: str | None) -> None:
-        self._catalog = load_catalog(self.store, self.data_dir / "catalog", self._catalog)
+        model = self.settings.embedding_id
+        self._catalog = load_catalog(self.store, self.data_dir / "catalog", self._catalog, model)
         self._seen_generation = generation
+        if others := self.other_models():
+            log.warning(
+                "%d meetings were embedded by another model than %s and are left out of search; ingest their "
+                "files again to embed them with it",
+                sum(others.values()),
+                model,
+            )
 
     def _changed(self) -> None:
         """After a write: the snapshot brought up to date (so the next start does not pay for it),

@@ -34,10 +34,20 @@ LOCK_FILE = "snapshot.lock"
 log = logging.getLogger(__name__)
 
 
-def load_catalog(store: Store, folder: Path | None, previous: Catalog | None = None) -> Catalog:
+def load_catalog(
+    store: Store, folder: Path | None, previous: Catalog | None = None, model: str | None = None
+) -> Catalog:
+    """The catalog of the store's complete meetings (those embedded by `model`, when given: vectors
+    of two models are never searched together): from the snapshot in `folder` when the store has
+    not changed since, else rebuilt, reading from the store only the meetings that changed since
+    `previous` or the snapshot."""
     records = store.meetings()
-    meetings = [record.meeting for record in records if record.status == COMPLETE]
-    state = {meeting.meeting_id: meeting.content_hash for meeting in meetings}
+    meetings = [
+        record.meeting
+        for record in records
+        if record.status == COMPLETE and (model is None or record.meeting.model == model)
+    ]
+    state = {meeting.meeting_id: f"{meeting.content_hash}:{meeting.model}" for meeting in meetings}
     key = store_key(state)
     if previous is not None and previous.key == key:
         return previous

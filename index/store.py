@@ -25,7 +25,7 @@ import numpy as np
 
 from core.errors import StoreError
 from core.models import Chunk, Meeting, Transcript, Turn
-from core.settings import Settings
+from core.settings import DEFAULT_MODEL, Settings
 
 CHUNKS = "onrecord_chunks"
 MEETINGS = "onrecord_meetings"
@@ -121,7 +121,10 @@ class Store:
             for fields in json.loads(found["documents"][0])
         ]
 
-    def put_meeting(self, transcript: Transcript, chunk_count: int, content_hash: str, status: str) -> None:
+    def put_meeting(
+        self, transcript: Transcript, chunk_count: int, content_hash: str, status: str, model: str
+    ) -> None:
+        """The meeting's record and turns; `model` names what embeds its chunks."""
         metadata = {
             "meeting_id": transcript.meeting_id,
             "title": transcript.title,
@@ -135,6 +138,7 @@ class Store:
             "chunk_count": chunk_count,
             "content_hash": content_hash,
             "status": status,
+            "model": model,
         }
         turns = json.dumps([_turn_fields(turn) for turn in transcript.turns], ensure_ascii=False)
         with chroma_errors(self.location):
@@ -155,16 +159,24 @@ class Store:
 
     # chunks
 
-    def chunk_ids(self, meeting_id: str | None = None) -> set[str]:
+    def chunk_ids(self, meeting_id: str | None = None, model: str | None = None) -> set[str]:
+        """Ids of the chunks stored (of one meeting; embedded by one model)."""
+        conditions: list[dict[str, Any]] = []
+        if meeting_id:
+            conditions.append({"meeting_id": meeting_id})
+        if model:
+            conditions.append({"model": model})
+        where = None if not conditions else conditions[0] if len(conditions) == 1 else {"$and": conditions}
         with chroma_errors(self.location):
-            found = self._chunks.get(where={"meeting_id": meeting_id} if meeting_id else None, include=[])
+            found = self._chunks.get(where=where, include=[])
         return set(found["ids"])
 
     def count(self) -> int:
         with chroma_errors(self.location):
             return self._chunks.count()
 
-    def add_chunks(self, chunks: Sequence[Chunk], vectors: np.ndarray, transcript: Transcript) -> None:
+    def add_chunks(self, chunks: Sequence[Chunk], vectors: np.ndarray, transcript: Transcript, model: str) -> None:
+        """Chunks with their vectors, each marked with the model that embedded it."""
         from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
 
         nodes = [
@@ -172,7 +184,7 @@ class Store:
                 id_=chunk.id,
                 text=chunk.text,
                 embedding=vector.tolist(),
-                metadata=_chunk_metadata(chunk, transcript.date),
+                metadata={**_chunk_metadata(chunk, transcript.date), "model": model},
                 excluded_embed_metadata_keys=[],
                 relationships={NodeRelationship.SOURCE: RelatedNodeInfo(node_id=chunk.meeting_id)},
             )
@@ -331,5 +343,6 @@ def _record(metadata: dict[str, Any]) -> MeetingRecord:
         turn_count=int(metadata["turn_count"]),
         chunk_count=int(metadata["chunk_count"]),
         content_hash=metadata["content_hash"],
+        model=metadata.get("model") or DEFAULT_MODEL,  # records written before models were named
     )
     return MeetingRecord(meeting, metadata.get("status", COMPLETE))

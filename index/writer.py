@@ -44,9 +44,12 @@ class IngestResult:
     message: str = ""
 
 
-def content_hash(transcript: Transcript, chunk_ids: Sequence[str], model: str) -> str:
-    """A fingerprint of everything a meeting's record and chunks are made from."""
-    digest = hashlib.sha1(json.dumps([transcript.meeting_dict(), list(chunk_ids), model]).encode())
+def content_hash(transcript: Transcript, chunk_ids: Sequence[str]) -> str:
+    """A fingerprint of everything a meeting's record and chunks are made from. Not of where the
+    file lies (the same content under another path is the same meeting), nor of the model that
+    embeds it (the record names that)."""
+    meeting = {key: value for key, value in transcript.meeting_dict().items() if key != "source_path"}
+    digest = hashlib.sha1(json.dumps([meeting, list(chunk_ids)]).encode())
     for turn in transcript.turns:
         digest.update(repr(turn).encode())
     return digest.hexdigest()
@@ -63,7 +66,7 @@ def ingest_transcript(
 ) -> IngestResult:
     """Write one transcript's chunks, embedding only the chunks the store does not have."""
     chunks = chunk_transcript(transcript, budget, count)
-    digest = content_hash(transcript, [chunk.id for chunk in chunks], model)
+    digest = content_hash(transcript, [chunk.id for chunk in chunks])
     record = store.meeting(transcript.meeting_id)
     base = dict(
         path=transcript.source_path, meeting_id=transcript.meeting_id, turns=len(transcript.turns), chunks=len(chunks)
@@ -74,15 +77,19 @@ def ingest_transcript(
             f"meeting id {transcript.meeting_id!r} is already used by {record.meeting.source_path}; "
             "rename the file, or remove that meeting first with `onrecord remove`"
         )
-    if record is not None and record.status == COMPLETE and record.meeting.content_hash == digest:
+    same = record is not None and record.meeting.content_hash == digest and record.meeting.model == model
+    if same and record.status == COMPLETE:
         return IngestResult(status="unchanged", **base)
-    store.put_meeting(transcript, len(chunks), digest, WRITING)
+    store.put_meeting(transcript, len(chunks), digest, WRITING, model)
     existing = store.chunk_ids(transcript.meeting_id)
+    embedded = store.chunk_ids(transcript.meeting_id, model)
+    store.delete_chunks(sorted(existing - embedded))  # vectors of another model: embedded again below
+    existing = embedded
     new = [chunk for chunk in chunks if chunk.id not in existing]
     # Embedded a meeting at a time: the model sorts one call's texts by length, so less padding.
     for start in range(0, len(new), EMBED_BATCH):
         batch = new[start : start + EMBED_BATCH]
-        store.add_chunks(batch, embedder.embed_batch([chunk.text for chunk in batch]), transcript)
+        store.add_chunks(batch, embedder.embed_batch([chunk.text for chunk in batch]), transcript, model)
         if on_embedded:
             on_embedded(len(batch))
     stale = existing - {chunk.id for chunk in chunks}

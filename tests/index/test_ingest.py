@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
 import signal
 import socket
@@ -11,6 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from core.errors import ConflictError, QueryError, StoreError
 from index.library import Library, ask
@@ -61,10 +64,11 @@ def test_a_run_left_half_way_is_repaired_by_the_next(tmp_path, settings_for, emb
     transcript = parse_file(path)
     chunks = chunk_transcript(transcript, settings.chunk_budget, counter.count)
     # the state a killed run leaves: record marked writing, some chunks written, a stale one left over
-    store.put_meeting(transcript, len(chunks), "old", WRITING)
-    store.add_chunks(chunks[:10], embedder.embed_batch([c.text for c in chunks[:10]]), transcript)
+    store.put_meeting(transcript, len(chunks), "old", WRITING, settings.embedding_id)
+    vectors = embedder.embed_batch([c.text for c in chunks[:10]])
+    store.add_chunks(chunks[:10], vectors, transcript, settings.embedding_id)
     stale = chunks[10].__class__(**{**chunks[10].__dict__, "id": "Bed002:0-0:stale", "text": "stale text"})
-    store.add_chunks([stale], embedder.embed_batch([stale.text]), transcript)
+    store.add_chunks([stale], embedder.embed_batch([stale.text]), transcript, settings.embedding_id)
     assert len(load_catalog(store, None)) == 0  # a meeting being written is kept out of search
     result = ingest_transcript(transcript, store, embedder, counter.count, settings.chunk_budget, settings.embedding_id)
     assert (result.embedded, result.removed) == (len(chunks) - 10, 1)
@@ -223,3 +227,39 @@ def test_server_down_is_a_clear_error(tmp_path):
     settings = load_settings(data_dir=tmp_path, chroma_host="127.0.0.1", chroma_port=free_port())
     with pytest.raises(StoreError, match="cannot reach the Chroma server at 127.0.0.1"):
         Store.open(settings)
+
+
+def test_a_files_identity_is_its_content_not_how_its_path_is_written(tmp_path, settings_for, embedder, counter):
+    settings = settings_for(tmp_path / "store")
+    relative = Path(os.path.relpath(DATA / "notes.txt"))
+    copy = tmp_path / "elsewhere" / "notes.txt"
+    copy.parent.mkdir()
+    copy.write_text((DATA / "notes.txt").read_text())
+    assert [r.status for r in run_ingest(settings, embedder, counter, [relative])] == ["added"]
+    again = run_ingest(settings, embedder, counter, [(DATA / "notes.txt").resolve(), copy])
+    assert [(r.status, r.embedded) for r in again] == [("unchanged", 0), ("unchanged", 0)]
+    copy.write_text(copy.read_text().replace("About three weeks", "About five weeks"))
+    (changed,) = run_ingest(settings, embedder, counter, [copy])
+    assert changed.status == "failed" and "already used by" in changed.message  # other content, same id
+
+
+def test_changing_the_model_embeds_again_and_never_mixes_vectors(tmp_path, settings_for, embedder, counter):
+    from cli import app
+
+    torch_settings = settings_for(tmp_path / "store")
+    int8_settings = settings_for(tmp_path / "store", backend="onnx-int8")
+    int8_model = int8_settings.embedding_id
+    assert int8_model != torch_settings.embedding_id
+    run_ingest(torch_settings, embedder, counter, [DATA / "notes.txt", DATA / "captions.vtt"])
+    int8 = Library(int8_settings)
+    (result,) = int8.ingest([DATA / "notes.txt"])
+    assert result.status == "updated" and result.embedded == result.chunks > 0
+    store = Store.open(torch_settings)
+    assert store.chunk_ids("notes", int8_model) == store.chunk_ids("notes")  # every chunk embedded again
+    assert set(int8.catalog.meetings) == {"notes"}  # only what this model embedded is searched
+    assert set(Library(torch_settings, embedder).catalog.meetings) == {"captions"}
+    listed = CliRunner().invoke(app, ["list", "--json", "--data-dir", str(torch_settings.data_dir)])
+    assert {m["meeting_id"]: m["model"] for m in json.loads(listed.stdout)}["notes"] == int8_model
+    Library(torch_settings, embedder).remove("captions")
+    with pytest.raises(QueryError, match="embedded by another model"):
+        Library(torch_settings, embedder).ask("How long does a small grant take?")

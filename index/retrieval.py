@@ -244,6 +244,9 @@ def merged(chunks: list[Chunk]) -> Chunk:
 def _ranked(
     mode: Mode, rankings: list[list[str]], similarity: dict[str, float], keyword_score: dict[str, float]
 ) -> list[tuple[str, float]]:
+    """Chunk ids best first with their scores. Hybrid fuses every ranking. Dense and keyword order by
+    their own score, except that a named speaker's ranking, when there is one, is fused with the
+    plain one as in hybrid (the speaker's passages rise), each chunk keeping its mode's score."""
     if mode == "hybrid":
         return [(str(chunk_id), score) for chunk_id, score in rrf(rankings)]
     scores: Callable[[str], float]
@@ -252,5 +255,6 @@ def _ranked(
     else:
         top = max(keyword_score.values(), default=1.0) or 1.0
         scores = lambda chunk_id: keyword_score[chunk_id] / top  # noqa: E731
-    seen = list(dict.fromkeys(chunk_id for ranking in rankings for chunk_id in ranking))
-    return sorted(((chunk_id, scores(chunk_id)) for chunk_id in seen), key=lambda pair: -pair[1])
+    if len(rankings) > 1:
+        return [(str(chunk_id), scores(str(chunk_id))) for chunk_id, _ in rrf(rankings)]
+    return sorted(((chunk_id, scores(chunk_id)) for chunk_id in rankings[0]), key=lambda pair: -pair[1])

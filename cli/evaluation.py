@@ -85,6 +85,7 @@ SHORT_COLUMNS = {
     "abstention_accuracy": "abstain",
     "false_refusal": "refused",
     "median_ms": "ms",
+    "errors": "errors",
 }
 
 

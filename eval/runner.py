@@ -19,7 +19,7 @@ from eval.metrics import (
     turns_within,
 )
 from eval.suites import Question, Suite
-from eval.systems import System
+from eval.systems import Outcome, System
 
 CURVE_BUDGETS = (250, 500, 1000, 1500, 2000, 3000, 4000)
 
@@ -72,10 +72,11 @@ def _run_one(system: System, question: Question, words: dict[int, int]) -> Query
     started = time.perf_counter()
     try:
         outcome = system.run(question)
+        result.latency_ms = (time.perf_counter() - started) * 1000
     except OnRecordError as error:
+        # a miss, not a gap in the averages: scored as nothing retrieved and nothing answered
         result.error = str(error)
-        return result
-    result.latency_ms = (time.perf_counter() - started) * 1000
+        outcome = Outcome(ranked=[], relevant=[], answer="", abstained=question.answerable, cited=[])
     result.answer, result.abstained = outcome.answer, outcome.abstained
     result.top = [passage.id for passage in outcome.ranked[:10]]
     if not question.answerable:
@@ -100,14 +101,15 @@ def _run_one(system: System, question: Question, words: dict[int, int]) -> Query
 def summarize(
     results: Sequence[QueryResult], group: Callable[[QueryResult], str] = lambda r: r.system
 ) -> dict[str, dict]:
-    """Mean of each metric over answerable questions, abstention rates, and latency, per group."""
+    """Mean of each metric over answerable questions, abstention rates, and latency, per group. A
+    query that failed with an error counts as a miss (see `errors`), never as a gap."""
     grouped: dict[str, list[QueryResult]] = defaultdict(list)
     for result in results:
         grouped[group(result)].append(result)
     summary = {}
     for name, rows in grouped.items():
-        answerable = [r for r in rows if r.answerable and r.error is None]
-        unanswerable = [r for r in rows if not r.answerable and r.error is None]
+        answerable = [r for r in rows if r.answerable]  # errored queries count, as misses
+        unanswerable = [r for r in rows if not r.answerable]
         keys = dict.fromkeys(key for r in answerable for key in r.metrics)
         row: dict[str, float | int | None] = {key: mean([r.metrics.get(key) for r in answerable]) for key in keys}
         row["queries"] = len(rows)

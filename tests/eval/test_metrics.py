@@ -64,3 +64,33 @@ def test_rouge_ignores_citation_markers_and_stems():
     scores = rouge("The cats were running [1] home. [2]", "the cat runs home")
     # stemmed tokens: the cat were run home / the cat run home -> 4 shared of 5 and 4
     assert scores["ROUGE-1"] == pytest.approx(2 * (4 / 5) * 1.0 / (4 / 5 + 1.0))
+
+
+class _FailsOnSecond:
+    """A system that answers the first question perfectly and fails on the second."""
+
+    name = "flaky"
+
+    def run(self, question):
+        from core.errors import QueryError
+        from eval.metrics import Passage
+        from eval.systems import Outcome
+
+        if question.id == "q2":
+            raise QueryError("the store went away")
+        passage = Passage("p1", frozenset({1, 2}), 40, ("Ana",))
+        return Outcome([passage], ["p1"], "Ana said so [1]", False, [passage])
+
+
+def test_an_errored_query_counts_as_a_miss_and_is_reported():
+    from pathlib import Path
+
+    from eval.runner import run_suite, summarize
+    from eval.suites import Question, Suite
+
+    questions = (Question("q1", "first?", ((1, 2),), "m"), Question("q2", "second?", ((1, 2),), "m"))
+    results = run_suite(Suite("tiny", (Path("m.txt"),), questions), [_FailsOnSecond()], {"m": {1: 20, 2: 20}})
+    row = summarize(results)["flaky"]
+    assert row["errors"] == 1 and row["queries"] == 2
+    assert row["Hit@5"] == 0.5 and row["turn_recall@2000w"] == 0.5  # the failure is a miss, not left out
+    assert row["false_refusal"] == 0.5  # and it answered nothing

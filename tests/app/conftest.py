@@ -30,9 +30,9 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def app_url(tmp_path_factory, settings_for, embedder):
+def served(tmp_path_factory, settings_for, embedder):
     """The real app, served by uvicorn on a free loopback port, over the seed, the samples and a
-    hostile transcript."""
+    hostile transcript: (its URL, the library it serves)."""
     import uvicorn
 
     from app import SAMPLES, create_app
@@ -51,9 +51,14 @@ def app_url(tmp_path_factory, settings_for, embedder):
     while not server.started and time.monotonic() < deadline:
         time.sleep(0.1)
     assert server.started, "the app did not start"
-    yield f"http://127.0.0.1:{port}"
+    yield f"http://127.0.0.1:{port}", library
     server.should_exit = True
     thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def app_url(served):
+    return served[0]
 
 
 @pytest.fixture(scope="session")

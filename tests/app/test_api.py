@@ -27,7 +27,7 @@ def test_post_api_ask_returns_the_cli_json(app_url):
     )
     assert response.status_code == 200
     answer = response.json()
-    assert set(answer) == {"question", "answer", "abstained", "evidence", "citations"}
+    assert set(answer) >= {"question", "answer", "abstained", "evidence", "citations"}
     citation = answer["citations"][0]
     assert citation["meeting_id"] == "city_council_2024-03-12"
     assert set(citation) >= CITATION_KEYS

@@ -80,3 +80,39 @@ def test_backend_is_part_of_the_embedding_identity():
     assert load_settings(backend="torch").embedding_id == "all-MiniLM-L6-v2"
     assert load_settings(backend="onnx").embedding_id == "all-MiniLM-L6-v2"  # the same vectors
     assert load_settings(backend="onnx-int8").embedding_id == "all-MiniLM-L6-v2@onnx-int8"
+
+
+class _CountsOverlap:
+    """A tiny real embedder that records how many calls run at once."""
+
+    dimension = 3
+
+    def __init__(self) -> None:
+        self.active = self.most = 0
+
+    def embed_batch(self, texts):
+        import time
+
+        self.active += 1
+        self.most = max(self.most, self.active)
+        time.sleep(0.005)
+        self.active -= 1
+        return np.ones((len(texts), 3), dtype=np.float32) / np.sqrt(3)
+
+
+def test_the_shared_model_runs_one_call_at_a_time(embedder):
+    """The app's worker threads and the API's pool share one model whose fast tokenizer is not
+    thread-safe ("Already borrowed"): load_embedder wraps it so that calls never overlap."""
+    import threading
+
+    from index.embedding import OneCallAtATime
+
+    assert isinstance(embedder, OneCallAtATime)
+    inner = _CountsOverlap()
+    shared = OneCallAtATime(inner)
+    threads = [threading.Thread(target=lambda: [shared.embed_batch(["a"]) for _ in range(20)]) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert inner.most == 1

@@ -36,6 +36,9 @@ def stage_uploads(files: list[str], limit_mb: int) -> tuple[Path, list[Path], li
     for upload in files or []:
         source = Path(upload)
         try:
+            if not source.is_file():
+                refused.append([source.name, "failed", 0, 0, "the upload is gone; choose the file again"])
+                continue
             if source.stat().st_size > limit_mb * 2**20:
                 refused.append([source.name, "failed", 0, 0, f"larger than {limit_mb} MiB; split the file"])
                 continue
@@ -107,7 +110,8 @@ def on_add(library: Library, files, progress=gr.Progress()) -> tuple:
     added = sum(row[1] in ("added", "updated") for row in rows)
     failed = sum(row[1] == "failed" for row in rows)
     status = f"{added} added or updated, {failed} failed, {len(rows) - added - failed} unchanged."
-    return (rows, meetings_rows(library), status, *filter_updates(library))
+    cleared = gr.update(value=None)  # its files are deleted once staged
+    return (cleared, rows, meetings_rows(library), status, *filter_updates(library))
 
 
 def on_remove(library: Library, meeting_id) -> tuple:
@@ -142,7 +146,9 @@ def library_tab(library: Library, menus: list[gr.Dropdown]) -> tuple[gr.Datafram
         remove_button = gr.Button("Remove", variant="stop", elem_id="remove-button")
     status = gr.Markdown("", elem_id="library-status")
     refreshed = [*menus, remove_choice]
-    add_button.click(partial(on_add, library), uploads, [results, table, status, *refreshed], api_visibility="private")
+    add_button.click(
+        partial(on_add, library), uploads, [uploads, results, table, status, *refreshed], api_visibility="private"
+    )
     remove_button.click(
         partial(on_remove, library), remove_choice, [table, status, *refreshed], api_visibility="private"
     )

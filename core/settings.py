@@ -51,7 +51,9 @@ class Settings(BaseSettings):
 
     @property
     def embedding_id(self) -> str:
-        """The model and backend that make the vectors; a change re-embeds on the next ingest."""
+        """The model and backend that make the vectors (torch and onnx make the same ones, so they share
+        an id). Each chunk records it: after a change, a meeting is embedded again when its file is
+        ingested again, and is left out of search until then."""
         return self.model if self.backend in ("torch", "onnx") else f"{self.model}@{self.backend}"
 
 

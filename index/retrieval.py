@@ -1,5 +1,7 @@
-"""Hybrid retrieval: dense (Chroma) and keyword (bm25s) rankings fused by reciprocal rank fusion,
-with filters, and a lift for the speakers a question names."""
+"""Hybrid retrieval: dense and keyword (bm25s) rankings fused by reciprocal rank fusion, with
+filters, and a lift for the speakers a question names. Dense search compares the question with the
+catalog's vectors exactly (one matrix-vector product); only past EXACT_UP_TO chunks does an
+unfiltered search go to Chroma's HNSW index."""
 
 from __future__ import annotations
 

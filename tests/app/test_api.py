@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import httpx
@@ -78,3 +79,4 @@ def test_uploads_are_staged_under_safe_distinct_names_and_gradios_copies_deleted
     assert all(path.parent == folder for path in staged)
     assert [path.read_bytes() for path in staged[1:]] == [b"Ana: the first file", b"Ana: the second file"]
     assert not list((tmp_path / "gradio-cache").iterdir())  # no upload outlives its staging
+    shutil.rmtree(folder)  # as the Library tab does once they are ingested

@@ -209,8 +209,26 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class AnswerPart:
+    """One piece of an answer as written: quoted transcript text (after its speaker's name where the
+    speaker changes) and the number of the citation it carries; None for text of our own."""
+
+    text: str
+    n: int | None = None
+
+    def to_dict(self) -> dict:
+        return {"text": self.text, "n": self.n}
+
+
+@dataclass(frozen=True)
 class Answer:
-    """An extractive answer: sentences from the transcripts, each followed by `[n]`."""
+    r"""An extractive answer: sentences from the transcripts, each followed by `[n]`.
+
+    `parts` is the answer as quoted pieces and their citation numbers, what a page or a file renders
+    from. `text` is the same as one plain string: each piece, its brackets and backslashes escaped
+    with a backslash (a transcript's "[12]" reads `\[12\]`), then its marker, so that every
+    unescaped `[n]` in it is a citation marker.
+    """
 
     question: str
     text: str
@@ -218,6 +236,7 @@ class Answer:
     citations: tuple[Citation, ...]
     nearest: tuple[Hit, ...] = ()
     evidence: float = 0.0
+    parts: tuple[AnswerPart, ...] = ()
 
     def to_dict(self) -> dict:
         return {
@@ -226,4 +245,5 @@ class Answer:
             "abstained": self.abstained,
             "evidence": round(self.evidence, 4),
             "citations": [citation.to_dict() for citation in self.citations],
+            "parts": [part.to_dict() for part in self.parts],
         }

@@ -89,11 +89,15 @@ def citation_metrics(cited: Sequence[Passage], gold: frozenset[int], speaker: st
     }
 
 
-_MARKER = re.compile(r"\s*\[\d+\]")
+# In an answer's plain text, a backslash and the character it escapes (a bracket or backslash from
+# the transcript, as in "\[12\]"), or a citation marker "[n]" with the space before it. Read left
+# to right, so an escaped bracket is never taken for the start of a marker.
+_MARKER = re.compile(r"\\([\\\[\]])|\s*\[\d+\]")
 
 
 def strip_markers(answer: str) -> str:
-    return _MARKER.sub("", answer).strip()
+    """The answer's transcript words: citation markers left out, escaped brackets as written."""
+    return _MARKER.sub(lambda match: match[1] or "", answer).strip()
 
 
 @cache

@@ -7,26 +7,40 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from core.models import Answer, Citation, Hit
+from core.models import Answer, AnswerPart, Citation, Hit
 from core.text import SENTENCE_END
 from index.keyword import KeywordIndex, terms
 from ingest.chunking import QUESTION_LABEL
 
 # Evidence is the best cosine similarity of the question to a top passage plus the share of
-# the question's words (weighted by rarity) that one top passage contains. Calibrated on
-# questions with and without answers (eval/suites/seed.json): below this, the transcripts
-# are taken not to answer the question.
+# the question's words (weighted by rarity) that one top passage contains. Chosen with
+# `onrecord eval qmsum --calibrate` (each QMSum val question asked of its own meeting and of a
+# meeting from another domain): below this, the transcripts are taken not to answer the question.
 ABSTAIN_BELOW = 0.55
 EVIDENCE_PASSAGES = 3
 MAX_SENTENCES = 4
-MAX_WORDS = 90
+MAX_WORDS = 90  # the most words an answer quotes, speaker names and markers aside
+MAX_SENTENCE_WORDS = 40  # a longer sentence (unpunctuated captions) is quoted in clauses of at most this many words
 MIN_WORDS = 8  # shorter sentences are kept only when nothing better is found
-CENTRALITY_WEIGHT = 0.3
-RELATIVE_SIMILARITY = 0.6  # below this share of the best similarity, a passage is quoted only where it
-# shares words with the question
+# below this share of the best similarity, a passage is quoted only where it shares words with the question
+RELATIVE_SIMILARITY = 0.6
 PASSAGES = 5
 ABSTENTION = "The transcripts do not answer this question. The nearest passages are listed below."
+
+# A sentence's score: the share of the question's (rarity-weighted) words it contains, plus these.
+SIMILARITY_WEIGHT = 0.6  # times its passage's cosine similarity to the question
+RANK_WEIGHT = 0.25  # over its passage's rank + 1: the first passages' sentences lead
+CENTRALITY_WEIGHT = 0.3  # times how central its words are to the top passages
+CENTRALITY_COUNT_CAP = 5  # a word's count in the top passages weighs up to this many times
+CENTRALITY_SCALE = 20  # centrality is divided by this times the square root of the sentence's words
+NAMED_SPEAKER_BONUS = 0.3  # added when the speaker the question names said it
+SHORT_PENALTY = 0.3  # taken off a sentence of fewer than MIN_WORDS words
+QUESTION_PENALTY = 0.3  # taken off a question asked in the meeting: it is not its answer
+REDUNDANT_SHARE = 0.6  # a sentence sharing this share of its words (the shorter's) with a chosen one repeats it
+
 _LABEL = re.compile(r"^(?P<label>[^:\n]{1,80}):\s+(?P<text>.*)$")
+_CLAUSE_END = re.compile(r"[,;]$|^-+$|[–—]$")  # a word after which a clause ends: "so,", "-", "then—"
+_ESCAPED = re.compile(r"[\\\[\]]")  # what the answer's plain text escapes: backslashes and brackets
 
 
 @dataclass(frozen=True)
@@ -50,21 +64,22 @@ def answer(
     strength = evidence(question, hits, keyword)
     if not hits or strength < abstain_below:
         citations = tuple(Citation(n, hit) for n, hit in enumerate(hits[:PASSAGES], 1))
-        return Answer(question, ABSTENTION, True, citations, tuple(hits), strength)
+        return Answer(question, ABSTENTION, True, citations, tuple(hits), strength, (AnswerPart(ABSTENTION),))
     chosen = _choose_sentences(question, hits[:PASSAGES], keyword, speakers)
     numbers: dict[str, int] = {}
     for sentence in chosen:
         numbers.setdefault(sentence.hit.chunk.id, len(numbers) + 1)
     ordered = sorted(chosen, key=lambda s: (numbers[s.hit.chunk.id], s.line, s.position))
-    parts: list[str] = []
+    parts: list[AnswerPart] = []
     previous_speaker: str | None = None
     for sentence in ordered:
         prefix = f"{sentence.speaker}: " if sentence.speaker and sentence.speaker != previous_speaker else ""
-        parts.append(f"{prefix}{sentence.text} [{numbers[sentence.hit.chunk.id]}]")
+        parts.append(AnswerPart(f"{prefix}{sentence.text}", numbers[sentence.hit.chunk.id]))
         previous_speaker = sentence.speaker
     by_id = {hit.chunk.id: hit for hit in hits}
     citations = tuple(Citation(n, by_id[chunk_id]) for chunk_id, n in numbers.items())
-    return Answer(question, " ".join(parts), False, citations, tuple(hits), strength)
+    text = " ".join(f"{_escape_brackets(part.text)} [{part.n}]" for part in parts)
+    return Answer(question, text, False, citations, tuple(hits), strength, tuple(parts))
 
 
 def evidence(question: str, hits: list[Hit], keyword: KeywordIndex | None) -> float:
@@ -103,15 +118,16 @@ def _choose_sentences(
             overlap = sum(weight(term) for term in query_terms & words) / total
             if weak and not overlap:
                 continue  # from a passage far weaker than the best, only sentences with the question's words
-            centrality = sum(weight(term) * min(frequency[term], 5) for term in words)
-            centrality /= 20 * max(len(sentence_terms), 1) ** 0.5
-            score = overlap + 0.6 * hit.similarity + 0.25 / (rank + 1) + CENTRALITY_WEIGHT * centrality
+            centrality = sum(weight(term) * min(frequency[term], CENTRALITY_COUNT_CAP) for term in words)
+            centrality /= CENTRALITY_SCALE * max(len(sentence_terms), 1) ** 0.5
+            score = overlap + SIMILARITY_WEIGHT * hit.similarity + RANK_WEIGHT / (rank + 1)
+            score += CENTRALITY_WEIGHT * centrality
             if named and (sentence.speaker or "").casefold() in named:
-                score += 0.3
+                score += NAMED_SPEAKER_BONUS
             if len(sentence.text.split()) < MIN_WORDS:
-                score -= 0.3
+                score -= SHORT_PENALTY
             if sentence.text.endswith("?"):
-                score -= 0.3  # a question asked in the meeting is not its answer
+                score -= QUESTION_PENALTY
             candidates.append(Sentence(**{**sentence.__dict__, "score": score}))
     candidates.sort(key=lambda s: -s.score)
     chosen: list[Sentence] = []
@@ -119,10 +135,11 @@ def _choose_sentences(
     for candidate in candidates:
         if len(chosen) >= MAX_SENTENCES or words_used >= MAX_WORDS:
             break
-        if any(_similar(candidate.text, other.text) for other in chosen):
-            continue
+        length = len(candidate.text.split())
+        if words_used + length > MAX_WORDS or any(_similar(candidate.text, other.text) for other in chosen):
+            continue  # too long for the words left, or a repeat of a sentence already chosen
         chosen.append(candidate)
-        words_used += len(candidate.text.split())
+        words_used += length
     return chosen
 
 
@@ -136,13 +153,32 @@ def _sentences(hit: Hit) -> list[Sentence]:
         speaker = label if label in hit.chunk.speakers else None
         if speaker is None and label is not None:
             text = line
-        for position, piece in enumerate(SENTENCE_END.split(text)):
-            piece = piece.strip()
-            if len(piece) > 1:
-                found.append(Sentence(piece, speaker, hit, line_number, position))
+        pieces = [piece.strip() for piece in SENTENCE_END.split(text) if len(piece.strip()) > 1]
+        clauses = [clause for piece in pieces for clause in _clauses(piece)]
+        for position, clause in enumerate(clauses):
+            found.append(Sentence(clause, speaker, hit, line_number, position))
     return found
 
 
-def _similar(a: str, b: str, threshold: float = 0.6) -> bool:
+def _clauses(sentence: str) -> list[str]:
+    """The sentence, or if it has more than MAX_SENTENCE_WORDS words, pieces of at most that many:
+    each cut after the last clause end that fits (a comma, semicolon or dash), else after the last word."""
+    words = list(re.finditer(r"\S+", sentence))
+    pieces: list[str] = []
+    first = 0
+    while len(words) - first > MAX_SENTENCE_WORDS:
+        fits = range(first + MAX_SENTENCE_WORDS - 1, first, -1)
+        last = next((i for i in fits if _CLAUSE_END.search(words[i][0])), first + MAX_SENTENCE_WORDS - 1)
+        pieces.append(sentence[words[first].start() : words[last].end()])
+        first = last + 1
+    pieces.append(sentence[words[first].start() : words[-1].end()])
+    return pieces
+
+
+def _escape_brackets(text: str) -> str:
+    return _ESCAPED.sub(lambda match: "\\" + match[0], text)
+
+
+def _similar(a: str, b: str, threshold: float = REDUNDANT_SHARE) -> bool:
     ta, tb = set(terms(a)), set(terms(b))
     return bool(ta and tb) and len(ta & tb) / min(len(ta), len(tb)) >= threshold

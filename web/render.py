@@ -1,5 +1,6 @@
-"""HTML for the front end. Transcript text and file names are untrusted: every piece of them goes
-through html.escape, and links are only ever http(s) links built by index.links."""
+"""HTML for the front end, and the Markdown of an answer. Transcript text and file names are
+untrusted: every piece of them goes through html.escape (or, in Markdown, a backslash before each
+character Markdown acts on), and links are only ever http(s) links built by index.links."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from core.models import Answer, Citation, Hit, Meeting, Turn
 from core.text import clock, word_spans
 from index.keyword import terms
 
-_MARKER = re.compile(r"\[(\d+)\]")
+# What Markdown could read as a link, image, HTML, heading, list, emphasis, code or table in
+# transcript text; each is written with a backslash before it.
+_MARKDOWN_ACTIVE = re.compile(r"[\\`*_{}\[\]()#+\-.!<>|~=&]")
 
 
 def highlight(text: str, question: str) -> str:
@@ -35,33 +38,50 @@ def answer_html(answer: Answer) -> str:
             '<div class="onrecord-abstained" id="answer-abstained"><strong>Not answered by these transcripts.</strong> '
             "The nearest passages are listed below; none of them answers the question well enough.</div>"
         )
-    body = _MARKER.sub(
-        lambda m: f'<a href="#" class="onrecord-cite" data-cite="{m[1]}" title="open passage {m[1]}">[{m[1]}]</a>',
-        escape(answer.text),
+    body = " ".join(
+        escape(part.text) + (f" {_cite_link(part.n)}" if part.n is not None else "") for part in answer.parts
     )
     return f'<div class="onrecord-answer" id="answer-text">{body}</div>'
 
 
+def _cite_link(n: int) -> str:
+    return f'<a href="#" class="onrecord-cite" data-cite="{n}" title="open passage {n}">[{n}]</a>'
+
+
 def answer_markdown(answer: Answer) -> str:
-    """The answer and its citations as Markdown, for copying or downloading."""
-    lines = [f"**Q:** {answer.question}", "", answer.text, ""]
+    """The answer and its citations as Markdown, for copying or downloading; transcript text in it
+    stays text (no link, image, HTML or heading of its own)."""
+    body = " ".join(_md(part.text) + (f" [{part.n}]" if part.n is not None else "") for part in answer.parts)
+    lines = [f"**Q:** {_md(answer.question)}", "", body, ""]
     for citation in answer.citations:
         hit, chunk = citation.hit, citation.hit.chunk
-        where = f"{hit.title}" + (f" ({hit.date.isoformat()})" if hit.date else "")
+        where = _md(hit.title) + (f" ({hit.date.isoformat()})" if hit.date else "")
         extra = " · ".join(
             part
             for part in (
-                ", ".join(chunk.speakers),
-                chunk.topic or "",
+                ", ".join(_md(speaker) for speaker in chunk.speakers),
+                _md(chunk.topic or ""),
                 f"turns {chunk.turn_start}-{chunk.turn_end}",
                 clock(chunk.start),
-                hit.url or "",
+                _md_link(hit.url),
             )
             if part
         )
-        quoted = "\n".join(f"> {line}" for line in chunk.text.split("\n"))
+        quoted = "\n".join(f"> {_md(line)}" for line in chunk.text.split("\n"))
         lines += [f"[{citation.n}] {where} — {extra}", "", quoted, ""]
     return "\n".join(lines)
+
+
+def _md(text: str) -> str:
+    """Text as Markdown that shows it as written, on one line."""
+    return _MARKDOWN_ACTIVE.sub(lambda match: "\\" + match[0], " ".join(text.split()))
+
+
+def _md_link(url: str | None) -> str:
+    """An http(s) URL of ours as a Markdown autolink; anything else as text."""
+    if url and url.startswith(("http://", "https://")) and not re.search(r"[\s<>]", url):
+        return f"<{url}>"
+    return _md(url or "")
 
 
 def citation_cards(citations: Sequence[Citation], question: str) -> str:

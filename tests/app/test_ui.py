@@ -97,6 +97,17 @@ def test_hostile_transcript_renders_as_text_and_runs_no_script(page):
     assert page.evaluate("() => window.__pwned") is None
 
 
+def test_brackets_in_a_transcript_are_text_and_only_real_markers_are_links(page):
+    ask(page, "What does the zeppelin budget line cover?")
+    page.wait_for_selector("#answer-text .onrecord-cite", timeout=30_000)
+    assert "line [12] covers" in page.locator("#answer-text").inner_text()
+    cards = page.locator("#citations .onrecord-card").count()
+    links = page.locator("#answer-text .onrecord-cite").all_inner_texts()
+    assert links and set(links) <= {f"[{n}]" for n in range(1, cards + 1)}
+    page.get_by_text("Answer as Markdown, and earlier questions").click()
+    assert r"line \[12\] covers" in page.locator("#answer-markdown textarea").input_value()
+
+
 def choose(page, element_id: str, option: str) -> None:
     """Pick an option in a Gradio dropdown."""
     page.locator(f"#{element_id} input").click()
@@ -132,7 +143,7 @@ def test_earlier_questions_stay_listed_and_reopen(page):
     )
     page.get_by_text("Answer as Markdown, and earlier questions").click()
     markdown = page.locator("#answer-markdown textarea").input_value()
-    assert markdown.startswith("**Q:** When will version 3.0 be released?") and "[1]" in markdown
+    assert markdown.startswith(r"**Q:** When will version 3\.0 be released?") and "[1]" in markdown
     choose(page, "earlier", "1. Why does bread go stale?")
     page.wait_for_function(
         "(old) => (document.querySelector('#answer-text')?.innerText || '') === old", arg=first_answer

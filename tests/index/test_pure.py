@@ -1,4 +1,4 @@
-"""Fusion, score conversion, links and name matching: pure functions, no model."""
+"""Fusion, score conversion, links, name matching and the answer's word caps: pure functions, no model."""
 
 from __future__ import annotations
 
@@ -116,3 +116,50 @@ def test_best_positions_are_the_highest_allowed_scores_in_order():
     mask = np.array([True, False, True, False, True, True])
     assert best_positions(scores, 2, mask).tolist() == [4, 0]
     assert best_positions(scores, 3, np.zeros(6, dtype=bool)).tolist() == []
+
+
+def _one_speaker_hit(text: str):
+    from core.models import Chunk, Hit
+
+    return Hit(1, 0.8, 0.8, Chunk("m:0", "m", f"Dana: {text}", 0, 0, ("Dana",)), "Meeting", None, None)
+
+
+def _quoted_words(text: str) -> list[str]:
+    from eval.metrics import strip_markers
+
+    return strip_markers(text).removeprefix("Dana: ").split()
+
+
+FILLER = "we went over the usual items on the list and then talked about how the week went for everyone"
+
+
+def filler(count: int) -> str:
+    return " ".join((FILLER.split() * 10)[:count])
+
+
+def test_an_unpunctuated_caption_is_quoted_within_the_word_cap():
+    from index.answer import MAX_WORDS, answer
+
+    text = f"{filler(72)} the zeppelin hangar needs paint {filler(73)}"
+    assert len(text.split()) == 150
+    result = answer("Does the zeppelin hangar need paint?", [_one_speaker_hit(text)])
+    quoted = _quoted_words(result.text)
+    assert not result.abstained and len(quoted) <= MAX_WORDS
+    assert "zeppelin hangar needs paint" in " ".join(quoted)
+
+
+def test_no_answer_quotes_more_than_the_word_cap():
+    from index.answer import MAX_WORDS, answer
+
+    sentences = [" ".join(["zeppelin", *(f"w{n}x{i}" for i in range(39))]) + "." for n in range(3)]
+    result = answer("What about the zeppelin?", [_one_speaker_hit(" ".join(sentences))])
+    assert 0 < len(_quoted_words(result.text)) <= MAX_WORDS
+
+
+def test_a_long_sentence_is_cut_at_a_clause_end():
+    from index.answer import answer
+
+    before, after = f"{filler(30)},", f"the zeppelin hangar needs paint {filler(25)}"
+    result = answer("Does the zeppelin hangar need paint?", [_one_speaker_hit(f"{before} {after}")])
+    quoted = [part.text.removeprefix("Dana: ") for part in result.parts]
+    assert after in quoted and set(quoted) <= {before, after}  # the 55 words cut after the comma

@@ -202,7 +202,12 @@ def _print_answer(result: dict) -> None:
     from rich.text import Text
 
     style = "yellow" if result["abstained"] else "bold"
-    console.print(Text(result["answer"], style=style))
+    answer = Text(style=style)
+    for number, part in enumerate(result["parts"]):  # the transcript's words as said, markers styled apart
+        answer.append(("" if number == 0 else " ") + part["text"])
+        if part["n"] is not None:
+            answer.append(f" [{part['n']}]", style="cyan")
+    console.print(answer)
     console.print()
     for citation in result["citations"]:
         console.print(Text(f"[{citation['n']}] {_source_line(citation)}", style="bold"))

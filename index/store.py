@@ -123,9 +123,7 @@ class Store:
             for fields in json.loads(found["documents"][0])
         ]
 
-    def put_meeting(
-        self, transcript: Transcript, chunk_count: int, content_hash: str, status: str, model: str
-    ) -> None:
+    def put_meeting(self, transcript: Transcript, chunk_count: int, content_hash: str, status: str, model: str) -> None:
         """The meeting's record and turns; `model` names what embeds its chunks."""
         metadata = {
             "meeting_id": transcript.meeting_id,

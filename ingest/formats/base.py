@@ -178,4 +178,3 @@ def with_overrides(
         if value is not None
     }
     return replace(transcript, **changes) if changes else transcript
-

@@ -97,3 +97,17 @@ def test_ingest_list_and_remove(tmp_path):
     assert invoke("remove", "whisper", "--data-dir", store).exit_code == 0
     assert set(read_snapshot(store / "catalog").meetings) == {"notes"}
     assert [m["meeting_id"] for m in json.loads(invoke("list", "--json", "--data-dir", store).stdout)] == ["notes"]
+
+
+def test_ask_prints_transcript_brackets_as_said(tmp_path):
+    transcript = tmp_path / "budget.txt"
+    transcript.write_text(
+        "Title: Budget line\n"
+        "Dana: The budget line [12] covers the rooftop garden, about four thousand dollars in all.\n"
+    )
+    store = tmp_path / "store"
+    assert invoke("ingest", transcript, "--data-dir", store).exit_code == 0
+    result = invoke("ask", "What does the budget line cover?", "--data-dir", store)
+    assert result.exit_code == 0, result.output
+    assert "budget line [12] covers" in result.stdout and "\\[" not in result.stdout
+    assert "[12]" in result.stdout.split("\n\n")[0] and "[1]" in result.stdout

@@ -78,6 +78,8 @@ def _print_calibration(chosen, library) -> None:
 SHORT_COLUMNS = {
     "Hit@5": "Hit@5",
     "MRR@10": "MRR",
+    "words_per_passage": "w/psg",
+    "gold_within_200w": "≤200w",
     "turn_recall@2000w": "R@2kw",
     "any_correct_citation": "cited ok",
     "speaker_attribution": "speaker",
@@ -90,7 +92,8 @@ SHORT_COLUMNS = {
 
 
 def _print_summary(name: str, summary: dict) -> None:
-    columns = [c for c in SHORT_COLUMNS if any(row.get(c) is not None for row in summary.values())]
+    shown = [c for c in SHORT_COLUMNS if any(row.get(c) is not None for row in summary.values())]
+    columns = [c for c in shown if c != "errors" or any(row.get(c) for row in summary.values())]  # errors if any
     table = Table("system", *[SHORT_COLUMNS[c] for c in columns], title=f"Evaluation: {name} (all metrics: summary.md)")
     for system, row in summary.items():
         table.add_row(system.removeprefix("onrecord-"), *[_format_value(row.get(c)) for c in columns])

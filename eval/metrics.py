@@ -16,6 +16,7 @@ import numpy as np
 
 RANKING_MEASURES = ("Hit@1", "Hit@5", "MRR@10", "nDCG@10")
 WORD_BUDGETS = (1000, 2000)
+WORDS_TO_FIRST_GOLD = 200  # the share of queries whose first gold turn comes within this many words read
 
 
 @dataclass(frozen=True)
@@ -71,19 +72,44 @@ def turns_within(ranked: Sequence[Passage], budget: int, words_of_turn: dict[int
     return read
 
 
+def reading_cost(
+    ranked: Sequence[Passage], gold: frozenset[int], words_of_turn: dict[int, int], depth: int = 10
+) -> dict[str, float | None]:
+    """What the ranked passages cost a reader, beside Hit@k and MRR (which reward longer passages):
+    the mean words of the first `depth` passages, and the words read, in rank order and within a
+    passage in turn order, before the first gold turn (None when no passage holds one)."""
+    shown = ranked[:depth]
+    spent = 0
+    before: float | None = None
+    for passage in ranked:
+        if passage.turns & gold:
+            first = min(passage.turns & gold)
+            before = spent + sum(words_of_turn.get(turn, 0) for turn in sorted(passage.turns) if turn < first)
+            break
+        spent += passage.words
+    return {
+        "words_per_passage": statistics.fmean(p.words for p in shown) if shown else None,
+        "words_before_gold": before,
+        f"gold_within_{WORDS_TO_FIRST_GOLD}w": float(before is not None and before <= WORDS_TO_FIRST_GOLD),
+    }
+
+
 def turn_recall_precision(read: set[int], gold: frozenset[int]) -> tuple[float, float]:
     found = len(read & gold)
     return (found / len(gold) if gold else 0.0, found / len(read) if read else 0.0)
 
 
 def citation_metrics(cited: Sequence[Passage], gold: frozenset[int], speaker: str | None) -> dict[str, float | None]:
-    """Citation precision, whether any citation is right, and speaker attribution (None when not asked)."""
+    """Citation precision at turn level (the share of each citation's turns that are gold, averaged
+    over citations: a citation of ten turns with one gold turn counts 0.1), whether any citation
+    holds a gold turn, and speaker attribution (the cited turns' own speakers; None when not asked)."""
     right = [bool(p.turns & gold) for p in cited]
     attribution = None
     if speaker is not None and cited:
         attribution = sum(speaker in p.speakers for p in cited) / len(cited)
+    precision = [len(p.turns & gold) / len(p.turns) for p in cited if p.turns]
     return {
-        "citation_precision": sum(right) / len(right) if right else 0.0,
+        "citation_precision": statistics.fmean(precision) if precision else 0.0,
         "any_correct_citation": float(any(right)),
         "speaker_attribution": attribution,
     }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import statistics
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -14,6 +16,7 @@ from eval.metrics import (
     latency,
     mean,
     ranking_metrics,
+    reading_cost,
     rouge,
     turn_recall_precision,
     turns_within,
@@ -83,6 +86,7 @@ def _run_one(system: System, question: Question, words: dict[int, int]) -> Query
         return result
     gold = question.gold
     result.metrics.update(ranking_metrics(outcome.ranked, gold, outcome.relevant))
+    result.metrics.update(reading_cost(outcome.ranked, gold, words))
     for budget in sorted({*WORD_BUDGETS, *CURVE_BUDGETS}):
         recall, precision = turn_recall_precision(turns_within(outcome.ranked, budget, words), gold)
         result.recall_curve[budget] = recall
@@ -111,7 +115,11 @@ def summarize(
         answerable = [r for r in rows if r.answerable]  # errored queries count, as misses
         unanswerable = [r for r in rows if not r.answerable]
         keys = dict.fromkeys(key for r in answerable for key in r.metrics)
+        keys.pop("words_before_gold", None)  # a median, below
         row: dict[str, float | int | None] = {key: mean([r.metrics.get(key) for r in answerable]) for key in keys}
+        if any("words_before_gold" in r.metrics for r in answerable):  # a query whose gold was never reached: ∞
+            reached = [r.metrics.get("words_before_gold") for r in answerable]
+            row["words_before_gold_median"] = statistics.median(math.inf if w is None else w for w in reached)
         row["queries"] = len(rows)
         if any(r.abstained is not None for r in rows):
             row["false_refusal"] = mean([float(bool(r.abstained)) for r in answerable])

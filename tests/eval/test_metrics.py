@@ -6,7 +6,15 @@ import math
 
 import pytest
 
-from eval.metrics import Passage, citation_metrics, ranking_metrics, rouge, turn_recall_precision, turns_within
+from eval.metrics import (
+    Passage,
+    citation_metrics,
+    ranking_metrics,
+    reading_cost,
+    rouge,
+    turn_recall_precision,
+    turns_within,
+)
 
 
 def p(name, turns, words=100, speakers=()):
@@ -58,6 +66,24 @@ def test_citation_metrics():
     result = citation_metrics(cited, frozenset({5}), "Bo")
     assert result == {"citation_precision": 0.5, "any_correct_citation": 1.0, "speaker_attribution": 0.5}
     assert citation_metrics([], frozenset({5}), None)["any_correct_citation"] == 0.0
+    # at turn level: a passage of four turns holding one gold turn is a quarter right
+    coarse = citation_metrics([p("C", {4, 5, 6, 7}), p("D", {5})], frozenset({5}), None)
+    assert coarse["citation_precision"] == pytest.approx((1 / 4 + 1) / 2)
+
+
+def test_reading_cost_by_hand():
+    words = {1: 30, 2: 70, 5: 100, 8: 40, 9: 60}
+    q1, gold1, _ = QUERIES[0]  # A {1,2} then B {5}: the gold turn 5 after A's 100 words
+    assert reading_cost(q1, gold1, words) == {
+        "words_per_passage": 100.0,
+        "words_before_gold": 100,
+        "gold_within_200w": 1.0,
+    }
+    late = [p("X", {1}, 250), p("Y", {8, 9}, 100)]  # gold 9 after X's 250 words and turn 8's 40
+    assert reading_cost(late, frozenset({9}), words)["words_before_gold"] == 290
+    assert reading_cost(late, frozenset({9}), words)["gold_within_200w"] == 0.0
+    never = reading_cost(QUERIES[2][0], QUERIES[2][1], words)
+    assert never["words_before_gold"] is None and never["gold_within_200w"] == 0.0
 
 
 def test_rouge_ignores_citation_markers_and_stems():

@@ -163,6 +163,8 @@ class Hit:
     rank fusion over the rankings' best possible (1.0 first in every ranking, 0.0 in
     none). `similarity` is always the cosine similarity, whatever the mode. A passage that
     joins adjacent chunks (ids joined by "+") has the score and similarity of its best chunk.
+    When the question names a speaker, that speaker's passages are ranked up in every mode, so
+    in dense and keyword modes a score need not fall with the rank.
     """
 
     rank: int
@@ -172,6 +174,7 @@ class Hit:
     title: str
     date: Date | None
     url: str | None
+    media_url: str | None = None  # the meeting's media, for links to other moments of the passage
 
     def to_dict(self) -> dict:
         chunk = self.chunk
@@ -197,15 +200,56 @@ class Hit:
 
 @dataclass(frozen=True)
 class Citation:
-    """The passage behind an answer's `[n]` marker."""
+    """What an answer's `[n]` marker cites: the turns that hold the quoted words (`turns`, with a
+    link to the media at the first of them), inside the retrieved passage (`hit`) kept as their
+    context and for opening the transcript. A citation of a passage with no quote in it (the
+    nearest passages of a refusal) has no turns and stands for the whole passage."""
 
     n: int
     hit: Hit
+    turns: tuple[Turn, ...] = ()
+    url: str | None = None
+
+    @property
+    def turn_start(self) -> int:
+        return self.turns[0].index if self.turns else self.hit.chunk.turn_start
+
+    @property
+    def turn_end(self) -> int:
+        return self.turns[-1].index if self.turns else self.hit.chunk.turn_end
+
+    @property
+    def speakers(self) -> tuple[str, ...]:
+        if not self.turns:
+            return self.hit.chunk.speakers
+        return tuple(dict.fromkeys(t.canonical_speaker for t in self.turns if t.canonical_speaker))
+
+    @property
+    def text(self) -> str:
+        return "\n".join(t.clean_text for t in self.turns) if self.turns else self.hit.chunk.text
+
+    @property
+    def start(self) -> float | None:
+        return self.turns[0].start if self.turns else self.hit.chunk.start
+
+    @property
+    def end(self) -> float | None:
+        return self.turns[-1].end if self.turns else self.hit.chunk.end
 
     def to_dict(self) -> dict:
-        data = self.hit.to_dict()
-        data.pop("rank")
-        return {"n": self.n, **data}
+        passage = self.hit.to_dict()
+        passage.pop("rank")
+        cited = {
+            "text": self.text,
+            "speakers": list(self.speakers),
+            "turn_start": self.turn_start,
+            "turn_end": self.turn_end,
+            "start": self.start,
+            "end": self.end,
+            "url": self.url if self.turns else passage["url"],
+        }
+        context = {key: passage[key] for key in ("chunk_id", "text", "turn_start", "turn_end", "start", "end")}
+        return {"n": self.n, **passage, **cited, "context": context}
 
 
 @dataclass(frozen=True)

@@ -43,11 +43,13 @@ def evaluate(
     if on_ingested:
         on_ingested()
     retriever = library.retriever
-    systems: list[System] = [OnRecord(retriever, "hybrid")]
+    systems: list[System] = [OnRecord(retriever, "hybrid", library.turns)]
     if compare:
         systems += [
-            OnRecord(retriever, "dense"),
-            OnRecord(retriever, "keyword"),
+            # the answerer of earlier releases, citing whole passages
+            OnRecord(retriever, "hybrid", name="onrecord-hybrid-passage-citations"),
+            OnRecord(retriever, "dense", library.turns),
+            OnRecord(retriever, "keyword", library.turns),
             NaiveLlamaIndex(transcripts, library.embedder),
         ]
     words = {t.meeting_id: {turn.index: len(turn.clean_text.split()) for turn in t.turns} for t in transcripts}

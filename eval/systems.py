@@ -8,10 +8,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from core.models import Filters, Transcript
+from core.models import Citation, Filters, Transcript
 from eval.metrics import Passage
 from eval.suites import Question
-from index.answer import answer
+from index.answer import TurnsOf, answer
 from index.embedding import Embedder, llama_embedding
 from index.retrieval import Mode, Retriever
 
@@ -35,18 +35,22 @@ class System(Protocol):
 
 
 class OnRecord:
-    """On Record's retrieval in one mode, with the extractive answer on top."""
+    """On Record's retrieval in one mode, with the extractive answer on top, citing turns (given
+    `turns_of`) or, as releases before turn-level citations did, passages."""
 
-    def __init__(self, retriever: Retriever, mode: Mode):
+    def __init__(self, retriever: Retriever, mode: Mode, turns_of: TurnsOf | None = None, name: str = ""):
         self.retriever = retriever
         self.mode = mode
-        self.name = f"onrecord-{mode}"
+        self.turns_of = turns_of
+        self.name = name or f"onrecord-{mode}"
 
     def run(self, question: Question) -> Outcome:
         query = self.retriever.prepare(question.question, Filters(meeting=question.meeting))
         hits = self.retriever.retrieve_query(query, DEPTH, self.mode)
-        result = answer(query.text, hits[:ANSWER_PASSAGES], self.retriever.catalog.keyword, query.speakers)
-        cited = [] if result.abstained else [_passage(citation.hit) for citation in result.citations]
+        result = answer(
+            query.text, hits[:ANSWER_PASSAGES], self.retriever.catalog.keyword, query.speakers, turns_of=self.turns_of
+        )
+        cited = [] if result.abstained else [_cited(citation) for citation in result.citations]
         ranked = [_passage(hit) for hit in hits]
         # Relevant: the retrieved passages covering a gold turn, and every other chunk that does
         # (retrieved passages may join adjacent chunks, so their ids are their own).
@@ -60,6 +64,17 @@ class OnRecord:
             and gold & set(range(chunk.turn_start, chunk.turn_end + 1))
         ]
         return Outcome(ranked, relevant, result.text, result.abstained, cited)
+
+
+def _cited(citation: Citation) -> Passage:
+    """What a citation points at: its turns (with their own speakers), or its passage."""
+    if not citation.turns:
+        return _passage(citation.hit)
+    turns = citation.turns
+    words = sum(len(turn.clean_text.split()) for turn in turns)
+    return Passage(
+        f"{citation.hit.chunk.id}#{citation.turn_start}", frozenset(t.index for t in turns), words, citation.speakers
+    )
 
 
 def _passage(hit) -> Passage:

@@ -5,12 +5,17 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 
-from core.models import Answer, AnswerPart, Citation, Hit
+from core.models import Answer, AnswerPart, Citation, Hit, Turn
 from core.text import SENTENCE_END
 from index.keyword import KeywordIndex, terms
+from index.links import deep_link
 from ingest.chunking import QUESTION_LABEL
+
+TurnsOf = Callable[[str], Sequence[Turn]]  # a meeting's turns, by meeting id
+GAP = " … "  # between sentences of one turn that are not next to each other
 
 # Evidence is the best cosine similarity of the question to a top passage plus the share of
 # the question's words (weighted by rarity) that one top passage contains. Chosen with
@@ -51,6 +56,14 @@ class Sentence:
     line: int
     position: int
     score: float = 0.0
+    turn: Turn | None = None  # the transcript turn that holds it, when the turns are known
+
+    @property
+    def source(self) -> tuple[str, ...]:
+        """What its citation stands for: its turn, or (turns unknown) its passage."""
+        if self.turn is not None:
+            return (self.hit.chunk.meeting_id, str(self.turn.index))
+        return (self.hit.chunk.id,)
 
 
 def answer(
@@ -59,27 +72,85 @@ def answer(
     keyword: KeywordIndex | None = None,
     speakers: tuple[str, ...] = (),
     abstain_below: float = ABSTAIN_BELOW,
+    turns_of: TurnsOf | None = None,
 ) -> Answer:
-    """An extractive answer to `question` from `hits` (best first)."""
+    """An extractive answer to `question` from `hits` (best first). With `turns_of`, each citation
+    names the turn that holds its quote (numbered per distinct turn, the sentences of one turn
+    joined into one quote in transcript order); without, it names the passage."""
     strength = evidence(question, hits, keyword)
     if not hits or strength < abstain_below:
         citations = tuple(Citation(n, hit) for n, hit in enumerate(hits[:PASSAGES], 1))
         return Answer(question, ABSTENTION, True, citations, tuple(hits), strength, (AnswerPart(ABSTENTION),))
     chosen = _choose_sentences(question, hits[:PASSAGES], keyword, speakers)
-    numbers: dict[str, int] = {}
+    if turns_of is not None:
+        chosen = _with_turns(chosen, turns_of)
+    numbers: dict[tuple[str, ...], int] = {}
     for sentence in chosen:
-        numbers.setdefault(sentence.hit.chunk.id, len(numbers) + 1)
-    ordered = sorted(chosen, key=lambda s: (numbers[s.hit.chunk.id], s.line, s.position))
+        numbers.setdefault(sentence.source, len(numbers) + 1)
+    groups: dict[tuple[str, ...], list[Sentence]] = {}
+    for sentence in sorted(chosen, key=lambda s: (numbers[s.source], s.line, s.position)):
+        groups.setdefault(sentence.source, []).append(sentence)
     parts: list[AnswerPart] = []
+    citations: list[Citation] = []
     previous_speaker: str | None = None
-    for sentence in ordered:
-        prefix = f"{sentence.speaker}: " if sentence.speaker and sentence.speaker != previous_speaker else ""
-        parts.append(AnswerPart(f"{prefix}{sentence.text}", numbers[sentence.hit.chunk.id]))
-        previous_speaker = sentence.speaker
-    by_id = {hit.chunk.id: hit for hit in hits}
-    citations = tuple(Citation(n, by_id[chunk_id]) for chunk_id, n in numbers.items())
+    for source, group in groups.items():
+        speaker = group[0].speaker
+        prefix = f"{speaker}: " if speaker and speaker != previous_speaker else ""
+        parts.append(AnswerPart(prefix + _quote(group), numbers[source]))
+        previous_speaker = speaker
+        citations.append(_citation(numbers[source], group[0]))
     text = " ".join(f"{_escape_brackets(part.text)} [{part.n}]" for part in parts)
-    return Answer(question, text, False, citations, tuple(hits), strength, tuple(parts))
+    return Answer(question, text, False, tuple(citations), tuple(hits), strength, tuple(parts))
+
+
+def _quote(group: list[Sentence]) -> str:
+    """Sentences of one source in transcript order: next to each other joined by a space, else by GAP."""
+    quote = group[0].text
+    for before, sentence in zip(group, group[1:], strict=False):
+        adjacent = sentence.line == before.line and sentence.position == before.position + 1
+        quote += (" " if adjacent else GAP) + sentence.text
+    return quote
+
+
+def _citation(n: int, sentence: Sentence) -> Citation:
+    if sentence.turn is None:
+        return Citation(n, sentence.hit)
+    return Citation(n, sentence.hit, (sentence.turn,), deep_link(sentence.hit.media_url, sentence.turn.start))
+
+
+def _with_turns(chosen: list[Sentence], turns_of: TurnsOf) -> list[Sentence]:
+    """Each sentence with the turn of its meeting that holds it."""
+    lines: dict[str, list[Turn | None]] = {}
+    placed = []
+    for sentence in chosen:
+        chunk = sentence.hit.chunk
+        if chunk.id not in lines:
+            lines[chunk.id] = line_turns(chunk.text, chunk.turn_start, chunk.turn_end, turns_of(chunk.meeting_id))
+        of_lines = lines[chunk.id]
+        turn = of_lines[sentence.line] if sentence.line < len(of_lines) else None
+        placed.append(replace(sentence, turn=turn))
+    return placed
+
+
+def line_turns(text: str, first: int, last: int, turns: Sequence[Turn]) -> list[Turn | None]:
+    """The turn each line of a passage's text comes from: lines are whole turns or parts of one (a
+    long turn's pieces), in transcript order, after the speaker's name; a question header has none."""
+    candidates = [t for t in turns if first <= t.index <= last and t.clean_text]
+    spaced = [" ".join(t.clean_text.split()) for t in candidates]
+    found: list[Turn | None] = []
+    cursor = 0
+    for line in text.split("\n"):
+        match = _LABEL.match(line)
+        label = match["label"] if match else None
+        bodies = [" ".join(match["text"].split())] if match else []
+        bodies.append(" ".join(line.split()))  # a label that is not a speaker's is part of the words
+        at = next((i for i in range(cursor, len(candidates)) for body in bodies if body and body in spaced[i]), None)
+        if label == QUESTION_LABEL or at is None:
+            found.append(None)
+            continue
+        found.append(candidates[at])
+        cursor = at
+    return found
 
 
 def evidence(question: str, hits: list[Hit], keyword: KeywordIndex | None) -> float:

@@ -21,7 +21,7 @@ from pathlib import Path
 from core.errors import QueryError
 from core.models import Answer, Filters, Hit, Meeting, Turn
 from core.settings import Settings
-from index.answer import answer
+from index.answer import TurnsOf, answer
 from index.catalog import Catalog
 from index.embedding import Embedder, load_embedder
 from index.retrieval import Mode, Retriever
@@ -31,6 +31,7 @@ from index.writer import IngestResult, ingest_paths, remove_meeting, write_lock
 from ingest.wordpieces import word_counter
 
 GENERATION_FILE = "generation"
+TURNS_KEPT = 64  # meetings whose turns are kept in memory
 log = logging.getLogger(__name__)
 
 
@@ -41,11 +42,14 @@ class AskOptions:
     filters: Filters = Filters()
 
 
-def ask(retriever: Retriever, question: str, options: AskOptions = AskOptions()) -> Answer:
-    """Retrieve passages for a question and answer it from them, with citations."""
+def ask(
+    retriever: Retriever, question: str, options: AskOptions = AskOptions(), turns_of: TurnsOf | None = None
+) -> Answer:
+    """Retrieve passages for a question and answer it from them, citing the turns (given
+    `turns_of`) or else the passages that hold each quote."""
     query = retriever.prepare(question, options.filters)
     hits = retriever.retrieve_query(query, options.k, options.mode)
-    return answer(query.text, hits, retriever.catalog.keyword, query.speakers)
+    return answer(query.text, hits, retriever.catalog.keyword, query.speakers, turns_of=turns_of)
 
 
 class Library:
@@ -59,6 +63,7 @@ class Library:
         self._catalog: Catalog | None = None
         self._retriever: Retriever | None = None
         self._seen_generation: str | None = None
+        self._turns: dict[str, list[Turn]] = {}
         self._lock = threading.RLock()
 
     @property
@@ -106,13 +111,21 @@ class Library:
         return self.store.meetings()
 
     def turns(self, meeting_id: str) -> list[Turn]:
-        return self.store.turns(meeting_id)
+        """A meeting's turns, kept for the meetings asked about lately (answers cite turns)."""
+        cached = self._turns.get(meeting_id)
+        if cached is None:
+            cached = self.store.turns(meeting_id)
+            with self._lock:
+                if len(self._turns) >= TURNS_KEPT:
+                    self._turns.pop(next(iter(self._turns)))
+                self._turns[meeting_id] = cached
+        return cached
 
     def search(self, question: str, k: int = 10, filters: Filters | None = None, mode: Mode = "hybrid") -> list[Hit]:
         return self._searchable().retrieve(question, k, filters, mode)
 
     def ask(self, question: str, options: AskOptions = AskOptions()) -> Answer:
-        return ask(self._searchable(), question, options)
+        return ask(self._searchable(), question, options, self.turns)
 
     def other_models(self) -> dict[str, int]:
         """Meetings embedded by another model than the settings name (left out of search): model →
@@ -178,6 +191,7 @@ class Library:
         model = self.settings.embedding_id
         self._catalog = load_catalog(self.store, self.data_dir / "catalog", self._catalog, model)
         self._seen_generation = generation
+        self._turns = {}
         if others := self.other_models():
             log.warning(
                 "%d meetings were embedded by another model than %s and are left out of search; ingest their "

@@ -212,6 +212,7 @@ class Retriever:
             title=meeting.title if meeting else chunk.meeting_id,
             date=meeting.date if meeting else None,
             url=deep_link(meeting.media_url if meeting else None, chunk.start),
+            media_url=meeting.media_url if meeting else None,
         )
 
     def _chunk(self, chunk_id: str) -> Chunk:

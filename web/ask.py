@@ -70,10 +70,10 @@ def transcript_at(library: Library, answer: Answer | None, number: str) -> str:
     turns = library.turns(chunk.meeting_id)
     shown = [t for t in turns if chunk.turn_start - CONTEXT_TURNS <= t.index <= chunk.turn_end + CONTEXT_TURNS]
     media = meeting.media_url if meeting else None
-    return render.transcript_html(
+    return render.transcript_html(  # the passage and the turns around it, the cited turns marked
         meeting,
         shown,
-        range(chunk.turn_start, chunk.turn_end + 1),
+        range(citation.turn_start, citation.turn_end + 1),
         (lambda second: deep_link(media, second)) if media else None,
         answer.question,
     )

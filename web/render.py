@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 from html import escape
 
-from core.models import Answer, Citation, Hit, Meeting, Turn
+from core.models import Answer, Citation, Meeting, Turn
 from core.text import clock, word_spans
 from index.keyword import terms
 
@@ -59,15 +59,15 @@ def answer_markdown(answer: Answer) -> str:
         extra = " · ".join(
             part
             for part in (
-                ", ".join(_md(speaker) for speaker in chunk.speakers),
+                ", ".join(_md(speaker) for speaker in citation.speakers),
                 _md(chunk.topic or ""),
-                f"turns {chunk.turn_start}-{chunk.turn_end}",
-                clock(chunk.start),
-                _md_link(hit.url),
+                _turns_label(citation),
+                clock(citation.start),
+                _md_link(citation.url or hit.url),
             )
             if part
         )
-        quoted = "\n".join(f"> {_md(line)}" for line in chunk.text.split("\n"))
+        quoted = "\n".join(f"> {_md(line)}" for line in citation.text.split("\n"))
         lines += [f"[{citation.n}] {where} — {extra}", "", quoted, ""]
     return "\n".join(lines)
 
@@ -85,29 +85,43 @@ def _md_link(url: str | None) -> str:
 
 
 def citation_cards(citations: Sequence[Citation], question: str) -> str:
-    return "".join(_card(citation.n, citation.hit, question) for citation in citations) or "<p>No passages.</p>"
+    return "".join(_card(citation, question) for citation in citations) or "<p>No passages.</p>"
 
 
-def _card(n: int, hit: Hit, question: str) -> str:
-    chunk = hit.chunk
-    speakers = ", ".join(chunk.speakers) or "no speaker named"
-    when = f" · {clock(chunk.start)}" if chunk.start is not None else ""
+def _turns_label(citation: Citation) -> str:
+    first, last = citation.turn_start, citation.turn_end
+    return f"turn {first}" if first == last else f"turns {first}-{last}"
+
+
+def _card(citation: Citation, question: str) -> str:
+    """A citation: who said it, where and when, the cited turn's words; its passage as context."""
+    n, hit, chunk = citation.n, citation.hit, citation.hit.chunk
+    speakers = ", ".join(citation.speakers) or "no speaker named"
+    when = f" · {clock(citation.start)}" if citation.start is not None else ""
     date = f" ({hit.date.isoformat()})" if hit.date else ""
     topic = f'<div class="onrecord-topic">{escape(chunk.topic)}</div>' if chunk.topic else ""
+    url = citation.url or hit.url
     link = (
-        f' · <a href="{escape(hit.url)}" target="_blank" rel="noopener noreferrer">'
-        f"media at {clock(chunk.start) or 'start'}</a>"
-        if hit.url
+        f' · <a href="{escape(url)}" target="_blank" rel="noopener noreferrer">'
+        f"media at {clock(citation.start) or 'start'}</a>"
+        if url
         else ""
     )
-    text = "<br>".join(highlight(line, question) for line in chunk.text.split("\n"))
+    text = "<br>".join(highlight(line, question) for line in citation.text.split("\n"))
+    context = ""
+    if citation.turns:
+        passage = "<br>".join(highlight(line, question) for line in chunk.text.split("\n"))
+        context = (
+            f'<details class="onrecord-context"><summary>in the passage of turns {chunk.turn_start}–'
+            f"{chunk.turn_end}</summary>{passage}</details>"
+        )
     return (
         f'<div class="onrecord-card" data-cite="{n}" id="card-{n}">'
         f'<div class="onrecord-card-head"><span class="onrecord-n">[{n}]</span> '
         f'<span class="onrecord-speakers">{escape(speakers)}</span> — '
         f'<span class="onrecord-title">{escape(hit.title)}{escape(date)}</span>{when}{link}</div>'
-        f'{topic}<div class="onrecord-passage">{text}</div>'
-        f'<div class="onrecord-turns">turns {chunk.turn_start}–{chunk.turn_end}'
+        f'{topic}<div class="onrecord-passage">{text}</div>{context}'
+        f'<div class="onrecord-turns">{_turns_label(citation)}'
         " · click to open the transcript here</div></div>"
     )
 
@@ -163,6 +177,7 @@ CSS = """
 .onrecord-n { font-weight: 700; }
 .onrecord-topic { font-size: 0.85em; color: #667; margin: 0.2em 0; }
 .onrecord-passage { margin-top: 0.3em; white-space: normal; }
+.onrecord-context { font-size: 0.85em; color: #556; margin-top: 0.3em; }
 .onrecord-turns { font-size: 0.8em; color: #889; margin-top: 0.3em; }
 .onrecord-turn { padding: 0.35em 0.5em; border-radius: 6px; }
 .onrecord-cited { background: #fff7c2; border-left: 4px solid #e0b000; }

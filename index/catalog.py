@@ -18,7 +18,8 @@ from index.store import date_number
 class Catalog:
     """Chunks, their vectors and meetings as loaded from the store, with the keyword index kept in
     step with them. `state` (meeting id → content hash) and `key` say what store contents it mirrors;
-    chunks also in `previous` keep its tokenization (chunk ids hash their text)."""
+    chunks also in `previous` keep its tokenization (chunk ids hash their text). A `keyword` index
+    of these chunks (one read back from a snapshot) is taken as it is."""
 
     def __init__(
         self,
@@ -28,6 +29,7 @@ class Catalog:
         state: dict[str, str] | None = None,
         key: str = "",
         previous: Catalog | None = None,
+        keyword: KeywordIndex | None = None,
     ):
         self.chunks = chunks
         self.vectors = vectors  # row i: chunk i's unit vector
@@ -35,10 +37,12 @@ class Catalog:
         self.key = key
         self.position = {chunk.id: position for position, chunk in enumerate(chunks)}
         self.meetings = {meeting.meeting_id: meeting for meeting in meetings}
-        reused = [previous.position.get(chunk.id, -1) for chunk in chunks] if previous is not None else None
-        self.keyword = KeywordIndex(
-            [chunk.text for chunk in chunks], previous.keyword if previous is not None else None, reused
-        )
+        if keyword is None:
+            reused = [previous.position.get(chunk.id, -1) for chunk in chunks] if previous is not None else None
+            keyword = KeywordIndex(
+                [chunk.text for chunk in chunks], previous.keyword if previous is not None else None, reused
+            )
+        self.keyword = keyword
         self._meeting_of = np.array([chunk.meeting_id for chunk in chunks], dtype=object)
         self._topic_of = np.array([(chunk.topic or "").casefold() for chunk in chunks], dtype=object)
         self._date_of = np.array([_meeting_date(self.meetings.get(c.meeting_id)) for c in chunks], dtype=np.int64)
@@ -50,9 +54,6 @@ class Catalog:
                 self._chunks_of_speaker.setdefault(speaker.casefold(), []).append(position)
         self.topics = {topic.casefold(): topic for chunk in chunks if (topic := chunk.topic)}
         self.speaker_index = SpeakerIndex(self.speakers.values())
-
-    def __getstate__(self) -> dict:
-        return {**self.__dict__, "vectors": None}  # the snapshot keeps vectors in a .npy of their own
 
     def __len__(self) -> int:
         return len(self.chunks)

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 from collections.abc import Sequence
 from functools import cache
 from itertools import chain
+from pathlib import Path
 
 import numpy as np
 
 from core.text import words
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)
+VOCABULARY_FILE = "vocabulary.json"
+TERMS_FILE = "terms.npy"
+OFFSETS_FILE = "offsets.npy"
+BM25_PARAMETERS = ("k1", "b", "delta", "method", "idf_method", "dtype", "int_dtype", "backend")
 
 
 @cache
@@ -54,13 +60,47 @@ class KeywordIndex:
                 documents.append(previous._ids[previous._offsets[old] : previous._offsets[old + 1]].tolist())
             else:
                 documents.append([self.vocab.setdefault(term, len(self.vocab)) for term in terms(text)])
-        self._offsets = np.cumsum([0, *map(len, documents)], dtype=np.int64)
-        self._ids = np.fromiter(chain.from_iterable(documents), dtype=np.int32, count=int(self._offsets[-1]))
-        self._bm25 = bm25s.BM25()
+        offsets = np.cumsum([0, *map(len, documents)], dtype=np.int64)
+        ids = np.fromiter(chain.from_iterable(documents), dtype=np.int32, count=int(offsets[-1]))
+        bm25 = bm25s.BM25()
+        if self.size:
+            bm25.index((documents, dict(self.vocab)), show_progress=False)
+        self._hold(ids, offsets, bm25)
+
+    def _hold(self, ids: np.ndarray, offsets: np.ndarray, bm25) -> None:
+        self._ids = ids
+        self._offsets = offsets
+        self._bm25 = bm25
         self._df = np.zeros(len(self.vocab), dtype=np.int64)
         if self.size:
-            self._bm25.index((documents, dict(self.vocab)), show_progress=False)
-            self._df = np.diff(self._bm25.scores["indptr"])  # chunks holding each term: its column's entries
+            self._df = np.diff(bm25.scores["indptr"])  # chunks holding each term: its column's entries
+
+    def save(self, folder: Path) -> None:
+        """The index as plain files in `folder`: its vocabulary as JSON, each text's term ids as .npy,
+        and bm25s's matrix through bm25s's own `save` (JSON and .npy, no pickles)."""
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / VOCABULARY_FILE).write_text(json.dumps(list(self.vocab), ensure_ascii=False), encoding="utf-8")
+        np.save(folder / TERMS_FILE, self._ids, allow_pickle=False)
+        np.save(folder / OFFSETS_FILE, self._offsets, allow_pickle=False)
+        if self.size:
+            self._bm25.save(folder, allow_pickle=False, show_progress=False)
+
+    @classmethod
+    def load(cls, folder: Path) -> KeywordIndex:
+        """An index that `save` wrote, its arrays mapped into memory and never unpickled; a
+        ValueError when the files do not agree with each other or with how this version scores."""
+        vocabulary = json.loads((folder / VOCABULARY_FILE).read_text(encoding="utf-8"))
+        if not isinstance(vocabulary, list) or not all(isinstance(term, str) for term in vocabulary):
+            raise ValueError(f"{VOCABULARY_FILE} is not a list of terms")
+        ids, offsets = np.asarray(load_array(folder / TERMS_FILE)), np.asarray(load_array(folder / OFFSETS_FILE))
+        index = cls.__new__(cls)
+        index.size = len(offsets) - 1
+        index.vocab = {term: position for position, term in enumerate(vocabulary)}
+        if len(index.vocab) != len(vocabulary):
+            raise ValueError(f"{VOCABULARY_FILE} names a term twice")
+        _check_terms(ids, offsets, len(vocabulary))
+        index._hold(ids, offsets, _load_bm25(folder, index.vocab, index.size))
+        return index
 
     def document_frequency(self, term: str) -> int:
         index = self.vocab.get(term)
@@ -76,3 +116,45 @@ class KeywordIndex:
         if not self.size or not query_terms:
             return None
         return self._bm25.get_scores(query_terms)
+
+
+def load_array(path: Path) -> np.memmap:
+    """A .npy file mapped into memory, never unpickled; a ValueError naming the file when it cannot be."""
+    try:
+        return np.load(path, mmap_mode="r", allow_pickle=False)
+    except ValueError as error:  # cut short, or an array of Python objects
+        raise ValueError(f"{path.name}: {error}") from error
+
+
+def _check_terms(ids: np.ndarray, offsets: np.ndarray, vocabulary_size: int) -> None:
+    if ids.dtype != np.int32 or offsets.dtype != np.int64 or ids.ndim != 1 or offsets.ndim != 1 or not len(offsets):
+        raise ValueError(f"{TERMS_FILE} or {OFFSETS_FILE} holds arrays of another kind")
+    if offsets[0] != 0 or offsets[-1] != len(ids) or (np.diff(offsets) < 0).any():
+        raise ValueError(f"{OFFSETS_FILE} does not cut the {len(ids)} term ids into texts")
+    if len(ids) and (ids.min() < 0 or ids.max() >= vocabulary_size):
+        raise ValueError(f"{TERMS_FILE} names terms outside the vocabulary of {vocabulary_size}")
+
+
+def _load_bm25(folder: Path, vocab: dict[str, int], size: int):
+    """bm25s's index of `size` texts over `vocab` from bm25s's own files (JSON, and .npy loaded
+    without pickles); an empty index when there are no texts."""
+    import bm25s
+
+    fresh = bm25s.BM25()
+    if not size:
+        return fresh
+    try:
+        bm25 = bm25s.BM25.load(folder, mmap=True, allow_pickle=False, load_corpus=False, show_progress=False)
+    except (OSError, TypeError, ValueError) as error:
+        raise ValueError(f"bm25s's index could not be loaded: {error}") from error
+    changed = [name for name in BM25_PARAMETERS if getattr(bm25, name) != getattr(fresh, name)]
+    if changed:
+        raise ValueError(f"bm25s's index was built with other parameters ({', '.join(changed)})")
+    data, indices, indptr = (bm25.scores[name] for name in ("data", "indices", "indptr"))
+    if bm25.scores["num_docs"] != size or len(indptr) != len(vocab) + 1 or bm25.vocab_dict != {**vocab, "": len(vocab)}:
+        raise ValueError(f"bm25s's index is not that of these {size} texts and {len(vocab)} terms")
+    if indptr[0] != 0 or indptr[-1] != len(data) or len(indices) != len(data) or (np.diff(indptr) < 0).any():
+        raise ValueError("bm25s's matrix is cut short or out of order")
+    if len(indices) and (indices.min() < 0 or indices.max() >= size):
+        raise ValueError(f"bm25s's matrix names texts outside the {size} indexed")
+    return bm25

@@ -1,36 +1,69 @@
 """The catalog saved beside the store, so that opening a large library neither reads every chunk
-back from Chroma nor indexes its keywords again (at 100,000 chunks: about 1 s instead of 28 s).
+back from Chroma nor indexes its keywords again (at 100,000 chunks: 1 to 1.5 s instead of 28 s).
 
 A snapshot is keyed by what the store holds: the content hash of each complete meeting. When the
 key differs, the chunks and vectors of unchanged meetings come from the catalog in memory or the
 snapshot, and only the meetings that changed are read from the store. The store stays the source
 of truth: a snapshot that cannot be read is ignored and rebuilt, and one that cannot be written is
-only a warning. The snapshot is a pickle, as trusted as the Chroma files beside it in the data
-directory.
+only a warning.
+
+A snapshot is plain data, never a pickle, so that what it holds cannot run code when it is opened:
+a JSON manifest (format version, key, counts, file names) naming a folder that holds the chunks and
+meetings as JSON, the vectors as .npy mapped into memory, and the keyword index's vocabulary (JSON),
+term ids (.npy) and bm25s's matrix (bm25s's own JSON and .npy). A snapshot of another format, one
+cut short, or one whose files disagree is rebuilt with a warning.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import fcntl
+import fnmatch
 import hashlib
 import json
 import logging
 import os
-import pickle
+import re
+import secrets
+import shutil
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date as Date
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
 
 from core.models import Chunk, Meeting
 from index.catalog import Catalog
+from index.keyword import KeywordIndex, load_array
 from index.store import COMPLETE, Store
 
-FORMAT = 2  # raised whenever what a snapshot holds changes
-CATALOG_FILE = "catalog.pickle"
+FORMAT = 3  # raised whenever what a snapshot holds changes
+MANIFEST_FILE = "manifest.json"
 LOCK_FILE = "snapshot.lock"
+FILES = {"chunks": "chunks.json", "meetings": "meetings.json", "vectors": "vectors.npy", "keyword": "keyword"}
+CHUNK_FIELDS = tuple(field.name for field in dataclasses.fields(Chunk))
+# What each chunk field may hold in the JSON (speakers: a list of names).
+CHUNK_TYPES: dict[str, tuple[type, ...]] = {
+    "id": (str,),
+    "meeting_id": (str,),
+    "text": (str,),
+    "turn_start": (int,),
+    "turn_end": (int,),
+    "speakers": (list,),
+    "topic": (str, type(None)),
+    "question": (str, type(None)),
+    "start": (float, int, type(None)),
+    "end": (float, int, type(None)),
+    "word_pieces": (int,),
+}
+LEGACY_FILE = "catalog.pickle"  # format 2's, never opened: anything could be in it
+_GENERATION = re.compile(r"snapshot-[0-9a-f]{16}")
+# What a writer deletes beside the snapshot it wrote: older snapshots (format 2's pickle and vectors
+# among them) and what a writer that stopped part-way left.
+_STALE = ("snapshot-*", ".*.tmp", LEGACY_FILE, "vectors-*.npy")
 log = logging.getLogger(__name__)
 
 
@@ -123,37 +156,132 @@ def _rows_where(part: Part, keep) -> Part:
 
 
 def read_snapshot(folder: Path) -> Catalog | None:
-    if not (folder / CATALOG_FILE).exists():
+    """The catalog saved in `folder`, or None when there is none or it cannot be used (then with a
+    warning; load_catalog rebuilds it from the store). Nothing in it is unpickled."""
+    if not (folder / MANIFEST_FILE).exists():
+        if (folder / LEGACY_FILE).exists():
+            log.warning("the catalog snapshot in %s is an older version's pickle, not opened; rebuilding it", folder)
         return None
     try:
-        with _locked(folder, fcntl.LOCK_SH):  # no writer replaces the files between the two reads
-            with open(folder / CATALOG_FILE, "rb") as handle:
-                saved_format, catalog = pickle.load(handle)
-            if saved_format != FORMAT or not isinstance(catalog, Catalog):
-                return None
-            catalog.vectors = np.load(folder / _vectors_file(catalog.key), mmap_mode="r")
-        if catalog.vectors.shape[0] != len(catalog.chunks):
-            return None
-        return catalog
-    except Exception as error:  # a snapshot from another version, cut short, or damaged: rebuilt
+        with _locked(folder, fcntl.LOCK_SH):  # no writer replaces the files while they are read
+            return _open(folder)
+    except Exception as error:  # another format, cut short, damaged or foreign: rebuilt
         log.warning("the catalog snapshot in %s could not be read (%s); rebuilding it", folder, error)
         return None
 
 
+def _open(folder: Path) -> Catalog:
+    manifest = json.loads((folder / MANIFEST_FILE).read_text(encoding="utf-8"))
+    found = manifest.get("format") if isinstance(manifest, dict) else None
+    if found != FORMAT:
+        raise ValueError(f"it is format {found!r}, this version reads format {FORMAT}")
+    count, dimensions, key = manifest["chunks"], manifest["dimensions"], manifest["key"]
+    if not isinstance(key, str):
+        raise ValueError(f"its manifest names no key but {key!r}")
+    path = _paths(folder, manifest)
+    chunks = _chunks_from(json.loads(path["chunks"].read_text(encoding="utf-8")), count)
+    meetings, state = _meetings_from(json.loads(path["meetings"].read_text(encoding="utf-8")), manifest["meetings"])
+    vectors = load_array(path["vectors"])
+    if vectors.shape != (count, dimensions) or vectors.dtype.kind != "f":
+        raise ValueError(f"its vectors are {vectors.shape} {vectors.dtype}, not {count} × {dimensions} floats")
+    keyword = KeywordIndex.load(path["keyword"])
+    if keyword.size != count:
+        raise ValueError(f"its keyword index holds {keyword.size} texts for {count} chunks")
+    return Catalog(chunks, meetings, vectors, state, key, keyword=keyword)
+
+
+def _paths(folder: Path, manifest: dict) -> dict[str, Path]:
+    """The files the manifest names, in the snapshot's own folder beside it."""
+    generation = manifest["folder"]
+    if not isinstance(generation, str) or not _GENERATION.fullmatch(generation) or manifest["files"] != FILES:
+        raise ValueError(f"its manifest names files of another layout ({generation!r}, {manifest['files']!r})")
+    return {part: folder / generation / name for part, name in FILES.items()}
+
+
+def _chunks_from(columns: object, count: int) -> list[Chunk]:
+    """Chunks from their JSON columns (one list per Chunk field), each checked against the count and
+    the kinds of value its field holds."""
+    if not isinstance(columns, dict) or set(columns) != set(CHUNK_FIELDS):
+        raise ValueError("its chunks file holds other fields than a chunk's")
+    for name in CHUNK_FIELDS:
+        column, kinds = columns[name], CHUNK_TYPES[name]
+        if not isinstance(column, list) or len(column) != count:
+            raise ValueError(f"its chunks file does not hold a {name} for each of {count} chunks")
+        if not set(map(type, column)) <= set(kinds):  # type(): a bool is no turn number
+            raise ValueError(f"its chunks file holds a {name} of another kind")
+    if not set(map(type, chain.from_iterable(columns["speakers"]))) <= {str}:
+        raise ValueError("its chunks file holds a speaker that is not a name")
+    columns["speakers"] = list(map(tuple, columns["speakers"]))
+    return list(map(Chunk, *(columns[name] for name in CHUNK_FIELDS)))
+
+
+def _meetings_from(saved: object, count: int) -> tuple[list[Meeting], dict[str, str]]:
+    if not isinstance(saved, dict) or not isinstance(saved["meetings"], list) or len(saved["meetings"]) != count:
+        raise ValueError(f"its meetings file does not hold {count} meetings")
+    meetings = [
+        Meeting(
+            **{
+                **record,
+                "date": Date.fromisoformat(record["date"]) if record["date"] else None,
+                "speakers": tuple(record["speakers"]),
+                "topics": tuple(record["topics"]),
+            }
+        )
+        for record in saved["meetings"]
+    ]
+    state = saved["state"]
+    if not isinstance(state, dict) or not all(isinstance(digest, str) for digest in state.values()):
+        raise ValueError("its meetings file holds no content hash for each meeting")
+    return meetings, state
+
+
 def write_snapshot(folder: Path, catalog: Catalog) -> None:
-    """Vectors first, then the catalog naming them, each replaced atomically, then the older vectors
-    deleted; one process at a time."""
-    name = _vectors_file(catalog.key)
+    """The catalog's files in a folder of their own, written under a temporary name and renamed, then
+    the manifest naming them replaced atomically (so a reader never sees a manifest naming files not
+    yet there), then older snapshots deleted; one process at a time."""
+    generation = f"snapshot-{secrets.token_hex(8)}"
+    vectors = np.asarray(catalog.vectors)
+    manifest = {
+        "format": FORMAT,
+        "key": catalog.key,
+        "chunks": len(catalog.chunks),
+        "meetings": len(catalog.meetings),
+        "dimensions": vectors.shape[1] if vectors.ndim == 2 else 0,
+        "folder": generation,
+        "files": FILES,
+    }
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with _locked(folder, fcntl.LOCK_EX):
-            _replace(folder / name, lambda handle: np.save(handle, np.asarray(catalog.vectors)))
-            _replace(folder / CATALOG_FILE, lambda handle: pickle.dump((FORMAT, catalog), handle, protocol=5))
-            for old in folder.glob("vectors-*.npy"):
-                if old.name != name:
-                    old.unlink(missing_ok=True)
-    except OSError as error:
+            temporary = folder / f".{generation}.tmp"
+            try:
+                _write_files(temporary, catalog, vectors)
+                temporary.rename(folder / generation)
+            finally:
+                shutil.rmtree(temporary, ignore_errors=True)
+            _replace(folder / MANIFEST_FILE, lambda handle: handle.write(json.dumps(manifest, indent=1).encode()))
+            _remove_stale(folder, generation)
+    except (OSError, TypeError, ValueError) as error:
         log.warning("could not save the catalog snapshot in %s (%s); the next start rebuilds it", folder, error)
+
+
+def _write_files(target: Path, catalog: Catalog, vectors: np.ndarray) -> None:
+    target.mkdir()
+    chunks = {name: [getattr(chunk, name) for chunk in catalog.chunks] for name in CHUNK_FIELDS}
+    (target / FILES["chunks"]).write_text(json.dumps(chunks, ensure_ascii=False), encoding="utf-8")
+    meetings = {"meetings": [meeting.to_dict() for meeting in catalog.meetings.values()], "state": catalog.state}
+    (target / FILES["meetings"]).write_text(json.dumps(meetings, ensure_ascii=False), encoding="utf-8")
+    np.save(target / FILES["vectors"], vectors, allow_pickle=False)
+    catalog.keyword.save(target / FILES["keyword"])
+
+
+def _remove_stale(folder: Path, kept: str) -> None:
+    for path in folder.iterdir():
+        if path.name != kept and any(fnmatch.fnmatchcase(path.name, pattern) for pattern in _STALE):
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
 
 
 @contextmanager
@@ -168,10 +296,6 @@ def _locked(folder: Path, kind: int) -> Iterator[None]:
     with handle:
         fcntl.flock(handle, kind)
         yield
-
-
-def _vectors_file(key: str) -> str:
-    return f"vectors-{key[:16]}.npy"
 
 
 def _replace(path: Path, write) -> None:

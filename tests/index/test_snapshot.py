@@ -3,11 +3,15 @@ changed meetings only, and rebuilt from the store when it cannot be read."""
 
 from __future__ import annotations
 
+import json
 import logging
+import pickle
 
 import numpy as np
 import pytest
 
+from index.catalog import Catalog
+from index.snapshot import CHUNK_FIELDS, CHUNK_TYPES, LOCK_FILE, MANIFEST_FILE, read_snapshot, write_snapshot
 from index.snapshot import load_catalog as load_from
 from index.store import Store
 from index.writer import ingest_paths, remove_meeting
@@ -66,7 +70,7 @@ def test_an_unchanged_store_opens_from_the_snapshot_without_reading_chunks(libra
     settings, _ = library
     store = Store.open(settings)
     built = load_catalog(settings, store)
-    assert reads == [None] and (settings.data_dir / "catalog" / "catalog.pickle").exists()
+    assert reads == [None] and (settings.data_dir / "catalog" / MANIFEST_FILE).exists()
     opened = load_catalog(settings, Store.open(settings))
     assert reads == [None]  # nothing read from the store the second time
     assert [chunk.id for chunk in opened.chunks] == [chunk.id for chunk in built.chunks]
@@ -109,13 +113,14 @@ def test_a_damaged_snapshot_is_rebuilt_from_the_store(library, caplog):
     settings, _ = library
     store = Store.open(settings)
     load_catalog(settings, store)
-    (settings.data_dir / "catalog" / "catalog.pickle").write_bytes(b"\x80\x05not a pickle")
+    (settings.data_dir / "catalog" / MANIFEST_FILE).write_bytes(b'{"format": 3, "key": "cut sh')
     with caplog.at_level(logging.WARNING):
         rebuilt = load_catalog(settings, store)
     assert "could not be read" in caplog.text
     assert_mirrors_store(rebuilt, store)
-    for vectors in (settings.data_dir / "catalog").glob("vectors-*.npy"):
-        vectors.unlink()  # vectors missing: rebuilt as well
+    vectors = list((settings.data_dir / "catalog").glob("snapshot-*/vectors.npy"))
+    assert len(vectors) == 1
+    vectors[0].unlink()  # vectors missing: rebuilt as well
     assert_mirrors_store(load_catalog(settings, store), store)
 
 
@@ -145,7 +150,7 @@ def test_a_meeting_read_short_while_the_store_changes_is_read_again(library, mon
     monkeypatch.undo()
     assert victim in catalog.position
     assert_mirrors_store(catalog, store)
-    assert (settings.data_dir / "catalog" / "catalog.pickle").exists()
+    assert (settings.data_dir / "catalog" / MANIFEST_FILE).exists()
 
 
 def test_a_catalog_still_short_is_served_but_not_saved(library, monkeypatch, caplog):
@@ -156,7 +161,7 @@ def test_a_catalog_still_short_is_served_but_not_saved(library, monkeypatch, cap
     with caplog.at_level(logging.WARNING):
         catalog = load_catalog(settings, store)
     assert "store changed while the catalog was read" in caplog.text and victim not in catalog.position
-    assert not (settings.data_dir / "catalog" / "catalog.pickle").exists()  # the next start reads it again
+    assert not (settings.data_dir / "catalog" / MANIFEST_FILE).exists()  # the next start reads it again
 
 
 def test_a_reader_waits_while_another_process_writes_the_snapshot(library):
@@ -177,3 +182,154 @@ def test_a_reader_waits_while_another_process_writes_the_snapshot(library):
         assert reader.is_alive() and not read
     reader.join(10)
     assert read["catalog"] is not None and len(read["catalog"].chunks) > 0
+
+
+class RunsCode:
+    """Unpickled, it writes `marker`: what a crafted file in the data directory could do."""
+
+    def __init__(self, marker):
+        self.marker = str(marker)
+
+    def __reduce__(self):
+        return exec, (f"open({self.marker!r}, 'w').write('ran')",)
+
+
+def generation(folder):
+    """The folder of the snapshot that the manifest in `folder` names."""
+    return folder / json.loads((folder / MANIFEST_FILE).read_text())["folder"]
+
+
+def pickled_file(folder, marker):
+    """Format 2's snapshot, as an older version or an attacker would leave it."""
+    with open(folder / "catalog.pickle", "wb") as handle:
+        pickle.dump((2, RunsCode(marker)), handle)
+    return folder / "catalog.pickle"
+
+
+def pickled_vectors(folder, marker):
+    """A .npy of Python objects, which only np.load(allow_pickle=True) would unpickle."""
+    path = generation(folder) / "vectors.npy"
+    np.save(path, np.array([RunsCode(marker)], dtype=object), allow_pickle=True)
+    return path
+
+
+def pickled_bm25_matrix(folder, marker):
+    path = generation(folder) / "keyword" / "data.csc.index.npy"
+    np.save(path, np.array([RunsCode(marker)], dtype=object), allow_pickle=True)
+    return path
+
+
+@pytest.mark.parametrize("plant", [pickled_file, pickled_vectors, pickled_bm25_matrix])
+def test_a_pickle_planted_in_the_snapshot_is_never_unpickled(library, tmp_path, reads, caplog, plant):
+    settings, _ = library
+    store = Store.open(settings)
+    folder = settings.data_dir / "catalog"
+    if plant is pickled_file:
+        folder.mkdir(parents=True)
+    else:
+        load_catalog(settings, store)
+    marker = tmp_path / "marker"
+    planted = plant(folder, marker)
+    reads.clear()
+    with caplog.at_level(logging.WARNING):
+        catalog = load_catalog(settings, store)
+    assert not marker.exists()  # nothing ran
+    assert "rebuilding it" in caplog.text and reads == [None]
+    assert_mirrors_store(catalog, store)
+    assert not planted.exists()  # the next start opens the snapshot written in its place
+    reads.clear()
+    assert load_catalog(settings, store).key == catalog.key and reads == []
+
+
+def older_format(folder):
+    manifest = json.loads((folder / MANIFEST_FILE).read_text())
+    (folder / MANIFEST_FILE).write_text(json.dumps({**manifest, "format": 2}))
+
+
+def truncated_vectors(folder):
+    path = generation(folder) / "vectors.npy"
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+
+
+def a_chunk_missing(folder):
+    path = generation(folder) / "chunks.json"
+    columns = json.loads(path.read_text())
+    path.write_text(json.dumps({name: values[:-1] for name, values in columns.items()}))
+
+
+def a_turn_number_of_another_kind(folder):
+    path = generation(folder) / "chunks.json"
+    columns = json.loads(path.read_text())
+    path.write_text(json.dumps({**columns, "turn_start": ["3", *columns["turn_start"][1:]]}))
+
+
+def other_bm25_parameters(folder):
+    path = generation(folder) / "keyword" / "params.index.json"
+    path.write_text(json.dumps({**json.loads(path.read_text()), "k1": 0.9}))
+
+
+def term_ids_outside_the_vocabulary(folder):
+    path = generation(folder) / "keyword" / "terms.npy"
+    np.save(path, np.load(path) + 1_000_000)
+
+
+def a_file_outside_the_snapshot(folder):
+    manifest = json.loads((folder / MANIFEST_FILE).read_text())
+    (folder / MANIFEST_FILE).write_text(json.dumps({**manifest, "folder": "../../elsewhere"}))
+
+
+@pytest.mark.parametrize(
+    ("damage", "reason"),
+    [
+        (older_format, "format 2, this version reads format 3"),
+        (truncated_vectors, "vectors.npy"),
+        (a_chunk_missing, "does not hold a id for each of"),
+        (a_turn_number_of_another_kind, "turn_start of another kind"),
+        (other_bm25_parameters, "other parameters (k1)"),
+        (term_ids_outside_the_vocabulary, "outside the vocabulary"),
+        (a_file_outside_the_snapshot, "another layout"),
+    ],
+)
+def test_a_snapshot_of_another_format_or_damaged_is_rebuilt_with_a_warning(library, reads, caplog, damage, reason):
+    settings, _ = library
+    store = Store.open(settings)
+    built = load_catalog(settings, store)
+    damage(settings.data_dir / "catalog")
+    reads.clear()
+    with caplog.at_level(logging.WARNING):
+        rebuilt = load_catalog(settings, store)
+    assert "could not be read" in caplog.text and reason in caplog.text and "rebuilding it" in caplog.text
+    assert reads == [None]  # read again from the store
+    assert_mirrors_store(rebuilt, store)
+    assert [chunk.id for chunk in rebuilt.chunks] == [chunk.id for chunk in built.chunks]
+    reads.clear()
+    assert load_catalog(settings, store).key == built.key and reads == []  # the snapshot was written again
+
+
+def test_the_snapshot_holds_json_and_npy_files_only(library):
+    settings, _ = library
+    load_catalog(settings, Store.open(settings))
+    folder = settings.data_dir / "catalog"
+    files = sorted(path for path in folder.rglob("*") if path.is_file())
+    assert {path.name for path in files} >= {MANIFEST_FILE, LOCK_FILE, "chunks.json", "vectors.npy", "terms.npy"}
+    for path in files:
+        if path.suffix == ".npy":
+            array = np.load(path, allow_pickle=False)
+            assert array.dtype != object
+        elif path.name == LOCK_FILE:
+            assert path.read_bytes() == b""
+        else:
+            assert path.suffix == ".json", path
+            json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_an_empty_catalog_is_saved_and_opened(tmp_path):
+    empty = Catalog([], [], np.zeros((0, 0), dtype=np.float32), {}, "empty")
+    write_snapshot(tmp_path, empty)
+    opened = read_snapshot(tmp_path)
+    assert opened is not None and opened.key == "empty" and len(opened) == 0
+    assert opened.keyword.scores("budget") is None
+
+
+def test_every_chunk_field_has_the_kinds_of_value_the_snapshot_accepts():
+    assert set(CHUNK_TYPES) == set(CHUNK_FIELDS)

@@ -39,7 +39,7 @@ def evaluate_command(
     chosen = resolve_suite(suite, data, limit)
     settings = settings_from(data_dir or Path(".onrecord-eval") / chosen.name, None, None, chunk_budget=budget)
     library = Library(settings)
-    systems = 5 if compare else 1  # hybrid; with --compare also passage citations, dense, keyword, naive
+    systems = 6 if compare else 1  # hybrid; with --compare: passage citations, dense, keyword, naive, ceiling
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=errors, transient=True) as progress:
         ingesting = progress.add_task(f"indexing {len(chosen.transcripts)} transcripts", total=None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from eval.ceiling import GoldSpanCeiling
 from eval.runner import QueryResult, run_suite
 from eval.suites import Suite, SuiteError, load_suite, qmsum_suite
 from eval.systems import NaiveLlamaIndex, OnRecord, System
@@ -51,6 +52,7 @@ def evaluate(
             OnRecord(retriever, "dense", library.turns),
             OnRecord(retriever, "keyword", library.turns),
             NaiveLlamaIndex(transcripts, library.embedder),
+            GoldSpanCeiling(transcripts),  # what quoting the gold turns' best sentences reaches
         ]
     words = {t.meeting_id: {turn.index: len(turn.clean_text.split()) for turn in t.turns} for t in transcripts}
     return run_suite(suite, systems, words, on_step)

@@ -85,6 +85,18 @@ def _run_one(system: System, question: Question, words: dict[int, int]) -> Query
     if not question.answerable:
         return result
     gold = question.gold
+    if getattr(system, "ranks", True):  # a ceiling handed the gold turns ranks nothing
+        _score_ranking(result, outcome, gold, words)
+    if outcome.answer is not None:
+        result.metrics.update(citation_metrics(outcome.cited or [], gold, question.speaker))
+        if question.answer and not outcome.abstained:
+            result.metrics.update(rouge(outcome.answer, question.answer))
+        elif question.answer:
+            result.metrics.update({"ROUGE-1": 0.0, "ROUGE-2": 0.0, "ROUGE-L": 0.0})
+    return result
+
+
+def _score_ranking(result: QueryResult, outcome: Outcome, gold: frozenset[int], words: dict[int, int]) -> None:
     result.metrics.update(ranking_metrics(outcome.ranked, gold, outcome.relevant))
     result.metrics.update(reading_cost(outcome.ranked, gold, words))
     for budget in sorted({*WORD_BUDGETS, *CURVE_BUDGETS}):
@@ -93,13 +105,6 @@ def _run_one(system: System, question: Question, words: dict[int, int]) -> Query
         if budget in WORD_BUDGETS:
             result.metrics[f"turn_recall@{budget}w"] = recall
             result.metrics[f"turn_precision@{budget}w"] = precision
-    if outcome.answer is not None:
-        result.metrics.update(citation_metrics(outcome.cited or [], gold, question.speaker))
-        if question.answer and not outcome.abstained:
-            result.metrics.update(rouge(outcome.answer, question.answer))
-        elif question.answer:
-            result.metrics.update({"ROUGE-1": 0.0, "ROUGE-2": 0.0, "ROUGE-L": 0.0})
-    return result
 
 
 def summarize(

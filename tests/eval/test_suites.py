@@ -95,8 +95,11 @@ def test_qmsum_subset_floors_and_the_naive_baseline(tmp_path, settings_for, embe
         "onrecord-dense",
         "onrecord-keyword",
         "naive-llamaindex",
+        "gold-span-ceiling",
     }
     assert ours["Hit@5"] >= 0.7
     assert ours["MRR@10"] >= 0.5
     assert ours["turn_recall@2000w"] >= 0.5
     assert ours["turn_recall@2000w"] > naive["turn_recall@2000w"]
+    ceiling = summary["gold-span-ceiling"]
+    assert ceiling["ROUGE-1"] > ours["ROUGE-1"] and ceiling.get("Hit@5") is None  # it ranks nothing

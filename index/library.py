@@ -127,12 +127,12 @@ class Library:
     def ask(self, question: str, options: AskOptions = AskOptions()) -> Answer:
         return ask(self._searchable(), question, options, self.turns)
 
-    def other_models(self) -> dict[str, int]:
+    def other_models(self, records: list[MeetingRecord] | None = None) -> dict[str, int]:
         """Meetings embedded by another model than the settings name (left out of search): model →
         how many. Ingesting their files again embeds them anew."""
         model = self.settings.embedding_id
-        found = Counter(r.meeting.model for r in self.records() if r.status == COMPLETE and r.meeting.model != model)
-        return dict(found)
+        records = self.records() if records is None else records
+        return dict(Counter(r.meeting.model for r in records if r.status == COMPLETE and r.meeting.model != model))
 
     def refresh(self) -> None:
         """Reload the catalog now, reading only the meetings that changed."""
@@ -189,10 +189,11 @@ class Library:
 
     def _load(self, generation: str | None) -> None:
         model = self.settings.embedding_id
-        self._catalog = load_catalog(self.store, self.data_dir / "catalog", self._catalog, model)
+        records = self.store.meetings()  # read once: for the catalog and for what it leaves out
+        self._catalog = load_catalog(self.store, self.data_dir / "catalog", self._catalog, model, records)
         self._seen_generation = generation
         self._turns = {}
-        if others := self.other_models():
+        if others := self.other_models(records):
             log.warning(
                 "%d meetings were embedded by another model than %s and are left out of search; ingest their "
                 "files again to embed them with it",

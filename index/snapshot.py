@@ -38,7 +38,7 @@ import numpy as np
 from core.models import Chunk, Meeting
 from index.catalog import Catalog
 from index.keyword import KeywordIndex, load_array
-from index.store import COMPLETE, Store
+from index.store import COMPLETE, MeetingRecord, Store
 
 FORMAT = 3  # raised whenever what a snapshot holds changes
 MANIFEST_FILE = "manifest.json"
@@ -68,13 +68,17 @@ log = logging.getLogger(__name__)
 
 
 def load_catalog(
-    store: Store, folder: Path | None, previous: Catalog | None = None, model: str | None = None
+    store: Store,
+    folder: Path | None,
+    previous: Catalog | None = None,
+    model: str | None = None,
+    records: list[MeetingRecord] | None = None,
 ) -> Catalog:
     """The catalog of the store's complete meetings (those embedded by `model`, when given: vectors
     of two models are never searched together): from the snapshot in `folder` when the store has
     not changed since, else rebuilt, reading from the store only the meetings that changed since
-    `previous` or the snapshot."""
-    records = store.meetings()
+    `previous` or the snapshot. `records` are the store's meeting records when already read."""
+    records = store.meetings() if records is None else records
     meetings = [
         record.meeting
         for record in records

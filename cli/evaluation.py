@@ -19,9 +19,6 @@ def evaluate_command(
     suite: Annotated[str, typer.Argument(help="seed, qmsum, or a suite file (see the README)")] = "seed",
     data: Annotated[Path | None, typer.Option(help="QMSum split folder for the qmsum suite")] = None,
     compare: Annotated[bool, typer.Option(help="also run dense, keyword and the naive LlamaIndex baseline")] = False,
-    calibrate: Annotated[
-        bool, typer.Option(help="also print abstention thresholds: own meeting against another domain's")
-    ] = False,
     out: Annotated[Path | None, typer.Option(help="report folder [default reports/SUITE]")] = None,
     limit: Annotated[int | None, typer.Option(help="at most this many QMSum meetings")] = None,
     budget: BudgetOption = None,
@@ -52,27 +49,51 @@ def evaluate_command(
         results = evaluate(chosen, library, compare, ingested, lambda: progress.advance(task))
     note = {"chunk budget": settings.chunk_budget, "model": settings.embedding_id, "store": str(settings.data_dir)}
     folder = out or Path("reports") / chosen.name
-    summary = write_report(folder, chosen, results, note)
+    refusals = _library_refusals(chosen, library, compare) if chosen.name.startswith("qmsum") else {}
+    summary = write_report(folder, chosen, results, note, refusals)
     _print_summary(chosen.name, summary)
-    if calibrate:
-        _print_calibration(chosen, library)
+    if refusals:
+        _print_refusals(refusals)
     console.print(
         f"report: {folder}/summary.md, results.json, recall_vs_budget.png, scores_by_domain.png", highlight=False
     )
 
 
-def _print_calibration(chosen, library) -> None:
-    from eval.calibrate import calibrate
-    from index.answer import ABSTAIN_BELOW
+def _library_refusals(chosen, library, compare: bool) -> dict[str, dict]:
+    """Each question asked within its meeting, of the whole library and without its meeting or series."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    rows = calibrate(chosen, library.retriever)
-    table = Table("evidence below", "false refusals", "abstains on another domain's meeting", "balanced accuracy")
-    table.title = f"Abstention thresholds (default {ABSTAIN_BELOW})"
-    for row in rows:
-        table.add_row(
-            f"{row.threshold:.2f}", f"{row.false_refusal:.3f}", f"{row.abstention:.3f}", f"{row.balanced:.3f}"
-        )
+    from eval.asked import library_abstention
+    from eval.previous import PREVIOUS_RELEASE
+
+    models = {"onrecord-hybrid": None, **({"onrecord-previous-release": PREVIOUS_RELEASE} if compare else {})}
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+    refusals = {}
+    with Progress(*columns, console=errors, transient=True) as progress:
+        for name, model in models.items():
+            task = progress.add_task(f"library-level refusals: {name}", total=len(chosen.questions))
+            refusals[name] = library_abstention(chosen, library, model, lambda task=task: progress.advance(task))
+    return refusals
+
+
+def _print_refusals(refusals: dict[str, dict]) -> None:
+    table = Table(
+        "system",
+        "domain",
+        "refused in its meeting",
+        "refused in the library",
+        "refused without it",
+        "without its domain",
+    )
+    table.title = "Library-level refusals (hard negatives: without the meeting, or a product series without its series)"
+    for system, rows in refusals.items():
+        for domain, row in rows.items():
+            cells = [row.get(key) for key in REFUSAL_COLUMNS]
+            table.add_row(system.removeprefix("onrecord-"), domain, *[_format_value(cell) for cell in cells])
     console.print(table)
+
+
+REFUSAL_COLUMNS = ("false_refusal_in_meeting", "false_refusal_in_library", "refused_without", "refused_without_domain")
 
 
 SHORT_COLUMNS = {

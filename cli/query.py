@@ -208,6 +208,8 @@ def _print_answer(result: dict) -> None:
         if part["n"] is not None:
             answer.append(f" [{part['n']}]", style="cyan")
     console.print(answer)
+    if not result["abstained"]:
+        console.print(Text(f"support: {result['support']} (verbatim quotes: --json, parts[].verbatim)", style="dim"))
     console.print()
     for citation in result["citations"]:
         console.print(Text(f"[{citation['n']}] {_source_line(citation)}", style="bold"))

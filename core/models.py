@@ -148,6 +148,7 @@ class Filters:
     topic: str | None = None
     date_from: Date | None = None
     date_to: Date | None = None
+    exclude: tuple[str, ...] = ()  # meetings left out (an evaluation asks a library without a meeting)
 
     def is_empty(self) -> bool:
         return self == Filters()
@@ -255,13 +256,16 @@ class Citation:
 @dataclass(frozen=True)
 class AnswerPart:
     """One piece of an answer as written: quoted transcript text (after its speaker's name where the
-    speaker changes) and the number of the citation it carries; None for text of our own."""
+    speaker changes) and the number of the citation it carries; None for text of our own. Speech
+    fillers and false starts ("um", "you know", "I- I") are left out of `text`; `verbatim` is the
+    quote as spoken, when it differs."""
 
     text: str
     n: int | None = None
+    verbatim: str | None = None
 
     def to_dict(self) -> dict:
-        return {"text": self.text, "n": self.n}
+        return {"text": self.text, "n": self.n, "verbatim": self.verbatim or self.text}
 
 
 @dataclass(frozen=True)
@@ -279,8 +283,9 @@ class Answer:
     abstained: bool
     citations: tuple[Citation, ...]
     nearest: tuple[Hit, ...] = ()
-    evidence: float = 0.0
+    evidence: float = 0.0  # the fitted probability that the library answers the question
     parts: tuple[AnswerPart, ...] = ()
+    support: str = "none"  # the evidence in words: strong, moderate, weak; none for a refusal
 
     def to_dict(self) -> dict:
         return {
@@ -288,6 +293,7 @@ class Answer:
             "answer": self.text,
             "abstained": self.abstained,
             "evidence": round(self.evidence, 4),
+            "support": self.support,
             "citations": [citation.to_dict() for citation in self.citations],
             "parts": [part.to_dict() for part in self.parts],
         }

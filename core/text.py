@@ -48,3 +48,32 @@ def clock(seconds: float | None) -> str:
         return ""
     whole = int(seconds)
     return f"{whole // 3600}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
+
+
+# Speech fillers and false starts, which a reader of a quote does not need: "um", "uh", "er", "hmm",
+# "mm-hmm", "you know" set off by commas, a word said twice or more ("the the"), and a word broken
+# off ("I- I think", "we- we're").
+_FILLER = re.compile(
+    r"(?:(?<=^)|(?<=[\s,(]))(?:u+m+|u+h+|e+r+m*|h+m+|m+h?m+(?:-?h+m+)?|a+h+)(?:[,.…]?(?=\s|$)|,)\s*", re.IGNORECASE
+)
+_YOU_KNOW = re.compile(r"(?:,\s*you know(?:,(?=\s)|(?=[.!?…]|$))|(?<![\w'])you know,\s*|^you know\s+)", re.IGNORECASE)
+# English doubles some words on purpose ("we had had enough", "what it is is"): those stay.
+_REPEATED = re.compile(r"\b(?!(?:had|that|is|do)\b)(\w+(?:'\w+)?)(?:,?\s+\1\b)+", re.IGNORECASE)
+_BROKEN_OFF = re.compile(r"\b\w+-\s+(?=\w)")
+_SPACES = re.compile(r"\s{2,}")
+_SPACE_BEFORE_MARK = re.compile(r"\s+([,.!?…;:])")
+_DOUBLE_COMMA = re.compile(r",\s*(?=[,.!?…])")
+
+
+def without_fillers(text: str) -> str:
+    """The text with speech fillers and false starts removed; nothing else changes. A text that
+    would be left empty is returned as it was."""
+    cleaned = _FILLER.sub("", text)
+    cleaned = _YOU_KNOW.sub("", cleaned)
+    cleaned = _BROKEN_OFF.sub("", cleaned)
+    cleaned = _REPEATED.sub(lambda match: match[1], cleaned)
+    cleaned = _SPACE_BEFORE_MARK.sub(r"\1", _SPACES.sub(" ", cleaned))
+    cleaned = _DOUBLE_COMMA.sub("", cleaned).strip(" ,")
+    if not WORD.search(cleaned):
+        return text
+    return cleaned[0].upper() + cleaned[1:] if text[:1].isupper() and cleaned[:1].islower() else cleaned

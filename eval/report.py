@@ -17,8 +17,11 @@ COLUMNS = (
 )  # fmt: skip
 
 
-def write_report(out: Path, suite: Suite, results: Sequence[QueryResult], settings_note: dict) -> dict:
-    """Write results.json, summary.md and the plots to `out`; returns the summary per system."""
+def write_report(
+    out: Path, suite: Suite, results: Sequence[QueryResult], settings_note: dict, refusals: dict | None = None
+) -> dict:
+    """Write results.json, summary.md and the plots to `out`; returns the summary per system.
+    `refusals`: per system and domain, the library-level refusal rates (`eval.asked`)."""
     out.mkdir(parents=True, exist_ok=True)
     summary = summarize(results)
     by_domain = summarize(results, group=lambda r: f"{r.system} | {r.domain or 'all'}")
@@ -30,10 +33,11 @@ def write_report(out: Path, suite: Suite, results: Sequence[QueryResult], settin
         "summary": summary,
         "by_domain": by_domain,
         "recall_curves": curves,
+        "library_refusals": refusals or {},
         "results": [result.to_dict() for result in results],
     }
     (out / "results.json").write_text(json.dumps(payload, indent=1, ensure_ascii=False, default=str))
-    (out / "summary.md").write_text(markdown(suite, summary, by_domain, settings_note))
+    (out / "summary.md").write_text(markdown(suite, summary, by_domain, settings_note) + _refusals(refusals or {}))
     plot_recall(out / "recall_vs_budget.png", curves, suite.name)
     plot_domains(out / "scores_by_domain.png", by_domain, suite.name)
     return summary
@@ -65,6 +69,36 @@ def markdown(suite: Suite, summary: dict, by_domain: dict, settings_note: dict) 
             )
     lines += ["", "Plots: `recall_vs_budget.png`, `scores_by_domain.png`. Every per-query result: `results.json`.", ""]
     return "\n".join(lines)
+
+
+def _refusals(refusals: dict) -> str:
+    if not refusals:
+        return ""
+    lines = [
+        "## Library-level refusals",
+        "",
+        "Each question asked within its meeting and of the whole library (answerable: a refusal is false), and "
+        "of the library without its meeting (committee) or its whole series (product design, e.g. ES2004a–d): "
+        "the hard negatives, where a refusal is right; and of the library without the question's whole domain "
+        "(a refusal is right).",
+        "",
+        "| system | domain | refused in its meeting | refused in the library | refused without it | hard negatives "
+        "| refused without its domain |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for system, rows in refusals.items():
+        for domain, row in rows.items():
+            cells = [
+                _cell(row.get(key))
+                for key in ("false_refusal_in_meeting", "false_refusal_in_library", "refused_without")
+            ]
+            elsewhere = _cell(row.get("refused_without_domain"))
+            lines.append(
+                f"| {system} | {domain} | "
+                + " | ".join(cells)
+                + f" | {row.get('without_questions', 0)} | {elsewhere} |"
+            )
+    return "\n".join(lines) + "\n"
 
 
 def _cell(value) -> str:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from eval.ceiling import GoldSpanCeiling
+from eval.previous import PREVIOUS_RELEASE
 from eval.runner import QueryResult, run_suite
 from eval.suites import Suite, SuiteError, load_suite, qmsum_suite
 from eval.systems import NaiveLlamaIndex, OnRecord, System
@@ -47,8 +48,8 @@ def evaluate(
     systems: list[System] = [OnRecord(retriever, "hybrid", library.turns)]
     if compare:
         systems += [
-            # the answerer of earlier releases, citing whole passages
-            OnRecord(retriever, "hybrid", name="onrecord-hybrid-passage-citations"),
+            # the previous release's answerer: hand-set weights and threshold, citing whole passages
+            OnRecord(retriever, "hybrid", name="onrecord-previous-release", model=PREVIOUS_RELEASE),
             OnRecord(retriever, "dense", library.turns),
             OnRecord(retriever, "keyword", library.turns),
             NaiveLlamaIndex(transcripts, library.embedder),

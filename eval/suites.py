@@ -34,6 +34,7 @@ class Question:
     speaker: str | None = None
     answer: str | None = None
     domain: str = ""
+    exclude: tuple[str, ...] = ()  # meetings the question is asked without
 
     @property
     def answerable(self) -> bool:

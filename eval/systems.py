@@ -14,6 +14,7 @@ from eval.suites import Question
 from index.answer import TurnsOf, answer
 from index.embedding import Embedder, llama_embedding
 from index.retrieval import Mode, Retriever
+from index.scorer import AnswerModel
 
 DEPTH = 30  # passages retrieved per question: enough for the 2,000-word budget
 ANSWER_PASSAGES = 8
@@ -38,18 +39,25 @@ class OnRecord:
     """On Record's retrieval in one mode, with the extractive answer on top, citing turns (given
     `turns_of`) or, as releases before turn-level citations did, passages."""
 
-    def __init__(self, retriever: Retriever, mode: Mode, turns_of: TurnsOf | None = None, name: str = ""):
+    def __init__(
+        self,
+        retriever: Retriever,
+        mode: Mode,
+        turns_of: TurnsOf | None = None,
+        name: str = "",
+        model: AnswerModel | None = None,
+    ):
         self.retriever = retriever
         self.mode = mode
         self.turns_of = turns_of
         self.name = name or f"onrecord-{mode}"
+        self.model = model
 
     def run(self, question: Question) -> Outcome:
-        query = self.retriever.prepare(question.question, Filters(meeting=question.meeting))
+        query = self.retriever.prepare(question.question, Filters(meeting=question.meeting, exclude=question.exclude))
         hits = self.retriever.retrieve_query(query, DEPTH, self.mode)
-        result = answer(
-            query.text, hits[:ANSWER_PASSAGES], self.retriever.catalog.keyword, query.speakers, turns_of=self.turns_of
-        )
+        keyword, occurs = self.retriever.catalog.keyword, self.retriever.occurs(query)
+        result = answer(query.text, hits[:ANSWER_PASSAGES], keyword, query.speakers, self.turns_of, occurs, self.model)
         cited = [] if result.abstained else [_cited(citation) for citation in result.citations]
         ranked = [_passage(hit) for hit in hits]
         # Relevant: the retrieved passages covering a gold turn, and every other chunk that does

@@ -71,7 +71,7 @@ class Catalog:
             raise QueryError(
                 f"the date range {filters.date_from} to {filters.date_to} is empty; put the earlier date first"
             )
-        return Filters(meeting, speaker, topic, filters.date_from, filters.date_to)
+        return Filters(meeting, speaker, topic, filters.date_from, filters.date_to, tuple(filters.exclude))
 
     def mask(self, filters: Filters) -> np.ndarray | None:
         """Which chunks the (resolved) filters allow, or None when they allow all."""
@@ -88,6 +88,8 @@ class Catalog:
             allowed &= of_speaker
         if filters.date_from:
             allowed &= self._date_of >= date_number(filters.date_from)
+        if filters.exclude:
+            allowed &= ~np.isin(self._meeting_of, list(filters.exclude))
         if filters.date_to:
             allowed &= (self._date_of <= date_number(filters.date_to)) & (self._date_of > 0)
         return allowed

@@ -106,6 +106,16 @@ class KeywordIndex:
         index = self.vocab.get(term)
         return int(self._df[index]) if index is not None and index < len(self._df) else 0
 
+    def occurs(self, term: str, allowed: np.ndarray | None = None) -> bool:
+        """Whether some text holds the term (among the `allowed` ones, when a mask is given)."""
+        index = self.vocab.get(term)
+        if index is None or index >= len(self._df) or not self._df[index]:
+            return False
+        if allowed is None:
+            return True
+        matrix = self._bm25.scores
+        return bool(allowed[matrix["indices"][matrix["indptr"][index] : matrix["indptr"][index + 1]]].any())
+
     def idf(self, term: str) -> float:
         df = self.document_frequency(term)
         return math.log(1 + (self.size - df + 0.5) / (df + 0.5))

@@ -88,6 +88,14 @@ class Retriever:
             )
         return Query(text, resolved, named, vector, keywords)
 
+    def occurs(self, query: Query) -> Callable[[str], bool]:
+        """Whether a (stemmed) term occurs anywhere in the library (less the meetings the query
+        leaves out): a word the library lacks altogether is evidence that it cannot answer, a word
+        one meeting lacks is not (questions paraphrase)."""
+        allowed = self.catalog.mask(Filters(exclude=query.filters.exclude))
+        keyword = self.catalog.keyword
+        return lambda term: keyword.occurs(term, allowed)
+
     def retrieve(self, question: str, k: int = 10, filters: Filters | None = None, mode: Mode = "hybrid") -> list[Hit]:
         return self.retrieve_query(self.prepare(question, filters), k, mode)
 

@@ -41,7 +41,27 @@ def answer_html(answer: Answer) -> str:
     body = " ".join(
         escape(part.text) + (f" {_cite_link(part.n)}" if part.n is not None else "") for part in answer.parts
     )
-    return f'<div class="onrecord-answer" id="answer-text">{body}</div>'
+    support = (
+        f'<div class="onrecord-support" id="answer-support">Support: <strong>{escape(answer.support)}</strong> '
+        f"({SUPPORT_MEANING.get(answer.support, 'how likely the quotes answer the question')})</div>"
+    )
+    verbatim = ""
+    if any(part.verbatim for part in answer.parts):  # fillers were left out: the words as spoken, one click away
+        spoken = " ".join(
+            escape(part.verbatim or part.text) + (f" [{part.n}]" if part.n is not None else "") for part in answer.parts
+        )
+        verbatim = (
+            '<details class="onrecord-verbatim" id="answer-verbatim"><summary>As spoken (with "um", "uh", '
+            f"repeats)</summary>{spoken}</details>"
+        )
+    return f'<div class="onrecord-answer" id="answer-text">{body}</div>{verbatim}{support}'
+
+
+SUPPORT_MEANING = {
+    "strong": "the quoted passages match the question closely",
+    "moderate": "the passages bear on the question; check the citations",
+    "weak": "the nearest passages only partly match; read the citations before relying on it",
+}
 
 
 def _cite_link(n: int) -> str:
@@ -52,7 +72,7 @@ def answer_markdown(answer: Answer) -> str:
     """The answer and its citations as Markdown, for copying or downloading; transcript text in it
     stays text (no link, image, HTML or heading of its own)."""
     body = " ".join(_md(part.text) + (f" [{part.n}]" if part.n is not None else "") for part in answer.parts)
-    lines = [f"**Q:** {_md(answer.question)}", "", body, ""]
+    lines = [f"**Q:** {_md(answer.question)}", "", body, "", f"Support: {answer.support}", ""]
     for citation in answer.citations:
         hit, chunk = citation.hit, citation.hit.chunk
         where = _md(hit.title) + (f" ({hit.date.isoformat()})" if hit.date else "")
@@ -169,6 +189,8 @@ def transcript_html(
 CSS = """
 .onrecord-answer { font-size: 1.05em; line-height: 1.55; }
 .onrecord-cite { font-weight: 600; text-decoration: none; cursor: pointer; }
+.onrecord-support { font-size: 0.85em; color: #556; margin-top: 0.4em; }
+.onrecord-verbatim { font-size: 0.85em; color: #556; margin-top: 0.3em; }
 .onrecord-abstained { background: #fff4e5; border-left: 4px solid #f0a020; padding: 0.6em 0.9em; color: #333; }
 .onrecord-card { border: 1px solid #d8dde6; border-radius: 8px; padding: 0.6em 0.8em; margin: 0.5em 0;
   cursor: pointer; }

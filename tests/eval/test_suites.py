@@ -91,7 +91,7 @@ def test_qmsum_subset_floors_and_the_naive_baseline(tmp_path, settings_for, embe
     ours, naive = summary["onrecord-hybrid"], summary["naive-llamaindex"]
     assert set(summary) == {
         "onrecord-hybrid",
-        "onrecord-hybrid-passage-citations",
+        "onrecord-previous-release",
         "onrecord-dense",
         "onrecord-keyword",
         "naive-llamaindex",

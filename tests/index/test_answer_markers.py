@@ -20,9 +20,12 @@ def passage(text: str, speakers: tuple[str, ...], title: str = "Budget 2024-05-0
 
 
 def test_brackets_in_a_transcript_sentence_are_not_a_citation():
-    result = answer("What covers the budget line?", [passage("Dana: The budget line [12] covers it.", ("Dana",))])
+    result = answer(
+        "What covers the budget line?", [passage("Dana: The budget line [12] covers it.", ("Dana",))], model=answering()
+    )
     data = result.to_dict()
-    assert data["parts"] == [{"text": "Dana: The budget line [12] covers it.", "n": 1}]
+    said = "Dana: The budget line [12] covers it."
+    assert data["parts"] == [{"text": said, "n": 1, "verbatim": said}]
     assert data["answer"] == r"Dana: The budget line \[12\] covers it. [1]"
     assert REAL_MARKER.findall(data["answer"]) == ["1"] == [str(c["n"]) for c in data["citations"]]
     html = answer_html(result)
@@ -49,7 +52,7 @@ def test_markdown_export_of_a_hostile_passage_renders_no_link_image_script_or_he
         ]
     )
     hit = passage(text, ("Mallory Jones",), title="Budget <img src=x onerror=alert(4)>", topic="[t](javascript:x)")
-    result = answer("What about the zeppelin budget? <script>alert(5)</script>", [hit])
+    result = answer("What about the zeppelin budget? <script>alert(5)</script>", [hit], model=answering())
     assert not result.abstained
     markdown = MarkdownIt()  # CommonMark, raw HTML allowed
     markdown.validateLink = lambda url: True  # as a renderer that lets javascript: links through would
@@ -59,3 +62,23 @@ def test_markdown_export_of_a_hostile_passage_renders_no_link_image_script_or_he
     assert "[click](javascript:alert(1))" in rendered  # shown as written
     assert "&lt;script&gt;alert(2)&lt;/script&gt;" in rendered
     assert '<a href="https://example.org/budget.mp3#t=0">' in rendered  # our own link stays a link
+
+
+def answering():
+    """The fitted model, never refusing: these tests are about how an answer is composed, not whether."""
+    from dataclasses import replace
+
+    from index.scorer import default_model
+
+    return replace(default_model(), abstain_below=0.0)
+
+
+def test_fillers_leave_the_quote_and_stay_in_its_verbatim_field():
+    spoken = "Um, so the the budget line is, you know, fine for I- I think two years."
+    result = answer("How long is the budget line fine for?", [passage(f"Dana: {spoken}", ("Dana",))], model=answering())
+    part = result.to_dict()["parts"][0]
+    assert part["text"] == "Dana: So the budget line is fine for I think two years."
+    assert part["verbatim"] == f"Dana: {spoken}"
+    html = answer_html(result)
+    assert 'id="answer-verbatim"' in html and "the the budget" in html
+    assert "the the" not in html.split('id="answer-verbatim"')[0]

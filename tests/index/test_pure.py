@@ -142,7 +142,7 @@ def test_an_unpunctuated_caption_is_quoted_within_the_word_cap():
 
     text = f"{filler(72)} the zeppelin hangar needs paint {filler(73)}"
     assert len(text.split()) == 150
-    result = answer("Does the zeppelin hangar need paint?", [_one_speaker_hit(text)])
+    result = answer("Does the zeppelin hangar need paint?", [_one_speaker_hit(text)], model=answering())
     quoted = _quoted_words(result.text)
     assert not result.abstained and len(quoted) <= MAX_WORDS
     assert "zeppelin hangar needs paint" in " ".join(quoted)
@@ -152,7 +152,7 @@ def test_no_answer_quotes_more_than_the_word_cap():
     from index.answer import MAX_WORDS, answer
 
     sentences = [" ".join(["zeppelin", *(f"w{n}x{i}" for i in range(39))]) + "." for n in range(3)]
-    result = answer("What about the zeppelin?", [_one_speaker_hit(" ".join(sentences))])
+    result = answer("What about the zeppelin?", [_one_speaker_hit(" ".join(sentences))], model=answering())
     assert 0 < len(_quoted_words(result.text)) <= MAX_WORDS
 
 
@@ -160,6 +160,33 @@ def test_a_long_sentence_is_cut_at_a_clause_end():
     from index.answer import answer
 
     before, after = f"{filler(30)},", f"the zeppelin hangar needs paint {filler(25)}"
-    result = answer("Does the zeppelin hangar need paint?", [_one_speaker_hit(f"{before} {after}")])
+    result = answer("Does the zeppelin hangar need paint?", [_one_speaker_hit(f"{before} {after}")], model=answering())
     quoted = [part.text.removeprefix("Dana: ") for part in result.parts]
     assert after in quoted and set(quoted) <= {before, after}  # the 55 words cut after the comma
+
+
+def answering():
+    """The fitted model, never refusing: these tests are about how an answer is composed, not whether."""
+    from dataclasses import replace
+
+    from index.scorer import default_model
+
+    return replace(default_model(), abstain_below=0.0)
+
+
+@pytest.mark.parametrize(
+    ("spoken", "shown"),
+    [
+        ("Um, so I think the the budget is, you know, fine.", "So I think the budget is fine."),
+        ("Uh I- I think we- we should go.", "I think we should go."),
+        ("Yeah, um, that was it, you know.", "Yeah, that was it."),
+        ("Do you know the answer?", "Do you know the answer?"),  # a question, not a filler
+        ("We had had enough, and that that was that.", "We had had enough, and that that was that."),
+        ("The umbrella stays.", "The umbrella stays."),
+        ("Hmm.", "Hmm."),  # nothing but a filler: kept as said
+    ],
+)
+def test_fillers_and_false_starts_are_left_out_and_nothing_else(spoken, shown):
+    from core.text import without_fillers
+
+    assert without_fillers(spoken) == shown

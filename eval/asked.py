@@ -1,0 +1,99 @@
+"""One question asked three ways: within its meeting, of the whole library, and of the library
+without its meeting (a committee hearing) or without its whole meeting series (the four meetings of
+a product-design project, ES2004a–d): the hard negatives that library-level refusals are fitted on
+(QMSum train, `onrecord fit`) and scored on (QMSum val, `onrecord eval qmsum`)."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from core.errors import OnRecordError
+from core.models import Filters
+from eval.suites import Question, Suite, domain_of
+from index.answer import answer
+from index.library import Library
+from index.scorer import AnswerModel
+
+WAYS = ("meeting", "library", "without", "elsewhere")
+REFUSAL_NAMES = {
+    "meeting": "false_refusal_in_meeting",
+    "library": "false_refusal_in_library",
+    "without": "refused_without",
+    "elsewhere": "refused_without_domain",
+}
+_SERIES = re.compile(r"^((?:ES|IS|TS)\d{4})[a-d]$")
+
+
+@dataclass(frozen=True)
+class Asked:
+    question: Question
+    way: str  # one of WAYS
+    filters: Filters
+    answerable: bool
+
+
+def series(meeting_id: str) -> str:
+    """A product-design project's meetings share a series (ES2004a–d: ES2004); others are their own."""
+    match = _SERIES.match(meeting_id)
+    return match[1] if match else meeting_id
+
+
+def asked_ways(question: Question, meetings: Sequence[str]) -> list[Asked]:
+    """The question within its meeting and of the whole library (answerable both); for product and
+    committee meetings, of the library without its series or meeting (not answerable: the hard
+    negatives); and of the library without its whole domain (not answerable: a library that never
+    discussed such things, as when the seed is asked about servers)."""
+    own = question.meeting or ""
+    ways = [Asked(question, "meeting", Filters(meeting=own), True), Asked(question, "library", Filters(), True)]
+    if question.domain == "product":
+        left_out = tuple(m for m in meetings if series(m) == series(own))
+    elif question.domain == "committee":
+        left_out = (own,)
+    else:
+        left_out = ()
+    if left_out and len(left_out) < len(meetings):
+        ways.append(Asked(question, "without", Filters(exclude=left_out), False))
+    domain = tuple(m for m in meetings if domain_of(m) == question.domain)
+    if len(domain) < len(meetings):
+        ways.append(Asked(question, "elsewhere", Filters(exclude=domain), False))
+    return ways
+
+
+def library_abstention(
+    suite: Suite,
+    library: Library,
+    model: AnswerModel | None = None,
+    on_step: Callable[[], None] | None = None,
+) -> dict[str, dict[str, float | int]]:
+    """Per domain (and "all"): the share of questions refused when asked within their meeting and of
+    the whole library (false refusals), and when asked without their meeting or series, or without
+    their domain (right refusals)."""
+    meetings = sorted({q.meeting for q in suite.questions if q.meeting})
+    refused: dict[tuple[str, str], list[bool]] = defaultdict(list)
+    retriever = library.retriever
+    for question in suite.questions:
+        if not question.answerable or not question.meeting:
+            continue
+        for asked in asked_ways(question, meetings):
+            try:
+                query = retriever.prepare(question.question, asked.filters)
+                hits = retriever.retrieve_query(query, 8)
+                keyword, occurs = retriever.catalog.keyword, retriever.occurs(query)
+                result = answer(query.text, hits, keyword, query.speakers, None, occurs, model)
+                abstained = result.abstained
+            except OnRecordError:
+                abstained = True
+            for domain in (question.domain, "all"):
+                refused[(domain, asked.way)].append(abstained)
+        if on_step:
+            on_step()
+    rows: dict[str, dict[str, float | int]] = {}
+    for (domain, way), flags in sorted(refused.items()):
+        row = rows.setdefault(domain, {})
+        name = REFUSAL_NAMES[way]
+        row[name] = sum(flags) / len(flags)
+        row[f"{way}_questions"] = len(flags)
+    return rows

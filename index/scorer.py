@@ -1,0 +1,124 @@
+"""The fitted answer model: a logistic regression over `index.signals.SENTENCE_FEATURES` (does
+this sentence answer the question?), one over `QUESTION_FEATURES` (does the library answer it?),
+the bar each quoted sentence must pass, and the probability below which On Record refuses.
+
+`index/answer_model.json` holds them; `onrecord fit --data ../shared/data/qmsum/train` writes it
+(see `eval.fit`). Only numpy is needed to apply it."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+from core.errors import OnRecordError
+from index.signals import QUESTION_FEATURES, SENTENCE_FEATURES
+
+MODEL_FILE = Path(__file__).resolve().with_name("answer_model.json")
+DIGITS = 6  # coefficients are written rounded, so a refit on the same data gives the same file
+
+
+class ModelError(OnRecordError):
+    """An answer model file that cannot be used."""
+
+
+@dataclass(frozen=True)
+class Logistic:
+    """P(yes) = 1 / (1 + exp(-(intercept + coefficients · (x - mean) / scale)))."""
+
+    features: tuple[str, ...]
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    coefficients: tuple[float, ...]
+    intercept: float
+
+    def probability(self, rows: np.ndarray) -> np.ndarray:
+        rows = np.atleast_2d(np.asarray(rows, dtype=np.float64))
+        if rows.shape[0] == 0:
+            return np.zeros(0)
+        z = (rows - np.asarray(self.mean)) / np.asarray(self.scale) @ np.asarray(self.coefficients) + self.intercept
+        return 1 / (1 + np.exp(-z))
+
+    def to_dict(self) -> dict:
+        return {
+            "features": list(self.features),
+            "mean": [round(v, DIGITS) for v in self.mean],
+            "scale": [round(v, DIGITS) for v in self.scale],
+            "coefficients": [round(v, DIGITS) for v in self.coefficients],
+            "intercept": round(self.intercept, DIGITS),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict, expected: tuple[str, ...]) -> Logistic:
+        features = tuple(data["features"])
+        if features != expected:
+            raise ModelError(
+                f"the answer model was fitted on features {list(features)}, but this version computes "
+                f"{list(expected)}; refit it: onrecord fit --data ../shared/data/qmsum/train"
+            )
+        sizes = {len(data[key]) for key in ("mean", "scale", "coefficients")}
+        if sizes != {len(features)}:
+            raise ModelError("the answer model's mean, scale and coefficients differ in length from its features")
+        return cls(
+            features,
+            tuple(map(float, data["mean"])),
+            tuple(float(v) or 1.0 for v in data["scale"]),
+            tuple(map(float, data["coefficients"])),
+            float(data["intercept"]),
+        )
+
+
+@dataclass(frozen=True)
+class AnswerModel:
+    sentence: Logistic
+    question: Logistic
+    sentence_bar: float  # a quoted sentence, after the first, needs at least this probability
+    abstain_below: float  # below this question probability, the answer is a refusal
+    support: tuple[tuple[float, str], ...]  # (lowest probability, word), highest first
+    fitted_on: str = ""  # what it was fitted on, by which command
+
+    def support_word(self, probability: float) -> str:
+        return next((word for lowest, word in self.support if probability >= lowest), "none")
+
+    def to_dict(self) -> dict:
+        return {
+            "fitted_on": self.fitted_on,
+            "sentence_bar": round(self.sentence_bar, DIGITS),
+            "abstain_below": round(self.abstain_below, DIGITS),
+            "support": [[round(lowest, DIGITS), word] for lowest, word in self.support],
+            "sentence": self.sentence.to_dict(),
+            "question": self.question.to_dict(),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> AnswerModel:
+        try:
+            return cls(
+                Logistic.from_dict(data["sentence"], SENTENCE_FEATURES),
+                Logistic.from_dict(data["question"], QUESTION_FEATURES),
+                float(data["sentence_bar"]),
+                float(data["abstain_below"]),
+                tuple((float(lowest), str(word)) for lowest, word in data["support"]),
+                str(data.get("fitted_on", "")),
+            )
+        except (KeyError, TypeError, ValueError) as error:
+            raise ModelError(f"the answer model file is incomplete ({error!r}); refit it with onrecord fit") from error
+
+    def save(self, path: Path = MODEL_FILE) -> None:
+        path.write_text(json.dumps(self.to_dict(), indent=1) + "\n", encoding="utf-8")
+
+
+def load_model(path: Path = MODEL_FILE) -> AnswerModel:
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as error:
+        raise ModelError(f"cannot read the answer model {path}: {error}; refit it with onrecord fit") from error
+    return AnswerModel.from_dict(data)
+
+
+@cache
+def default_model() -> AnswerModel:
+    return load_model(MODEL_FILE)

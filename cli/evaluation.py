@@ -84,6 +84,7 @@ def _print_refusals(refusals: dict[str, dict]) -> None:
         "refused in the library",
         "refused without it",
         "without its domain",
+        "without its gold span",
     )
     table.title = "Library-level refusals (hard negatives: without the meeting, or a product series without its series)"
     for system, rows in refusals.items():
@@ -93,7 +94,13 @@ def _print_refusals(refusals: dict[str, dict]) -> None:
     console.print(table)
 
 
-REFUSAL_COLUMNS = ("false_refusal_in_meeting", "false_refusal_in_library", "refused_without", "refused_without_domain")
+REFUSAL_COLUMNS = (
+    "false_refusal_in_meeting",
+    "false_refusal_in_library",
+    "refused_without",
+    "refused_without_domain",
+    "refused_without_span",
+)
 
 
 SHORT_COLUMNS = {

@@ -61,7 +61,7 @@ _YOU_KNOW = re.compile(r"(?:,\s*you know(?:,(?=\s)|(?=[.!?…]|$))|(?<![\w'])you
 _REPEATED = re.compile(r"\b(?!(?:had|that|is|do)\b)(\w+(?:'\w+)?)(?:,?\s+\1\b)+", re.IGNORECASE)
 _BROKEN_OFF = re.compile(r"\b\w+-\s+(?=\w)")
 _SPACES = re.compile(r"\s{2,}")
-_SPACE_BEFORE_MARK = re.compile(r"\s+([,.!?…;:])")
+_SPACE_BEFORE_MARK = re.compile(r"\s+([,.!?;:])")  # not "…": it stands between quoted sentences
 _DOUBLE_COMMA = re.compile(r",\s*(?=[,.!?…])")
 
 

@@ -1,7 +1,10 @@
-"""One question asked three ways: within its meeting, of the whole library, and of the library
-without its meeting (a committee hearing) or without its whole meeting series (the four meetings of
-a product-design project, ES2004a–d): the hard negatives that library-level refusals are fitted on
-(QMSum train, `onrecord fit`) and scored on (QMSum val, `onrecord eval qmsum`)."""
+"""One question asked several ways: within its meeting and of the whole library (answerable); of
+the library without its meeting (a committee hearing) or without its whole meeting series (the four
+meetings of a product-design project, ES2004a–d), and of the library without its domain (not
+answerable); and within its meeting with the passages of its gold span left out (the meeting talks
+about the subject, but not the answer: as when the seed is asked who chairs a committee it only
+mentions). These are the hard negatives that library-level refusals are fitted on (QMSum train,
+`onrecord fit`) and scored on (QMSum val, `onrecord eval qmsum`)."""
 
 from __future__ import annotations
 
@@ -11,19 +14,23 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from core.errors import OnRecordError
-from core.models import Filters
+from core.models import Filters, Hit
 from eval.suites import Question, Suite, domain_of
 from index.answer import answer
 from index.library import Library
+from index.retrieval import Query, Retriever
 from index.scorer import AnswerModel
 
-WAYS = ("meeting", "library", "without", "elsewhere")
+WAYS = ("meeting", "library", "without", "elsewhere", "unsaid")
 REFUSAL_NAMES = {
     "meeting": "false_refusal_in_meeting",
     "library": "false_refusal_in_library",
     "without": "refused_without",
     "elsewhere": "refused_without_domain",
+    "unsaid": "refused_without_span",
 }
+PASSAGES = 8  # passages an answer is drawn from, as `onrecord ask` does
+DEPTH = 30  # passages retrieved before those overlapping a left-out gold span are dropped
 _SERIES = re.compile(r"^((?:ES|IS|TS)\d{4})[a-d]$")
 
 
@@ -33,6 +40,15 @@ class Asked:
     way: str  # one of WAYS
     filters: Filters
     answerable: bool
+    unsaid: frozenset[int] = frozenset()  # turns of its meeting left out (its gold span)
+
+    def retrieve(self, retriever: Retriever, query: Query) -> list[Hit]:
+        """The passages the question is answered from, asked this way."""
+        if not self.unsaid:
+            return retriever.retrieve_query(query, PASSAGES)
+        hits = retriever.retrieve_query(query, DEPTH)
+        kept = [hit for hit in hits if not self.unsaid & set(range(hit.chunk.turn_start, hit.chunk.turn_end + 1))]
+        return kept[:PASSAGES]
 
 
 def series(meeting_id: str) -> str:
@@ -59,6 +75,8 @@ def asked_ways(question: Question, meetings: Sequence[str]) -> list[Asked]:
     domain = tuple(m for m in meetings if domain_of(m) == question.domain)
     if len(domain) < len(meetings):
         ways.append(Asked(question, "elsewhere", Filters(exclude=domain), False))
+    if question.gold:
+        ways.append(Asked(question, "unsaid", Filters(meeting=own), False, question.gold))
     return ways
 
 
@@ -80,9 +98,8 @@ def library_abstention(
         for asked in asked_ways(question, meetings):
             try:
                 query = retriever.prepare(question.question, asked.filters)
-                hits = retriever.retrieve_query(query, 8)
-                keyword, occurs = retriever.catalog.keyword, retriever.occurs(query)
-                result = answer(query.text, hits, keyword, query.speakers, None, occurs, model)
+                hits = asked.retrieve(retriever, query)
+                result = answer(query.text, hits, retriever.evidence(query), None, model)
                 abstained = result.abstained
             except OnRecordError:
                 abstained = True

@@ -1,11 +1,12 @@
 """Fitting the answer model (`index.scorer`) on QMSum train: which sentences answer a question,
 whether a library answers it at all, the bar every quoted sentence must pass, and where to refuse.
 
-Every train question is asked within its meeting, of the whole library, and (product and committee
-meetings) of the library without its meeting or series (`eval.asked`). A sentence is labelled as
+Every train question is asked within its meeting, of the whole library, of the library without its
+meeting or series (product and committee meetings) or its domain, and within its meeting without its
+gold span (`eval.asked`). A sentence is labelled as
 answering when the turn that holds it is in the question's gold span and it shares enough words with
 the gold answer (a span is often many turns, most of them not the answer); a question asked without its
-meeting or series is labelled as not answerable. Both models are logistic regressions (scikit-learn)
+meeting or series is labelled as not answerable. The models are logistic regressions (scikit-learn)
 over standardized features; their coefficients, rounded, go to `index/answer_model.json`."""
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import statistics
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 
@@ -21,31 +23,45 @@ from core.models import Hit
 from eval.asked import Asked, asked_ways
 from eval.metrics import rouge
 from eval.suites import Suite
-from index.answer import PASSAGES, Scored, compose
+from index.answer import PASSAGES, Scored, compose, sentence_cosines
 from index.keyword import terms
 from index.library import Library
 from index.scorer import AnswerModel, Logistic
 from index.sentences import Sentence, candidates, with_turns
-from index.signals import QUESTION_FEATURES, SENTENCE_FEATURES, Occurs, question_features, sentence_features
+from index.signals import (
+    KIND_COLUMN,
+    QUESTION_FEATURES,
+    RERANK,
+    RERANK_FEATURES,
+    SENTENCE_FEATURES,
+    Evidence,
+    kind_gap,
+    question_features,
+    rerank_features,
+    sentence_features,
+)
 
-ANSWER_PASSAGES = 8
 BARS = tuple(round(0.05 * i, 2) for i in range(1, 19))  # sentence bars tried: 0.05 … 0.90
+RELATIVE_BARS = (0.0, 0.25, 0.5, 0.75)  # shares of the first sentence's probability tried
 FALSE_REFUSALS = 0.05  # the refusal threshold refuses at most this share of answerable train questions
+GATE_FALSE_REFUSALS = 0.01  # the kind gate is kept when it refuses at most this share more of them
 REGULARIZATION = 1.0  # scikit-learn's C
 ANSWER_SHARE = 0.3  # a gold-span sentence answers when this share of its words are in the gold answer
+ANSWER_TERMS = 2  # and at least this many ("The garden first." shares one word with any answer about gardens)
 
 
 @dataclass
 class Example:
-    """One question asked one way, with what the model sees of it."""
+    """One question asked one way, with what the models see of it."""
 
     asked: Asked
     query: str
     hits: list[Hit]
     sentences: list[Sentence]
     rows: np.ndarray  # SENTENCE_FEATURES per sentence
-    labels: np.ndarray  # 1 where the sentence's turn is gold (asked within its meeting), else 0
-    occurs: Occurs
+    labels: np.ndarray  # 1 where the sentence answers (asked within its meeting), else 0
+    evidence: Evidence
+    cosines: np.ndarray  # each sentence's similarity to the question, for those the rerank may see
 
 
 def collect(suite: Suite, library: Library, on_step: Callable[[], None] | None = None) -> list[Example]:
@@ -60,16 +76,16 @@ def collect(suite: Suite, library: Library, on_step: Callable[[], None] | None =
                     query = retriever.prepare(question.question, asked.filters)
                 except OnRecordError:
                     continue
-                hits = retriever.retrieve_query(query, ANSWER_PASSAGES)
+                hits = asked.retrieve(retriever, query)
                 found = candidates(hits[:PASSAGES])
                 if asked.way == "meeting":
                     found = with_turns(found, library.turns)
-                keyword, occurs = retriever.catalog.keyword, retriever.occurs(query)
-                rows = sentence_features(query.text, found, hits, keyword, query.speakers, occurs)
+                evidence = retriever.evidence(query)
+                rows = sentence_features(query.text, found, hits, evidence)
                 gold = question.gold if asked.way == "meeting" else frozenset()
                 answer_terms = set(terms(question.answer or ""))
                 labels = np.array([float(_answers(s, gold, answer_terms)) for s in found])
-                examples.append(Example(asked, query.text, hits, found, rows, labels, occurs))
+                examples.append(Example(asked, query.text, hits, found, rows, labels, evidence, np.zeros(0)))
         if on_step:
             on_step()
     return examples
@@ -81,29 +97,47 @@ def _answers(sentence: Sentence, gold: frozenset[int], answer_terms: set[str]) -
     if sentence.turn is None or sentence.turn.index not in gold:
         return False
     own = set(terms(sentence.text))
-    return not answer_terms or len(own & answer_terms) >= ANSWER_SHARE * max(len(own), 1)
+    if not answer_terms:
+        return True
+    shared = len(own & answer_terms)
+    return shared >= ANSWER_TERMS and shared >= ANSWER_SHARE * len(own)
 
 
-def logistic(rows: np.ndarray, labels: np.ndarray, features: tuple[str, ...]) -> Logistic:
+def logistic(
+    rows: np.ndarray, labels: np.ndarray, features: tuple[str, ...], weights: np.ndarray | None = None
+) -> Logistic:
     from sklearn.linear_model import LogisticRegression
 
     mean = rows.mean(axis=0)
     scale = rows.std(axis=0)
     scale[scale == 0] = 1.0
-    fitted = LogisticRegression(C=REGULARIZATION, max_iter=5000).fit((rows - mean) / scale, labels)
+    fitted = LogisticRegression(C=REGULARIZATION, max_iter=5000).fit((rows - mean) / scale, labels, weights)
     return Logistic(features, tuple(mean), tuple(scale), tuple(fitted.coef_[0]), float(fitted.intercept_[0]))
 
 
-def fit(examples: list[Example], library: Library, described: str) -> AnswerModel:
-    """Both models, the sentence bar and the refusal threshold, from the collected examples."""
+def fit(examples: list[Example], described: str, on_step: Callable[[], None] | None = None) -> AnswerModel:
+    """The three models, the sentence bars and the refusal threshold, from the collected examples."""
     within = [e for e in examples if e.asked.way == "meeting" and len(e.sentences)]
     if not within or not any(e.labels.any() for e in within):
         raise OnRecordError("no train question has a retrieved sentence in its gold span: nothing to fit on")
     sentence = logistic(
-        np.vstack([e.rows for e in within]), np.concatenate([e.labels for e in within]), SENTENCE_FEATURES
+        np.vstack([e.rows for e in within]),
+        np.concatenate([e.labels for e in within]),
+        SENTENCE_FEATURES,
+        _per_question([len(e.labels) for e in within]),
     )
-    scored = [_scored(e, sentence) for e in examples]
-    rows = np.vstack([_question_row(e, s, library) for e, s in zip(examples, scored, strict=True)])
+    firsts = [_first_stage(e, sentence, on_step) for e in examples]
+    reranked = [
+        (e, first) for e, first in zip(examples, firsts, strict=True) if e.asked.way == "meeting" and len(first)
+    ]
+    rerank = logistic(
+        np.vstack([rerank_features(e.rows[first], e.cosines) for e, first in reranked]),
+        np.concatenate([e.labels[first] for e, first in reranked]),
+        RERANK_FEATURES,
+        _per_question([len(first) for _e, first in reranked]),
+    )
+    scored = [_scored(e, first, rerank) for e, first in zip(examples, firsts, strict=True)]
+    rows = np.vstack([_question_row(e, s) for e, s in zip(examples, scored, strict=True)])
     labels = np.array([float(e.asked.answerable) for e in examples])
     question = logistic(rows, labels, QUESTION_FEATURES)
     probability = question.probability(rows)
@@ -116,32 +150,70 @@ def fit(examples: list[Example], library: Library, described: str) -> AnswerMode
         (threshold, "weak"),
     )
     pairs = [(e, s) for e, s in zip(examples, scored, strict=True) if e.asked.way == "meeting" and s.sentences]
-    bar = max(BARS, key=lambda b: _bar_quality(pairs, b))
-    return AnswerModel(sentence, question, bar, threshold, support, described)
+    choices = [(b, r, k) for b in BARS for r in RELATIVE_BARS for k in (False, True)]
+    rouge_of = cache(lambda text, gold: rouge(text, gold)["ROUGE-1"])  # many choices quote the same
+    bar, relative, same_kind = max(choices, key=lambda choice: _bar_quality(pairs, *choice, rouge_of))
+    gate = _kind_gate(examples, scored, probability >= threshold)
+    return AnswerModel(sentence, rerank, question, bar, relative, same_kind, threshold, gate, support, described)
 
 
-def _scored(example: Example, sentence: Logistic) -> Scored:
+def _kind_gate(examples: list[Example], scored: list[Scored], answered: np.ndarray) -> bool:
+    """Keep the kind gate when, on top of the threshold, it refuses at most GATE_FALSE_REFUSALS of
+    the answerable train questions and a larger share of the unanswerable ones."""
+    gap = np.array([kind_gap(e.query, s.sentences, e.evidence) for e, s in zip(examples, scored, strict=True)])
+    answerable = np.array([e.asked.answerable for e in examples])
+    added_false = (gap & answered & answerable).sum() / max(answerable.sum(), 1)
+    added_right = (gap & answered & ~answerable).sum() / max((~answerable).sum(), 1)
+    return bool(added_false <= GATE_FALSE_REFUSALS and added_right > added_false)
+
+
+def _per_question(sizes: list[int]) -> np.ndarray:
+    """Sample weights that give every question the same say, however many sentences it has."""
+    return np.concatenate([np.full(size, 1.0 / size) for size in sizes]) * (len(sizes) and sum(sizes) / len(sizes))
+
+
+def _first_stage(example: Example, sentence: Logistic, on_step: Callable[[], None] | None) -> np.ndarray:
+    """The sentences the rerank sees (the first stage's likeliest), their similarities filled in."""
     if not example.sentences:
+        example.cosines = np.zeros(0)
+        return np.zeros(0, dtype=int)
+    first = np.argsort(-sentence.probability(example.rows), kind="stable")[:RERANK]
+    example.cosines = sentence_cosines([example.sentences[i] for i in first], example.evidence)
+    if on_step:
+        on_step()
+    return first
+
+
+def _scored(example: Example, first: np.ndarray, rerank: Logistic) -> Scored:
+    if not len(first):
         return Scored((), (), 0.0)
-    probabilities = sentence.probability(example.rows)
+    probabilities = rerank.probability(rerank_features(example.rows[first], example.cosines))
     order = np.argsort(-probabilities, kind="stable")
-    return Scored(tuple(example.sentences[i] for i in order), tuple(float(probabilities[i]) for i in order), 0.0)
+    sentences = tuple(example.sentences[first[i]] for i in order)
+    kinds = tuple(int(k) for k in example.rows[first][order, KIND_COLUMN])
+    return Scored(sentences, tuple(float(probabilities[i]) for i in order), 0.0, kinds)
 
 
-def _question_row(example: Example, scored: Scored, library: Library) -> np.ndarray:
+def _question_row(example: Example, scored: Scored) -> np.ndarray:
     best = scored.probabilities[0] if scored.probabilities else 0.0
-    keyword = library.retriever.catalog.keyword
-    return question_features(example.query, example.hits, keyword, example.occurs, scored.sentences, best)
+    best_cosine = float(example.cosines.max()) if len(example.cosines) else 0.0
+    return question_features(example.query, example.hits, example.evidence, scored.sentences, best, best_cosine)
 
 
-def _bar_quality(pairs: list[tuple[Example, Scored]], bar: float) -> float:
+def _bar_quality(
+    pairs: list[tuple[Example, Scored]],
+    bar: float,
+    relative: float,
+    same_kind: bool,
+    rouge_of: Callable[[str, str], float],
+) -> float:
     """Mean over questions of (ROUGE-1 F1 of the quoted sentences + the share of cited turns in the gold span) / 2."""
     values = []
     for example, scored in pairs:
-        chosen = compose(scored, bar)
+        chosen = compose(scored, bar, relative, same_kind)
         gold_answer = example.asked.question.answer or ""
         text = " ".join(s.text for s in chosen)
         turns = {s.turn.index for s in chosen if s.turn is not None}
         precision = len(turns & example.asked.question.gold) / len(turns) if turns else 0.0
-        values.append((rouge(text, gold_answer)["ROUGE-1"] + precision) / 2 if gold_answer else precision)
+        values.append((rouge_of(text, gold_answer) + precision) / 2 if gold_answer else precision)
     return statistics.fmean(values) if values else 0.0

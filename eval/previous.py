@@ -11,7 +11,7 @@ sentences sharing a word with the question."""
 from __future__ import annotations
 
 from index.scorer import AnswerModel, Logistic
-from index.signals import QUESTION_FEATURES, SENTENCE_FEATURES
+from index.signals import QUESTION_FEATURES, RERANK_FEATURES, SENTENCE_FEATURES
 
 _SENTENCE_WEIGHTS = {
     "overlap": 1.0,
@@ -33,9 +33,13 @@ def _linear(features: tuple[str, ...], weights: dict[str, float], intercept: flo
 
 PREVIOUS_RELEASE = AnswerModel(
     sentence=_linear(SENTENCE_FEATURES, _SENTENCE_WEIGHTS, 0.0),
+    rerank=_linear(RERANK_FEATURES, _SENTENCE_WEIGHTS, 0.0),  # the same order: it had no rerank
     question=_linear(QUESTION_FEATURES, _QUESTION_WEIGHTS, -_EVIDENCE_BELOW),  # P ≥ 0.5 exactly at 0.55
     sentence_bar=0.0,
+    relative_bar=0.0,
+    same_kind=False,
     abstain_below=0.5,
+    kind_gate=False,
     support=((0.5, "unrated"),),
     fitted_on="hand-set (the release before the fitted model)",
 )

@@ -80,11 +80,12 @@ def _refusals(refusals: dict) -> str:
         "Each question asked within its meeting and of the whole library (answerable: a refusal is false), and "
         "of the library without its meeting (committee) or its whole series (product design, e.g. ES2004a–d): "
         "the hard negatives, where a refusal is right; and of the library without the question's whole domain "
-        "(a refusal is right).",
+        "(a refusal is right); and within its meeting with its gold span's passages left out (the meeting "
+        "talks about the subject but not the answer: a refusal is right).",
         "",
         "| system | domain | refused in its meeting | refused in the library | refused without it | hard negatives "
-        "| refused without its domain |",
-        "|---|---|---|---|---|---|---|",
+        "| refused without its domain | refused without its gold span |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for system, rows in refusals.items():
         for domain, row in rows.items():
@@ -93,10 +94,11 @@ def _refusals(refusals: dict) -> str:
                 for key in ("false_refusal_in_meeting", "false_refusal_in_library", "refused_without")
             ]
             elsewhere = _cell(row.get("refused_without_domain"))
+            unsaid = _cell(row.get("refused_without_span"))
             lines.append(
                 f"| {system} | {domain} | "
                 + " | ".join(cells)
-                + f" | {row.get('without_questions', 0)} | {elsewhere} |"
+                + f" | {row.get('without_questions', 0)} | {elsewhere} | {unsaid} |"
             )
     return "\n".join(lines) + "\n"
 

@@ -56,8 +56,8 @@ class OnRecord:
     def run(self, question: Question) -> Outcome:
         query = self.retriever.prepare(question.question, Filters(meeting=question.meeting, exclude=question.exclude))
         hits = self.retriever.retrieve_query(query, DEPTH, self.mode)
-        keyword, occurs = self.retriever.catalog.keyword, self.retriever.occurs(query)
-        result = answer(query.text, hits[:ANSWER_PASSAGES], keyword, query.speakers, self.turns_of, occurs, self.model)
+        evidence = self.retriever.evidence(query, self.mode)
+        result = answer(query.text, hits[:ANSWER_PASSAGES], evidence, self.turns_of, self.model)
         cited = [] if result.abstained else [_cited(citation) for citation in result.citations]
         ranked = [_passage(hit) for hit in hits]
         # Relevant: the retrieved passages covering a gold turn, and every other chunk that does

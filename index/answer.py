@@ -12,18 +12,28 @@ import numpy as np
 
 from core.models import Answer, AnswerPart, Citation, Hit
 from core.text import without_fillers
-from index.keyword import KeywordIndex, terms
+from index.keyword import terms
 from index.links import deep_link
-from index.scorer import AnswerModel, default_model
+from index.scorer import AnswerModel, Logistic, default_model
 from index.sentences import Sentence, TurnsOf, candidates, with_turns
-from index.signals import Occurs, question_features, sentence_features
+from index.signals import (
+    FUSED_FEATURES,
+    KIND_COLUMN,
+    NO_EVIDENCE,
+    PASSAGES,
+    RERANK,
+    Evidence,
+    kind_gap,
+    question_features,
+    rerank_features,
+    sentence_features,
+)
 
-__all__ = ["ABSTENTION", "MAX_WORDS", "Scored", "TurnsOf", "answer", "compose", "score"]
+__all__ = ["ABSTENTION", "MAX_WORDS", "Evidence", "Scored", "TurnsOf", "answer", "compose", "score"]
 
 GAP = " … "  # between sentences of one turn that are not next to each other
 MAX_SENTENCES = 4
 MAX_WORDS = 90  # the most words an answer quotes, speaker names and markers aside
-PASSAGES = 5  # the passages whose sentences are candidates
 REDUNDANT_SHARE = 0.6  # a sentence sharing this share of its words (the shorter's) with a chosen one repeats it
 ABSTENTION = "The transcripts do not answer this question. The nearest passages are listed below."
 
@@ -38,50 +48,71 @@ class Scored:
     sentences: tuple[Sentence, ...]
     probabilities: tuple[float, ...]
     probability: float
+    kinds: tuple[int, ...] = ()  # per sentence: +1 holds the kind of answer asked for, -1 not, 0 none asked
 
 
 def score(
-    question: str,
-    hits: Sequence[Hit],
-    keyword: KeywordIndex | None = None,
-    speakers: Sequence[str] = (),
-    occurs: Occurs | None = None,
-    model: AnswerModel | None = None,
+    question: str, hits: Sequence[Hit], evidence: Evidence = NO_EVIDENCE, model: AnswerModel | None = None
 ) -> Scored:
+    """Every candidate sentence scored (the likeliest RERANK again, with their own similarity to the
+    question), and the probability that the passages answer the question."""
     model = model or default_model()
     found = candidates(hits[:PASSAGES])
     if not found:
         return Scored((), (), 0.0)
-    rows = sentence_features(question, found, hits, keyword, speakers, occurs)
-    probabilities = model.sentence.probability(rows)
+    rows = sentence_features(question, found, hits, evidence)
+    first = np.argsort(-model.sentence.probability(_known(rows, model.sentence, evidence)), kind="stable")[:RERANK]
+    kept = [found[i] for i in first]
+    cosines = sentence_cosines(kept, evidence)
+    probabilities = model.rerank.probability(_known(rerank_features(rows[first], cosines), model.rerank, evidence))
     order = np.argsort(-probabilities, kind="stable")
-    ranked = tuple(found[i] for i in order)
-    row = question_features(question, hits, keyword, occurs, ranked, float(probabilities[order[0]]))
-    return Scored(ranked, tuple(float(probabilities[i]) for i in order), float(model.question.probability(row)[0]))
+    ranked = tuple(kept[i] for i in order)
+    best = float(probabilities[order[0]])
+    row = question_features(question, hits, evidence, ranked, best, float(cosines.max()))
+    kinds = tuple(int(k) for k in rows[first][order, KIND_COLUMN])
+    answers = float(model.question.probability(_known(row, model.question, evidence))[0])
+    return Scored(ranked, tuple(float(probabilities[i]) for i in order), answers, kinds)
+
+
+def _known(rows: np.ndarray, logistic: Logistic, evidence: Evidence) -> np.ndarray:
+    """The rows with the features read off fused scores set to their fitted mean (no evidence
+    either way) when the passages come from dense or keyword search alone."""
+    if evidence.fused:
+        return rows
+    rows = np.array(rows, dtype=np.float64, copy=True)
+    for column, name in enumerate(logistic.features):
+        if name in FUSED_FEATURES:
+            rows[..., column] = logistic.mean[column]
+    return rows
+
+
+def sentence_cosines(sentences: Sequence[Sentence], evidence: Evidence) -> np.ndarray:
+    """Each sentence's cosine similarity to the question; without a model, its passage's."""
+    if evidence.similarity is None:
+        return np.array([sentence.hit.similarity for sentence in sentences], dtype=np.float64)
+    return np.asarray(evidence.similarity([sentence.text for sentence in sentences]), dtype=np.float64)
 
 
 def answer(
     question: str,
     hits: list[Hit],
-    keyword: KeywordIndex | None = None,
-    speakers: tuple[str, ...] = (),
+    evidence: Evidence = NO_EVIDENCE,
     turns_of: TurnsOf | None = None,
-    occurs: Occurs | None = None,
     model: AnswerModel | None = None,
 ) -> Answer:
     """An extractive answer to `question` from `hits` (best first). With `turns_of`, each citation
     names the turn that holds its quote (numbered per distinct turn, the sentences of one turn
-    joined into one quote in transcript order); without, it names the passage. `occurs` tells
-    whether a word occurs anywhere the question may search (a word the library lacks is evidence
-    that it cannot answer)."""
+    joined into one quote in transcript order); without, it names the passage. `evidence` is what
+    the scoring may consult beside the passages (`Retriever.evidence` gives all of it)."""
     model = model or default_model()
-    scored = score(question, hits, keyword, speakers, occurs, model)
+    scored = score(question, hits, evidence, model)
     support = model.support_word(scored.probability)
-    if not hits or not scored.sentences or scored.probability < model.abstain_below:
+    unsupported = model.kind_gate and kind_gap(question, scored.sentences, evidence)
+    if not hits or not scored.sentences or scored.probability < model.abstain_below or unsupported:
         citations = tuple(Citation(n, hit) for n, hit in enumerate(hits[:PASSAGES], 1))
         parts = (AnswerPart(ABSTENTION),)
         return Answer(question, ABSTENTION, True, citations, tuple(hits), scored.probability, parts, "none")
-    chosen = compose(scored, model.sentence_bar)
+    chosen = compose(scored, model.sentence_bar, model.relative_bar, model.same_kind)
     if turns_of is not None:
         chosen = with_turns(chosen, turns_of)
     numbers: dict[tuple[str, ...], int] = {}
@@ -105,22 +136,49 @@ def answer(
     return Answer(question, text, False, tuple(citations), tuple(hits), scored.probability, tuple(parts), support)
 
 
-def compose(scored: Scored, bar: float) -> list[Sentence]:
-    """The likeliest sentence, then each next likeliest that passes the bar, repeats none chosen and
-    fits in the words left, up to MAX_SENTENCES."""
-    chosen: list[Sentence] = []
-    words_used = 0
-    for sentence, probability in zip(scored.sentences, scored.probabilities, strict=True):
-        if len(chosen) >= MAX_SENTENCES or (chosen and probability < bar):
+def compose(scored: Scored, bar: float, relative_bar: float = 0.0, same_kind: bool = False) -> list[Sentence]:
+    """The likeliest sentence, then each next likeliest that passes the bar (and that share of the
+    first one's probability), repeats none chosen and fits in the words left, up to MAX_SENTENCES.
+    With `same_kind`, when a sentence that passes the bar holds the kind of answer asked for (a
+    number for "how much"), the likeliest such leads and the ones lacking it are left out."""
+    if not scored.sentences:
+        return []
+    if same_kind:
+        scored = _kind_first(scored, bar)
+    kinds = scored.kinds or (0,) * len(scored.sentences)
+    strict = same_kind and kinds[0] == 1
+    chosen = [scored.sentences[0]]
+    words_used = len(chosen[0].text.split())
+    floor = max(bar, relative_bar * scored.probabilities[0])
+    for sentence, probability, kind in zip(scored.sentences[1:], scored.probabilities[1:], kinds[1:], strict=True):
+        if len(chosen) >= MAX_SENTENCES or probability < floor:
             break
         length = len(sentence.text.split())
-        if words_used + length > MAX_WORDS and chosen:
+        if words_used + length > MAX_WORDS or any(_similar(sentence.text, other.text) for other in chosen):
             continue
-        if any(_similar(sentence.text, other.text) for other in chosen):
+        if strict and kind < 0:
             continue
         chosen.append(sentence)
         words_used += length
     return chosen
+
+
+def _kind_first(scored: Scored, bar: float) -> Scored:
+    """The sentences that pass the bar and hold the asked-for kind first, when there are any."""
+    if not scored.kinds or 1 not in scored.kinds:
+        return scored
+    first = [
+        i for i, (p, kind) in enumerate(zip(scored.probabilities, scored.kinds, strict=True)) if kind == 1 and p >= bar
+    ]
+    if not first:
+        return scored
+    order = first + [i for i in range(len(scored.sentences)) if i not in first]
+    return Scored(
+        tuple(scored.sentences[i] for i in order),
+        tuple(scored.probabilities[i] for i in order),
+        scored.probability,
+        tuple(scored.kinds[i] for i in order),
+    )
 
 
 def _quote(group: list[Sentence]) -> str:

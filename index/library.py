@@ -49,7 +49,7 @@ def ask(
     `turns_of`) or else the passages that hold each quote."""
     query = retriever.prepare(question, options.filters)
     hits = retriever.retrieve_query(query, options.k, options.mode)
-    return answer(query.text, hits, retriever.catalog.keyword, query.speakers, turns_of, retriever.occurs(query))
+    return answer(query.text, hits, retriever.evidence(query, options.mode), turns_of)
 
 
 class Library:

@@ -5,7 +5,9 @@ unfiltered search go to Chroma's HNSW index."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -18,6 +20,7 @@ from index.embedding import Embedder
 from index.focus import focus, keyword_query
 from index.fusion import best_positions, rrf
 from index.links import deep_link
+from index.signals import Evidence
 from index.store import Store
 
 Mode = Literal["hybrid", "dense", "keyword"]
@@ -25,6 +28,7 @@ MODES: tuple[Mode, ...] = ("hybrid", "dense", "keyword")
 MAX_QUESTION_CHARS = 2000
 MAX_K = 100
 CANDIDATES = 40  # per ranking, before fusion
+SENTENCE_CACHE = 20_000  # candidate sentences' vectors kept (about 30 MiB)
 EXACT_UP_TO = 300_000  # chunks; dense search compares them all exactly up to this library size
 
 
@@ -70,6 +74,8 @@ class Retriever:
         self.embedder = embedder
         self.catalog = catalog
         self.tuning = tuning
+        self._sentence_cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache_lock = threading.Lock()
 
     def prepare(self, question: str, filters: Filters | None = None) -> Query:
         text = check_question(question)
@@ -88,13 +94,38 @@ class Retriever:
             )
         return Query(text, resolved, named, vector, keywords)
 
-    def occurs(self, query: Query) -> Callable[[str], bool]:
-        """Whether a (stemmed) term occurs anywhere in the library (less the meetings the query
-        leaves out): a word the library lacks altogether is evidence that it cannot answer, a word
-        one meeting lacks is not (questions paraphrase)."""
-        allowed = self.catalog.mask(Filters(exclude=query.filters.exclude))
+    def evidence(self, query: Query, mode: Mode = "hybrid") -> Evidence:
+        """What answering the query may consult beside its passages: word rarity, the speakers it
+        names, whether a (stemmed) word occurs in the library (less the meetings the query leaves
+        out), and each sentence's similarity to the question. A word the library lacks altogether
+        is evidence that it cannot answer; a word one meeting lacks is not (questions paraphrase)."""
         keyword = self.catalog.keyword
-        return lambda term: keyword.occurs(term, allowed)
+        allowed = self.catalog.mask(Filters(exclude=query.filters.exclude))
+
+        def similarity(texts: Sequence[str]) -> np.ndarray:
+            return self._sentence_vectors(texts) @ query.vector
+
+        def occurs(term: str) -> bool:
+            return keyword.occurs(term, allowed)
+
+        return Evidence(keyword, query.speakers, occurs, similarity, fused=mode == "hybrid")
+
+    def _sentence_vectors(self, texts: Sequence[str]) -> np.ndarray:
+        """The model's vectors of candidate sentences, the latest SENTENCE_CACHE kept (a question
+        asked again, or asked with other filters, embeds nothing new)."""
+        with self._cache_lock:
+            missing = list(dict.fromkeys(text for text in texts if text not in self._sentence_cache))
+        if missing:
+            vectors = self.embedder.embed_batch(missing)
+            with self._cache_lock:
+                self._sentence_cache.update(zip(missing, vectors, strict=True))
+                while len(self._sentence_cache) > SENTENCE_CACHE:
+                    self._sentence_cache.popitem(last=False)
+        with self._cache_lock:
+            found = [self._sentence_cache.get(text) for text in texts]
+        if any(vector is None for vector in found):  # pushed out meanwhile by another thread's batch
+            return self.embedder.embed_batch(list(texts))
+        return np.vstack(found) if found else np.zeros((0, self.embedder.dimension), dtype=np.float32)
 
     def retrieve(self, question: str, k: int = 10, filters: Filters | None = None, mode: Mode = "hybrid") -> list[Hit]:
         return self.retrieve_query(self.prepare(question, filters), k, mode)

@@ -1,6 +1,8 @@
 """The fitted answer model: a logistic regression over `index.signals.SENTENCE_FEATURES` (does
-this sentence answer the question?), one over `QUESTION_FEATURES` (does the library answer it?),
-the bar each quoted sentence must pass, and the probability below which On Record refuses.
+this sentence answer the question?), one over `RERANK_FEATURES` for the likeliest few (the same
+with the sentence's own similarity to the question), one over `QUESTION_FEATURES` (does the library
+answer it?), the bars each quoted sentence must pass, and the probability below which On Record
+refuses.
 
 `index/answer_model.json` holds them; `onrecord fit --data ../shared/data/qmsum/train` writes it
 (see `eval.fit`). Only numpy is needed to apply it."""
@@ -8,6 +10,7 @@ the bar each quoted sentence must pass, and the probability below which On Recor
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -15,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from core.errors import OnRecordError
-from index.signals import QUESTION_FEATURES, SENTENCE_FEATURES
+from index.signals import QUESTION_FEATURES, RERANK_FEATURES, SENTENCE_FEATURES
 
 MODEL_FILE = Path(__file__).resolve().with_name("answer_model.json")
 DIGITS = 6  # coefficients are written rounded, so a refit on the same data gives the same file
@@ -74,9 +77,13 @@ class Logistic:
 @dataclass(frozen=True)
 class AnswerModel:
     sentence: Logistic
+    rerank: Logistic
     question: Logistic
     sentence_bar: float  # a quoted sentence, after the first, needs at least this probability
+    relative_bar: float  # and at least this share of the first one's
+    same_kind: bool  # when the first holds the kind of answer asked for, the others must too
     abstain_below: float  # below this question probability, the answer is a refusal
+    kind_gate: bool  # refuse when no likely sentence holds the date, number or person asked for (signals.kind_gap)
     support: tuple[tuple[float, str], ...]  # (lowest probability, word), highest first
     fitted_on: str = ""  # what it was fitted on, by which command
 
@@ -87,9 +94,13 @@ class AnswerModel:
         return {
             "fitted_on": self.fitted_on,
             "sentence_bar": round(self.sentence_bar, DIGITS),
+            "relative_bar": round(self.relative_bar, DIGITS),
+            "same_kind": self.same_kind,
             "abstain_below": round(self.abstain_below, DIGITS),
+            "kind_gate": self.kind_gate,
             "support": [[round(lowest, DIGITS), word] for lowest, word in self.support],
             "sentence": self.sentence.to_dict(),
+            "rerank": self.rerank.to_dict(),
             "question": self.question.to_dict(),
         }
 
@@ -98,17 +109,43 @@ class AnswerModel:
         try:
             return cls(
                 Logistic.from_dict(data["sentence"], SENTENCE_FEATURES),
+                Logistic.from_dict(data["rerank"], RERANK_FEATURES),
                 Logistic.from_dict(data["question"], QUESTION_FEATURES),
                 float(data["sentence_bar"]),
+                float(data["relative_bar"]),
+                bool(data["same_kind"]),
                 float(data["abstain_below"]),
+                bool(data["kind_gate"]),
                 tuple((float(lowest), str(word)) for lowest, word in data["support"]),
                 str(data.get("fitted_on", "")),
             )
         except (KeyError, TypeError, ValueError) as error:
             raise ModelError(f"the answer model file is incomplete ({error!r}); refit it with onrecord fit") from error
 
+    def difference(self, other: AnswerModel) -> float:
+        """The largest difference between two models' numbers; infinite when their shapes or words differ.
+        A refit differs from the file by rounding at most (the model's float arithmetic varies in its
+        last bits with how sentences are batched)."""
+        return _difference(self.to_dict(), other.to_dict())
+
     def save(self, path: Path = MODEL_FILE) -> None:
         path.write_text(json.dumps(self.to_dict(), indent=1) + "\n", encoding="utf-8")
+
+
+def _difference(a: object, b: object) -> float:
+    if isinstance(a, dict) and isinstance(b, dict):
+        if a.keys() != b.keys():
+            return math.inf
+        return max((_difference(a[key], b[key]) for key in a if key != "fitted_on"), default=0.0)
+    if isinstance(a, list) and isinstance(b, list):
+        if len(a) != len(b):
+            return math.inf
+        return max((_difference(x, y) for x, y in zip(a, b, strict=True)), default=0.0)
+    if isinstance(a, bool) or isinstance(b, bool):
+        return 0.0 if a == b else math.inf
+    if isinstance(a, int | float) and isinstance(b, int | float):
+        return abs(float(a) - float(b))
+    return 0.0 if a == b else math.inf
 
 
 def load_model(path: Path = MODEL_FILE) -> AnswerModel:

@@ -1,6 +1,8 @@
-"""What a fitted model weighs: features of each candidate sentence (does it answer the question?)
-and of the question against the library (does the library answer it at all?). Pure functions;
-`index.scorer` holds the fitted weights, `eval.fit` fits them on QMSum train."""
+"""What a fitted model weighs: features of each candidate sentence (does it answer the question?),
+the same with the sentence's own similarity to the question for the likeliest few (the rerank), and
+features of the question against the library (does the library answer it at all?). Pure functions
+over an `Evidence` bundle; `index.scorer` holds the fitted weights, `eval.fit` fits them on QMSum
+train."""
 
 from __future__ import annotations
 
@@ -8,6 +10,8 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 
@@ -17,9 +21,26 @@ from index.keyword import KeywordIndex, terms
 from index.sentences import Sentence
 
 Occurs = Callable[[str], bool]  # whether a term occurs anywhere in what the question may search
+Similarity = Callable[[Sequence[str]], np.ndarray]  # each text's cosine similarity to the question
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What answering a question can consult beside its passages: the keyword index (word rarity),
+    the speakers the question names, whether a word occurs in the library, and the model's
+    similarity of a sentence to the question. Missing parts count as unknown."""
+
+    keyword: KeywordIndex | None = None
+    speakers: tuple[str, ...] = ()
+    occurs: Occurs | None = None
+    similarity: Similarity | None = None
+    fused: bool = True  # the passages' scores are hybrid fused scores (dense and keyword scores mean other things)
+
+
+NO_EVIDENCE = Evidence()
 
 SENTENCE_FEATURES = (
-    "overlap",  # the question's words it holds, weighted by rarity, as a share of them all
+    "overlap",  # the question's words (function words aside) it holds, weighted by rarity, as a share of them all
     "overlap_vs_best",  # that over the best candidate's
     "rarest",  # 1 when it holds the question's rarest word that the library has (a named speaker's name aside)
     "content_share",  # the share of the question's content words it holds (a named speaker's name aside)
@@ -37,6 +58,16 @@ SENTENCE_FEATURES = (
     "best_meeting",  # 1 when it comes from the best passage's meeting
     "opens_turn",  # 1 when it is the first sentence of its line
 )
+KIND_COLUMN = SENTENCE_FEATURES.index("answer_kind")
+# Features read off a passage's fused score: unknown (the fitted mean) when the mode fused nothing.
+FUSED_FEATURES = ("fused", "agreement")
+# The rerank, over the likeliest RERANK sentences: the same, and the sentence's own similarity.
+RERANK = 16
+RERANK_FEATURES = (
+    *SENTENCE_FEATURES,
+    "cosine",  # the sentence's cosine similarity to the question (the bundled model)
+    "cosine_vs_best",  # that less the best of the reranked sentences'
+)
 QUESTION_FEATURES = (
     "best_sentence",  # the best sentence's probability of answering
     "similarity",  # the best cosine similarity of a top passage
@@ -46,16 +77,28 @@ QUESTION_FEATURES = (
     "agreement",  # the best passage's fused score: 1.0 when first in the dense and the keyword ranking
     "margin",  # the best similarity over the mean of the next four
     "answer_kind",  # as for sentences, over the five likeliest sentences
+    "best_cosine",  # the best sentence similarity among the reranked
+    "best_content",  # the share of the question's content words the likeliest sentence holds
+    "kind_content",  # the most content words a likely sentence holding the asked-for kind holds (no kind: any)
+    "absent_in_passages",  # the rarity-weighted share of content words that no top passage holds
 )
 EVIDENCE_PASSAGES = 3
+PASSAGES = 5  # the passages whose sentences are candidates
 SHORT_WORDS = 8
 CENTRALITY_COUNT_CAP = 5  # a word's count in the top passages weighs up to this many times
 CENTRALITY_SCALE = 20  # centrality is divided by this times the square root of the sentence's words
 
 _KINDS = (
-    ("time", re.compile(r"^\s*when\b|\bwhat (?:date|time|day|year|month)\b|\bhow long\b|\bdeadline\b", re.I)),
+    ("time", re.compile(r"^\s*when\b|\b(?:what|which) (?:date|time|day|year|month)\b|\bhow long\b|\bdeadline\b", re.I)),
     ("number", re.compile(r"\bhow (?:much|many|often)\b|\bwhat (?:percentage|number|amount|price|cost)\b", re.I)),
-    ("person", re.compile(r"^\s*who\b|\bwhich (?:person|member|speaker|people)\b|\bwho (?:is|was|will)\b", re.I)),
+    (
+        "person",
+        re.compile(
+            r"^\s*who\b|\bwhich (?:person|member|speaker|people)\b|\bwho (?:is|was|will)\b|"
+            r"\bwhat is the name of\b",
+            re.I,
+        ),
+    ),
     ("reason", re.compile(r"^\s*why\b|\bwhat (?:was|were|is|are) the reasons?\b|\bfor what reason\b", re.I)),
 )
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
@@ -95,6 +138,26 @@ def holds_kind(kind: str | None, text: str, speakers: Sequence[str] = ()) -> int
     return 1 if found else -1
 
 
+GATED_KINDS = ("time", "number", "person")  # kinds whose answer is a thing a sentence holds or not
+
+
+def kind_gap(question: str, sentences: Sequence[Sentence], evidence: Evidence | None = None) -> bool:
+    """Whether the question asks for a date, a number or a person and none of the sentences holds
+    one beside the question's rarest content word (a named speaker's name aside): the library talks
+    about the subject but never gives what is asked ("Who chairs the committee?" of a meeting that
+    only mentions the committee)."""
+    kind = answer_kind(question)
+    if kind not in GATED_KINDS or not sentences:
+        return False
+    evidence = evidence or NO_EVIDENCE
+    names = {term for speaker in evidence.speakers for term in terms(speaker)}
+    content = [term for term in content_terms(question) if term not in names]
+    if not content:
+        return False
+    rarest = max(content, key=rarity(evidence.keyword))
+    return not any(rarest in terms(s.text) and holds_kind(kind, s.text, s.hit.chunk.speakers) == 1 for s in sentences)
+
+
 # Stemmed words of question phrasing ("how much", "how long", "what happens"): not what is asked about.
 _ASKING = frozenset(
     {
@@ -119,10 +182,25 @@ _ASKING = frozenset(
 )
 
 
+@cache
+def _function_terms() -> frozenset[str]:
+    """Stemmed function words (NLTK's English list, as bm25s ships it) and question phrasing: the
+    keyword index keeps most of them, but what a question asks about is never "did" or "about"."""
+    from bm25s.stopwords import STOPWORDS_EN_PLUS
+
+    return frozenset(terms(" ".join(STOPWORDS_EN_PLUS))) | _ASKING
+
+
+def question_terms(question: str) -> list[str]:
+    """The question's terms without function words (all its terms, when nothing else is left)."""
+    every = terms(question)
+    return list(dict.fromkeys([term for term in every if term not in _function_terms()] or every))
+
+
 def content_terms(question: str) -> list[str]:
-    """The question's terms worth finding: without request phrasing, meeting talk and stop words."""
-    found = [term for term in terms(keyword_query(question)) if term not in _ASKING]
-    return list(dict.fromkeys(found or terms(question)))
+    """The question's terms worth finding: without request phrasing, meeting talk and function words."""
+    found = [term for term in terms(keyword_query(question)) if term not in _function_terms()]
+    return list(dict.fromkeys(found or question_terms(question)))
 
 
 def rarity(keyword: KeywordIndex | None) -> Callable[[str], float]:
@@ -132,17 +210,14 @@ def rarity(keyword: KeywordIndex | None) -> Callable[[str], float]:
 
 
 def sentence_features(
-    question: str,
-    sentences: Sequence[Sentence],
-    hits: Sequence[Hit],
-    keyword: KeywordIndex | None,
-    speakers: Sequence[str] = (),
-    occurs: Occurs | None = None,
+    question: str, sentences: Sequence[Sentence], hits: Sequence[Hit], evidence: Evidence | None = None
 ) -> np.ndarray:
     """One row of SENTENCE_FEATURES per sentence."""
+    evidence = evidence or NO_EVIDENCE
+    keyword, speakers, occurs = evidence.keyword, evidence.speakers, evidence.occurs
     weight = rarity(keyword)
-    question_terms = set(terms(question))
-    total = sum(weight(term) for term in question_terms) or 1.0
+    asked = set(question_terms(question))
+    total = sum(weight(term) for term in asked) or 1.0
     names = {term for speaker in speakers for term in terms(speaker)}  # said by them, not in their words
     content = [term for term in content_terms(question) if term not in names]
     found = [term for term in content if occurs is None or occurs(term)]
@@ -152,7 +227,7 @@ def sentence_features(
     best = max((hit.similarity for hit in hits), default=0.0) or 1.0
     kind = answer_kind(question)
     first_meeting = hits[0].chunk.meeting_id if hits else None
-    overlaps = [sum(weight(term) for term in question_terms & set(terms(s.text))) / total for s in sentences]
+    overlaps = [sum(weight(term) for term in asked & set(terms(s.text))) / total for s in sentences]
     best_overlap = max(overlaps, default=0.0) or 1.0
     rows = []
     for sentence, overlap in zip(sentences, overlaps, strict=True):
@@ -185,32 +260,44 @@ def sentence_features(
     return np.asarray(rows, dtype=np.float64).reshape(len(rows), len(SENTENCE_FEATURES))
 
 
+def rerank_features(rows: np.ndarray, cosines: np.ndarray) -> np.ndarray:
+    """RERANK_FEATURES: the sentences' SENTENCE_FEATURES rows with their cosine similarities."""
+    cosines = np.asarray(cosines, dtype=np.float64).reshape(-1)
+    best = cosines.max() if len(cosines) else 0.0
+    return np.column_stack([rows, cosines, cosines - best]) if len(cosines) else np.zeros((0, len(RERANK_FEATURES)))
+
+
 def question_features(
     question: str,
     hits: Sequence[Hit],
-    keyword: KeywordIndex | None,
-    occurs: Occurs | None,
+    evidence: Evidence,
     likeliest: Sequence[Sentence],
     best_probability: float,
+    best_cosine: float,
 ) -> np.ndarray:
     """The row of QUESTION_FEATURES for a question, its retrieved passages (best first) and its
     likeliest sentences (most likely first)."""
+    keyword, occurs = evidence.keyword, evidence.occurs
     weight = rarity(keyword)
     top = hits[:EVIDENCE_PASSAGES]
-    question_terms = set(terms(question))
-    total = sum(weight(term) for term in question_terms) or 1.0
-    coverage = max(
-        (sum(weight(t) for t in question_terms & set(terms(hit.chunk.text))) / total for hit in top), default=0.0
-    )
+    asked = set(question_terms(question))
+    total = sum(weight(term) for term in asked) or 1.0
+    coverage = max((sum(weight(t) for t in asked & set(terms(hit.chunk.text))) / total for hit in top), default=0.0)
     content = content_terms(question)
+    content_weight = sum(weight(term) for term in content) or 1.0
     missing = [term for term in content if occurs is not None and not occurs(term)]
-    absent = sum(weight(term) for term in missing) / (sum(weight(term) for term in content) or 1.0)
+    absent = sum(weight(term) for term in missing) / content_weight
     rarest = max(content, key=weight, default=None)
+    held = {term for hit in hits[:PASSAGES] for term in terms(hit.chunk.text)}
+    absent_in_passages = sum(weight(term) for term in content if term not in held) / content_weight
     similarities = [hit.similarity for hit in hits]
     following = similarities[1:5]
     margin = similarities[0] - sum(following) / len(following) if following else 0.0
     kind = answer_kind(question)
-    kinds = [holds_kind(kind, s.text, s.hit.chunk.speakers) for s in likeliest[:5]]
+    few = likeliest[:5]
+    kinds = [holds_kind(kind, s.text, s.hit.chunk.speakers) for s in few]
+    shares = [_content_share(content, s.text, weight) for s in few]
+    kind_content = max((share for share, held in zip(shares, kinds, strict=True) if held >= 0), default=0.0)
     return np.asarray(
         [
             best_probability,
@@ -221,6 +308,16 @@ def question_features(
             hits[0].score if hits else 0.0,
             margin if similarities else 0.0,
             max(kinds, default=0),
+            best_cosine,
+            shares[0] if shares else 0.0,
+            kind_content,
+            absent_in_passages,
         ],
         dtype=np.float64,
     )
+
+
+def _content_share(content: Sequence[str], text: str, weight: Callable[[str], float]) -> float:
+    """The rarity-weighted share of the content words that the text holds."""
+    words = set(terms(text))
+    return sum(weight(term) for term in content if term in words) / (sum(weight(term) for term in content) or 1.0)

@@ -56,9 +56,9 @@ def test_unanswerable_question_shows_the_not_answered_state(page):
 def test_upload_a_vtt_file_then_ask_from_it(page, tmp_path):
     upload = tmp_path / "garden_club_2024-08-01.vtt"
     upload.write_text(
-        "WEBVTT\n\n00:00:01.000 --> 00:00:05.000\n<v Olga Petrova>The garden club will plant forty apple trees "
-        "along the river path in October.\n\n00:00:06.000 --> 00:00:09.000\n<v Ben Carter>The council pays for "
-        "the saplings and we bring the volunteers.\n"
+        "WEBVTT\n\n00:00:01.000 --> 00:00:05.000\n<v Olga Petrova>Um, the garden club will, you know, plant "
+        "forty apple trees along the river path in October.\n\n00:00:06.000 --> 00:00:09.000\n"
+        "<v Ben Carter>The council pays for the saplings and we bring the volunteers.\n"
     )
     page.get_by_role("tab", name="Library").click()
     add_file(page, upload, expect="1 added")
@@ -69,6 +69,13 @@ def test_upload_a_vtt_file_then_ask_from_it(page, tmp_path):
     page.wait_for_selector("#answer-text .onrecord-cite", timeout=30_000)
     card = page.locator("#citations #card-1").inner_text()
     assert "Olga Petrova" in card and "garden_club_2024-08-01" in card
+    shown = page.locator("#answer-text").inner_text()  # fillers left out of the quote, nothing else changed
+    assert "The garden club will plant forty apple trees along the river path in October." in shown
+    assert "Um" not in shown and "you know" not in shown
+    spoken = page.locator("#answer-verbatim")
+    spoken.locator("summary").click()  # the words as spoken, one click away
+    assert "Um, the garden club will, you know, plant forty apple trees" in spoken.inner_text()
+    assert "Support:" in page.locator("#answer-support").inner_text()
 
 
 def test_bad_upload_is_reported_and_the_library_is_unharmed(page, tmp_path):

@@ -1,8 +1,8 @@
 """Answers a new user found wrong in the app (issue 11), asked of a library like theirs: the samples,
-the seed, one QMSum meeting and a tenants' meeting that does hold a garden budget. Two of the three
-("What did Quim Gil say about grants?" should quote his grants sentence, "Who chairs the Universal
-Code of Conduct drafting committee?" should be refused) the train-fitted model still gets wrong;
-issue 11 stays open on them."""
+the seed, one QMSum meeting and a tenants' meeting that does hold a garden budget. The third
+example, "Who chairs the Universal Code of Conduct drafting committee?", is refused when the seed
+is asked alone (tests/index/test_seed_questions.py, s36) but not yet in this library, where other
+meetings have a chair: issue 11 stays open on it."""
 
 from __future__ import annotations
 
@@ -28,6 +28,14 @@ def test_the_garden_budget_is_its_own_sentence_without_the_bike_lane(library):
     assert "eighteen thousand five hundred dollars" in result.parts[0].text
     assert {citation.hit.chunk.meeting_id for citation in result.citations} == {"tenants_association"}
     assert not any(word in result.text.lower() for word in ("bike", "cyclist", "harbour"))
+
+
+def test_a_speakers_grants_sentence_without_the_charter_committee(library):
+    result = library.ask("What did Quim Gil say about grants?")
+    assert not result.abstained
+    assert result.parts[0].text.startswith("Quim Gil: ") and "MS grants" in result.parts[0].text
+    assert all(citation.speakers == ("Quim Gil",) for citation in result.citations)
+    assert "charter" not in result.text.lower() and "drafting" not in result.text.lower()
 
 
 def test_every_quote_is_in_the_turns_its_marker_cites(library):

@@ -184,6 +184,7 @@ def answering():
         ("We had had enough, and that that was that.", "We had had enough, and that that was that."),
         ("The umbrella stays.", "The umbrella stays."),
         ("Hmm.", "Hmm."),  # nothing but a filler: kept as said
+        ("It was, you know, fine. … Then the the vote.", "It was fine. … Then the vote."),  # the gap stays
     ],
 )
 def test_fillers_and_false_starts_are_left_out_and_nothing_else(spoken, shown):

@@ -1,8 +1,7 @@
 """Answers a new user found wrong in the app (issue 11), asked of a library like theirs: the samples,
 the seed, one QMSum meeting and a tenants' meeting that does hold a garden budget. The third
-example, "Who chairs the Universal Code of Conduct drafting committee?", is refused when the seed
-is asked alone (tests/index/test_seed_questions.py, s36) but not yet in this library, where other
-meetings have a chair: issue 11 stays open on it."""
+example, "Who chairs the Universal Code of Conduct drafting committee?", is not yet refused (its
+probability sits near the refusal threshold): issue 11 stays open on it."""
 
 from __future__ import annotations
 

@@ -18,7 +18,7 @@ UNANSWERABLE = [q for q in SUITE if not q["gold_turns"]]
 # Of the in-domain questions the seed never answers (s36–s47, written for issue 11), the fitted model
 # refuses these; the others are answered with weak support and counted by `onrecord eval seed`
 # (README, "Results"): the open part of issue 11.
-REFUSED = {"s33", "s34", "s35", "s36", "s47"}
+REFUSED = {"s33", "s34", "s35", "s47"}
 # Well-supported questions: each must be answered with a citation of its gold passage.
 CITED = ["s01", "s03", "s04", "s07", "s08", "s09", "s11", "s13", "s14", "s15", "s18", "s19", "s20", "s22", "s25", "s29"]
 

@@ -34,7 +34,6 @@ class Question:
     speaker: str | None = None
     answer: str | None = None
     domain: str = ""
-    exclude: tuple[str, ...] = ()  # meetings the question is asked without
 
     @property
     def answerable(self) -> bool:

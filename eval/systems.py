@@ -54,7 +54,7 @@ class OnRecord:
         self.model = model
 
     def run(self, question: Question) -> Outcome:
-        query = self.retriever.prepare(question.question, Filters(meeting=question.meeting, exclude=question.exclude))
+        query = self.retriever.prepare(question.question, Filters(meeting=question.meeting))
         hits = self.retriever.retrieve_query(query, DEPTH, self.mode)
         evidence = self.retriever.evidence(query, self.mode)
         result = answer(query.text, hits[:ANSWER_PASSAGES], evidence, self.turns_of, self.model)

@@ -17,7 +17,7 @@ from core.errors import OnRecordError
 from core.models import Filters, Hit
 from eval.suites import Question, Suite, domain_of
 from index.answer import answer
-from index.library import Library
+from index.library import AskOptions, Library
 from index.retrieval import Query, Retriever
 from index.scorer import AnswerModel
 
@@ -29,7 +29,7 @@ REFUSAL_NAMES = {
     "elsewhere": "refused_without_domain",
     "unsaid": "refused_without_span",
 }
-PASSAGES = 8  # passages an answer is drawn from, as `onrecord ask` does
+PASSAGES = AskOptions().k  # passages an answer is drawn from, as `onrecord ask` does
 DEPTH = 30  # passages retrieved before those overlapping a left-out gold span are dropped
 _SERIES = re.compile(r"^((?:ES|IS|TS)\d{4})[a-d]$")
 

@@ -23,15 +23,13 @@ from core.models import Hit
 from eval.asked import Asked, asked_ways
 from eval.metrics import rouge
 from eval.suites import Suite
-from index.answer import PASSAGES, Scored, compose, sentence_cosines
+from index.answer import PASSAGES, Scored, compose, rerank, sentence_cosines, shortlist
 from index.keyword import terms
 from index.library import Library
 from index.scorer import AnswerModel, Logistic
 from index.sentences import Sentence, candidates, with_turns
 from index.signals import (
-    KIND_COLUMN,
     QUESTION_FEATURES,
-    RERANK,
     RERANK_FEATURES,
     SENTENCE_FEATURES,
     Evidence,
@@ -130,13 +128,15 @@ def fit(examples: list[Example], described: str, on_step: Callable[[], None] | N
     reranked = [
         (e, first) for e, first in zip(examples, firsts, strict=True) if e.asked.way == "meeting" and len(first)
     ]
-    rerank = logistic(
+    reranker = logistic(
         np.vstack([rerank_features(e.rows[first], e.cosines) for e, first in reranked]),
         np.concatenate([e.labels[first] for e, first in reranked]),
         RERANK_FEATURES,
         _per_question([len(first) for _e, first in reranked]),
     )
-    scored = [_scored(e, first, rerank) for e, first in zip(examples, firsts, strict=True)]
+    scored = [
+        rerank(e.sentences, e.rows, first, e.cosines, reranker) for e, first in zip(examples, firsts, strict=True)
+    ]
     rows = np.vstack([_question_row(e, s) for e, s in zip(examples, scored, strict=True)])
     labels = np.array([float(e.asked.answerable) for e in examples])
     question = logistic(rows, labels, QUESTION_FEATURES)
@@ -154,7 +154,7 @@ def fit(examples: list[Example], described: str, on_step: Callable[[], None] | N
     rouge_of = cache(lambda text, gold: rouge(text, gold)["ROUGE-1"])  # many choices quote the same
     bar, relative, same_kind = max(choices, key=lambda choice: _bar_quality(pairs, *choice, rouge_of))
     gate = _kind_gate(examples, scored, probability >= threshold)
-    return AnswerModel(sentence, rerank, question, bar, relative, same_kind, threshold, gate, support, described)
+    return AnswerModel(sentence, reranker, question, bar, relative, same_kind, threshold, gate, support, described)
 
 
 def _kind_gate(examples: list[Example], scored: list[Scored], answered: np.ndarray) -> bool:
@@ -174,24 +174,11 @@ def _per_question(sizes: list[int]) -> np.ndarray:
 
 def _first_stage(example: Example, sentence: Logistic, on_step: Callable[[], None] | None) -> np.ndarray:
     """The sentences the rerank sees (the first stage's likeliest), their similarities filled in."""
-    if not example.sentences:
-        example.cosines = np.zeros(0)
-        return np.zeros(0, dtype=int)
-    first = np.argsort(-sentence.probability(example.rows), kind="stable")[:RERANK]
+    first = shortlist(example.rows, sentence) if example.sentences else np.zeros(0, dtype=int)
     example.cosines = sentence_cosines([example.sentences[i] for i in first], example.evidence)
     if on_step:
         on_step()
     return first
-
-
-def _scored(example: Example, first: np.ndarray, rerank: Logistic) -> Scored:
-    if not len(first):
-        return Scored((), (), 0.0)
-    probabilities = rerank.probability(rerank_features(example.rows[first], example.cosines))
-    order = np.argsort(-probabilities, kind="stable")
-    sentences = tuple(example.sentences[first[i]] for i in order)
-    kinds = tuple(int(k) for k in example.rows[first][order, KIND_COLUMN])
-    return Scored(sentences, tuple(float(probabilities[i]) for i in order), 0.0, kinds)
 
 
 def _question_row(example: Example, scored: Scored) -> np.ndarray:

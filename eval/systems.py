@@ -13,11 +13,12 @@ from eval.metrics import Passage
 from eval.suites import Question
 from index.answer import TurnsOf, answer
 from index.embedding import Embedder, llama_embedding
+from index.library import AskOptions
 from index.retrieval import Mode, Retriever
 from index.scorer import AnswerModel
 
 DEPTH = 30  # passages retrieved per question: enough for the 2,000-word budget
-ANSWER_PASSAGES = 8
+ANSWER_PASSAGES = AskOptions().k  # as `onrecord ask` answers
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -29,7 +29,18 @@ from index.signals import (
     sentence_features,
 )
 
-__all__ = ["ABSTENTION", "MAX_WORDS", "Evidence", "Scored", "TurnsOf", "answer", "compose", "score"]
+__all__ = [
+    "ABSTENTION",
+    "MAX_WORDS",
+    "Evidence",
+    "Scored",
+    "TurnsOf",
+    "answer",
+    "compose",
+    "rerank",
+    "score",
+    "shortlist",
+]
 
 GAP = " … "  # between sentences of one turn that are not next to each other
 MAX_SENTENCES = 4
@@ -61,17 +72,40 @@ def score(
     if not found:
         return Scored((), (), 0.0)
     rows = sentence_features(question, found, hits, evidence)
-    first = np.argsort(-model.sentence.probability(_known(rows, model.sentence, evidence)), kind="stable")[:RERANK]
-    kept = [found[i] for i in first]
-    cosines = sentence_cosines(kept, evidence)
-    probabilities = model.rerank.probability(_known(rerank_features(rows[first], cosines), model.rerank, evidence))
-    order = np.argsort(-probabilities, kind="stable")
-    ranked = tuple(kept[i] for i in order)
-    best = float(probabilities[order[0]])
-    row = question_features(question, hits, evidence, ranked, best, float(cosines.max()))
-    kinds = tuple(int(k) for k in rows[first][order, KIND_COLUMN])
+    first = shortlist(rows, model.sentence, evidence)
+    cosines = sentence_cosines([found[i] for i in first], evidence)
+    ranked = rerank(found, rows, first, cosines, model.rerank, evidence)
+    best = ranked.probabilities[0]
+    row = question_features(question, hits, evidence, ranked.sentences, best, float(cosines.max()))
     answers = float(model.question.probability(_known(row, model.question, evidence))[0])
-    return Scored(ranked, tuple(float(probabilities[i]) for i in order), answers, kinds)
+    return replace(ranked, probability=answers)
+
+
+def shortlist(rows: np.ndarray, sentence: Logistic, evidence: Evidence = NO_EVIDENCE) -> np.ndarray:
+    """The positions of the RERANK likeliest sentences by the first stage, likeliest first."""
+    return np.argsort(-sentence.probability(_known(rows, sentence, evidence)), kind="stable")[:RERANK]
+
+
+def rerank(
+    sentences: Sequence[Sentence],
+    rows: np.ndarray,
+    first: np.ndarray,
+    cosines: np.ndarray,
+    model: Logistic,
+    evidence: Evidence = NO_EVIDENCE,
+) -> Scored:
+    """The shortlisted sentences ordered by the rerank, with their probabilities and kinds (the
+    question's probability left at 0)."""
+    if not len(first):
+        return Scored((), (), 0.0)
+    probabilities = model.probability(_known(rerank_features(rows[first], cosines), model, evidence))
+    order = np.argsort(-probabilities, kind="stable")
+    return Scored(
+        tuple(sentences[first[i]] for i in order),
+        tuple(float(probabilities[i]) for i in order),
+        0.0,
+        tuple(int(k) for k in rows[first][order, KIND_COLUMN]),
+    )
 
 
 def _known(rows: np.ndarray, logistic: Logistic, evidence: Evidence) -> np.ndarray:

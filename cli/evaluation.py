@@ -16,7 +16,7 @@ app = typer.Typer()
 @app.command("eval")
 @reports_errors
 def evaluate_command(
-    suite: Annotated[str, typer.Argument(help="seed, qmsum, or a suite file (see the README)")] = "seed",
+    suite: Annotated[str, typer.Argument(help="seed, qmsum, topics, or a suite file (see the README)")] = "seed",
     data: Annotated[Path | None, typer.Option(help="QMSum split folder for the qmsum suite")] = None,
     compare: Annotated[bool, typer.Option(help="also run dense, keyword and the naive LlamaIndex baseline")] = False,
     out: Annotated[Path | None, typer.Option(help="report folder [default reports/SUITE]")] = None,
@@ -26,7 +26,13 @@ def evaluate_command(
         Path | None, typer.Option("--data-dir", help="store to build or reuse [default .onrecord-eval/SUITE]")
     ] = None,
 ) -> None:
-    """Score retrieval, citations and answers on a suite, and write a report."""
+    """Score retrieval, citations and answers on a suite, and write a report. `eval topics --data
+    SPLIT` scores automatic topics instead."""
+    if suite == "topics":
+        from cli.topics import evaluate_topics
+
+        evaluate_topics(data or Path("../shared/data/qmsum/val"), limit, out)
+        return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from eval.report import write_report

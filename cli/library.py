@@ -39,15 +39,25 @@ def inspect(
     budget: BudgetOption = None,
 ) -> None:
     """Show how a transcript parses: speakers, topics, turns and chunks."""
-    from core.settings import load_settings
+    from core.settings import load_settings, offline
     from ingest.chunking import chunk_transcript
     from ingest.parsing import parse_file
+    from ingest.segmenting import load_model, needs_topics
     from ingest.wordpieces import word_counter
 
     settings = load_settings(chunk_budget=budget)
     transcript = parse_file(path, fmt)
     counter = word_counter(settings)
     chunks = chunk_transcript(transcript, settings.chunk_budget, counter.count)
+    if needs_topics(transcript):  # found as ingest finds them, with the model
+        from index.embedding import load_embedder
+        from index.writer import found_topics
+
+        offline()
+        embedder = load_embedder(settings)
+        transcript, chunks, _ = found_topics(
+            transcript, chunks, embedder, counter.count, settings.chunk_budget, load_model()
+        )
     for warning in transcript.warnings:
         errors.print(f"[yellow]warning:[/] {warning}", highlight=False)
     if as_json:
@@ -72,7 +82,8 @@ def inspect(
         )
         table.add_row(name, str(turns), "; ".join(w for w in written if w != name)[:80])
     console.print(table)
-    topics = Table("topic", "turns", title="Topics")
+    found = any(turn.topic_source == "auto" for turn in transcript.turns)
+    topics = Table("topic", "turns", title="Topics (found automatically)" if found else "Topics")
     for topic, first, last in transcript.topics:
         topics.add_row(topic or "(untitled)", f"{first}-{last}")
     console.print(topics)

@@ -26,6 +26,7 @@ class Turn:
     question: str | None = None
     is_question: bool = False
     marks: tuple[tuple[int, float], ...] = ()
+    topic_source: str | None = None  # "auto" where On Record found the topic; None: the source's own
 
     def to_dict(self) -> dict:
         return {
@@ -37,6 +38,7 @@ class Turn:
             "start": self.start,
             "end": self.end,
             "topic": self.topic,
+            "topic_source": self.topic_source or ("source" if self.topic else None),
             "question": self.question,
             "is_question": self.is_question,
         }
@@ -86,6 +88,30 @@ class Transcript:
             "speakers": self.speakers,
             "turn_count": len(self.turns),
         }
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """One topic of a meeting as a reader skims it: where it starts, who speaks, its label, and one
+    sentence of its own that says the most of it. `source` is "auto" for a topic On Record found,
+    "source" for the transcript's own (headings, QMSum topics); a run of turns without any topic is
+    a chapter with `topic` None."""
+
+    n: int
+    topic: str | None
+    source: str | None
+    turn_start: int
+    turn_end: int
+    start: float | None
+    end: float | None
+    speakers: tuple[str, ...]
+    summary: str | None = None
+    summary_turn: int | None = None
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["speakers"] = list(self.speakers)
+        return data
 
 
 @dataclass(frozen=True)

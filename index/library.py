@@ -19,15 +19,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.errors import QueryError
-from core.models import Answer, Filters, Hit, Meeting, Turn
+from core.models import Answer, Chapter, Filters, Hit, Meeting, Turn
 from core.settings import Settings
 from index.answer import TurnsOf, answer
-from index.catalog import Catalog
+from index.catalog import Catalog, closest_known
 from index.embedding import Embedder, load_embedder
 from index.retrieval import Mode, Retriever
 from index.snapshot import load_catalog
 from index.store import COMPLETE, MeetingRecord, Store
 from index.writer import IngestResult, ingest_paths, remove_meeting, write_lock
+from ingest.chapters import chapters
 from ingest.wordpieces import word_counter
 
 GENERATION_FILE = "generation"
@@ -120,6 +121,12 @@ class Library:
                     self._turns.pop(next(iter(self._turns)))
                 self._turns[meeting_id] = cached
         return cached
+
+    def chapters(self, meeting_id: str) -> tuple[Meeting, list[Chapter]]:
+        """A meeting (named by its id, in any case) and its chapters."""
+        known = {meeting.casefold(): meeting for meeting in self.catalog.meetings}
+        meeting = self.catalog.meetings[closest_known("meeting", meeting_id, known)]
+        return meeting, chapters(self.turns(meeting.meeting_id))
 
     def search(self, question: str, k: int = 10, filters: Filters | None = None, mode: Mode = "hybrid") -> list[Hit]:
         return self._searchable().retrieve(question, k, filters, mode)

@@ -118,10 +118,7 @@ class Store:
                 found = self._meetings.get(ids=[meeting_id], include=["documents"])
         if not found["ids"] or not found["documents"][0]:
             return []
-        return [
-            Turn(**{**fields, "marks": tuple(tuple(mark) for mark in fields.get("marks", []))})
-            for fields in json.loads(found["documents"][0])
-        ]
+        return [_turn(fields) for fields in json.loads(found["documents"][0])]
 
     def put_meeting(self, transcript: Transcript, chunk_count: int, content_hash: str, status: str, model: str) -> None:
         """The meeting's record and turns; `model` names what embeds its chunks."""
@@ -322,6 +319,12 @@ def _chunk_from_record(chunk_id: str, text: str, metadata: dict[str, Any]) -> Ch
         end=time("end"),
         word_pieces=int(metadata.get("word_pieces") or 0),
     )
+
+
+def _turn(fields: dict[str, Any]) -> Turn:
+    marks = tuple(tuple(mark) for mark in fields.get("marks", []))
+    source = fields.get("topic_source")
+    return Turn(**{**fields, "marks": marks, "topic_source": source if source == "auto" else None})
 
 
 def _turn_fields(turn: Turn) -> dict[str, Any]:

@@ -12,19 +12,23 @@ import fcntl
 import hashlib
 import json
 import os
+from bisect import bisect_left
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+import numpy as np
+
 from core.errors import ConflictError, OnRecordError, StoreError
-from core.models import Transcript
+from core.models import Chunk, Transcript
 from index.catalog import closest_known
 from index.embedding import Embedder
 from index.store import COMPLETE, WRITING, Store
 from ingest.chunking import CountWordPieces, chunk_transcript
 from ingest.parsing import Failure, parse_paths
+from ingest.segmenting import TopicModel, load_model, needs_topics, segment, with_topics
 
 EMBED_BATCH = 1024  # chunks per model call and store write; a progress step
 Status = Literal["added", "updated", "unchanged", "failed"]
@@ -44,12 +48,13 @@ class IngestResult:
     message: str = ""
 
 
-def content_hash(transcript: Transcript, chunk_ids: Sequence[str]) -> str:
-    """A fingerprint of everything a meeting's record and chunks are made from. Not of where the
-    file lies (the same content under another path is the same meeting), nor of the model that
-    embeds it (the record names that)."""
+def content_hash(transcript: Transcript, chunk_ids: Sequence[str], topics: TopicModel | None = None) -> str:
+    """A fingerprint of everything a meeting's record and chunks are made from, the topic model
+    among them when it finds the topics. Not of where the file lies (the same content under another
+    path is the same meeting), nor of the model that embeds it (the record names that)."""
     meeting = {key: value for key, value in transcript.meeting_dict().items() if key != "source_path"}
-    digest = hashlib.sha1(json.dumps([meeting, list(chunk_ids)]).encode())
+    found_by = topics.to_dict() if topics else None
+    digest = hashlib.sha1(json.dumps([meeting, list(chunk_ids), found_by]).encode())
     for turn in transcript.turns:
         digest.update(repr(turn).encode())
     return digest.hexdigest()
@@ -64,9 +69,11 @@ def ingest_transcript(
     model: str,
     on_embedded: Callable[[int], None] | None = None,
 ) -> IngestResult:
-    """Write one transcript's chunks, embedding only the chunks the store does not have."""
+    """Write one transcript's chunks, embedding only the chunks the store does not have. A
+    transcript without topics gets them found (ingest.segmenting) from its chunks' vectors."""
     chunks = chunk_transcript(transcript, budget, count)
-    digest = content_hash(transcript, [chunk.id for chunk in chunks])
+    topics = load_model() if needs_topics(transcript) else None
+    digest = content_hash(transcript, [chunk.id for chunk in chunks], topics)
     record = store.meeting(transcript.meeting_id)
     base = dict(
         path=transcript.source_path, meeting_id=transcript.meeting_id, turns=len(transcript.turns), chunks=len(chunks)
@@ -80,6 +87,10 @@ def ingest_transcript(
     same = record is not None and record.meeting.content_hash == digest and record.meeting.model == model
     if same and record.status == COMPLETE:
         return IngestResult(status="unchanged", **base)
+    known: dict[str, np.ndarray] = {}
+    if topics is not None:
+        transcript, chunks, known = found_topics(transcript, chunks, embedder, count, budget, topics)
+        base.update(turns=len(transcript.turns), chunks=len(chunks))
     store.put_meeting(transcript, len(chunks), digest, WRITING, model)
     existing = store.chunk_ids(transcript.meeting_id)
     embedded = store.chunk_ids(transcript.meeting_id, model)
@@ -89,13 +100,44 @@ def ingest_transcript(
     # Embedded a meeting at a time: the model sorts one call's texts by length, so less padding.
     for start in range(0, len(new), EMBED_BATCH):
         batch = new[start : start + EMBED_BATCH]
-        store.add_chunks(batch, embedder.embed_batch([chunk.text for chunk in batch]), transcript, model)
+        store.add_chunks(batch, _vectors(batch, known, embedder), transcript, model)
         if on_embedded:
             on_embedded(len(batch))
     stale = existing - {chunk.id for chunk in chunks}
     store.delete_chunks(sorted(stale))
     store.set_status(transcript.meeting_id, COMPLETE)
     return IngestResult(status="added" if record is None else "updated", embedded=len(new), removed=len(stale), **base)
+
+
+def found_topics(
+    transcript: Transcript,
+    chunks: list[Chunk],
+    embedder: Embedder,
+    count: CountWordPieces,
+    budget: int,
+    topics: TopicModel,
+) -> tuple[Transcript, list[Chunk], dict[str, np.ndarray]]:
+    """The transcript with automatic topics, its chunks made again within them, and the vectors
+    already computed by chunk text. Chunks start again where they started before, so only those
+    beside a boundary that moved inside a chunk are new."""
+    vectors = embedder.embed_batch([chunk.text for chunk in chunks])
+    known = {chunk.text: vector for chunk, vector in zip(chunks, vectors, strict=True)}
+    cuts = segment(chunks, vectors, transcript.turns, topics, embedder.embed_batch)
+    topical = with_topics(transcript, cuts)
+    inside = sorted(cut.turn for cut in cuts if cut.offset)  # each splits a turn in two
+    starts = frozenset(
+        chunk.turn_start + bisect_left(inside, chunk.turn_start)
+        for i, chunk in enumerate(chunks)
+        if not i or chunk.turn_start != chunks[i - 1].turn_end
+    )
+    return topical, chunk_transcript(topical, budget, count, starts), known
+
+
+def _vectors(chunks: Sequence[Chunk], known: dict[str, np.ndarray], embedder: Embedder) -> np.ndarray:
+    """Vectors for the chunks: those computed already, and the rest embedded now."""
+    missing = [chunk.text for chunk in chunks if chunk.text not in known]
+    fresh = dict(zip(missing, embedder.embed_batch(missing), strict=True)) if missing else {}
+    return np.stack([known.get(chunk.text, fresh.get(chunk.text)) for chunk in chunks])
 
 
 def ingest_paths(

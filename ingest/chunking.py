@@ -37,8 +37,12 @@ class Piece:
         return f"{self.label}: {self.text}" if self.label else self.text
 
 
-def chunk_transcript(transcript: Transcript, budget: int, count: CountWordPieces) -> list[Chunk]:
-    """Chunks for one transcript; `count` gives the model's word pieces of each text."""
+def chunk_transcript(
+    transcript: Transcript, budget: int, count: CountWordPieces, breaks: frozenset[int] = frozenset()
+) -> list[Chunk]:
+    """Chunks for one transcript; `count` gives the model's word pieces of each text. A chunk also
+    starts at every turn in `breaks` (where chunks started before topics were found, so that most
+    chunks stay as they were)."""
     chunks: list[Chunk] = []
     for (_topic, question), group in groupby(transcript.turns, key=lambda turn: (turn.topic, turn.question)):
         turns = list(group)
@@ -49,7 +53,7 @@ def chunk_transcript(transcript: Transcript, budget: int, count: CountWordPieces
             header, turns = f"{QUESTION_LABEL}: {question}", turns[1:]
         header, header_cost = _fit_header(header, budget // 2, count)
         room = budget - header_cost
-        for packed in _pack(_pieces(turns, room, count), room):
+        for packed in _pack(_pieces(turns, room, count), room, breaks):
             chunk = _packed_chunk(transcript.meeting_id, packed, header, header_cost)
             if not chunks or chunks[-1].question != question or chunks[-1].topic != chunk.topic:
                 chunk = replace(chunk, turn_start=min(first_index, chunk.turn_start))
@@ -125,11 +129,12 @@ def _joined(units: list[Unit], room: int) -> list[Unit]:
     return joined
 
 
-def _pack(pieces: list[Piece], room: int) -> list[list[Piece]]:
+def _pack(pieces: list[Piece], room: int, breaks: frozenset[int] = frozenset()) -> list[list[Piece]]:
     packs: list[list[Piece]] = []
     used = 0
     for piece in pieces:
-        if packs and used + piece.word_pieces <= room:
+        starts = piece.offset == 0 and piece.turn.index in breaks
+        if packs and used + piece.word_pieces <= room and not starts:
             packs[-1].append(piece)
             used += piece.word_pieces
         else:

@@ -13,10 +13,11 @@ from pathlib import Path
 import gradio as gr
 
 from core.errors import OnRecordError, QueryError
-from core.models import Answer, Filters
+from core.models import Answer, Chapter, Citation, Filters
 from index.library import AskOptions, Library
 from index.links import deep_link
 from index.retrieval import MODES
+from ingest.chapters import chapter_at, chapters
 from web import render
 
 ANY = "(any)"
@@ -79,6 +80,12 @@ def transcript_at(library: Library, answer: Answer | None, number: str) -> str:
     )
 
 
+def chapter_of(library: Library, citation: Citation) -> Chapter | None:
+    """The chapter of the meeting that holds the citation's first turn."""
+    meeting_id = citation.hit.chunk.meeting_id
+    return chapter_at(chapters(library.turns(meeting_id), summaries=False), citation.turn_start)
+
+
 class Downloads:
     """One private folder per process for the answers offered as Markdown files: named by their
     content (the same answer twice is one file), the oldest deleted past KEPT_DOWNLOADS, the folder
@@ -104,7 +111,7 @@ def show(library: Library, downloads: Downloads, result: Answer, past: list[Answ
     first = result.citations[0].n if result.citations else ""
     return (
         render.answer_html(result),
-        render.citation_cards(result.citations, result.question),
+        render.citation_cards(result.citations, result.question, partial(chapter_of, library)),
         transcript_at(library, result, str(first)),
         markdown,
         str(downloads.write(markdown)),

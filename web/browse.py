@@ -1,4 +1,4 @@
-"""The Browse tab: a meeting's transcript by topic and speaker, and a search within it."""
+"""The Browse tab: a meeting's chapters, its transcript by topic and speaker, and a search within it."""
 
 from __future__ import annotations
 
@@ -51,14 +51,35 @@ def browse(library: Library, meeting_id, topic, speaker, search_text) -> str:
 
 
 def on_meeting(library: Library, meeting_id) -> tuple:
+    """A meeting opened at its chapters, its whole transcript below them."""
     meeting = library.meeting(meeting_id) if meeting_id else None
     if meeting is None:
-        return gr.update(choices=[], value=None), gr.update(choices=[], value=None), _CHOOSE
+        return gr.update(choices=[], value=None), gr.update(choices=[], value=None), "", _CHOOSE
     return (
         gr.update(choices=[ANY, *meeting.topics], value=ANY),
         gr.update(choices=[ANY, *meeting.speakers], value=ANY),
+        render.chapters_html(library.chapters(meeting_id)[1]),
         browse(library, meeting_id, ANY, ANY, ""),
     )
+
+
+def open_chapter(library: Library, meeting_id, number) -> tuple:
+    """The turns of chapter `number`, the topic menu set to its topic."""
+    meeting = library.meeting(meeting_id) if meeting_id else None
+    if meeting is None or not str(number).strip().isdigit():
+        return gr.update(), _CHOOSE
+    chapter = next((c for c in library.chapters(meeting_id)[1] if c.n == int(number)), None)
+    if chapter is None:
+        return gr.update(), "<p>No such chapter.</p>"
+    turns = [t for t in library.turns(meeting_id) if chapter.turn_start <= t.index <= chapter.turn_end]
+    media = meeting.media_url
+    html = render.transcript_html(
+        meeting,
+        turns,
+        range(chapter.turn_start, chapter.turn_start + 1),
+        (lambda s: deep_link(media, s)) if media else None,
+    )
+    return gr.update(value=chapter.topic if chapter.topic in meeting.topics else ANY), html
 
 
 def browse_tab(library: Library, meetings: list[str]) -> BrowseTab:
@@ -68,8 +89,12 @@ def browse_tab(library: Library, meetings: list[str]) -> BrowseTab:
         topic = gr.Dropdown([], label="Topic", elem_id="browse-topic")
         speaker = gr.Dropdown([], label="Speaker", elem_id="browse-speaker")
         search = gr.Textbox(label="Search within the meeting", elem_id="browse-search")
+    chapters = gr.HTML("", elem_id="browse-chapters")
     view = gr.HTML(_CHOOSE, elem_id="browse-view", max_height=720)
-    meeting.change(partial(on_meeting, library), meeting, [topic, speaker, view], api_visibility="private")
+    open_box = gr.Textbox(visible="hidden", elem_id="open-chapter")
+    open_button = gr.Button("open", visible="hidden", elem_id="open-chapter-button")
+    meeting.change(partial(on_meeting, library), meeting, [topic, speaker, chapters, view], api_visibility="private")
+    open_button.click(partial(open_chapter, library), [meeting, open_box], [topic, view], api_visibility="private")
     shown = partial(browse, library)
     for control in (topic, speaker):
         control.input(shown, [meeting, topic, speaker, search], view, api_visibility="private")

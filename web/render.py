@@ -5,10 +5,10 @@ character Markdown acts on), and links are only ever http(s) links built by inde
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from html import escape
 
-from core.models import Answer, Citation, Meeting, Turn
+from core.models import Answer, Chapter, Citation, Meeting, Turn
 from core.text import clock, word_spans
 from index.keyword import terms
 
@@ -104,8 +104,37 @@ def _md_link(url: str | None) -> str:
     return _md(url or "")
 
 
-def citation_cards(citations: Sequence[Citation], question: str) -> str:
-    return "".join(_card(citation, question) for citation in citations) or "<p>No passages.</p>"
+def citation_cards(
+    citations: Sequence[Citation], question: str, chapter_of: Callable[[Citation], Chapter | None] | None = None
+) -> str:
+    """The citations as cards; `chapter_of` gives each its chapter in the meeting."""
+    cards = [_card(citation, question, chapter_of(citation) if chapter_of else None) for citation in citations]
+    return "".join(cards) or "<p>No passages.</p>"
+
+
+AUTO_MARK = '<span class="onrecord-auto" title="topic found automatically by On Record">auto</span>'
+
+
+def chapter_line(chapter: Chapter) -> str:
+    """ "Chapter 2 · 0:00:53 · Label", with a quiet mark for a topic found automatically."""
+    when = f" · {clock(chapter.start)}" if chapter.start is not None else ""
+    mark = f" {AUTO_MARK}" if chapter.source == "auto" else ""
+    return f"Chapter {chapter.n}{when} · {escape(chapter.topic or '(no topic)')}{mark}"
+
+
+def chapters_html(chapters: Sequence[Chapter]) -> str:
+    """A meeting's chapters as a list to click: time, label, speakers and summary."""
+    if not chapters:
+        return ""
+    rows = ['<div class="onrecord-chapters-head">Chapters · click one to read its turns</div>']
+    for c in chapters:
+        summary = f'<div class="onrecord-chapter-summary">{escape(c.summary)}</div>' if c.summary else ""
+        speakers = escape(", ".join(c.speakers[:4]))
+        rows.append(
+            f'<div class="onrecord-chapter" data-chapter="{c.n}">{chapter_line(c)}'
+            f'<span class="onrecord-chapter-speakers"> — {speakers}</span>{summary}</div>'
+        )
+    return "".join(rows)
 
 
 def _turns_label(citation: Citation) -> str:
@@ -113,13 +142,15 @@ def _turns_label(citation: Citation) -> str:
     return f"turn {first}" if first == last else f"turns {first}-{last}"
 
 
-def _card(citation: Citation, question: str) -> str:
+def _card(citation: Citation, question: str, chapter: Chapter | None = None) -> str:
     """A citation: who said it, where and when, the cited turn's words; its passage as context."""
     n, hit, chunk = citation.n, citation.hit, citation.hit.chunk
     speakers = ", ".join(citation.speakers) or "no speaker named"
     when = f" · {clock(citation.start)}" if citation.start is not None else ""
     date = f" ({hit.date.isoformat()})" if hit.date else ""
     topic = f'<div class="onrecord-topic">{escape(chunk.topic)}</div>' if chunk.topic else ""
+    if chapter is not None:
+        topic = f'<div class="onrecord-topic">{chapter_line(chapter)}</div>'
     url = citation.url or hit.url
     link = (
         f' · <a href="{escape(url)}" target="_blank" rel="noopener noreferrer">'
@@ -206,6 +237,12 @@ CSS = """
 .onrecord-index { color: #99a; font-size: 0.8em; margin-right: 0.3em; }
 .onrecord-topic-head { font-weight: 700; margin-top: 0.8em; color: #335; }
 .onrecord-meeting-head { margin-bottom: 0.5em; }
+.onrecord-auto { font-size: 0.75em; color: #889; border: 1px solid #ccd; border-radius: 4px; padding: 0 3px; }
+.onrecord-chapters-head { font-size: 0.85em; color: #667; margin-bottom: 0.3em; }
+.onrecord-chapter { padding: 0.35em 0.5em; border-radius: 6px; cursor: pointer; border: 1px solid transparent; }
+.onrecord-chapter:hover { border-color: #6b8afd; }
+.onrecord-chapter-speakers { font-size: 0.85em; color: #667; }
+.onrecord-chapter-summary { font-size: 0.9em; color: #334; margin-top: 0.15em; }
 mark { background: #ffe066; padding: 0 1px; }
 """
 
@@ -215,18 +252,20 @@ JS = """
 () => {
   document.addEventListener('click', (event) => {
     if (event.target.closest('a[target="_blank"]')) return;  // media links open as links
-    const target = event.target.closest('[data-cite]');
+    const chapter = event.target.closest('[data-chapter]');
+    const target = chapter || event.target.closest('[data-cite]');
     if (!target) return;
     event.preventDefault();
-    const box = document.querySelector('#open-cite textarea, #open-cite input');
-    const button = document.querySelector('#open-cite-button');
+    const which = chapter ? 'open-chapter' : 'open-cite';
+    const box = document.querySelector(`#${which} textarea, #${which} input`);
+    const button = document.querySelector(`#${which}-button`);
     if (!box || !button) return;
-    box.value = target.dataset.cite;
+    box.value = chapter ? chapter.dataset.chapter : target.dataset.cite;
     box.dispatchEvent(new Event('input', { bubbles: true }));
     setTimeout(() => button.click(), 50);
   });
   const observer = new MutationObserver(() => {
-    const cited = document.querySelector('#transcript-view #cited-turn');
+    const cited = document.querySelector('#transcript-view #cited-turn, #browse-view #cited-turn');
     if (cited && !cited.dataset.scrolled) { cited.dataset.scrolled = '1'; cited.scrollIntoView({ block: 'center' }); }
   });
   observer.observe(document.body, { childList: true, subtree: true });

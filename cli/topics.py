@@ -1,0 +1,134 @@
+"""`onrecord fit-topics` and `onrecord eval topics`: fit automatic topics on QMSum train, and score
+them (beside three baselines) on a split read without its topics."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cli.options import DataDirOption, HostOption, PortOption, console, errors, reports_errors, settings_from
+
+app = typer.Typer()
+TRAIN = Path("../shared/data/qmsum/train")
+
+
+def _prepared(data: Path, limit: int | None, excerpt: bool) -> list:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from eval.topics import cases, prepare
+    from index.embedding import load_embedder
+    from ingest.wordpieces import word_counter
+
+    settings = settings_from(None, None, None)
+    embedder, count = load_embedder(settings), word_counter(settings).count
+    found = cases(data, limit)
+    if not found:
+        errors.print(f"no QMSum meetings (*.json) in {data}", highlight=False)
+        raise typer.Exit(2)
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=errors, transient=True) as progress:
+        task = progress.add_task(f"meetings of {data.name} chunked and embedded", total=len(found))
+        prepared = []
+        for case in found:
+            prepared.append(prepare(case, embedder, count, settings.chunk_budget, excerpt))
+            progress.advance(task)
+    return prepared
+
+
+@app.command("fit-topics")
+@reports_errors
+def fit_topics_command(
+    data: Annotated[Path, typer.Option(help="QMSum split to fit on (never val: it is for reporting)")] = TRAIN,
+    out: Annotated[Path | None, typer.Option(help="settings file [default ingest/topic_model.json]")] = None,
+    limit: Annotated[int | None, typer.Option(help="at most this many meetings, spread over the split")] = None,
+) -> None:
+    """Fit automatic topics' weights and prices: the setting with the lowest Pk on the split."""
+    from eval.topics import GRID, fit
+    from ingest.segmenting import MODEL_FILE
+
+    if data.name == "val":
+        errors.print("val is for reporting; fit on train (--data ../shared/data/qmsum/train)", highlight=False)
+        raise typer.Exit(2)
+    prepared = _prepared(data, limit, excerpt=True)
+    limited = f" --limit {limit}" if limit else ""
+    described = (
+        f"QMSum {data.name}, {len(prepared)} meetings; by `onrecord fit-topics --data {data.as_posix()}{limited}`"
+    )
+    settings = 1
+    for values in GRID.values():
+        settings *= len(values)
+    model = fit(prepared, described)
+    target = out or MODEL_FILE
+    model.save(target)
+    console.print(f"wrote {target} ({settings} settings tried): {json.dumps(model.to_dict())}", highlight=False)
+
+
+def evaluate_topics(data: Path, limit: int | None, out: Path | None) -> None:
+    """`onrecord eval topics`: the report and a table."""
+    from rich.table import Table
+
+    from eval.topics import evaluate, markdown
+    from ingest.segmenting import load_model
+
+    prepared = _prepared(data, limit, excerpt=False)
+    scores = evaluate(prepared, load_model())
+    limited = f" --limit {limit}" if limit else ""
+    command = f"onrecord eval topics --data {data.as_posix()}{limited}"
+    folder = out or Path("reports") / f"topics-{data.name}"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "summary.md").write_text(markdown(scores, data.name, len(prepared), command))
+    (folder / "results.json").write_text(
+        json.dumps({"command": command, "systems": [s.to_dict() for s in scores]}, indent=1) + "\n"
+    )
+    table = Table("system", "Pk", "WindowDiff", "segments", "gold", "label R-1", title=f"Topics: QMSum {data.name}")
+    for s in scores:
+        rouge = "–" if s.label_rouge1 is None else f"{s.label_rouge1:.3f}"
+        table.add_row(
+            s.name, f"{s.pk:.3f}", f"{s.windowdiff:.3f}", f"{s.segments:.2f}", f"{s.gold_segments:.2f}", rouge
+        )
+    console.print(table)
+    console.print(f"report: {folder}/summary.md, results.json", highlight=False)
+
+
+@app.command()
+@reports_errors
+def chapters(
+    meeting: Annotated[str, typer.Argument(help="the meeting id, as `onrecord list` shows it")],
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="vtt: a WebVTT chapters track; youtube: `00:00 Label` lines")
+    ] = None,
+    data_dir: DataDirOption = None,
+    chroma_host: HostOption = None,
+    chroma_port: PortOption = None,
+) -> None:
+    """A meeting's chapters: each topic's start, speakers, label and summary sentence."""
+    import sys
+
+    from rich.table import Table
+
+    from core.text import clock
+    from index.library import Library
+    from ingest.chapters import vtt_track, youtube_lines
+
+    writers = {"vtt": vtt_track, "youtube": youtube_lines}
+    if fmt is not None and fmt not in writers:
+        errors.print(f"unknown chapters format {fmt!r}; use --format vtt or --format youtube", highlight=False)
+        raise typer.Exit(2)
+    found, listed = Library(settings_from(data_dir, chroma_host, chroma_port)).chapters(meeting)
+    if fmt:
+        sys.stdout.write(writers[fmt](listed, found.meeting_id))
+        return
+    if as_json:
+        payload = {"meeting_id": found.meeting_id, "title": found.title, "chapters": [c.to_dict() for c in listed]}
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        return
+    table = Table("#", "time", "chapter", "speakers", "summary", title=f"{found.title} ({found.meeting_id})")
+    for c in listed:
+        label = (c.topic or "(no topic)") + (" [dim](auto)[/]" if c.source == "auto" else "")
+        when = clock(c.start) or f"turn {c.turn_start}"
+        table.add_row(str(c.n), when, label, ", ".join(c.speakers[:3]), c.summary or "")
+    console.print(table)

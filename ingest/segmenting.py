@@ -1,0 +1,340 @@
+"""Topics for transcripts that have none (captions, Whisper, plain `Speaker: text`): where the
+discussion changes, and what each part is called.
+
+The meeting's chunks are partitioned into runs by dynamic programming. A run costs how far its chunks
+stray from the run's mean in three views: the embedding model's vectors of the chunks (the ones ingest
+computes anyway, so segmenting embeds nothing more), who speaks (each speaker's share of the words)
+and which words (TF-IDF, hashed to a fixed number of dimensions); each segment costs a fixed price,
+less a bonus where a chunk opens an agenda item ("the second item is", "move on to"). The weights,
+the price and the bonus are fitted on QMSum train (`onrecord fit-topics`). Each boundary is then moved
+to the turn, or the caption cue inside a merged turn, nearest the change: a turn that holds the
+change is split there, each part keeping its own times.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import zlib
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+from core.models import Chunk, Transcript, Turn
+from ingest.labels import labels, topic_terms
+
+MODEL_FILE = Path(__file__).with_name("topic_model.json")
+AUTO = "auto"
+HASHED_DIMENSIONS = 512
+MIN_TURNS = 3  # fewer turns are one topic
+SHORT = 150  # turns and cues, at most: partitioned one by one (embedding them costs under a second)
+LONGEST_SEGMENT = 400  # chunks; bounds the partition's time and memory on very long transcripts
+AGENDA = re.compile(
+    r"\b(?:(?:first|second|third|fourth|fifth|next|last|final|other) (?:item|point|topic|agenda item)\b"
+    r"|item (?:number )?(?:\d+|one|two|three|four|five)\b|moving on to\b|move on(?: now)? to\b"
+    r"|on to the next\b|next on the agenda\b|let'?s (?:move|go) on\b|turn (?:now )?to (?:the )?(?:item|question)"
+    r"|questions? (?:now )?(?:on|about|from)\b)",
+    re.IGNORECASE,
+)
+
+
+# A turn or cue that opens by announcing an agenda item is a spoken heading: a topic starts there,
+# whatever the partition finds (as written headings win over it).
+SPOKEN_HEADING = re.compile(
+    r"(?:the )?(?:first|second|third|fourth|fifth|sixth|next|last|final) (?:item|agenda item)\b"
+    r"|(?:agenda )?item (?:number )?(?:\d+|one|two|three|four|five|six)\s*[:.,-]"
+    r"|(?:now )?moving on to (?:the )?(?:next )?(?:item|agenda)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class TopicModel:
+    """How much each view counts against the model's vectors, the price of a segment and the
+    agenda-phrase bonus (in units of the partition's cost: squared distances of unit vectors)."""
+
+    speaker_weight: float = 0.5
+    word_weight: float = 0.5
+    price: float = 2.0
+    short_price: float = 1.0  # for transcripts of at most SHORT turns and cues, partitioned by them
+    agenda_bonus: float = 1.0
+    fitted_on: str = "defaults"
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    def save(self, path: Path = MODEL_FILE) -> None:
+        path.write_text(json.dumps(self.to_dict(), indent=1) + "\n")
+
+
+def load_model(path: Path = MODEL_FILE) -> TopicModel:
+    try:
+        return TopicModel(**json.loads(path.read_text()))
+    except FileNotFoundError:
+        return TopicModel()
+
+
+@dataclass(frozen=True)
+class Cut:
+    """Where a new topic starts: at character `offset` of turn `turn` (0: the turn's start)."""
+
+    turn: int
+    offset: int = 0
+
+
+def needs_topics(transcript: Transcript) -> bool:
+    """True when no turn has a topic from the source (headings, QMSum spans)."""
+    return all(turn.topic is None for turn in transcript.turns)
+
+
+# the partition
+
+
+def views(texts: Sequence[str], vectors: np.ndarray, voices: Sequence[dict[str, int]]) -> list[np.ndarray]:
+    """Each passage as a unit vector in the three views: the model's, who speaks (words by speaker,
+    from `voices`), which words."""
+    names = {name: i for i, name in enumerate(dict.fromkeys(name for voice in voices for name in voice))}
+    share = np.zeros((len(texts), max(len(names), 1)), dtype=np.float32)
+    for row, voice in enumerate(voices):
+        for name, count in voice.items():
+            share[row, names[name]] += count
+    return [_unit(np.asarray(vectors, dtype=np.float32)), _unit(share), _unit(hashed_terms(texts))]
+
+
+def voice(turns: Sequence[Turn]) -> dict[str, int]:
+    voice: dict[str, int] = {}
+    for turn in turns:
+        name = turn.canonical_speaker or ""
+        voice[name] = voice.get(name, 0) + len(turn.clean_text.split()) + 1
+    return voice
+
+
+def hashed_terms(texts: Sequence[str]) -> np.ndarray:
+    """TF-IDF of each text's content words (sublinear counts, IDF over these texts), each word
+    hashed to one signed dimension, so that no vocabulary is kept."""
+    bags = [topic_terms(text) for text in texts]
+    frequency: dict[str, int] = {}
+    for bag in bags:
+        for term in set(bag):
+            frequency[term] = frequency.get(term, 0) + 1
+    matrix = np.zeros((len(texts), HASHED_DIMENSIONS), dtype=np.float32)
+    for row, bag in enumerate(bags):
+        counts: dict[str, int] = {}
+        for term in bag:
+            counts[term] = counts.get(term, 0) + 1
+        for term, count in counts.items():
+            code = zlib.crc32(term.encode())
+            sign = 1.0 if code & 1 else -1.0
+            idf = np.log((len(texts) + 1) / (frequency[term] + 1)) + 1
+            matrix[row, (code >> 1) % HASHED_DIMENSIONS] += sign * (1 + np.log(count)) * idf
+    return matrix
+
+
+def _unit(matrix: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return matrix / np.where(norms > 0, norms, 1.0)
+
+
+def partition(views: Sequence[np.ndarray], weights: Sequence[float], price: float, bonus: np.ndarray) -> list[int]:
+    """The rows where new segments start (never 0), minimising the runs' weighted scatter about their
+    means plus `price` per segment less `bonus[row]` for a segment that starts at `row`."""
+    rows = len(views[0])
+    prefix = [np.vstack([np.zeros((1, view.shape[1])), np.cumsum(view, axis=0, dtype=np.float64)]) for view in views]
+    squares = [np.concatenate([[0.0], np.cumsum((view.astype(np.float64) ** 2).sum(axis=1))]) for view in views]
+    best = np.full(rows + 1, np.inf)
+    best[0] = 0.0
+    back = np.zeros(rows + 1, dtype=int)
+    for end in range(1, rows + 1):
+        starts = np.arange(max(0, end - LONGEST_SEGMENT), end)
+        cost = best[starts] + price - np.where(starts > 0, bonus[np.minimum(starts, rows - 1)], 0.0)
+        for weight, sums, square in zip(weights, prefix, squares, strict=True):
+            if weight:
+                total = sums[end] - sums[starts]
+                cost = cost + weight * (square[end] - square[starts] - (total * total).sum(axis=1) / (end - starts))
+        pick = int(np.argmin(cost))
+        best[end], back[end] = cost[pick], starts[pick]
+    found = []
+    end = rows
+    while end > 0:
+        end = int(back[end])
+        if end > 0:
+            found.append(end)
+    return sorted(found)
+
+
+def agenda_bonus(texts: Sequence[str], bonus: float) -> np.ndarray:
+    """`bonus` for each text whose opening words announce an agenda item."""
+    return np.array([bonus if AGENDA.search(text[:400]) else 0.0 for text in texts])
+
+
+def segment(
+    chunks: Sequence[Chunk],
+    vectors: np.ndarray,
+    turns: Sequence[Turn],
+    model: TopicModel,
+    embed: Callable[[list[str]], np.ndarray],
+) -> list[Cut]:
+    """Where the topics of a meeting without topics change: cuts at turns, or at the cues of merged
+    turns. A long meeting is partitioned by its chunks (`vectors`); a short one, whose chunks are too
+    few to tell topics apart, by its turns and cues, which `embed` turns into vectors."""
+    units = units_of(turns)
+    if len(turns) < MIN_TURNS or len(units) < MIN_TURNS or not chunks:
+        return []
+    if len(units) <= SHORT:
+        found = by_units(units, unit_views(turns, units, embed), model)
+    else:
+        texts = [chunk.text for chunk in chunks]
+        voices = [voice(turns[chunk.turn_start : chunk.turn_end + 1]) for chunk in chunks]
+        found = by_chunks(units, chunks, views(texts, vectors, voices), model)
+    return [units[i][0] for i in found]
+
+
+def by_units(
+    units: list[Unit], unit_views: list[np.ndarray], model: TopicModel, price: float | None = None
+) -> list[int]:
+    """The units where topics start, partitioning the units themselves (at `price`, else the model's
+    short-transcript price)."""
+    openings = [text for _, text in units]
+    found = refine(units, _partition(unit_views, openings, model, model.short_price if price is None else price))
+    return _with_headings(units, found)
+
+
+def by_chunks(
+    units: list[Unit], chunks: Sequence[Chunk], chunk_views: list[np.ndarray], model: TopicModel
+) -> list[int]:
+    """The units where topics start, partitioning the chunks, then refined to the exact unit."""
+    rows = _partition(chunk_views, [opening(chunk.text) for chunk in chunks], model, model.price)
+    found = refine(units, sorted({unit_at(units, chunks[row].turn_start) for row in rows} - {0}))
+    return _with_headings(units, found)
+
+
+def _with_headings(units: list[Unit], found: list[int], near: int = 2) -> list[int]:
+    """The boundaries found, with a boundary at every spoken heading; one found within `near` units
+    of a heading gives way to it."""
+    headings = [i for i, (_, text) in enumerate(units) if i and SPOKEN_HEADING.match(text.lstrip())]
+    kept = [i for i in found if all(abs(i - h) > near for h in headings)]
+    return sorted({*kept, *headings})
+
+
+def unit_views(turns: Sequence[Turn], units: list[Unit], embed: Callable[[list[str]], np.ndarray]) -> list[np.ndarray]:
+    texts = [text for _, text in units]
+    voices = [{turns[cut.turn].canonical_speaker or "": len(text.split()) + 1} for cut, text in units]
+    return views(texts, embed(texts), voices)
+
+
+def _partition(views: list[np.ndarray], openings: Sequence[str], model: TopicModel, price: float) -> list[int]:
+    weights = (1.0, model.speaker_weight, model.word_weight)
+    return partition(views, weights, price * sum(weights), agenda_bonus(openings, model.agenda_bonus))
+
+
+# exact places
+
+
+Unit = tuple[Cut, str]  # where a unit starts, and its words
+
+
+def units_of(turns: Sequence[Turn]) -> list[Unit]:
+    """The places a topic may start: each turn, and each cue inside a turn merged from captions."""
+    units: list[Unit] = []
+    for turn in turns:
+        offsets = sorted({0, *(o for o, _ in turn.marks if 0 < o < len(turn.text))})
+        if turn.text != turn.clean_text:
+            offsets = [0]  # offsets index `text`; cut only turns whose indexed text is the same
+        for here, after in zip(offsets, [*offsets[1:], len(turn.text)], strict=True):
+            units.append((Cut(turn.index, here), turn.text[here:after]))
+    return units
+
+
+def unit_at(units: list[Unit], turn: int) -> int:
+    return next(i for i, (cut, _) in enumerate(units) if cut.turn == turn and cut.offset == 0)
+
+
+def refine(units: list[Unit], boundaries: list[int], reach: int = 6) -> list[int]:
+    """Each boundary moved, within `reach` units, to where the words before it lean to the topic
+    before and those after to the topic after; an agenda phrase draws it to itself."""
+    if not boundaries:
+        return []
+    vectors = _unit(hashed_terms([text for _, text in units]))
+    edges = [0, *boundaries, len(units)]
+    refined: list[int] = []
+    for k, boundary in enumerate(boundaries):
+        low, high = max(edges[k] + 1, boundary - reach), min(edges[k + 2] - 1, boundary + reach)
+        if refined:
+            low = max(low, refined[-1] + 1)
+        if low > high:
+            continue
+        before = vectors[edges[k] : low - 1].sum(axis=0)
+        before = before if np.any(before) else vectors[edges[k] : boundary].sum(axis=0)
+        after = vectors[high + 1 : edges[k + 2]].sum(axis=0)
+        after = after if np.any(after) else vectors[boundary : edges[k + 2]].sum(axis=0)
+        lean = vectors[low - 1 : high + 1] @ (_unit(after[None])[0] - _unit(before[None])[0])
+        best, best_score = boundary, -np.inf
+        for place in range(low, high + 1):
+            score = lean[place - low + 1 :].sum() - lean[: place - low + 1].sum()
+            score += 2.0 * bool(AGENDA.search(units[place][1][:200])) - 0.01 * abs(place - boundary)
+            if score > best_score:
+                best, best_score = place, score
+        refined.append(best)
+    return refined
+
+
+def opening(text: str) -> str:
+    """A chunk's first line without its speaker's name."""
+    head = text.split("\n", 1)[0]
+    return head.split(": ", 1)[1] if ": " in head[:60] else head
+
+
+# applying
+
+
+def with_topics(transcript: Transcript, cuts: Sequence[Cut]) -> Transcript:
+    """The transcript with a labelled automatic topic on every turn, and turns split where a cut
+    falls inside them."""
+    turns, starts = _split(transcript.turns, cuts)
+    groups: list[list[Turn]] = []
+    for turn in turns:
+        if turn.index in starts or not groups:
+            groups.append([])
+        groups[-1].append(turn)
+    names = labels([" ".join(t.clean_text for t in group) for group in groups])
+    named: list[Turn] = []
+    previous = None
+    for group, name in zip(groups, names, strict=True):
+        name = name or previous or transcript.title
+        previous = name
+        named += [replace(t, topic=name, topic_source=AUTO) for t in group]
+    return replace(transcript, turns=tuple(named))
+
+
+def _split(turns: Sequence[Turn], cuts: Sequence[Cut]) -> tuple[list[Turn], set[int]]:
+    """Turns renumbered and split at the cuts inside them, and the new indices where topics start."""
+    at: dict[int, list[int]] = {}
+    for cut in cuts:
+        at.setdefault(cut.turn, []).append(cut.offset)
+    result: list[Turn] = []
+    starts = {0}
+    for turn in turns:
+        offsets = sorted(set(at.get(turn.index, [])))
+        pieces = sorted({0, *offsets})
+        for here, after in zip(pieces, [*pieces[1:], len(turn.text)], strict=True):
+            if here in offsets:
+                starts.add(len(result))
+            text = turn.text[here:after].strip() if len(pieces) > 1 else turn.text
+            marks = tuple((o - here, t) for o, t in turn.marks if here <= o < after)
+            start = marks[0][1] if marks and here else turn.start
+            later = [t for o, t in turn.marks if o >= after]
+            end = later[0] if later and after < len(turn.text) else turn.end
+            result.append(
+                replace(
+                    turn,
+                    index=len(result),
+                    text=text,
+                    clean_text=text if len(pieces) > 1 else turn.clean_text,
+                    start=start,
+                    end=end,
+                    marks=marks if len(pieces) > 1 else turn.marks,
+                )
+            )
+    return result, starts

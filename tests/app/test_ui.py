@@ -138,6 +138,30 @@ def test_browse_a_meeting_by_topic_and_search_within_it(page):
     assert any("IP block exceptions" in text for text in page.locator("#browse-view .onrecord-cited").all_inner_texts())
 
 
+def test_browse_opens_a_meeting_at_its_chapters_and_a_chapter_opens_its_turns(page):
+    page.get_by_role("tab", name="Browse").click()
+    choose(page, "browse-meeting", "city_council_2024-03-12")
+    page.wait_for_selector("#browse-chapters .onrecord-chapter", timeout=30_000)
+    chapters = page.locator("#browse-chapters .onrecord-chapter")
+    assert chapters.count() >= 2
+    assert page.locator("#browse-chapters .onrecord-auto").count() == chapters.count()  # marked as found
+    texts = chapters.all_inner_texts()
+    assert all("Chapter" in text and "0:0" in text for text in texts)
+    library = next(i for i, text in enumerate(texts) if "library" in text.casefold())
+    assert page.locator("#browse-view .onrecord-turn").count() == 16  # the whole meeting first
+    chapters.nth(library).click()
+    page.wait_for_function("() => document.querySelectorAll('#browse-view .onrecord-turn').length < 16")
+    shown = page.locator("#browse-view").inner_text()
+    assert "Saturday opening hours" in shown and "protected bike lane" not in shown
+
+
+def test_a_citation_shows_its_chapter(page):
+    ask(page, "When does the bike lane construction start?")
+    page.wait_for_selector("#citations #card-1", timeout=30_000)
+    card = page.locator("#citations #card-1").inner_text()
+    assert "Chapter" in card and "auto" in card
+
+
 def test_earlier_questions_stay_listed_and_reopen(page):
     ask(page, "Why does bread go stale?")
     page.wait_for_selector("#answer-text .onrecord-cite", timeout=30_000)

@@ -182,6 +182,9 @@ def targets(report: dict) -> list[Target]:
             "ingest",
         ),
     ]
+    if ingest.get("auto_topics_s"):
+        added = ingest["auto_topics_s"] / ingest["total_s"] - 1
+        found.append(Target("ingest time added by automatic topics", "≤ 10%", f"{added:+.1%}", added <= 0.10, "ingest"))
     largest = next((row for row in report["scale"] if row["size"] == LARGEST), None)
     server = next((start for start in report["startup"] if start["library"] == f"{LARGEST:,} chunks"), None)
     if largest:

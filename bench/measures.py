@@ -64,10 +64,16 @@ class IngestFigures:
     keyword_s: float
     total_s: float
     baseline_encode_s: float
+    auto_topics_s: float | None = None  # the same ingest with every topic found automatically
 
     @property
     def ratio(self) -> float:
         return self.total_s / self.baseline_encode_s
+
+    @property
+    def topics_added(self) -> float | None:
+        """Ingest time that automatic topics add, as a share of ingest without them."""
+        return None if self.auto_topics_s is None else self.auto_topics_s / self.total_s - 1
 
     @property
     def beyond_embedding(self) -> float:
@@ -75,10 +81,15 @@ class IngestFigures:
 
 
 def bench_ingest(
-    paths: Sequence[Path], settings: Settings, embedder: Embedder, counter: WordPieceCounter
+    paths: Sequence[Path],
+    settings: Settings,
+    embedder: Embedder,
+    counter: WordPieceCounter,
+    with_auto_topics: bool = True,
 ) -> IngestFigures:
     """Ingest `paths` into a fresh store (settings.data_dir) with `embedder`, and encode the same chunk
-    texts with plain SentenceTransformer.encode (PyTorch, fp32), in the same run."""
+    texts with plain SentenceTransformer.encode (PyTorch, fp32), in the same run; then (unless not
+    wanted) ingest them again into another fresh store with every topic found automatically."""
     started = time.perf_counter()
     transcripts = [t for t in parse_paths(list(paths)) if not isinstance(t, Failure)]
     texts = [c.text for t in transcripts for c in chunk_transcript(t, settings.chunk_budget, counter.count)]
@@ -98,6 +109,15 @@ def bench_ingest(
     started = time.perf_counter()
     load_catalog(library.store, None)  # the catalog's share of that, measured once more on its own
     keyword = time.perf_counter() - started
+    auto = None
+    if with_auto_topics:  # the same files into a second fresh store, every topic found automatically
+        found = Library(
+            settings.model_copy(update={"data_dir": settings.data_dir / "auto", "topics": "auto"}), embedder
+        )
+        _ = found.store.llama_store
+        started = time.perf_counter()
+        found.ingest(list(paths))
+        auto = time.perf_counter() - started
     return IngestFigures(
         meetings=len(transcripts),
         chunks=len(texts),
@@ -107,6 +127,7 @@ def bench_ingest(
         keyword_s=keyword,
         total_s=total,
         baseline_encode_s=baseline,
+        auto_topics_s=auto,
     )
 
 

@@ -115,6 +115,12 @@ def bench_ingest_command(
         f"chunks/s plain encode; beyond embedding: {figures.beyond_embedding:.0%} of ingest time",
         highlight=False,
     )
+    if figures.auto_topics_s is not None:
+        console.print(
+            f"with every topic found automatically (ONRECORD_TOPICS=auto): {figures.auto_topics_s:.2f} s, "
+            f"{figures.topics_added:+.1%} ingest time",
+            highlight=False,
+        )
 
 
 @app.command("ask")

@@ -21,6 +21,9 @@ def evaluate_command(
     compare: Annotated[bool, typer.Option(help="also run dense, keyword and the naive LlamaIndex baseline")] = False,
     out: Annotated[Path | None, typer.Option(help="report folder [default reports/SUITE]")] = None,
     limit: Annotated[int | None, typer.Option(help="at most this many QMSum meetings")] = None,
+    retrieval: Annotated[
+        bool, typer.Option(help="topics: also QMSum retrieval with automatic topics beside the gold ones")
+    ] = False,
     budget: BudgetOption = None,
     data_dir: Annotated[
         Path | None, typer.Option("--data-dir", help="store to build or reuse [default .onrecord-eval/SUITE]")
@@ -31,7 +34,7 @@ def evaluate_command(
     if suite == "topics":
         from cli.topics import evaluate_topics
 
-        evaluate_topics(data or Path("../shared/data/qmsum/val"), limit, out)
+        evaluate_topics(data or Path("../shared/data/qmsum/val"), limit, out, retrieval)
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 

@@ -66,8 +66,12 @@ def fit_topics_command(
     console.print(f"wrote {target} ({settings} settings tried): {json.dumps(model.to_dict())}", highlight=False)
 
 
-def evaluate_topics(data: Path, limit: int | None, out: Path | None) -> None:
-    """`onrecord eval topics`: the report and a table."""
+RECALL = ("turn_recall@1000w", "turn_recall@2000w", "Hit@5", "MRR@10")
+
+
+def evaluate_topics(data: Path, limit: int | None, out: Path | None, retrieval: bool = False) -> None:
+    """`onrecord eval topics`: the report and a table; with `retrieval`, also QMSum retrieval over
+    the split's gold topics and over automatic ones, in the same run."""
     from rich.table import Table
 
     from eval.topics import evaluate, markdown
@@ -76,12 +80,21 @@ def evaluate_topics(data: Path, limit: int | None, out: Path | None) -> None:
     prepared = _prepared(data, limit, excerpt=False)
     scores = evaluate(prepared, load_model())
     limited = f" --limit {limit}" if limit else ""
-    command = f"onrecord eval topics --data {data.as_posix()}{limited}"
+    command = f"onrecord eval topics --data {data.as_posix()}{limited}" + (" --retrieval" if retrieval else "")
     folder = out or Path("reports") / f"topics-{data.name}"
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "summary.md").write_text(markdown(scores, data.name, len(prepared), command))
+    recall = _retrieval(data, limit) if retrieval else {}
+    text = markdown(scores, data.name, len(prepared), command)
+    if recall:
+        text += "\n## Retrieval with automatic topics in place of the gold ones\n\n"
+        text += "On Record hybrid on the QMSum suite of the split, stores built with ONRECORD_TOPICS=source "
+        text += "and ONRECORD_TOPICS=auto.\n\n"
+        text += "| topics | " + " | ".join(RECALL) + " |\n" + "|---" * (len(RECALL) + 1) + "|\n"
+        for name, row in recall.items():
+            text += f"| {name} | " + " | ".join(f"{row.get(key, 0):.3f}" for key in RECALL) + " |\n"
+    (folder / "summary.md").write_text(text)
     (folder / "results.json").write_text(
-        json.dumps({"command": command, "systems": [s.to_dict() for s in scores]}, indent=1) + "\n"
+        json.dumps({"command": command, "systems": [s.to_dict() for s in scores], "retrieval": recall}, indent=1) + "\n"
     )
     table = Table("system", "Pk", "WindowDiff", "segments", "gold", "label R-1", title=f"Topics: QMSum {data.name}")
     for s in scores:
@@ -90,7 +103,36 @@ def evaluate_topics(data: Path, limit: int | None, out: Path | None) -> None:
             s.name, f"{s.pk:.3f}", f"{s.windowdiff:.3f}", f"{s.segments:.2f}", f"{s.gold_segments:.2f}", rouge
         )
     console.print(table)
+    if recall:
+        compared = Table("topics", *RECALL, title="Retrieval (QMSum, hybrid)")
+        for name, row in recall.items():
+            compared.add_row(name, *[f"{row.get(key, 0):.3f}" for key in RECALL])
+        console.print(compared)
     console.print(f"report: {folder}/summary.md, results.json", highlight=False)
+
+
+def _retrieval(data: Path, limit: int | None) -> dict[str, dict]:
+    """The QMSum suite's retrieval figures over a store with the gold topics and one with automatic topics."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from eval.run import evaluate
+    from eval.runner import summarize
+    from eval.suites import qmsum_suite
+    from index.library import Library
+
+    suite = qmsum_suite(data, limit)
+    found = {}
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    for name, topics, folder in (
+        ("gold (QMSum topic_list)", "source", suite.name),
+        ("automatic", "auto", f"{suite.name}-auto-topics"),
+    ):
+        settings = settings_from(Path(".onrecord-eval") / folder, None, None, topics=topics)
+        with Progress(*columns, console=errors, transient=True) as progress:
+            task = progress.add_task(f"retrieval, {name} topics", total=len(suite.questions))
+            results = evaluate(suite, Library(settings), on_step=lambda task=task: progress.advance(task))
+        found[name] = next(iter(summarize(results).values()))
+    return found
 
 
 @app.command()

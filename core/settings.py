@@ -32,6 +32,11 @@ class Settings(BaseSettings):
         description="torch: sentence-transformers on PyTorch, fp32 (default); onnx: ONNX Runtime, fp32, the "
         "same vectors and a faster start; onnx-int8: int8 weights, 1.5x faster embedding, slightly less exact",
     )
+    topics: Literal["source", "auto"] = Field(
+        "source",
+        description="source: a transcript's own topics (headings, QMSum spans) where it has them, topics found "
+        "automatically where it has none; auto: always found automatically",
+    )
     model_cache: Path = Field(Path("~/.cache/onrecord"), description="where the exported ONNX model is kept")
     host: str = Field("127.0.0.1", description="where the app listens; localhost unless set")
     port: int = 7860

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache
 
 # A word: a run of letters, digits or underscores, in any script.
 WORD = re.compile(r"\w+")
@@ -14,6 +15,14 @@ WORD = re.compile(r"\w+")
 ABBREVIATIONS = ("Dr.", "Mr.", "Ms.", "Mrs.", "Prof.", "Hon.", "St.", "vs.", "e.g.", "i.e.")
 _NOT_AFTER = "".join(rf"(?<!\b{re.escape(word)})" for word in ABBREVIATIONS)
 SENTENCE_END = re.compile(rf"(?:(?<=[.!?…])|(?<=[.!?…][\"'”’)\]])){_NOT_AFTER}\s+")
+
+
+@cache
+def stemmer():
+    """The English Snowball stemmer (PyStemmer) that keyword search and topics share."""
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
 
 
 def words(text: str) -> list[str]:

@@ -12,20 +12,13 @@ from pathlib import Path
 
 import numpy as np
 
-from core.text import words
+from core.text import stemmer, words
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 VOCABULARY_FILE = "vocabulary.json"
 TERMS_FILE = "terms.npy"
 OFFSETS_FILE = "offsets.npy"
 BM25_PARAMETERS = ("k1", "b", "delta", "method", "idf_method", "dtype", "int_dtype", "backend")
-
-
-@cache
-def _stemmer():
-    import Stemmer
-
-    return Stemmer.Stemmer("english")
 
 
 @cache
@@ -38,7 +31,7 @@ def _stopwords() -> frozenset[str]:
 def terms(text: str) -> list[str]:
     """The lower-cased, stemmed terms of a text with English stop words removed."""
     stop = _stopwords()
-    return _stemmer().stemWords([word for word in words(text.lower()) if len(word) > 1 and word not in stop])
+    return stemmer().stemWords([word for word in words(text.lower()) if len(word) > 1 and word not in stop])
 
 
 class KeywordIndex:

@@ -169,6 +169,7 @@ class Library:
                 fmt,
                 on_result=on_result,
                 on_embedded=on_embedded,
+                own_topics=settings.topics == "source",
             )
             if any(result.status in ("added", "updated") for result in results):
                 self._changed()

@@ -15,7 +15,7 @@ import os
 from bisect import bisect_left
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
@@ -68,9 +68,13 @@ def ingest_transcript(
     budget: int,
     model: str,
     on_embedded: Callable[[int], None] | None = None,
+    own_topics: bool = True,
 ) -> IngestResult:
     """Write one transcript's chunks, embedding only the chunks the store does not have. A
-    transcript without topics gets them found (ingest.segmenting) from its chunks' vectors."""
+    transcript without topics (or, unless `own_topics`, any transcript) gets them found
+    (ingest.segmenting) from its chunks' vectors."""
+    if not own_topics:
+        transcript = replace(transcript, turns=tuple(replace(turn, topic=None) for turn in transcript.turns))
     chunks = chunk_transcript(transcript, budget, count)
     topics = load_model() if needs_topics(transcript) else None
     digest = content_hash(transcript, [chunk.id for chunk in chunks], topics)
@@ -150,6 +154,7 @@ def ingest_paths(
     fmt: str | None = None,
     on_result: Callable[[IngestResult], None] | None = None,
     on_embedded: Callable[[int], None] | None = None,
+    own_topics: bool = True,
 ) -> list[IngestResult]:
     """Ingest every transcript file under `paths`; a bad file is reported and the rest go on."""
     results = []
@@ -158,7 +163,7 @@ def ingest_paths(
             result = IngestResult(path=parsed.path, status="failed", message=parsed.message)
         else:
             try:
-                result = ingest_transcript(parsed, store, embedder, count, budget, model, on_embedded)
+                result = ingest_transcript(parsed, store, embedder, count, budget, model, on_embedded, own_topics)
             except StoreError:
                 raise
             except OnRecordError as error:

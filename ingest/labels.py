@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 from functools import cache
 
-from core.text import sentences
+from core.text import sentences, stemmer
 
 _WORD = re.compile(r"[^\W\d_](?:[\w'’-]*\w)?")
 _BREAK = re.compile(r"[.,;:!?…()\[\]\"“”—–]|\s-\s")  # a phrase does not run across these
@@ -107,18 +107,11 @@ def stop_words() -> frozenset[str]:
     return frozenset(STOPWORDS_EN_PLUS) | FILLERS
 
 
-@cache
-def _stemmer():
-    import Stemmer
-
-    return Stemmer.Stemmer("english")
-
-
 def topic_terms(text: str) -> list[str]:
     """The stemmed content words of a text: what says which topic it is about."""
     stop = stop_words()
     kept = [word for word in (w.casefold() for w in _WORD.findall(text)) if word not in stop and len(word) > 2]
-    return _stemmer().stemWords(kept)
+    return stemmer().stemWords(kept)
 
 
 def _phrases(text: str) -> list[tuple[str, str]]:
@@ -135,7 +128,7 @@ def _phrases(text: str) -> list[tuple[str, str]]:
             for size in (1, 2, 3):
                 for start in range(len(run) - size + 1):
                     surface = run[start : start + size]
-                    key = " ".join(_stemmer().stemWords([w.casefold() for w in surface]))
+                    key = " ".join(stemmer().stemWords([w.casefold() for w in surface]))
                     found.append((key, " ".join(surface)))
             run = []
     return found

@@ -258,7 +258,7 @@ def score_system(name: str, pairs: Sequence[tuple[Case, Sequence[object]]], name
         pk, wd = pk_windowdiff(reference, hypothesis)
         rouge = label_rouge(case.gold, [str(label) for label in labels]) if named else None
         rows.append((pk, wd, hypothesis.count("1") + 1, reference.count("1") + 1, rouge))
-    pk, wd, segments, gold, _ = (float(np.mean([row[i] for row in rows])) for i in range(4)) if rows else (0,) * 5
+    pk, wd, segments, gold = (float(np.mean([row[i] for row in rows])) if rows else 0.0 for i in range(4))
     rouge = float(np.mean([row[4] for row in rows])) if named and rows else None
     return SystemScore(name, pk, wd, segments, gold, rouge)
 

@@ -274,6 +274,7 @@ class Citation:
             "start": self.start,
             "end": self.end,
             "url": self.url if self.turns else passage["url"],
+            "topic_source": self.turns[0].to_dict()["topic_source"] if self.turns else None,
         }
         context = {key: passage[key] for key in ("chunk_id", "text", "turn_start", "turn_end", "start", "end")}
         return {"n": self.n, **passage, **cited, "context": context}

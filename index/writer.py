@@ -53,10 +53,10 @@ def content_hash(transcript: Transcript, chunk_ids: Sequence[str], topics: Topic
     among them when it finds the topics. Not of where the file lies (the same content under another
     path is the same meeting), nor of the model that embeds it (the record names that)."""
     meeting = {key: value for key, value in transcript.meeting_dict().items() if key != "source_path"}
-    found_by = topics.to_dict() if topics else None
-    digest = hashlib.sha1(json.dumps([meeting, list(chunk_ids), found_by]).encode())
-    for turn in transcript.turns:
-        digest.update(repr(turn).encode())
+    made = [meeting, list(chunk_ids)] + ([topics.to_dict()] if topics else [])
+    digest = hashlib.sha1(json.dumps(made).encode())
+    for turn in transcript.turns:  # as before turns had a topic source, so that stores stay unchanged
+        digest.update(repr(turn).replace(", topic_source=None", "").encode())
     return digest.hexdigest()
 
 

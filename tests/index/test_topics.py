@@ -53,6 +53,8 @@ def test_the_topic_filter_and_the_library_table_know_automatic_topics(samples_li
     hits = samples_library.search("How much does it cost?", 5, Filters(topic=library_topic.upper()))
     assert hits and all(hit.chunk.topic == library_topic for hit in hits)
     assert any("Forty-eight thousand dollars" in hit.chunk.text for hit in hits)
+    answer = samples_library.ask("When does the bike lane construction start?").to_dict()
+    assert answer["citations"] and answer["citations"][0]["topic_source"] == "auto"
 
 
 def test_ingesting_a_file_again_gives_the_same_topics(samples_library, settings_for, embedder, tmp_path):

@@ -168,7 +168,7 @@ def list_meetings(
         return
     table = Table(title="Meetings")
     table.add_column("meeting", no_wrap=True)
-    for column in ("title", "date", "format", "turns", "chunks", "speakers", "model"):
+    for column in ("title", "date", "format", "turns", "chunks", "speakers", "topics", "model"):
         table.add_column(column)
     for record in records:
         meeting = record.meeting
@@ -181,6 +181,7 @@ def list_meetings(
             str(meeting.turn_count),
             str(meeting.chunk_count),
             str(len(meeting.speakers)),
+            f"{len(meeting.topics)}{' (auto)' if meeting.topic_source == 'auto' else ''}",
             meeting.model,
         )
     console.print(table)

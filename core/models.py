@@ -156,6 +156,7 @@ class Meeting:
     chunk_count: int
     content_hash: str
     model: str = ""  # the embedding model (and backend) that made its chunks' vectors
+    topic_source: str | None = None  # "auto" when On Record found its topics
 
     def to_dict(self) -> dict:
         data = asdict(self)

@@ -44,7 +44,7 @@ GRID = {
     "price": (1.5, 2.0, 2.5, 3.0),
     "agenda_bonus": (0.0, 1.0),
 }
-SHORT_PRICES = (0.5, 0.75, 1.0, 1.5, 2.0)
+SHORT_PRICES = (0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0)
 
 
 @dataclass(frozen=True)

@@ -136,6 +136,7 @@ class Store:
             "content_hash": content_hash,
             "status": status,
             "model": model,
+            "topic_source": "auto" if any(t.topic_source == "auto" for t in transcript.turns) else "",
         }
         turns = json.dumps([_turn_fields(turn) for turn in transcript.turns], ensure_ascii=False)
         with chroma_errors(self.location):
@@ -347,5 +348,6 @@ def _record(metadata: dict[str, Any]) -> MeetingRecord:
         chunk_count=int(metadata["chunk_count"]),
         content_hash=metadata["content_hash"],
         model=metadata.get("model") or DEFAULT_MODEL,  # records written before models were named
+        topic_source=metadata.get("topic_source") or None,
     )
     return MeetingRecord(meeting, metadata.get("status", COMPLETE))

@@ -18,7 +18,7 @@ from index.writer import IngestResult
 from web.ask import ANY, choices
 
 _UNSAFE = re.compile(r"[^\w.\- ]+")
-MEETING_COLUMNS = ["meeting", "title", "date", "format", "turns", "chunks", "speakers", "model"]
+MEETING_COLUMNS = ["meeting", "title", "date", "format", "turns", "chunks", "speakers", "topics", "model"]
 
 
 def safe_name(name: str) -> str:
@@ -72,7 +72,7 @@ def result_row(result: IngestResult) -> list[Any]:
 def meetings_rows(library: Library) -> list[list[Any]]:
     return [
         [m.meeting_id, m.title, m.date.isoformat() if m.date else "", m.format, m.turn_count, m.chunk_count]
-        + [len(m.speakers), m.model]
+        + [len(m.speakers), f"{len(m.topics)}{' (auto)' if m.topic_source == 'auto' else ''}", m.model]
         for m in sorted(library.meetings(), key=lambda m: m.meeting_id)
     ]
 

@@ -196,7 +196,8 @@ def transcript_html(
     for turn in turns:
         if turn.topic != topic:
             topic = turn.topic
-            rows.append(f'<div class="onrecord-topic-head">{escape(topic or "(no topic)")}</div>')
+            mark = f" {AUTO_MARK}" if turn.topic_source == "auto" else ""
+            rows.append(f'<div class="onrecord-topic-head">{escape(topic or "(no topic)")}{mark}</div>')
         cited = marked is not None and turn.index in marked
         classes = "onrecord-turn onrecord-cited" if cited else "onrecord-turn"
         anchor = ' id="cited-turn"' if cited and turn.index == marked.start else ""

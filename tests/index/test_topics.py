@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from core.models import Filters
 from ingest.chapters import chapters
+from web.library_tab import meetings_rows
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 COUNCIL = "city_council_2024-03-12"
@@ -50,6 +51,10 @@ def test_the_topic_filter_and_the_library_table_know_automatic_topics(samples_li
     turns = samples_library.turns(COUNCIL)
     library_topic = topic_of(turns, "Saturday opening hours")
     assert library_topic in samples_library.meeting(COUNCIL).topics
+    assert samples_library.meeting(COUNCIL).topic_source == "auto"
+    assert [row[7] for row in meetings_rows(samples_library) if row[0] == COUNCIL] == [
+        f"{len(samples_library.meeting(COUNCIL).topics)} (auto)"
+    ]
     hits = samples_library.search("How much does it cost?", 5, Filters(topic=library_topic.upper()))
     assert hits and all(hit.chunk.topic == library_topic for hit in hits)
     assert any("Forty-eight thousand dollars" in hit.chunk.text for hit in hits)

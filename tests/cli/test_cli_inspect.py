@@ -29,6 +29,15 @@ def test_inspect_json_has_meeting_turns_and_chunks():
     chunk = dumped["chunks"][0]
     assert {"id", "text", "turn_start", "turn_end", "speakers", "topic"} <= set(chunk)
     assert chunk["speakers"] == ["Chair Amy Lin", "Tom Becker"]
+    # a plain transcript has no headings: its topics are found, as ingest finds them, and marked so
+    assert {t["topic_source"] for t in dumped["turns"]} == {"auto"} and all(t["topic"] for t in dumped["turns"])
+    assert chunk["topic"] == dumped["turns"][chunk["turn_start"]]["topic"]
+
+
+def test_inspect_json_marks_a_transcripts_own_topics_as_its_source():
+    dumped = json.loads(runner.invoke(app, ["inspect", "--json", str(SEED)]).stdout)
+    assert "Trust and Safety" in {t["topic"] for t in dumped["turns"]}
+    assert {t["topic_source"] for t in dumped["turns"] if t["topic"]} == {"source"}
 
 
 def test_inspect_forced_format_and_budget():

@@ -1,16 +1,19 @@
-"""The HTTP face of the app: `POST /api/ask` and the optional log-in, around the Gradio page."""
+"""The HTTP face of the app: `POST /api/ask`, a meeting's chapters (JSON and a WebVTT track) and the
+optional log-in, around the Gradio page."""
 
 from __future__ import annotations
 
 import secrets
 
 from fastapi import Depends, FastAPI, HTTPException
+from fastapi.responses import PlainTextResponse
 from fastapi.security import HTTPBasic, HTTPBasicCredentials
 from pydantic import BaseModel, Field
 
 from core.errors import OnRecordError
 from core.settings import Settings
 from index.library import Library
+from ingest.chapters import vtt_track
 from web.ask import answer_question
 
 
@@ -57,5 +60,24 @@ def api(library: Library) -> FastAPI:
         except OnRecordError as error:
             raise HTTPException(400, str(error)) from None
         return answer.to_dict()
+
+    @app.get("/api/meetings/{meeting_id}/chapters", dependencies=[Depends(check)])
+    def meeting_chapters(meeting_id: str) -> dict:
+        """The same JSON as `onrecord chapters MEETING --json`."""
+        try:
+            meeting, found = library.chapters(meeting_id)
+        except OnRecordError as error:
+            raise HTTPException(404, str(error)) from None
+        return {"meeting_id": meeting.meeting_id, "title": meeting.title, "chapters": [c.to_dict() for c in found]}
+
+    @app.get("/api/meetings/{meeting_id}/chapters.vtt", dependencies=[Depends(check)])
+    def chapters_track(meeting_id: str) -> PlainTextResponse:
+        """A WebVTT chapters track, for a video player's `<track kind="chapters">`."""
+        try:
+            meeting, found = library.chapters(meeting_id)
+            track = vtt_track(found, meeting.meeting_id)
+        except OnRecordError as error:
+            raise HTTPException(404, str(error)) from None
+        return PlainTextResponse(track, media_type="text/vtt")
 
     return app

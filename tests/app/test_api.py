@@ -58,6 +58,9 @@ def test_login_is_required_when_set(tmp_path, settings_for, embedder):
     answered = client.post("/api/ask", json=body, auth=("clerk", "s3cret"))
     assert answered.status_code == 200 and answered.json()["citations"][0]["meeting_id"] == "notes"
     assert client.post("/gradio_api/call/ask", json={"data": ["grants"]}).status_code in (401, 403)
+    chapters = "/api/meetings/NOTES/chapters"
+    assert client.get(chapters).status_code == 401
+    assert client.get(chapters, auth=("clerk", "s3cret")).json()["meeting_id"] == "notes"  # any case
 
 
 def test_uploads_are_staged_under_safe_distinct_names_and_gradios_copies_deleted(tmp_path):
@@ -80,3 +83,18 @@ def test_uploads_are_staged_under_safe_distinct_names_and_gradios_copies_deleted
     assert [path.read_bytes() for path in staged[1:]] == [b"Ana: the first file", b"Ana: the second file"]
     assert not list((tmp_path / "gradio-cache").iterdir())  # no upload outlives its staging
     shutil.rmtree(folder)  # as the Library tab does once they are ingested
+
+
+def test_a_meetings_chapters_as_json_and_as_a_webvtt_track(app_url):
+    listed = httpx.get(f"{app_url}/api/meetings/city_council_2024-03-12/chapters", timeout=30)
+    assert listed.status_code == 200
+    chapters = listed.json()["chapters"]
+    assert len(chapters) >= 2 and {c["source"] for c in chapters} == {"auto"}
+    assert any("library" in (c["topic"] or "").casefold() for c in chapters)
+    track = httpx.get(f"{app_url}/api/meetings/city_council_2024-03-12/chapters.vtt", timeout=30)
+    assert track.status_code == 200 and track.headers["content-type"].startswith("text/vtt")
+    assert track.text.startswith("WEBVTT") and chapters[1]["topic"] in track.text
+    unknown = httpx.get(f"{app_url}/api/meetings/no_such_meeting/chapters", timeout=30)
+    assert unknown.status_code == 404 and "no meeting named 'no_such_meeting'" in unknown.json()["detail"]
+    untimed = httpx.get(f"{app_url}/api/meetings/office_hours_2022-03-24/chapters.vtt", timeout=30)
+    assert untimed.status_code == 404 and "has no times" in untimed.json()["detail"]

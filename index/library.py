@@ -65,6 +65,7 @@ class Library:
         self._retriever: Retriever | None = None
         self._seen_generation: str | None = None
         self._turns: dict[str, list[Turn]] = {}
+        self._chapters: dict[str, tuple[list[Turn], list[Chapter]]] = {}  # beside the turns they were made of
         self._lock = threading.RLock()
 
     @property
@@ -126,7 +127,15 @@ class Library:
         """A meeting (named by its id, in any case) and its chapters."""
         known = {meeting.casefold(): meeting for meeting in self.catalog.meetings}
         meeting = self.catalog.meetings[closest_known("meeting", meeting_id, known)]
-        return meeting, chapters(self.turns(meeting.meeting_id))
+        turns = self.turns(meeting.meeting_id)
+        cached = self._chapters.get(meeting.meeting_id)
+        if cached is None or cached[0] is not turns:  # made again when the meeting's turns were read again
+            cached = (turns, chapters(turns))
+            with self._lock:
+                if len(self._chapters) >= TURNS_KEPT:
+                    self._chapters.pop(next(iter(self._chapters)))
+                self._chapters[meeting.meeting_id] = cached
+        return meeting, cached[1]
 
     def search(self, question: str, k: int = 10, filters: Filters | None = None, mode: Mode = "hybrid") -> list[Hit]:
         return self._searchable().retrieve(question, k, filters, mode)
@@ -201,6 +210,7 @@ class Library:
         self._catalog = load_catalog(self.store, self.data_dir / "catalog", self._catalog, model, records)
         self._seen_generation = generation
         self._turns = {}
+        self._chapters = {}
         if others := self.other_models(records):
             log.warning(
                 "%d meetings were embedded by another model than %s and are left out of search; ingest their "

@@ -93,7 +93,9 @@ def ingest_transcript(
         return IngestResult(status="unchanged", **base)
     known: dict[str, np.ndarray] = {}
     if topics is not None:
-        transcript, chunks, known = found_topics(transcript, chunks, embedder, count, budget, topics)
+        if record is not None:  # a changed file: the vectors its meeting has in the store are not made again
+            known = stored_vectors(store, transcript.meeting_id, model)
+        transcript, chunks, known = found_topics(transcript, chunks, embedder, count, budget, topics, known)
         base.update(turns=len(transcript.turns), chunks=len(chunks))
     store.put_meeting(transcript, len(chunks), digest, WRITING, model)
     existing = store.chunk_ids(transcript.meeting_id)
@@ -120,12 +122,14 @@ def found_topics(
     count: CountWordPieces,
     budget: int,
     topics: TopicModel,
+    known: dict[str, np.ndarray] | None = None,
 ) -> tuple[Transcript, list[Chunk], dict[str, np.ndarray]]:
     """The transcript with automatic topics, its chunks made again within them, and the vectors
-    already computed by chunk text. Chunks start again where they started before, so only those
-    beside a boundary that moved inside a chunk are new."""
-    vectors = embedder.embed_batch([chunk.text for chunk in chunks])
-    known = {chunk.text: vector for chunk, vector in zip(chunks, vectors, strict=True)}
+    computed by chunk text (those `known` already are not embedded again). Chunks start again where
+    they started before, so only those beside a boundary that moved inside a chunk are new."""
+    known = dict(known or {})
+    vectors = _vectors(chunks, known, embedder)
+    known.update((chunk.text, vector) for chunk, vector in zip(chunks, vectors, strict=True))
     cuts = segment(chunks, vectors, transcript.turns, topics, embedder.embed_batch)
     topical = with_topics(transcript, cuts)
     inside = sorted(cut.turn for cut in cuts if cut.offset)  # each splits a turn in two
@@ -135,6 +139,13 @@ def found_topics(
         if not i or chunk.turn_start != chunks[i - 1].turn_end
     )
     return topical, chunk_transcript(topical, budget, count, starts), known
+
+
+def stored_vectors(store: Store, meeting_id: str, model: str) -> dict[str, np.ndarray]:
+    """The vectors `model` made of a meeting's stored chunks, by chunk text."""
+    embedded = store.chunk_ids(meeting_id, model)
+    chunks, vectors = store.chunks_with_vectors([meeting_id])
+    return {chunk.text: vector for chunk, vector in zip(chunks, vectors, strict=True) if chunk.id in embedded}
 
 
 def _vectors(chunks: Sequence[Chunk], known: dict[str, np.ndarray], embedder: Embedder) -> np.ndarray:

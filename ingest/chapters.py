@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from core.errors import QueryError
 from core.models import Chapter, Turn
-from ingest.labels import summary_sentence
+from ingest.labels import summary_sentences
 
 
 def chapters(turns: Sequence[Turn], summaries: bool = True) -> list[Chapter]:
@@ -21,13 +21,14 @@ def chapters(turns: Sequence[Turn], summaries: bool = True) -> list[Chapter]:
         else:
             runs.append([turn])
     texts = [[turn.clean_text for turn in run] for run in runs]
+    summaries_found = summary_sentences(texts) if summaries else [None] * len(runs)
     found = []
     for n, run in enumerate(runs, start=1):
         words: Counter[str] = Counter()
         for turn in run:
             if turn.canonical_speaker:
                 words[turn.canonical_speaker] += len(turn.clean_text.split())
-        summary = summary_sentence(texts, n - 1) if summaries else None
+        summary = summaries_found[n - 1]
         first = run[0]
         found.append(
             Chapter(

@@ -208,13 +208,16 @@ def _label_from(ranked: list[str], surface_of: dict[str, str], previous: str | N
     return label[:1].upper() + label[1:]
 
 
-def summary_sentence(segment_texts: Sequence[Sequence[str]], which: int) -> tuple[int, str] | None:
-    """(position among the segment's texts, sentence): the sentence of segment `which` that holds the most
-    of its distinctive words for its length; None when it has no sentence of summary length."""
-    joined = [" ".join(texts) for texts in segment_texts]
-    weight = _weights(joined)[which]
+def summary_sentences(segment_texts: Sequence[Sequence[str]]) -> list[tuple[int, str] | None]:
+    """For each segment (its texts in order): (position among its texts, sentence) of the sentence that
+    holds the most of its distinctive words for its length; None when it has no sentence of summary length."""
+    weights = _weights([" ".join(texts) for texts in segment_texts])
+    return [_best_sentence(texts, weight) for texts, weight in zip(segment_texts, weights, strict=True)]
+
+
+def _best_sentence(texts: Sequence[str], weight: dict[str, float]) -> tuple[int, str] | None:
     best: tuple[float, int, str] | None = None
-    for position, text in enumerate(segment_texts[which]):
+    for position, text in enumerate(texts):
         for sentence in sentences(text):
             count = len(sentence.split())
             if not SUMMARY_WORDS[0] <= count <= SUMMARY_WORDS[1]:

@@ -72,6 +72,37 @@ def test_ingesting_a_file_again_gives_the_same_topics(samples_library, settings_
     assert [(turn.index, turn.topic) for turn in elsewhere.turns(COUNCIL)] == before
 
 
+class CountingEmbedder:
+    """The real model, counting the texts it is given."""
+
+    def __init__(self, inner):
+        self.inner, self.dimension, self.texts = inner, inner.dimension, 0
+
+    def embed_batch(self, texts):
+        self.texts += len(texts)
+        return self.inner.embed_batch(texts)
+
+
+def test_a_changed_long_transcript_embeds_only_its_new_chunks_again(settings_for, embedder, tmp_path):
+    from index.library import Library
+
+    garden = "The rooftop garden beds need soil, and the tomatoes need watering every morning."
+    budget = "The parking garage budget is short, and the fees may rise to cover repairs."
+    lines = [f"Speaker {i % 3}: {garden if (i // 40) % 2 == 0 else budget} Point {i}." for i in range(200)]
+    path = tmp_path / "long_meeting.txt"
+    path.write_text("\n".join(lines) + "\n")
+    counting = CountingEmbedder(embedder)
+    library = Library(settings_for(tmp_path / "store"), counting)
+    library.ingest([path])
+    first = counting.texts
+    path.write_text("\n".join([*lines[:-1], "Speaker 1: The meeting is adjourned."]) + "\n")
+    counting.texts = 0
+    [result] = library.ingest([path])
+    assert result.status == "updated" and result.chunks > 10
+    assert counting.texts <= 2 < first  # the changed last chunk, not the whole meeting again
+    assert library.turns("long_meeting")[-1].text == "The meeting is adjourned."
+
+
 def test_chunks_never_cross_an_automatic_topic_boundary(samples_library):
     for meeting in samples_library.meetings():
         turns = samples_library.turns(meeting.meeting_id)

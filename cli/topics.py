@@ -4,6 +4,7 @@ them (beside three baselines) on a split read without its topics."""
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Annotated
 
@@ -57,9 +58,7 @@ def fit_topics_command(
     described = (
         f"QMSum {data.name}, {len(prepared)} meetings; by `onrecord fit-topics --data {data.as_posix()}{limited}`"
     )
-    settings = 1
-    for values in GRID.values():
-        settings *= len(values)
+    settings = math.prod(len(values) for values in GRID.values())
     model = fit(prepared, described)
     target = out or MODEL_FILE
     model.save(target)

@@ -9,10 +9,9 @@ from typing import Annotated
 
 import typer
 
-from cli.options import console, errors, reports_errors, settings_from
+from cli.options import TRAIN, console, errors, refuse_val, reports_errors, settings_from
 
 app = typer.Typer()
-TRAIN = Path("../shared/data/qmsum/train")
 TOLERANCE = 2e-3  # a refit reproduces the file when no number differs by more (see AnswerModel.difference)
 
 
@@ -35,9 +34,7 @@ def fit_command(
     from index.library import Library
     from index.scorer import MODEL_FILE, load_model
 
-    if data.name == "val":
-        errors.print("val is for reporting; fit on train (--data ../shared/data/qmsum/train)", highlight=False)
-        raise typer.Exit(2)
+    refuse_val(data)
     suite = qmsum_suite(data, limit)
     settings = settings_from(data_dir or Path(".onrecord-eval") / suite.name, None, None)
     library = Library(settings)

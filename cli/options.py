@@ -66,6 +66,16 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+TRAIN = Path("../shared/data/qmsum/train")  # what the fitting commands fit on
+
+
+def refuse_val(data: Path) -> None:
+    """Fitting commands fit on train: val is for reporting."""
+    if data.name == "val":
+        errors.print("val is for reporting; fit on train (--data ../shared/data/qmsum/train)", highlight=False)
+        raise typer.Exit(2)
+
+
 def settings_from(data_dir: Path | None, chroma_host: str | None, chroma_port: int | None, **more: Any) -> Settings:
     """Settings from the environment with the command's options on top; nothing downloaded."""
     offline()

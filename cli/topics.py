@@ -10,10 +10,19 @@ from typing import Annotated
 
 import typer
 
-from cli.options import DataDirOption, HostOption, PortOption, console, errors, reports_errors, settings_from
+from cli.options import (
+    TRAIN,
+    DataDirOption,
+    HostOption,
+    PortOption,
+    console,
+    errors,
+    refuse_val,
+    reports_errors,
+    settings_from,
+)
 
 app = typer.Typer()
-TRAIN = Path("../shared/data/qmsum/train")
 
 
 def _prepared(data: Path, limit: int | None, excerpt: bool) -> list:
@@ -50,9 +59,7 @@ def fit_topics_command(
     from eval.topics import GRID, fit
     from ingest.segmenting import MODEL_FILE
 
-    if data.name == "val":
-        errors.print("val is for reporting; fit on train (--data ../shared/data/qmsum/train)", highlight=False)
-        raise typer.Exit(2)
+    refuse_val(data)
     prepared = _prepared(data, limit, excerpt=True)
     limited = f" --limit {limit}" if limit else ""
     described = (

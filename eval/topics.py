@@ -35,6 +35,7 @@ from ingest.segmenting import (
     views,
     voice,
     with_topics,
+    without_topics,
 )
 
 SHORT_EXCERPT = 120  # turns of a train meeting that stand for a short transcript in the fit
@@ -63,8 +64,7 @@ def cases(folder: Path, limit: int | None = None) -> list[Case]:
     for path in files:
         transcript = parse_file(path, "qmsum")
         gold = _filled([turn.topic for turn in transcript.turns])
-        bare = replace(transcript, turns=tuple(replace(turn, topic=None) for turn in transcript.turns))
-        found.append(Case(bare, tuple(gold)))
+        found.append(Case(without_topics(transcript), tuple(gold)))
     return found
 
 

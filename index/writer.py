@@ -15,7 +15,7 @@ import os
 from bisect import bisect_left
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -28,7 +28,7 @@ from index.embedding import Embedder
 from index.store import COMPLETE, WRITING, Store
 from ingest.chunking import CountWordPieces, chunk_transcript
 from ingest.parsing import Failure, parse_paths
-from ingest.segmenting import TopicModel, load_model, needs_topics, segment, with_topics
+from ingest.segmenting import TopicModel, load_model, needs_topics, segment, with_topics, without_topics
 
 EMBED_BATCH = 1024  # chunks per model call and store write; a progress step
 Status = Literal["added", "updated", "unchanged", "failed"]
@@ -74,7 +74,7 @@ def ingest_transcript(
     transcript without topics (or, unless `own_topics`, any transcript) gets them found
     (ingest.segmenting) from its chunks' vectors."""
     if not own_topics:
-        transcript = replace(transcript, turns=tuple(replace(turn, topic=None) for turn in transcript.turns))
+        transcript = without_topics(transcript)
     chunks = chunk_transcript(transcript, budget, count)
     topics = load_model() if needs_topics(transcript) else None
     digest = content_hash(transcript, [chunk.id for chunk in chunks], topics)

@@ -84,6 +84,11 @@ class Cut:
     offset: int = 0
 
 
+def without_topics(transcript: Transcript) -> Transcript:
+    """The transcript as if its source had no topics."""
+    return replace(transcript, turns=tuple(replace(turn, topic=None) for turn in transcript.turns))
+
+
 def needs_topics(transcript: Transcript) -> bool:
     """True when no turn has a topic from the source (headings, QMSum spans)."""
     return all(turn.topic is None for turn in transcript.turns)

@@ -17,6 +17,8 @@ $(STAMP): pyproject.toml Makefile
 	# the CPU build of PyTorch, pinned: an unpinned torch pulls a multi-GB CUDA build
 	$(BIN)/python -m pip install --quiet torch==2.13.0
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	# the model exported for ONNX Runtime, which answers questions (PyTorch is needed only for this)
+	$(BIN)/onrecord prepare
 	touch $(STAMP)
 
 run: install

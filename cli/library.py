@@ -200,3 +200,26 @@ def remove(
 
     removed = Library(settings_from(data_dir, chroma_host, chroma_port)).remove(meeting)
     console.print(f"removed {meeting}: {removed} chunks", highlight=False)
+
+
+@app.command()
+@reports_errors
+def prepare() -> None:
+    """Build the embedding model for ONNX Runtime once (`make install` runs this; nothing is downloaded)."""
+    import time
+
+    from core.settings import load_settings, model_path
+    from index.onnx_embedding import onnx_model
+
+    settings = load_settings()
+    if settings.backend == "torch":
+        console.print("ONRECORD_BACKEND=torch: nothing to prepare (the model runs on PyTorch)", highlight=False)
+        return
+    started = time.perf_counter()
+    with errors.status("preparing the embedding model for ONNX Runtime (once)..."):
+        path = onnx_model(
+            model_path(settings.model), settings.model_cache.expanduser(), settings.backend == "onnx-int8"
+        )
+    console.print(
+        f"embedding model ready for ONNX Runtime: {path} ({time.perf_counter() - started:.1f} s)", highlight=False
+    )

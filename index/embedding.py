@@ -84,7 +84,7 @@ def _embedder(path: Path, batch_size: int, backend: str, cache_dir: Path) -> Emb
         from index.onnx_embedding import OnnxEmbedder, onnx_model
 
         model = onnx_model(path, cache_dir, backend == "onnx-int8")
-        return OneCallAtATime(OnnxEmbedder(model, path / "tokenizer.json", batch_size))
+        return OneCallAtATime(OnnxEmbedder(model, path / "tokenizer.json"))
     return OneCallAtATime(SentenceTransformerEmbedder(path, batch_size))
 
 

@@ -18,8 +18,9 @@ TEXTS = [
 
 
 @pytest.fixture(scope="module")
-def torch_embedder(embedder):
-    assert isinstance(embedder.inner, SentenceTransformerEmbedder)  # the session's default embedder
+def torch_embedder():
+    embedder = load_embedder(load_settings(backend="torch"))
+    assert isinstance(embedder.inner, SentenceTransformerEmbedder)
     return embedder
 
 
@@ -28,15 +29,25 @@ def int8_embedder():
     return load_embedder(load_settings(backend="onnx-int8"))
 
 
-def test_default_backend_is_pytorch():
-    assert load_settings().backend == "torch"
+def test_default_backend_is_onnx_fp32(embedder):
+    assert load_settings().backend == "onnx"
+    assert isinstance(embedder.inner, OnnxEmbedder)  # the session's default embedder
 
 
-def test_onnx_backend_gives_the_pytorch_vectors(torch_embedder):
-    embedder = load_embedder(load_settings(backend="onnx"))
-    assert isinstance(embedder.inner, OnnxEmbedder)
+def test_onnx_backend_gives_the_pytorch_vectors(embedder, torch_embedder):
     agreement = np.sum(embedder.embed_batch(TEXTS) * torch_embedder.embed_batch(TEXTS), axis=1)
     assert np.min(agreement) > 0.9999
+
+
+def test_onnx_batches_by_length_give_each_text_its_own_vector(embedder, torch_embedder):
+    """Texts of very different lengths, batched by word pieces: each vector is its own text's, the
+    same as PyTorch's and as the text embedded alone."""
+    texts = [TEXTS[0] * 12, "ok", *TEXTS, "Where should bread be kept?" * 3, "a"]
+    batched = embedder.embed_batch(texts)
+    alone = np.stack([embedder.embed_batch([text])[0] for text in texts])
+    assert batched.shape == (len(texts), 384)
+    assert np.min(np.sum(batched * alone, axis=1)) > 0.9999
+    assert np.min(np.sum(batched * torch_embedder.embed_batch(texts), axis=1)) > 0.9999
 
 
 def test_int8_backend_is_close_to_fp32(int8_embedder, torch_embedder):
@@ -116,3 +127,24 @@ def test_the_shared_model_runs_one_call_at_a_time(embedder):
     for thread in threads:
         thread.join()
     assert inner.most == 1
+
+
+def test_prepare_builds_the_onnx_model_once_into_an_empty_cache(tmp_path, monkeypatch):
+    """What `make install` runs on a fresh machine: the export, from the bundled model, nothing
+    downloaded; a second run finds it built."""
+    from typer.testing import CliRunner
+
+    from cli import app
+
+    monkeypatch.setenv("ONRECORD_MODEL_CACHE", str(tmp_path / "cache"))
+    result = CliRunner().invoke(app, ["prepare"])
+    assert result.exit_code == 0, result.output
+    (built,) = (tmp_path / "cache").glob("embedding-*-fp32.onnx")
+    assert "ready for ONNX Runtime" in result.output and built.name in result.output.replace("\n", "")
+    embedder = OnnxEmbedder(built, model_path(load_settings().model) / "tokenizer.json")
+    assert embedder.embed_batch(TEXTS).shape == (4, 384)
+    again = CliRunner().invoke(app, ["prepare"])
+    assert (
+        again.exit_code == 0
+        and built.stat().st_mtime_ns == next((tmp_path / "cache").glob("*.onnx")).stat().st_mtime_ns
+    )

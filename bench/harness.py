@@ -22,6 +22,7 @@ from datetime import date
 from pathlib import Path
 
 from bench.measures import SAMPLE_QUESTIONS, bench_ingest, bench_startup
+from bench.process import ask_process, ingest_process
 from bench.scale import build, measure_in_subprocess
 from core.settings import load_settings
 from index.embedding import load_embedder
@@ -45,6 +46,7 @@ class Options:
     out: Path
     samples: Path
     startup_runs: int = 3
+    process_runs: int = 3  # whole-process `onrecord ask` runs, each beside a plain-encode process
 
 
 @dataclass(frozen=True)
@@ -70,10 +72,17 @@ def run(options: Options, progress: Progress = lambda message: None) -> dict:
     }
     progress("ingest: On Record and plain SentenceTransformer.encode on the same chunks")
     report["ingest"] = ingest_figures(options)
+    samples = sample_library(options)
+    progress("whole processes: onrecord ask and onrecord ingest, each against a plain sentence-transformers process")
+    files = list(transcript_files(options.ingest_paths))[: options.ingest_limit]
+    report["process"] = [
+        ask_process(samples, SAMPLE_QUESTIONS[0], settings, options.process_runs).to_dict(),
+        ingest_process(files, settings).to_dict(),
+    ]
     report["scale"] = scale_rows(options.sizes, options.work_dir, options.qmsum, options.out, progress)
     report["startup"] = []
     progress("cold start of onrecord serve on the sample library")
-    report["startup"].append(startup_figures("sample library", sample_library(options), options.startup_runs))
+    report["startup"].append(startup_figures("sample library", samples, options.startup_runs))
     if LARGEST in options.sizes:
         progress(f"cold start of onrecord serve on {LARGEST:,} chunks")
         largest = library_folder(options.work_dir, LARGEST)
@@ -182,9 +191,27 @@ def targets(report: dict) -> list[Target]:
             "ingest",
         ),
     ]
+    for process in report.get("process", []):
+        command = process["command"].split()[1]  # ask or ingest
+        goal = 0.35 if command == "ask" else 1.0
+        found.append(
+            Target(
+                f"onrecord {command}, whole process, against a plain-encode process",
+                f"≤ {goal:.2f}x",
+                f"{process['ratio']:.2f}x",
+                process["ratio"] <= goal,
+                "ingest" if command == "ingest" else "startup",
+            )
+        )
     if ingest.get("auto_topics_s"):
         added = ingest["auto_topics_s"] / ingest["total_s"] - 1
         found.append(Target("ingest time added by automatic topics", "≤ 10%", f"{added:+.1%}", added <= 0.10, "ingest"))
+    return found + scale_targets(report)
+
+
+def scale_targets(report: dict) -> list[Target]:
+    """The query and start-up targets, at the largest library and on the sample library."""
+    found: list[Target] = []
     largest = next((row for row in report["scale"] if row["size"] == LARGEST), None)
     server = next((start for start in report["startup"] if start["library"] == f"{LARGEST:,} chunks"), None)
     if largest:
@@ -230,12 +257,13 @@ def targets(report: dict) -> list[Target]:
             ),
         ]
     for start in report["startup"]:
+        goal = 3.0 if start["library"] == "sample library" else 8.0
         found.append(
             Target(
                 f"cold start to first answer, {start['library']}",
-                "< 8 s",
+                f"≤ {goal:.0f} s",
                 f"{start['first_answer_s']:.1f} s",
-                start["first_answer_s"] < 8,
+                start["first_answer_s"] <= goal,
                 "startup",
             )
         )
@@ -299,6 +327,17 @@ def markdown(report: dict) -> str:
         f"| {ingest['store_s']:.2f} s | {ingest['keyword_s']:.2f} s | {ingest['total_s']:.2f} s "
         f"({ingest['chunks_per_s']:.0f} chunks/s) | {ingest['baseline_encode_s']:.2f} s "
         f"({ingest['baseline_chunks_per_s']:.0f} chunks/s) | {ingest['ratio']:.2f}x |",
+        "",
+        "Whole processes, from start to exit, each against a process that loads the model with plain "
+        "sentence-transformers and encodes the same texts (taken in turn in the same run; medians):",
+        "",
+        "| command | texts | runs | time | peak RSS | plain encode process | its peak RSS | ratio |",
+        "|---|---|---|---|---|---|---|---|",
+        *[
+            f"| `{p['command']}` | {p['texts']:,} | {p['runs']} | {p['seconds']:.2f} s | {p['peak_rss_mib']:,.0f} MiB "
+            f"| {p['plain_seconds']:.2f} s | {p['plain_peak_rss_mib']:,.0f} MiB | {p['ratio']:.2f}x |"
+            for p in report.get("process", [])
+        ],
         "",
         "Query latency (100 QMSum val questions over the whole library, warm) and the process's peak "
         "resident memory, each library opened in a fresh process: once without its catalog snapshot (as "

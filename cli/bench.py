@@ -239,6 +239,7 @@ def bench_all(
     out: Annotated[Path, typer.Option(help="folder for bench.json, the plot and profiles")] = Path("reports/bench"),
     readme: Annotated[Path | None, typer.Option(help="README whose bench section is rewritten")] = Path("README.md"),
     startup_runs: Annotated[int, typer.Option(help="cold starts timed per library")] = 3,
+    process_runs: Annotated[int, typer.Option(help="whole-process onrecord ask runs")] = 3,
 ) -> None:
     """Every benchmark in one run: ingest, query latency and memory by library size, cold start;
     checked against the targets and written to OUT/bench.json and the README's bench section."""
@@ -259,6 +260,7 @@ def bench_all(
         out=out,
         samples=ROOT / "samples",
         startup_runs=startup_runs,
+        process_runs=process_runs,
     )
     try:
         report = run(options, _progress)

@@ -14,6 +14,9 @@ from tests.conftest import DATA, QMSUM, ROOT
 runner = CliRunner()
 
 
+MEMORY = {"peak_rss_mib": 300.0, "plain_peak_rss_mib": 600.0}
+
+
 def figures(**scale) -> dict:
     """A report as `run` makes it, with the largest library's figures given."""
     ingest = {
@@ -50,6 +53,19 @@ def figures(**scale) -> dict:
     report["startup"] = [
         {"library": "sample library", "runs": 3, "page_s": 5.0, "first_answer_s": 9.0, "server_peak_rss_mib": 900.0}
     ]
+    report["process"] = [
+        {"command": 'onrecord ask "When?"', "texts": 1, "runs": 3, "seconds": 2.0, "plain_seconds": 6.0, "ratio": 0.34}
+        | MEMORY,
+        {
+            "command": "onrecord ingest (8 files)",
+            "texts": 763,
+            "runs": 1,
+            "seconds": 21,
+            "plain_seconds": 20,
+            "ratio": 1.05,
+        }
+        | MEMORY,
+    ]
     report["targets"] = [target.__dict__ for target in targets(report)]
     return report
 
@@ -63,6 +79,8 @@ def test_targets_are_judged_from_the_figures():
     assert verdicts["ask p95 at 100,000 chunks"] is False  # 60 > 2 × 25
     assert verdicts["peak memory at 100,000 chunks, questions alone"] is True
     assert verdicts["cold start to first answer, sample library"] is False
+    assert verdicts["onrecord ask, whole process, against a plain-encode process"] is True  # 0.34 ≤ 0.35
+    assert verdicts["onrecord ingest, whole process, against a plain-encode process"] is False  # 1.05 > 1.0
     assert figures(peak_rss_mib=2100.0)["targets"][-2]["met"] is False
     served = figures()  # with the server started on the largest library, its memory is the one judged
     largest = {"library": f"{LARGEST:,} chunks", "runs": 1, "page_s": 6.0, "first_answer_s": 7.0}
@@ -97,7 +115,7 @@ def test_bench_runs_everything_on_a_small_library(tmp_path):
             *("--sizes", "150"),
             *("--ingest", str(DATA / "notes.txt"), "--ingest", str(DATA / "captions.vtt")),
             *("--qmsum", str(QMSUM), "--work-dir", str(tmp_path / "libraries"), "--out", str(out)),
-            *("--readme", str(readme), "--startup-runs", "1"),
+            *("--readme", str(readme), "--startup-runs", "1", "--process-runs", "1"),
         ],
     )
     assert result.exit_code == 0, result.output
@@ -106,8 +124,12 @@ def test_bench_runs_everything_on_a_small_library(tmp_path):
     (row,) = report["scale"]
     assert row["chunks"] == 150 and row["vectors"] == "real" and 0 < row["retrieve_median_ms"] <= row["retrieve_p95_ms"]
     assert row["peak_rss_mib"] > 100
+    asked, ingested = report["process"]
+    assert asked["command"].startswith("onrecord ask") and asked["texts"] == 1 and asked["plain_seconds"] > 0
+    assert ingested["texts"] == report["ingest"]["chunks"] and ingested["ratio"] > 0
+    assert "| `onrecord ask" in readme.read_text()
     (start,) = report["startup"]
-    assert 0 < start["page_s"] <= start["first_answer_s"] and start["server_peak_rss_mib"] > 300
+    assert start["first_answer_s"] > 0 and start["page_s"] > 0 and start["server_peak_rss_mib"] > 300
     assert {target["name"] for target in report["targets"]} >= {"embedding throughput", "ingest beyond embedding"}
     assert (out / "latency_vs_size.png").stat().st_size > 10_000
     assert "| 150 | real |" in readme.read_text()

@@ -1,0 +1,114 @@
+"""Whole-process figures: an `onrecord` command timed from its start to its exit, beside a process
+that does the least the same job needs (load the model with plain sentence-transformers and encode
+the same texts), the two taken in turn in the same run so that their ratio holds however busy the
+machine is. Each process's peak memory is its own (os.wait4's rusage of that child)."""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from core.settings import Settings, model_path
+from ingest.chunking import chunk_transcript
+from ingest.parsing import Failure, parse_paths
+from ingest.wordpieces import word_counter
+
+# The plain process: sentence-transformers' own loading and encoding, nothing of On Record's.
+PLAIN = """
+import json, sys
+from sentence_transformers import SentenceTransformer
+texts = json.load(open(sys.argv[2], encoding="utf-8"))
+SentenceTransformer(sys.argv[1], device="cpu", local_files_only=True).encode(texts, batch_size=32)
+"""
+
+
+@dataclass(frozen=True)
+class Run:
+    seconds: float
+    peak_rss_mib: float
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A command against the plain-encode process: medians of the runs and their ratio."""
+
+    command: str
+    texts: int
+    runs: int
+    seconds: float
+    peak_rss_mib: float
+    plain_seconds: float
+    plain_peak_rss_mib: float
+
+    @property
+    def ratio(self) -> float:
+        return self.seconds / self.plain_seconds
+
+    def to_dict(self) -> dict:
+        return {**asdict(self), "ratio": self.ratio}
+
+
+def timed(command: Sequence[str], env: dict[str, str] | None = None) -> Run:
+    """Run a command to its end; its wall time and peak memory. A failure is a RuntimeError
+    carrying the command's last line of error output."""
+    started = time.perf_counter()
+    with tempfile.TemporaryFile() as stderr:
+        process = subprocess.Popen(list(command), stdout=subprocess.DEVNULL, stderr=stderr, env=env)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode:
+            stderr.seek(0)
+            last = stderr.read().decode(errors="replace").strip().splitlines()[-1:] or ["no message"]
+            raise RuntimeError(f"{' '.join(command[:4])}... failed: {last[0]}")
+    return Run(seconds, usage.ru_maxrss / 1024)
+
+
+def compare(name: str, command: Sequence[str], texts: list[str], settings: Settings, runs: int) -> Comparison:
+    """`command` and the plain process encoding `texts`, taken in turn `runs` times each."""
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False"}
+    with tempfile.TemporaryDirectory(prefix="onrecord-bench-") as scratch:
+        texts_file = Path(scratch) / "texts.json"
+        texts_file.write_text(json.dumps(texts), encoding="utf-8")
+        plain = [sys.executable, "-c", PLAIN, str(model_path(settings.model)), str(texts_file)]
+        ours, theirs = [], []
+        for run in range(runs):
+            theirs.append(timed(plain, env))
+            ours.append(timed([part.replace("{run}", str(run)) for part in command], env))
+    return Comparison(
+        command=name,
+        texts=len(texts),
+        runs=runs,
+        seconds=statistics.median(r.seconds for r in ours),
+        peak_rss_mib=max(r.peak_rss_mib for r in ours),
+        plain_seconds=statistics.median(r.seconds for r in theirs),
+        plain_peak_rss_mib=max(r.peak_rss_mib for r in theirs),
+    )
+
+
+def onrecord(*arguments: str) -> list[str]:
+    return [sys.executable, "-m", "cli", *arguments]
+
+
+def ask_process(data_dir: Path, question: str, settings: Settings, runs: int = 3) -> Comparison:
+    """`onrecord ask QUESTION` on a library built before, against encoding the question."""
+    command = onrecord("ask", question, "--data-dir", str(data_dir))
+    return compare(f'onrecord ask "{question}"', command, [question], settings, runs)
+
+
+def ingest_process(paths: Sequence[Path], settings: Settings, runs: int = 1) -> Comparison:
+    """`onrecord ingest PATHS` into a fresh store each run, against encoding the chunk texts it embeds."""
+    count = word_counter(settings).count
+    transcripts = [t for t in parse_paths(list(paths)) if not isinstance(t, Failure)]
+    texts = [chunk.text for t in transcripts for chunk in chunk_transcript(t, settings.chunk_budget, count)]
+    with tempfile.TemporaryDirectory(prefix="onrecord-bench-ingest-") as scratch:
+        command = onrecord("ingest", *map(str, paths), "--data-dir", str(Path(scratch) / "store-{run}"))
+        return compare(f"onrecord ingest ({len(paths)} files)", command, texts, settings, runs)

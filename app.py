@@ -1,24 +1,21 @@
 """On Record's web front end: ask with cited answers, open the transcript at a citation, browse
 meetings, manage the library, run evaluations. Served by `make run`, `python app.py` or
 `onrecord serve`; `POST /api/ask` answers like `onrecord ask --json`. Each tab is a module of
-web/; this file puts the page together and serves it."""
+web/; this file puts the page together and serves it. Gradio is imported only to build the page:
+a server answers the API while the page is being built (web.starting)."""
 
 from __future__ import annotations
 
 from functools import partial
 from pathlib import Path
-
-import gradio as gr
+from typing import TYPE_CHECKING
 
 from core.settings import Settings, load_settings, offline
 from index.embedding import Embedder
 from index.library import Library
-from web import render
-from web.api import api, credentials
-from web.ask import ask_tab, choices, gradio_api
-from web.browse import browse_tab
-from web.evaluation import evaluation_tab
-from web.library_tab import filter_updates, library_tab, meetings_rows
+
+if TYPE_CHECKING:
+    import gradio as gr
 
 ROOT = Path(__file__).resolve().parent
 SAMPLES = ROOT / "samples"
@@ -28,6 +25,13 @@ CACHE_SWEEP = (3600, 3600)  # every hour, Gradio's copies of files older than an
 
 def build(library: Library, reports_dir: Path = REPORTS) -> gr.Blocks:
     """The Gradio page over a library."""
+    import gradio as gr
+
+    from web.ask import ask_tab, choices, gradio_api
+    from web.browse import browse_tab
+    from web.evaluation import evaluation_tab
+    from web.library_tab import library_tab
+
     with gr.Blocks(title="On Record", delete_cache=CACHE_SWEEP) as page:
         gr.HTML(
             "<h2 style='margin:0'>On Record</h2>"
@@ -50,11 +54,18 @@ def build(library: Library, reports_dir: Path = REPORTS) -> gr.Blocks:
 
 
 def _library_now(library: Library) -> tuple:
+    from web.library_tab import filter_updates, meetings_rows
+
     return (meetings_rows(library), *filter_updates(library))
 
 
 def create_app(library: Library, reports_dir: Path = REPORTS):
     """A FastAPI app: the Gradio page at / and `POST /api/ask`, behind the optional log-in."""
+    import gradio as gr
+
+    from web import render
+    from web.api import api, credentials
+
     settings = library.settings
     return gr.mount_gradio_app(
         api(library),
@@ -75,14 +86,19 @@ def ensure_samples(library: Library) -> None:
 
 
 def serve(settings: Settings, embedder: Embedder | None = None) -> None:
-    """Open the library (ingesting the samples into a new one) and serve it until stopped."""
+    """Open the library (ingesting the samples into a new one) and serve it until stopped: the API
+    at once, the page as soon as Gradio has built it (a page that says so until then)."""
     import uvicorn
+
+    from web.starting import Starting
 
     offline()
     library = Library(settings, embedder)
     ensure_samples(library)
+    _ = library.retriever  # the catalog and the model loaded before the first question
     print(f"On Record: {len(library.meetings())} meetings at http://{settings.host}:{settings.port}", flush=True)
-    uvicorn.run(create_app(library), host=settings.host, port=settings.port, log_level="warning")
+    app = Starting(library, partial(create_app, library))
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
 
 
 if __name__ == "__main__":

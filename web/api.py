@@ -14,7 +14,7 @@ from core.errors import OnRecordError
 from core.settings import Settings
 from index.library import Library
 from ingest.chapters import vtt_track
-from web.ask import answer_question
+from web.questions import answer_question
 
 
 class AskRequest(BaseModel):

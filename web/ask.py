@@ -12,15 +12,15 @@ from pathlib import Path
 
 import gradio as gr
 
-from core.errors import OnRecordError, QueryError
-from core.models import Answer, Chapter, Citation, Filters
-from index.library import AskOptions, Library
+from core.errors import OnRecordError
+from core.models import Answer, Chapter, Citation
+from index.library import Library
 from index.links import deep_link
 from index.retrieval import MODES
 from ingest.chapters import chapter_at, chapters
 from web import render
+from web.questions import ANY, answer_question
 
-ANY = "(any)"
 CONTEXT_TURNS = 8  # turns shown before and after a cited passage
 KEPT_DOWNLOADS = 50  # answer files kept for download at once; older ones are deleted
 _PICK = "<p>Click a [n] marker or a passage to open the transcript there.</p>"
@@ -42,21 +42,6 @@ def choices(library: Library) -> tuple[list[str], list[str], list[str]]:
         [ANY, *sorted(catalog.speakers.values(), key=str.casefold)],
         [ANY, *sorted(catalog.topics.values(), key=str.casefold)],
     )
-
-
-def filters_from(meeting: str | None, speaker: str | None, topic: str | None) -> Filters:
-    def value(choice: str | None) -> str | None:
-        return None if not choice or choice == ANY else choice
-
-    return Filters(meeting=value(meeting), speaker=value(speaker), topic=value(topic))
-
-
-def answer_question(library: Library, question: str, meeting, speaker, topic, mode: str, k: float) -> Answer:
-    """The one way the page and both APIs ask: checked mode, filters from the choices."""
-    if mode not in MODES:
-        raise QueryError(f"unknown retrieval mode {mode!r}; use one of: {', '.join(MODES)}")
-    options = AskOptions(k=int(k), mode=mode, filters=filters_from(meeting, speaker, topic))
-    return library.ask(question, options)
 
 
 def transcript_at(library: Library, answer: Answer | None, number: str) -> str:

@@ -1,0 +1,26 @@
+"""How the page and both APIs put a question to the library, without Gradio (the API answers
+while the page is still being built)."""
+
+from __future__ import annotations
+
+from core.errors import QueryError
+from core.models import Answer, Filters
+from index.library import AskOptions, Library
+from index.retrieval import MODES
+
+ANY = "(any)"
+
+
+def filters_from(meeting: str | None, speaker: str | None, topic: str | None) -> Filters:
+    def value(choice: str | None) -> str | None:
+        return None if not choice or choice == ANY else choice
+
+    return Filters(meeting=value(meeting), speaker=value(speaker), topic=value(topic))
+
+
+def answer_question(library: Library, question: str, meeting, speaker, topic, mode: str, k: float) -> Answer:
+    """The one way the page and both APIs ask: checked mode, filters from the choices."""
+    if mode not in MODES:
+        raise QueryError(f"unknown retrieval mode {mode!r}; use one of: {', '.join(MODES)}")
+    options = AskOptions(k=int(k), mode=mode, filters=filters_from(meeting, speaker, topic))
+    return library.ask(question, options)

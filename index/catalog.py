@@ -4,56 +4,100 @@ filter values. index.snapshot loads it, from a snapshot beside the store where i
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
 from core.errors import QueryError
 from core.models import Chunk, Filters, Meeting
+from index.columns import ChunkTable
+from index.dense import QuantizedVectors
 from index.keyword import KeywordIndex
 from index.mentions import SpeakerIndex
 from index.store import date_number
 
 
+class Positions:
+    """Chunk id → position in the catalog, as a mapping (looked up in the table's sorted id hashes)."""
+
+    def __init__(self, table: ChunkTable):
+        self.table = table
+
+    def __getitem__(self, chunk_id: str) -> int:
+        position = self.table.position(chunk_id)
+        if position is None:
+            raise KeyError(chunk_id)
+        return position
+
+    def get(self, chunk_id: str, default: int | None = None) -> int | None:
+        position = self.table.position(chunk_id)
+        return default if position is None else position
+
+    def __contains__(self, chunk_id: object) -> bool:
+        return isinstance(chunk_id, str) and self.table.position(chunk_id) is not None
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+
 class Catalog:
-    """Chunks, their vectors and meetings as loaded from the store, with the keyword index kept in
-    step with them. `state` (meeting id → content hash) and `key` say what store contents it mirrors;
-    chunks also in `previous` keep its tokenization (chunk ids hash their text). A `keyword` index
-    of these chunks (one read back from a snapshot) is taken as it is."""
+    """Chunks (as columns: index.columns), their vectors and meetings as loaded from the store,
+    with the keyword index kept in step with them. `state` (meeting id → content hash) and `key`
+    say what store contents it mirrors; chunks also in `previous` keep its tokenization (chunk ids
+    hash their text). A `keyword` index of these chunks (one read back from a snapshot) is taken
+    as it is. Filters are masks over the table's code columns."""
 
     def __init__(
         self,
-        chunks: list[Chunk],
+        chunks: Sequence[Chunk] | ChunkTable,
         meetings: Iterable[Meeting],
         vectors: np.ndarray,
         state: dict[str, str] | None = None,
         key: str = "",
         previous: Catalog | None = None,
         keyword: KeywordIndex | None = None,
+        quantized: QuantizedVectors | None = None,
     ):
-        self.chunks = chunks
+        table = chunks if isinstance(chunks, ChunkTable) else ChunkTable.of(chunks)
+        self.chunks = table
         self.vectors = vectors  # row i: chunk i's unit vector
         self.state = state or {}
         self.key = key
-        self.position = {chunk.id: position for position, chunk in enumerate(chunks)}
+        self.position = Positions(table)
         self.meetings = {meeting.meeting_id: meeting for meeting in meetings}
         if keyword is None:
-            reused = [previous.position.get(chunk.id, -1) for chunk in chunks] if previous is not None else None
-            keyword = KeywordIndex(
-                [chunk.text for chunk in chunks], previous.keyword if previous is not None else None, reused
-            )
+            reused = None
+            if previous is not None:
+                reused = [previous.chunks.position(chunk_id) for chunk_id in table.ids]
+                reused = [-1 if old is None else old for old in reused]
+            keyword = KeywordIndex(table.texts, previous.keyword if previous is not None else None, reused)
         self.keyword = keyword
-        self._meeting_of = np.array([chunk.meeting_id for chunk in chunks], dtype=object)
-        self._topic_of = np.array([(chunk.topic or "").casefold() for chunk in chunks], dtype=object)
-        self._date_of = np.array([_meeting_date(self.meetings.get(c.meeting_id)) for c in chunks], dtype=np.int64)
+        names = table.names
+        self._meeting_code = {meeting_id: code for code, meeting_id in enumerate(names["meetings"])}
+        dates = np.array([_meeting_date(self.meetings.get(m)) for m in names["meetings"]], dtype=np.int64)
+        self._date_of = dates[np.asarray(table.arrays["meeting"])] if len(table) else np.zeros(0, dtype=np.int64)
         self.speakers: dict[str, str] = {}
-        self._chunks_of_speaker: dict[str, list[int]] = {}
-        for position, chunk in enumerate(chunks):
-            for speaker in chunk.speakers:
-                self.speakers.setdefault(speaker.casefold(), speaker)
-                self._chunks_of_speaker.setdefault(speaker.casefold(), []).append(position)
-        self.topics = {topic.casefold(): topic for chunk in chunks if (topic := chunk.topic)}
+        self._speaker_codes: dict[str, list[int]] = {}
+        for code, speaker in enumerate(names["speakers"]):
+            self.speakers.setdefault(speaker.casefold(), speaker)
+            self._speaker_codes.setdefault(speaker.casefold(), []).append(code)
+        self.topics: dict[str, str] = {}
+        self._topic_codes: dict[str, list[int]] = {}
+        for code, topic in enumerate(names["topics"]):
+            self.topics.setdefault(topic.casefold(), topic)
+            self._topic_codes.setdefault(topic.casefold(), []).append(code)
         self.speaker_index = SpeakerIndex(self.speakers.values())
+        self._quantized = quantized
+        self._quantizing = threading.Lock()
+
+    def quantized(self) -> QuantizedVectors:
+        """The vectors' int8 codes for a first pass (index.dense): read from the snapshot, or made
+        on first use."""
+        with self._quantizing:
+            if self._quantized is None:
+                self._quantized = QuantizedVectors.build(self.vectors)
+            return self._quantized
 
     def __len__(self) -> int:
         return len(self.chunks)
@@ -77,22 +121,30 @@ class Catalog:
         """Which chunks the (resolved) filters allow, or None when they allow all."""
         if filters.is_empty():
             return None
+        columns = self.chunks.arrays
         allowed = np.ones(len(self.chunks), dtype=bool)
         if filters.meeting:
-            allowed &= self._meeting_of == filters.meeting
+            allowed &= columns["meeting"] == self._meeting_code.get(filters.meeting, -1)
         if filters.topic:
-            allowed &= self._topic_of == filters.topic.casefold()
+            allowed &= np.isin(columns["topic"], self._topic_codes.get(filters.topic.casefold(), []))
         if filters.speaker:
-            of_speaker = np.zeros(len(self.chunks), dtype=bool)
-            of_speaker[self._chunks_of_speaker.get(filters.speaker.casefold(), [])] = True
-            allowed &= of_speaker
+            allowed &= self._of_speaker(filters.speaker)
         if filters.date_from:
             allowed &= self._date_of >= date_number(filters.date_from)
         if filters.exclude:
-            allowed &= ~np.isin(self._meeting_of, list(filters.exclude))
+            excluded = [self._meeting_code[m] for m in filters.exclude if m in self._meeting_code]
+            allowed &= ~np.isin(columns["meeting"], excluded)
         if filters.date_to:
             allowed &= (self._date_of <= date_number(filters.date_to)) & (self._date_of > 0)
         return allowed
+
+    def _of_speaker(self, speaker: str) -> np.ndarray:
+        """The chunks in which the speaker speaks: the owners of the matching speaker codes."""
+        columns = self.chunks.arrays
+        entries = np.flatnonzero(np.isin(columns["speaker"], self._speaker_codes.get(speaker.casefold(), [])))
+        found = np.zeros(len(self.chunks), dtype=bool)
+        found[np.searchsorted(columns["speaker_offsets"], entries, side="right") - 1] = True
+        return found
 
 
 def closest_known(kind: str, value: str, known: dict[str, str]) -> str:

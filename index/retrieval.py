@@ -1,7 +1,7 @@
 """Hybrid retrieval: dense and keyword (bm25s) rankings fused by reciprocal rank fusion, with
 filters, and a lift for the speakers a question names. Dense search compares the question with the
-catalog's vectors exactly (one matrix-vector product); only past EXACT_UP_TO chunks does an
-unfiltered search go to Chroma's HNSW index."""
+catalog's vectors exactly (one matrix-vector product); past index.dense.QUANTIZED_FROM chunks it
+scans their int8 codes first and scores the best candidates exactly."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ import numpy as np
 from core.errors import QueryError, StoreError
 from core.models import Chunk, Filters, Hit
 from index.catalog import Catalog
+from index.dense import QUANTIZED_FROM
 from index.embedding import Embedder
 from index.focus import focus, keyword_query
 from index.fusion import best_positions, rrf
@@ -29,7 +30,6 @@ MAX_QUESTION_CHARS = 2000
 MAX_K = 100
 CANDIDATES = 40  # per ranking, before fusion
 SENTENCE_CACHE = 20_000  # candidate sentences' vectors kept (about 30 MiB)
-EXACT_UP_TO = 300_000  # chunks; dense search compares them all exactly up to this library size
 
 
 @dataclass(frozen=True)
@@ -153,7 +153,7 @@ class Retriever:
                 rankings.append([chunk_id for chunk_id, _ in dense])
             if mode in ("keyword", "hybrid"):
                 found = [] if bm25 is None else best_positions(bm25, depth, mask, 0.0)
-                ids = [self.catalog.chunks[position].id for position in found]
+                ids = [self.catalog.chunks.ids[position] for position in found]
                 keyword_score.update({chunk_id: float(bm25[p]) for chunk_id, p in zip(ids, found, strict=True)})
                 rankings.append(ids)
         ranked = _ranked(mode, rankings, similarity, keyword_score)
@@ -189,7 +189,7 @@ class Retriever:
                 if len(groups) == k:
                     continue
                 groups.append(([position], score))
-        return [([self.catalog.chunks[p].id for p in members], score) for members, score in groups]
+        return [([self.catalog.chunks.ids[p] for p in members], score) for members, score in groups]
 
     def _adjacent(self, position: int, members: list[int]) -> bool:
         """Next to the group, in the same meeting, and (in Q&A notes) under the same question."""
@@ -199,8 +199,8 @@ class Retriever:
 
     def _similarities(self, vector: np.ndarray) -> np.ndarray | None:
         """Cosine similarity of every chunk with the question (the vectors are unit length), or None
-        when the library is larger than EXACT_UP_TO chunks."""
-        if len(self.catalog) > EXACT_UP_TO:
+        when the library is larger than QUANTIZED_FROM chunks."""
+        if len(self.catalog) > QUANTIZED_FROM:
             return None
         return np.asarray(self.catalog.vectors) @ vector if len(self.catalog) else np.zeros(0, dtype=np.float32)
 
@@ -208,18 +208,14 @@ class Retriever:
         self, vector: np.ndarray, depth: int, mask: np.ndarray | None, cosine: np.ndarray | None
     ) -> list[tuple[str, float]]:
         """The nearest chunks the mask allows, by cosine similarity: an exact comparison with the
-        catalog's vectors, which at 100,000 chunks takes about 10 ms, as fast as Chroma's HNSW
-        index and without its approximations. Past EXACT_UP_TO chunks, unfiltered searches go to
-        Chroma's index and filtered ones compare only the allowed chunks (Chroma's filtered queries
-        slow down as filters allow more chunks, and in Chroma 1.5 can fail: "Error finding id")."""
+        catalog's vectors, which at 100,000 chunks takes about 10 ms (Chroma's filtered HNSW queries
+        took 190–250 ms and in Chroma 1.5 can fail: "Error finding id"). Past QUANTIZED_FROM chunks,
+        an int8 scan of every chunk, its best candidates scored exactly (index.dense)."""
+        ids = self.catalog.chunks.ids
         if cosine is not None:
-            return [(self.catalog.chunks[p].id, float(cosine[p])) for p in best_positions(cosine, depth, mask)]
-        if mask is None:
-            found = self.store.dense(vector, depth)
-            return [(chunk.id, score) for chunk, score in found if chunk.id in self.catalog.position]
-        allowed = np.flatnonzero(mask)
-        scores = np.asarray(self.catalog.vectors[allowed]) @ vector if len(allowed) else np.zeros(0)
-        return [(self.catalog.chunks[allowed[i]].id, float(scores[i])) for i in best_positions(scores, depth)]
+            return [(ids[p], float(cosine[p])) for p in best_positions(cosine, depth, mask)]
+        positions, scores = self.catalog.quantized().search(vector, depth, mask)
+        return [(ids[int(p)], float(score)) for p, score in zip(positions, scores, strict=True)]
 
     def _vectors(self, ids: list[str]) -> np.ndarray:
         return np.asarray(self.catalog.vectors[[self.catalog.position[chunk_id] for chunk_id in ids]])

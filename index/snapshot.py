@@ -8,15 +8,15 @@ of truth: a snapshot that cannot be read is ignored and rebuilt, and one that ca
 only a warning.
 
 A snapshot is plain data, never a pickle, so that what it holds cannot run code when it is opened:
-a JSON manifest (format version, key, counts, file names) naming a folder that holds the chunks and
-meetings as JSON, the vectors as .npy mapped into memory, and the keyword index's vocabulary (JSON),
-term ids (.npy) and bm25s's matrix (bm25s's own JSON and .npy). A snapshot of another format, one
-cut short, or one whose files disagree is rebuilt with a warning.
+a JSON manifest (format version, key, counts, file names) naming a folder that holds the chunks as
+columns (index.columns: .npy arrays and a JSON list of names), the meetings as JSON, the vectors as
+.npy, and the keyword index's vocabulary (JSON), term ids (.npy) and bm25s's matrix (bm25s's own
+JSON and .npy), every array mapped into memory. A snapshot of another format, one cut short, or one
+whose files disagree is rebuilt with a warning.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import fcntl
 import fnmatch
 import hashlib
@@ -27,37 +27,29 @@ import re
 import secrets
 import shutil
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date as Date
-from itertools import chain
 from pathlib import Path
 
 import numpy as np
 
 from core.models import Chunk, Meeting
 from index.catalog import Catalog
+from index.columns import ChunkTable
+from index.dense import QUANTIZED_FROM, QuantizedVectors
 from index.keyword import KeywordIndex, load_array
 from index.store import COMPLETE, MeetingRecord, Store
 
-FORMAT = 3  # raised whenever what a snapshot holds changes
+FORMAT = 4  # raised whenever what a snapshot holds changes
 MANIFEST_FILE = "manifest.json"
 LOCK_FILE = "snapshot.lock"
-FILES = {"chunks": "chunks.json", "meetings": "meetings.json", "vectors": "vectors.npy", "keyword": "keyword"}
-CHUNK_FIELDS = tuple(field.name for field in dataclasses.fields(Chunk))
-# What each chunk field may hold in the JSON (speakers: a list of names).
-CHUNK_TYPES: dict[str, tuple[type, ...]] = {
-    "id": (str,),
-    "meeting_id": (str,),
-    "text": (str,),
-    "turn_start": (int,),
-    "turn_end": (int,),
-    "speakers": (list,),
-    "topic": (str, type(None)),
-    "question": (str, type(None)),
-    "start": (float, int, type(None)),
-    "end": (float, int, type(None)),
-    "word_pieces": (int,),
+FILES = {
+    "chunks": "chunks",
+    "meetings": "meetings.json",
+    "vectors": "vectors.npy",
+    "keyword": "keyword",
+    "quantized": "vectors.int8.faiss",  # only in a snapshot of more than QUANTIZED_FROM chunks
 }
 LEGACY_FILE = "catalog.pickle"  # format 2's, never opened: anything could be in it
 _GENERATION = re.compile(r"snapshot-[0-9a-f]{16}")
@@ -125,8 +117,9 @@ def build(store: Store, meetings: list[Meeting], state: dict[str, str], key: str
     kept = {meeting_id for meeting_id, digest in state.items() if known.get(meeting_id) == digest}
     parts: list[Part] = []
     if base is not None and kept:
-        positions = [position for position, chunk in enumerate(base.chunks) if chunk.meeting_id in kept]
-        parts.append(([base.chunks[position] for position in positions], np.asarray(base.vectors[positions])))
+        codes = [code for code, meeting_id in enumerate(base.chunks.meeting_ids) if meeting_id in kept]
+        positions = np.flatnonzero(np.isin(base.chunks.arrays["meeting"], codes))
+        parts.append((base.chunks.take(positions), np.asarray(base.vectors[positions])))
     changed = sorted(set(state) - kept)
     if changed:
         parts.append(_read(store, changed if kept else None, state))
@@ -142,9 +135,13 @@ def build(store: Store, meetings: list[Meeting], state: dict[str, str], key: str
     return Catalog(ordered, meetings, np.ascontiguousarray(vectors), state, key, base)
 
 
-def incomplete(chunks: list[Chunk], meetings: list[Meeting]) -> list[str]:
+def incomplete(chunks: Sequence[Chunk], meetings: list[Meeting]) -> list[str]:
     """Meetings whose chunks here are not as many as their records count."""
-    counts = Counter(chunk.meeting_id for chunk in chunks)
+    if isinstance(chunks, ChunkTable):
+        found = np.bincount(chunks.arrays["meeting"], minlength=len(chunks.meeting_ids))
+        counts = Counter(dict(zip(chunks.meeting_ids, map(int, found), strict=True)))
+    else:
+        counts = Counter(chunk.meeting_id for chunk in chunks)
     return [meeting.meeting_id for meeting in meetings if counts[meeting.meeting_id] != meeting.chunk_count]
 
 
@@ -183,15 +180,16 @@ def _open(folder: Path) -> Catalog:
     if not isinstance(key, str):
         raise ValueError(f"its manifest names no key but {key!r}")
     path = _paths(folder, manifest)
-    chunks = _chunks_from(json.loads(path["chunks"].read_text(encoding="utf-8")), count)
+    chunks = ChunkTable.load(path["chunks"], count)
     meetings, state = _meetings_from(json.loads(path["meetings"].read_text(encoding="utf-8")), manifest["meetings"])
-    vectors = load_array(path["vectors"])
+    vectors = load_array(path["vectors"], random=count > QUANTIZED_FROM)  # scanned whole below it
     if vectors.shape != (count, dimensions) or vectors.dtype.kind != "f":
         raise ValueError(f"its vectors are {vectors.shape} {vectors.dtype}, not {count} × {dimensions} floats")
     keyword = KeywordIndex.load(path["keyword"])
     if keyword.size != count:
         raise ValueError(f"its keyword index holds {keyword.size} texts for {count} chunks")
-    return Catalog(chunks, meetings, vectors, state, key, keyword=keyword)
+    quantized = QuantizedVectors.load(path["quantized"], vectors) if count > QUANTIZED_FROM else None
+    return Catalog(chunks, meetings, vectors, state, key, keyword=keyword, quantized=quantized)
 
 
 def _paths(folder: Path, manifest: dict) -> dict[str, Path]:
@@ -200,23 +198,6 @@ def _paths(folder: Path, manifest: dict) -> dict[str, Path]:
     if not isinstance(generation, str) or not _GENERATION.fullmatch(generation) or manifest["files"] != FILES:
         raise ValueError(f"its manifest names files of another layout ({generation!r}, {manifest['files']!r})")
     return {part: folder / generation / name for part, name in FILES.items()}
-
-
-def _chunks_from(columns: object, count: int) -> list[Chunk]:
-    """Chunks from their JSON columns (one list per Chunk field), each checked against the count and
-    the kinds of value its field holds."""
-    if not isinstance(columns, dict) or set(columns) != set(CHUNK_FIELDS):
-        raise ValueError("its chunks file holds other fields than a chunk's")
-    for name in CHUNK_FIELDS:
-        column, kinds = columns[name], CHUNK_TYPES[name]
-        if not isinstance(column, list) or len(column) != count:
-            raise ValueError(f"its chunks file does not hold a {name} for each of {count} chunks")
-        if not set(map(type, column)) <= set(kinds):  # type(): a bool is no turn number
-            raise ValueError(f"its chunks file holds a {name} of another kind")
-    if not set(map(type, chain.from_iterable(columns["speakers"]))) <= {str}:
-        raise ValueError("its chunks file holds a speaker that is not a name")
-    columns["speakers"] = list(map(tuple, columns["speakers"]))
-    return list(map(Chunk, *(columns[name] for name in CHUNK_FIELDS)))
 
 
 def _meetings_from(saved: object, count: int) -> tuple[list[Meeting], dict[str, str]]:
@@ -271,12 +252,13 @@ def write_snapshot(folder: Path, catalog: Catalog) -> None:
 
 def _write_files(target: Path, catalog: Catalog, vectors: np.ndarray) -> None:
     target.mkdir()
-    chunks = {name: [getattr(chunk, name) for chunk in catalog.chunks] for name in CHUNK_FIELDS}
-    (target / FILES["chunks"]).write_text(json.dumps(chunks, ensure_ascii=False), encoding="utf-8")
+    catalog.chunks.save(target / FILES["chunks"])
     meetings = {"meetings": [meeting.to_dict() for meeting in catalog.meetings.values()], "state": catalog.state}
     (target / FILES["meetings"]).write_text(json.dumps(meetings, ensure_ascii=False), encoding="utf-8")
     np.save(target / FILES["vectors"], vectors, allow_pickle=False)
     catalog.keyword.save(target / FILES["keyword"])
+    if len(catalog) > QUANTIZED_FROM:
+        catalog.quantized().save(target / FILES["quantized"])
 
 
 def _remove_stale(folder: Path, kept: str) -> None:

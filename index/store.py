@@ -1,13 +1,12 @@
 """The Chroma store, embedded or client/server, and the only module that talks to Chroma.
 
 Chunks are written through LlamaIndex's ChromaVectorStore (cosine space) and read back, with their
-vectors, into the catalog, which searches them itself; Chroma's own HNSW index is queried only for
-libraries past index.retrieval.EXACT_UP_TO chunks;
-meeting records (metadata and ingest state) live in a second collection and each meeting's
-turns in a third, so that a `chroma run` server holds everything needed to rebuild the
-catalog and show transcripts. Turns are kept apart because Chroma reads a record's document
-whenever it reads the record: listing 1,400 meetings with their turns inside took 0.5 s and
-620 MiB. Chroma's errors become StoreError here.
+vectors, into the catalog, which searches them itself (`dense` queries Chroma's own HNSW index
+through LlamaIndex, to check that both agree); meeting records (metadata and ingest state) live in
+a second collection and each meeting's turns in a third, so that a `chroma run` server holds
+everything needed to rebuild the catalog and show transcripts. Turns are kept apart because
+Chroma reads a record's document whenever it reads the record: listing 1,400 meetings with their
+turns inside took 0.5 s and 620 MiB. Chroma's errors become StoreError here.
 """
 
 from __future__ import annotations

@@ -148,17 +148,23 @@ def test_bad_questions_are_query_errors(seed_library):
         seed_library.retrieve("grants", 500)
 
 
-@pytest.mark.parametrize("exact_up_to", [10**6, 0], ids=["exact", "chroma-index"])
-def test_dense_search_matches_a_brute_force_over_what_chroma_holds(seed_library, monkeypatch, exact_up_to):
-    """Every chunk is compared with the question exactly, or, in libraries past EXACT_UP_TO chunks,
-    unfiltered searches go to Chroma's HNSW index: both must rank as a plain comparison with the
-    vectors Chroma stores."""
+@pytest.mark.parametrize(("quantized_from", "exact_below"), [(10**6, 0), (0, 0), (0, 10**6)])
+def test_dense_search_matches_a_brute_force_over_what_chroma_holds(
+    seed_library, monkeypatch, quantized_from, exact_below
+):
+    """Every chunk compared with the question exactly, or, in libraries past QUANTIZED_FROM chunks,
+    an int8 scan whose candidates are scored exactly (with filters as faiss's bitmap, or, when they
+    allow few chunks, compared exactly): each must rank as a plain comparison with the vectors Chroma
+    stores, and so must Chroma's own HNSW index, queried through LlamaIndex."""
+    import index.dense as dense_module
     import index.retrieval as retrieval
 
-    monkeypatch.setattr(retrieval, "EXACT_UP_TO", exact_up_to)
+    monkeypatch.setattr(retrieval, "QUANTIZED_FROM", quantized_from)
+    monkeypatch.setattr(dense_module, "EXACT_BELOW", exact_below)
     chunks, vectors = seed_library.store.chunks_with_vectors()
     question = "training for the code of conduct"
     scores = vectors @ seed_library.embedder.embed_batch([question])[0]
+    hnsw = [chunk.id for chunk, _ in seed_library.store.dense(seed_library.embedder.embed_batch([question])[0], 5)]
 
     def brute_force(allowed):
         ranked = sorted((i for i in range(len(chunks)) if allowed(chunks[i])), key=lambda i: -scores[i])
@@ -169,7 +175,7 @@ def test_dense_search_matches_a_brute_force_over_what_chroma_holds(seed_library,
     def dense(filters=None):
         return [hit.chunk.id for hit in plain.retrieve(question, 5, filters, "dense")]
 
-    assert dense() == brute_force(lambda chunk: True)
+    assert dense() == brute_force(lambda chunk: True) == hnsw
     assert dense(Filters(speaker="Maggie Dennis")) == brute_force(lambda chunk: "Maggie Dennis" in chunk.speakers)
     meeting = Filters(meeting="office_hours_2022-03-24", topic="UCoC (part 2)")
     assert dense(meeting) == brute_force(

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from index.catalog import Catalog
-from index.snapshot import CHUNK_FIELDS, CHUNK_TYPES, LOCK_FILE, MANIFEST_FILE, read_snapshot, write_snapshot
+from index.snapshot import LOCK_FILE, MANIFEST_FILE, read_snapshot, write_snapshot
 from index.snapshot import load_catalog as load_from
 from index.store import Store
 from index.writer import ingest_paths, remove_meeting
@@ -252,15 +252,23 @@ def truncated_vectors(folder):
 
 
 def a_chunk_missing(folder):
-    path = generation(folder) / "chunks.json"
-    columns = json.loads(path.read_text())
-    path.write_text(json.dumps({name: values[:-1] for name, values in columns.items()}))
+    path = generation(folder) / "chunks" / "turn_start.npy"
+    np.save(path, np.load(path)[:-1])
 
 
 def a_turn_number_of_another_kind(folder):
-    path = generation(folder) / "chunks.json"
-    columns = json.loads(path.read_text())
-    path.write_text(json.dumps({**columns, "turn_start": ["3", *columns["turn_start"][1:]]}))
+    path = generation(folder) / "chunks" / "turn_start.npy"
+    np.save(path, np.load(path).astype(np.float64))
+
+
+def a_speaker_code_outside_the_names(folder):
+    path = generation(folder) / "chunks" / "speaker.npy"
+    np.save(path, np.load(path) + 1000)
+
+
+def texts_cut_short(folder):
+    path = generation(folder) / "chunks" / "text_bytes.npy"
+    np.save(path, np.load(path)[:-10])
 
 
 def other_bm25_parameters(folder):
@@ -281,10 +289,12 @@ def a_file_outside_the_snapshot(folder):
 @pytest.mark.parametrize(
     ("damage", "reason"),
     [
-        (older_format, "format 2, this version reads format 3"),
+        (older_format, "format 2, this version reads format 4"),
         (truncated_vectors, "vectors.npy"),
-        (a_chunk_missing, "does not hold a id for each of"),
-        (a_turn_number_of_another_kind, "turn_start of another kind"),
+        (a_chunk_missing, "turn_start.npy holds"),
+        (a_turn_number_of_another_kind, "turn_start.npy holds float64"),
+        (a_speaker_code_outside_the_names, "speaker.npy names speakers outside"),
+        (texts_cut_short, "text_offsets.npy does not cut text_bytes.npy"),
         (other_bm25_parameters, "other parameters (k1)"),
         (term_ids_outside_the_vocabulary, "outside the vocabulary"),
         (a_file_outside_the_snapshot, "another layout"),
@@ -311,7 +321,8 @@ def test_the_snapshot_holds_json_and_npy_files_only(library):
     load_catalog(settings, Store.open(settings))
     folder = settings.data_dir / "catalog"
     files = sorted(path for path in folder.rglob("*") if path.is_file())
-    assert {path.name for path in files} >= {MANIFEST_FILE, LOCK_FILE, "chunks.json", "vectors.npy", "terms.npy"}
+    expected = {MANIFEST_FILE, LOCK_FILE, "names.json", "text_bytes.npy", "vectors.npy", "terms.npy"}
+    assert {path.name for path in files} >= expected
     for path in files:
         if path.suffix == ".npy":
             array = np.load(path, allow_pickle=False)
@@ -329,7 +340,3 @@ def test_an_empty_catalog_is_saved_and_opened(tmp_path):
     opened = read_snapshot(tmp_path)
     assert opened is not None and opened.key == "empty" and len(opened) == 0
     assert opened.keyword.scores("budget") is None
-
-
-def test_every_chunk_field_has_the_kinds_of_value_the_snapshot_accepts():
-    assert set(CHUNK_TYPES) == set(CHUNK_FIELDS)

@@ -1,0 +1,240 @@
+"""The catalog's chunks as columns: numbers in arrays, strings in one UTF-8 buffer with offsets,
+repeated names (meetings, speakers, topics, questions) as codes into a list of names. A Chunk is
+made only when one is read, so a library of a million chunks holds no million objects: opened
+from a snapshot, every column is a file mapped into memory and only the pages read are loaded.
+Chunk ids are found by a sorted column of 64-bit hashes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import overload
+
+import numpy as np
+
+from core.models import Chunk
+from index.keyword import checked, load_array
+
+NAMES_FILE = "names.json"
+ARRAYS = (
+    "id_bytes",
+    "id_offsets",
+    "text_bytes",
+    "text_offsets",
+    "meeting",
+    "turn_start",
+    "turn_end",
+    "speaker_offsets",
+    "speaker",
+    "topic",
+    "question",
+    "start",
+    "end",
+    "word_pieces",
+    "id_hashes",
+    "id_order",
+)
+NAME_KINDS = ("meetings", "speakers", "topics", "questions")
+
+
+class Strings(Sequence[str]):
+    """Strings in one UTF-8 buffer: string i is bytes offsets[i]..offsets[i + 1]."""
+
+    def __init__(self, data: np.ndarray, offsets: np.ndarray):
+        self.data = data
+        self.offsets = offsets
+
+    @classmethod
+    def of(cls, strings: Iterable[str]) -> Strings:
+        encoded = [string.encode("utf-8") for string in strings]
+        offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+        np.cumsum([len(part) for part in encoded], out=offsets[1:])
+        return cls(np.frombuffer(b"".join(encoded), dtype=np.uint8), offsets)
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        return self.data[int(self.offsets[index]) : int(self.offsets[index + 1])].tobytes().decode("utf-8")
+
+
+def id_hash(chunk_id: str) -> int:
+    return int.from_bytes(hashlib.blake2b(chunk_id.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+class ChunkTable(Sequence[Chunk]):
+    """Chunks as columns; `table[i]` is chunk i, `table.position(id)` where a chunk id lies."""
+
+    def __init__(self, arrays: dict[str, np.ndarray], names: dict[str, list[str]]):
+        self.arrays = arrays
+        self.names = names
+        self.ids = Strings(arrays["id_bytes"], arrays["id_offsets"])
+        self.texts = Strings(arrays["text_bytes"], arrays["text_offsets"])
+        self.meeting_ids = names["meetings"]
+
+    @classmethod
+    def of(cls, chunks: Sequence[Chunk]) -> ChunkTable:
+        codes: dict[str, dict[str, int]] = {kind: {} for kind in NAME_KINDS}
+
+        def code(kind: str, name: str | None) -> int:
+            return -1 if name is None else codes[kind].setdefault(name, len(codes[kind]))
+
+        def numbers(values: Iterable, dtype) -> np.ndarray:
+            return np.fromiter(values, dtype=dtype, count=len(chunks))
+
+        ids, texts = Strings.of(c.id for c in chunks), Strings.of(c.text for c in chunks)
+        speaker_offsets = np.zeros(len(chunks) + 1, dtype=np.int64)
+        np.cumsum([len(c.speakers) for c in chunks], out=speaker_offsets[1:])
+        hashes = np.fromiter((id_hash(c.id) for c in chunks), dtype=np.uint64, count=len(chunks))
+        order = np.argsort(hashes, kind="stable")
+        arrays = {
+            "id_bytes": ids.data,
+            "id_offsets": ids.offsets,
+            "text_bytes": texts.data,
+            "text_offsets": texts.offsets,
+            "meeting": numbers((code("meetings", c.meeting_id) for c in chunks), np.int32),
+            "turn_start": numbers((c.turn_start for c in chunks), np.int32),
+            "turn_end": numbers((c.turn_end for c in chunks), np.int32),
+            "speaker_offsets": speaker_offsets,
+            "speaker": np.array([code("speakers", s) for c in chunks for s in c.speakers], dtype=np.int32),
+            "topic": numbers((code("topics", c.topic) for c in chunks), np.int32),
+            "question": numbers((code("questions", c.question) for c in chunks), np.int32),
+            "start": numbers((np.nan if c.start is None else c.start for c in chunks), np.float64),
+            "end": numbers((np.nan if c.end is None else c.end for c in chunks), np.float64),
+            "word_pieces": numbers((c.word_pieces for c in chunks), np.int32),
+            "id_hashes": hashes[order],
+            "id_order": order.astype(np.int64),
+        }
+        return cls(arrays, {kind: list(found) for kind, found in codes.items()})
+
+    def __len__(self) -> int:
+        return len(self.arrays["meeting"])
+
+    def __iter__(self) -> Iterator[Chunk]:
+        return (self[position] for position in range(len(self)))
+
+    @overload
+    def __getitem__(self, index: int) -> Chunk: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Chunk]: ...
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        index = int(index)
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        a, names = self.arrays, self.names
+        speakers = a["speaker"][int(a["speaker_offsets"][index]) : int(a["speaker_offsets"][index + 1])]
+        topic, question = int(a["topic"][index]), int(a["question"][index])
+        start, end = float(a["start"][index]), float(a["end"][index])
+        return Chunk(
+            id=self.ids[index],
+            meeting_id=self.meeting_ids[int(a["meeting"][index])],
+            text=self.texts[index],
+            turn_start=int(a["turn_start"][index]),
+            turn_end=int(a["turn_end"][index]),
+            speakers=tuple(names["speakers"][int(code)] for code in speakers),
+            topic=None if topic < 0 else names["topics"][topic],
+            question=None if question < 0 else names["questions"][question],
+            start=None if np.isnan(start) else start,
+            end=None if np.isnan(end) else end,
+            word_pieces=int(a["word_pieces"][index]),
+        )
+
+    def meeting_of(self, index: int) -> str:
+        return self.meeting_ids[int(self.arrays["meeting"][index])]
+
+    def position(self, chunk_id: str) -> int | None:
+        """Where the chunk of this id lies, or None."""
+        hashes = self.arrays["id_hashes"]
+        wanted = np.uint64(id_hash(chunk_id))
+        at = int(np.searchsorted(hashes, wanted))
+        while at < len(hashes) and hashes[at] == wanted:
+            position = int(self.arrays["id_order"][at])
+            if self.ids[position] == chunk_id:
+                return position
+            at += 1
+        return None
+
+    def take(self, positions: Sequence[int]) -> list[Chunk]:
+        return [self[position] for position in positions]
+
+    def save(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / NAMES_FILE).write_text(json.dumps(self.names, ensure_ascii=False), encoding="utf-8")
+        for name in ARRAYS:
+            np.save(folder / f"{name}.npy", np.asarray(self.arrays[name]), allow_pickle=False)
+
+    @classmethod
+    def load(cls, folder: Path, count: int) -> ChunkTable:
+        """A table that `save` wrote, its arrays mapped into memory; a ValueError when its files
+        disagree with each other or with `count` chunks."""
+
+        names = json.loads((folder / NAMES_FILE).read_text(encoding="utf-8"))
+        if not isinstance(names, dict) or set(names) != set(NAME_KINDS):
+            raise ValueError(f"{NAME_KINDS} are not what {NAMES_FILE} holds")
+        if not all(isinstance(found, list) and all(isinstance(n, str) for n in found) for found in names.values()):
+            raise ValueError(f"{NAMES_FILE} holds a name that is not a string")
+        arrays = {name: load_array(folder / f"{name}.npy", random=True) for name in ARRAYS}
+        _check(arrays, names, count)
+        return cls(arrays, names)
+
+
+EXPECTED = {
+    "id_bytes": np.uint8,
+    "text_bytes": np.uint8,
+    "id_offsets": np.int64,
+    "text_offsets": np.int64,
+    "speaker_offsets": np.int64,
+    "meeting": np.int32,
+    "turn_start": np.int32,
+    "turn_end": np.int32,
+    "speaker": np.int32,
+    "topic": np.int32,
+    "question": np.int32,
+    "start": np.float64,
+    "end": np.float64,
+    "word_pieces": np.int32,
+    "id_hashes": np.uint64,
+    "id_order": np.int64,
+}
+PER_CHUNK = ("meeting", "turn_start", "turn_end", "topic", "question", "start", "end", "word_pieces")
+
+
+def _check(arrays: dict[str, np.ndarray], names: dict[str, list[str]], count: int) -> None:
+    """Every column of the kind and length it should be, offsets that cut their buffers, codes that
+    name names: a table read from disk is whole before any chunk is made from it."""
+    for name, dtype in EXPECTED.items():
+        if arrays[name].dtype != dtype or arrays[name].ndim != 1:
+            raise ValueError(f"{name}.npy holds {arrays[name].dtype} in {arrays[name].ndim} dimensions, not {dtype}")
+    for name in (*PER_CHUNK, "id_hashes", "id_order"):
+        if len(arrays[name]) != count:
+            raise ValueError(f"{name}.npy holds {len(arrays[name])} values for {count} chunks")
+    for offsets, data in (("id_offsets", "id_bytes"), ("text_offsets", "text_bytes"), ("speaker_offsets", "speaker")):
+        cuts = arrays[offsets]
+        if len(cuts) != count + 1 or cuts[0] != 0 or cuts[-1] != len(arrays[data]) or (np.diff(cuts) < 0).any():
+            raise ValueError(f"{offsets}.npy does not cut {data}.npy into {count} parts")
+    for column, kind, least in (("meeting", "meetings", 0), ("speaker", "speakers", 0), ("topic", "topics", -1)):
+        codes = checked(arrays[column])
+        if len(codes) and (codes.min() < least or codes.max() >= len(names[kind])):
+            raise ValueError(f"{column}.npy names {kind} outside the {len(names[kind])} in {NAMES_FILE}")
+    codes = checked(arrays["question"])
+    if len(codes) and (codes.min() < -1 or codes.max() >= len(names["questions"])):
+        raise ValueError(f"question.npy names questions outside the {len(names['questions'])} in {NAMES_FILE}")
+    order, hashes = arrays["id_order"], arrays["id_hashes"]
+    if count and (checked(order).min() < 0 or checked(order).max() >= count or (hashes[1:] < hashes[:-1]).any()):
+        raise ValueError("id_hashes.npy or id_order.npy is out of order")

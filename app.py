@@ -81,7 +81,7 @@ def create_app(library: Library, reports_dir: Path = REPORTS):
 
 def ensure_samples(library: Library) -> None:
     """A new, empty library starts with the sample transcripts, so there is something to ask."""
-    if not library.records() and SAMPLES.is_dir():
+    if not library.meetings() and not library.records() and SAMPLES.is_dir():
         library.ingest([SAMPLES])
 
 

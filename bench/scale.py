@@ -28,10 +28,23 @@ from ingest.parsing import Failure, parse_paths
 from ingest.wordpieces import word_counter
 
 WRITE_BATCH = 2000
+BUILT_FILE = "built.json"  # written last: a library without it was cut short and is built again
+
+
+def is_built(data_dir: Path, size: int) -> bool:
+    """Whether `data_dir` holds a whole library of `size` chunks that `build` finished."""
+    try:
+        return json.loads((data_dir / BUILT_FILE).read_text())["chunks"] == size
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
 
 
 def build(data_dir: Path, size: int, real_vectors: bool, sources: list[Path], on_progress=None) -> int:
-    """A store of `size` chunks in `data_dir`; returns the chunk count written."""
+    """A store of `size` chunks in `data_dir` (anything there before is removed); returns the chunk
+    count written."""
+    import shutil
+
+    shutil.rmtree(data_dir, ignore_errors=True)
     settings = load_settings(data_dir=data_dir, chroma_host=None)
     store = Store.open(settings)
     embedder = load_embedder(settings) if real_vectors else None
@@ -58,6 +71,7 @@ def build(data_dir: Path, size: int, real_vectors: bool, sources: list[Path], on
             if on_progress:
                 on_progress(written)
         copy += 1
+    (data_dir / BUILT_FILE).write_text(json.dumps({"chunks": written, "vectors": "real" if real_vectors else "random"}))
     return written
 
 

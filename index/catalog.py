@@ -11,7 +11,7 @@ import numpy as np
 
 from core.errors import QueryError
 from core.models import Chunk, Filters, Meeting
-from index.columns import ChunkTable
+from index.columns import ChunkTable, Documents
 from index.dense import QuantizedVectors
 from index.keyword import KeywordIndex
 from index.mentions import SpeakerIndex
@@ -58,9 +58,11 @@ class Catalog:
         previous: Catalog | None = None,
         keyword: KeywordIndex | None = None,
         quantized: QuantizedVectors | None = None,
+        turns: Documents | None = None,
     ):
         table = chunks if isinstance(chunks, ChunkTable) else ChunkTable.of(chunks)
         self.chunks = table
+        self.turns = turns  # each meeting's turns as the store's JSON, when read with the chunks
         self.vectors = vectors  # row i: chunk i's unit vector
         self.state = state or {}
         self.key = key

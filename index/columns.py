@@ -158,6 +158,10 @@ class ChunkTable(Sequence[Chunk]):
     def meeting_of(self, index: int) -> str:
         return self.meeting_ids[int(self.arrays["meeting"][index])]
 
+    def place(self, index: int) -> tuple[int, int]:
+        """Chunk `index`'s meeting and question (as codes): where in the library it lies."""
+        return int(self.arrays["meeting"][index]), int(self.arrays["question"][index])
+
     def position(self, chunk_id: str) -> int | None:
         """Where the chunk of this id lies, or None."""
         hashes = self.arrays["id_hashes"]
@@ -238,3 +242,39 @@ def _check(arrays: dict[str, np.ndarray], names: dict[str, list[str]], count: in
     order, hashes = arrays["id_order"], arrays["id_hashes"]
     if count and (checked(order).min() < 0 or checked(order).max() >= count or (hashes[1:] < hashes[:-1]).any()):
         raise ValueError("id_hashes.npy or id_order.npy is out of order")
+
+
+class Documents:
+    """One string per meeting (its turns as the store's JSON document), found by meeting id."""
+
+    def __init__(self, meeting_ids: list[str], documents: Strings):
+        self.meeting_ids = meeting_ids
+        self.documents = documents
+        self._row = {meeting_id: row for row, meeting_id in enumerate(meeting_ids)}
+
+    @classmethod
+    def of(cls, documents: dict[str, str]) -> Documents:
+        return cls(list(documents), Strings.of(documents.values()))
+
+    def get(self, meeting_id: str) -> str | None:
+        row = self._row.get(meeting_id)
+        return None if row is None else self.documents[row]
+
+    def save(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / NAMES_FILE).write_text(json.dumps(self.meeting_ids, ensure_ascii=False), encoding="utf-8")
+        np.save(folder / "text_bytes.npy", np.asarray(self.documents.data), allow_pickle=False)
+        np.save(folder / "text_offsets.npy", np.asarray(self.documents.offsets), allow_pickle=False)
+
+    @classmethod
+    def load(cls, folder: Path) -> Documents:
+        meeting_ids = json.loads((folder / NAMES_FILE).read_text(encoding="utf-8"))
+        if not isinstance(meeting_ids, list) or not all(isinstance(m, str) for m in meeting_ids):
+            raise ValueError(f"the turns' {NAMES_FILE} is not a list of meeting ids")
+        data = load_array(folder / "text_bytes.npy", random=True)
+        offsets = np.asarray(load_array(folder / "text_offsets.npy"))
+        if data.dtype != np.uint8 or offsets.dtype != np.int64 or len(offsets) != len(meeting_ids) + 1:
+            raise ValueError("the turns' files are not one document per meeting")
+        if offsets[0] != 0 or offsets[-1] != len(data) or (np.diff(offsets) < 0).any():
+            raise ValueError("the turns' offsets do not cut their text")
+        return cls(meeting_ids, Strings(data, offsets))

@@ -1,7 +1,7 @@
 """Dense search in a library too large to compare every vector exactly in time: the vectors kept
 a second time as int8 codes (faiss's 8-bit scalar quantizer, a quarter of float32's size, mapped
-into memory from the snapshot), scanned in full for the best RESCORED candidates, which are then
-scored exactly against their float32 vectors. Filters are a bitmap faiss skips chunks by, and a
+into memory from the snapshot), scanned in full for RESCORED times as many candidates as asked
+for, which are then scored exactly against their float32 vectors. Filters are a bitmap faiss skips chunks by, and a
 filter that allows few chunks compares those exactly instead."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 QUANTIZED_FROM = 300_000  # chunks; smaller libraries compare every float32 vector exactly
-RESCORED = 400  # candidates of the int8 scan scored exactly
+RESCORED = 4  # times the depth asked for: candidates of the int8 scan scored exactly
 EXACT_BELOW = 50_000  # a filter that allows fewer chunks compares them exactly
 TRAINED_ON = 100_000  # vectors the quantizer's ranges are fitted on
 BATCH = 100_000
@@ -67,7 +67,7 @@ class QuantizedVectors:
         if mask is not None:
             bitmap = np.packbits(mask, bitorder="little")
             parameters = faiss.SearchParameters(sel=faiss.IDSelectorBitmap(len(mask), faiss.swig_ptr(bitmap)))
-        _, found = self.index.search(query[None, :].astype(np.float32), max(RESCORED, depth), params=parameters)
+        _, found = self.index.search(query[None, :].astype(np.float32), RESCORED * depth, params=parameters)
         candidates = np.sort(found[0][found[0] >= 0])
         return _best(candidates, np.asarray(self.vectors[candidates]) @ query, depth)
 

@@ -22,7 +22,6 @@ from index.focus import focus, keyword_query
 from index.fusion import best_positions, rrf
 from index.links import deep_link
 from index.signals import Evidence
-from index.store import Store
 
 Mode = Literal["hybrid", "dense", "keyword"]
 MODES: tuple[Mode, ...] = ("hybrid", "dense", "keyword")
@@ -69,8 +68,7 @@ def check_question(question: str) -> str:
 class Retriever:
     """Ranks chunks for a question; `retrieve(question, k) -> list[Hit]`."""
 
-    def __init__(self, store: Store, embedder: Embedder, catalog: Catalog, tuning: Tuning = Tuning()):
-        self.store = store
+    def __init__(self, embedder: Embedder, catalog: Catalog, tuning: Tuning = Tuning()):
         self.embedder = embedder
         self.catalog = catalog
         self.tuning = tuning
@@ -193,9 +191,10 @@ class Retriever:
 
     def _adjacent(self, position: int, members: list[int]) -> bool:
         """Next to the group, in the same meeting, and (in Q&A notes) under the same question."""
-        chunk, first = self.catalog.chunks[position], self.catalog.chunks[members[0]]
-        same_place = (chunk.meeting_id, chunk.question) == (first.meeting_id, first.question)
-        return same_place and (position == members[0] - 1 or position == members[-1] + 1)
+        if not (position == members[0] - 1 or position == members[-1] + 1):
+            return False
+        table = self.catalog.chunks
+        return table.place(position) == table.place(members[0])
 
     def _similarities(self, vector: np.ndarray) -> np.ndarray | None:
         """Cosine similarity of every chunk with the question (the vectors are unit length), or None

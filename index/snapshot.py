@@ -36,12 +36,12 @@ import numpy as np
 
 from core.models import Chunk, Meeting
 from index.catalog import Catalog
-from index.columns import ChunkTable
+from index.columns import ChunkTable, Documents
 from index.dense import QUANTIZED_FROM, QuantizedVectors
 from index.keyword import KeywordIndex, load_array
 from index.store import COMPLETE, MeetingRecord, Store
 
-FORMAT = 4  # raised whenever what a snapshot holds changes
+FORMAT = 5  # raised whenever what a snapshot holds changes
 MANIFEST_FILE = "manifest.json"
 LOCK_FILE = "snapshot.lock"
 FILES = {
@@ -49,6 +49,7 @@ FILES = {
     "meetings": "meetings.json",
     "vectors": "vectors.npy",
     "keyword": "keyword",
+    "turns": "turns",
     "quantized": "vectors.int8.faiss",  # only in a snapshot of more than QUANTIZED_FROM chunks
 }
 LEGACY_FILE = "catalog.pickle"  # format 2's, never opened: anything could be in it
@@ -100,10 +101,15 @@ def store_key(state: dict[str, str]) -> str:
     """What the catalog mirrors: the complete meetings and their content hashes (which cover their
     chunk ids), and the versions of what tokenizes and scores them. Every change to a meeting's
     chunks happens while its record says `writing`."""
+    facts = [*versions(), sorted(state.items())]
+    return hashlib.sha1(json.dumps(facts).encode()).hexdigest()
+
+
+def versions() -> list:
+    """What else a snapshot depends on: its format and the versions of what tokenizes and scores."""
     from importlib.metadata import version
 
-    facts = [FORMAT, version("bm25s"), version("PyStemmer"), sorted(state.items())]
-    return hashlib.sha1(json.dumps(facts).encode()).hexdigest()
+    return [FORMAT, version("bm25s"), version("PyStemmer")]
 
 
 Part = tuple[list[Chunk], np.ndarray]
@@ -132,7 +138,12 @@ def build(store: Store, meetings: list[Meeting], state: dict[str, str], key: str
     filled = [vectors for _, vectors in parts if len(vectors)]
     vectors = np.concatenate(filled)[order] if filled else np.zeros((0, 0), dtype=np.float32)
     ordered = [chunks[row] for row in order]
-    return Catalog(ordered, meetings, np.ascontiguousarray(vectors), state, key, base)
+    documents = {}
+    if base is not None and base.turns is not None:
+        documents = {m: found for m in kept if (found := base.turns.get(m)) is not None}
+    documents.update(store.turn_documents([m for m in sorted(state) if m not in documents]))
+    turns = Documents.of({m: documents.get(m, "") for m in sorted(state)})
+    return Catalog(ordered, meetings, np.ascontiguousarray(vectors), state, key, base, turns=turns)
 
 
 def incomplete(chunks: Sequence[Chunk], meetings: list[Meeting]) -> list[str]:
@@ -189,7 +200,10 @@ def _open(folder: Path) -> Catalog:
     if keyword.size != count:
         raise ValueError(f"its keyword index holds {keyword.size} texts for {count} chunks")
     quantized = QuantizedVectors.load(path["quantized"], vectors) if count > QUANTIZED_FROM else None
-    return Catalog(chunks, meetings, vectors, state, key, keyword=keyword, quantized=quantized)
+    turns = Documents.load(path["turns"])
+    if set(turns.meeting_ids) != set(state):
+        raise ValueError(f"its turns are of {len(turns.meeting_ids)} meetings, not of the {len(state)} it holds")
+    return Catalog(chunks, meetings, vectors, state, key, keyword=keyword, quantized=quantized, turns=turns)
 
 
 def _paths(folder: Path, manifest: dict) -> dict[str, Path]:
@@ -257,6 +271,7 @@ def _write_files(target: Path, catalog: Catalog, vectors: np.ndarray) -> None:
     (target / FILES["meetings"]).write_text(json.dumps(meetings, ensure_ascii=False), encoding="utf-8")
     np.save(target / FILES["vectors"], vectors, allow_pickle=False)
     catalog.keyword.save(target / FILES["keyword"])
+    (catalog.turns or Documents.of({})).save(target / FILES["turns"])
     if len(catalog) > QUANTIZED_FROM:
         catalog.quantized().save(target / FILES["quantized"])
 

@@ -111,13 +111,21 @@ class Store:
         return _record(found["metadatas"][0]) if found["ids"] else None
 
     def turns(self, meeting_id: str) -> list[Turn]:
+        return turns_from(self.turn_documents([meeting_id]).get(meeting_id, ""))
+
+    def turn_documents(self, meeting_ids: Sequence[str]) -> dict[str, str]:
+        """Each meeting's turns as the JSON document the store keeps (read MEETINGS_PER_READ at a time)."""
+        documents: dict[str, str] = {}
         with chroma_errors(self.location):
-            found = self._turns.get(ids=[meeting_id], include=["documents"])
-            if not found["ids"]:  # written before turns had a collection of their own
-                found = self._meetings.get(ids=[meeting_id], include=["documents"])
-        if not found["ids"] or not found["documents"][0]:
-            return []
-        return [_turn(fields) for fields in json.loads(found["documents"][0])]
+            for start in range(0, len(meeting_ids), MEETINGS_PER_READ):
+                ids = list(meeting_ids[start : start + MEETINGS_PER_READ])
+                found = self._turns.get(ids=ids, include=["documents"])
+                documents.update(zip(found["ids"], found["documents"] or [], strict=True))
+                older = [meeting_id for meeting_id in ids if meeting_id not in documents]
+                if older:  # written before turns had a collection of their own
+                    found = self._meetings.get(ids=older, include=["documents"])
+                    documents.update(zip(found["ids"], found["documents"] or [], strict=True))
+        return {meeting_id: document or "" for meeting_id, document in documents.items()}
 
     def put_meeting(self, transcript: Transcript, chunk_count: int, content_hash: str, status: str, model: str) -> None:
         """The meeting's record and turns; `model` names what embeds its chunks."""
@@ -319,6 +327,11 @@ def _chunk_from_record(chunk_id: str, text: str, metadata: dict[str, Any]) -> Ch
         end=time("end"),
         word_pieces=int(metadata.get("word_pieces") or 0),
     )
+
+
+def turns_from(document: str) -> list[Turn]:
+    """A meeting's turns from the JSON document `put_meeting` wrote (none from an empty one)."""
+    return [_turn(fields) for fields in json.loads(document)] if document else []
 
 
 def _turn(fields: dict[str, Any]) -> Turn:

@@ -150,7 +150,7 @@ def test_bad_questions_are_query_errors(seed_library):
 
 @pytest.mark.parametrize(("quantized_from", "exact_below"), [(10**6, 0), (0, 0), (0, 10**6)])
 def test_dense_search_matches_a_brute_force_over_what_chroma_holds(
-    seed_library, monkeypatch, quantized_from, exact_below
+    seed_library, seed_data_dir, settings_for, monkeypatch, quantized_from, exact_below
 ):
     """Every chunk compared with the question exactly, or, in libraries past QUANTIZED_FROM chunks,
     an int8 scan whose candidates are scored exactly (with filters as faiss's bitmap, or, when they
@@ -161,16 +161,19 @@ def test_dense_search_matches_a_brute_force_over_what_chroma_holds(
 
     monkeypatch.setattr(retrieval, "QUANTIZED_FROM", quantized_from)
     monkeypatch.setattr(dense_module, "EXACT_BELOW", exact_below)
-    chunks, vectors = seed_library.store.chunks_with_vectors()
+    from index.store import Store
+
+    store = Store.open(settings_for(seed_data_dir))
+    chunks, vectors = store.chunks_with_vectors()
     question = "training for the code of conduct"
     scores = vectors @ seed_library.embedder.embed_batch([question])[0]
-    hnsw = [chunk.id for chunk, _ in seed_library.store.dense(seed_library.embedder.embed_batch([question])[0], 5)]
+    hnsw = [chunk.id for chunk, _ in store.dense(seed_library.embedder.embed_batch([question])[0], 5)]
 
     def brute_force(allowed):
         ranked = sorted((i for i in range(len(chunks)) if allowed(chunks[i])), key=lambda i: -scores[i])
         return [chunks[i].id for i in ranked[:5]]
 
-    plain = Retriever(seed_library.store, seed_library.embedder, seed_library.catalog, Tuning(False, False, 0, 1))
+    plain = Retriever(seed_library.embedder, seed_library.catalog, Tuning(False, False, 0, 1))
 
     def dense(filters=None):
         return [hit.chunk.id for hit in plain.retrieve(question, 5, filters, "dense")]
@@ -196,6 +199,6 @@ def test_an_index_built_with_another_model_is_a_clear_error(seed_library):
         def embed_batch(self, texts):
             return np.full((len(texts), 768), 768**-0.5, dtype=np.float32)
 
-    wider = Retriever(seed_library.store, WiderModel(), seed_library.catalog)
+    wider = Retriever(WiderModel(), seed_library.catalog)
     with pytest.raises(StoreError, match="vectors of 384 dimensions but the model makes 768"):
         wider.retrieve("grants", 5)

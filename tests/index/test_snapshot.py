@@ -11,11 +11,11 @@ import numpy as np
 import pytest
 
 from index.catalog import Catalog
-from index.snapshot import LOCK_FILE, MANIFEST_FILE, read_snapshot, write_snapshot
+from index.snapshot import FORMAT, LOCK_FILE, MANIFEST_FILE, read_snapshot, write_snapshot
 from index.snapshot import load_catalog as load_from
 from index.store import Store
 from index.writer import ingest_paths, remove_meeting
-from tests.conftest import DATA
+from tests.conftest import DATA, ROOT
 
 
 def load_catalog(settings, store, previous=None):
@@ -271,6 +271,11 @@ def texts_cut_short(folder):
     np.save(path, np.load(path)[:-10])
 
 
+def turns_of_other_meetings(folder):
+    path = generation(folder) / "turns" / "names.json"
+    path.write_text(json.dumps([f"other-{name}" for name in json.loads(path.read_text())]))
+
+
 def other_bm25_parameters(folder):
     path = generation(folder) / "keyword" / "params.index.json"
     path.write_text(json.dumps({**json.loads(path.read_text()), "k1": 0.9}))
@@ -289,7 +294,8 @@ def a_file_outside_the_snapshot(folder):
 @pytest.mark.parametrize(
     ("damage", "reason"),
     [
-        (older_format, "format 2, this version reads format 4"),
+        (older_format, f"format 2, this version reads format {FORMAT}"),
+        (turns_of_other_meetings, "its turns are of"),
         (truncated_vectors, "vectors.npy"),
         (a_chunk_missing, "turn_start.npy holds"),
         (a_turn_number_of_another_kind, "turn_start.npy holds float64"),
@@ -340,3 +346,48 @@ def test_an_empty_catalog_is_saved_and_opened(tmp_path):
     opened = read_snapshot(tmp_path)
     assert opened is not None and opened.key == "empty" and len(opened) == 0
     assert opened.keyword.scores("budget") is None
+
+
+def test_an_up_to_date_library_answers_from_its_snapshot_without_opening_chroma(tmp_path, settings_for, embedder):
+    """A library whose last writer finished opens from the snapshot alone: its answers cite turns
+    (kept in the snapshot) and it never opens the store. A writer cut short, or a store changed
+    behind the snapshot's back, sends the next reader to the store."""
+    from index.library import GENERATION_FILE, Library
+
+    settings = settings_for(tmp_path / "store")
+    Library(settings, embedder).ingest([DATA / "notes.txt", DATA / "captions.srt"])
+    fresh = Library(settings, embedder)
+    answer = fresh.ask("Will the translation budget grow next year?")
+    assert answer.citations and all(c.turn_start <= c.turn_end for c in answer.citations)
+    assert fresh.turns(answer.citations[0].hit.chunk.meeting_id)  # turns from the snapshot
+    assert fresh._store is None  # Chroma never opened
+    stamp = json.loads((settings.data_dir / GENERATION_FILE).read_text())
+    assert stamp["key"] == fresh.catalog.key and stamp["model"] == settings.embedding_id
+
+    (settings.data_dir / GENERATION_FILE).write_text(json.dumps({"writing": 1}))  # a writer stopped part-way
+    cut_short = Library(settings, embedder)
+    assert len(cut_short.catalog) == len(fresh.catalog) and cut_short._store is not None
+
+    Store.open(settings).delete_meeting("captions")  # the store changed without a library's stamp
+    (settings.data_dir / GENERATION_FILE).write_text(json.dumps({**stamp, "key": "another"}))
+    behind = Library(settings, embedder)
+    assert "captions" not in behind.catalog.meetings and behind._store is not None
+
+
+def test_the_cli_answers_without_importing_chroma(tmp_path, settings_for, embedder):
+    import subprocess
+    import sys
+
+    from index.library import Library
+
+    settings = settings_for(tmp_path / "store")
+    Library(settings, embedder).ingest([DATA / "notes.txt"])
+    question = "Will the translation budget grow next year?"
+    script = (
+        f"import sys; from cli import main; sys.argv = ['onrecord', 'ask', {question!r}, '--data-dir', "
+        f"{str(settings.data_dir)!r}, '--json']\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('chromadb' in sys.modules, 'torch' in sys.modules, 'gradio' in sys.modules, file=sys.stderr)"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert json.loads(done.stdout)["citations"], done.stderr
+    assert done.stderr.strip().splitlines()[-1] == "False False False"

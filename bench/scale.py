@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from core.models import Transcript
+from core.models import Chunk, Transcript
 from core.settings import Settings, load_settings
 from index.embedding import load_embedder
 from index.library import AskOptions, Library
@@ -49,34 +49,59 @@ def build(data_dir: Path, size: int, real_vectors: bool, sources: list[Path], on
     store = Store.open(settings)
     embedder = load_embedder(settings) if real_vectors else None
     count = word_counter(settings).count
-    transcripts = [t for t in parse_paths(sources) if not isinstance(t, Failure)]
+    sources_chunked = [
+        (t, chunk_transcript(t, settings.chunk_budget, count))
+        for t in parse_paths(sources)
+        if not isinstance(t, Failure)
+    ]
     rng = np.random.default_rng(0)
     written, copy = 0, 0
+    pending: list[tuple[Transcript, list[Chunk]]] = []
+
+    def write() -> None:  # the pending meetings' records, then their chunks, WRITE_BATCH chunks or so at a time
+        store.put_meetings([(meeting, len(chunks)) for meeting, chunks in pending], "bench", "complete", model)
+        texts = [chunk.text for _, chunks in pending for chunk in chunks]
+        if embedder is not None:
+            vectors = embedder.embed_batch(texts)
+        else:
+            vectors = rng.standard_normal((len(texts), 384)).astype(np.float32)
+            vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+        groups, start = [], 0
+        for meeting, chunks in pending:
+            groups.append((chunks, vectors[start : start + len(chunks)], meeting))
+            start += len(chunks)
+        store.add_chunk_groups(groups, model)
+        pending.clear()
+
+    model = settings.embedding_id
     while written < size:
-        for transcript in transcripts:
+        for transcript, chunks in sources_chunked:
             if written >= size:
                 break
-            meeting = transcript if copy == 0 else _copy(transcript, copy)
-            chunks = chunk_transcript(meeting, settings.chunk_budget, count)[: size - written]
-            store.put_meeting(meeting, len(chunks), "bench", "complete", settings.embedding_id)
-            for start in range(0, len(chunks), WRITE_BATCH):
-                batch = chunks[start : start + WRITE_BATCH]
-                if embedder is not None:
-                    vectors = embedder.embed_batch([c.text for c in batch])
-                else:
-                    vectors = rng.standard_normal((len(batch), 384)).astype(np.float32)
-                    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-                store.add_chunks(batch, vectors, meeting, settings.embedding_id)
-            written += len(chunks)
-            if on_progress:
-                on_progress(written)
+            meeting, chunks = (transcript, chunks) if copy == 0 else _copy(transcript, chunks, copy)
+            pending.append((meeting, chunks[: size - written]))
+            written += len(pending[-1][1])
+            if sum(len(c) for _, c in pending) >= WRITE_BATCH:
+                write()
+                if on_progress:
+                    on_progress(written)
         copy += 1
+    if pending:
+        write()
+    if on_progress:
+        on_progress(written)
     (data_dir / BUILT_FILE).write_text(json.dumps({"chunks": written, "vectors": "real" if real_vectors else "random"}))
     return written
 
 
-def _copy(transcript: Transcript, copy: int) -> Transcript:
-    return replace(transcript, meeting_id=f"{transcript.meeting_id}-copy{copy}")
+def _copy(transcript: Transcript, chunks: list[Chunk], copy: int) -> tuple[Transcript, list[Chunk]]:
+    """A meeting and its chunks again under a new meeting id (chunk ids keep their form: id:turns:hash)."""
+    meeting_id = f"{transcript.meeting_id}-copy{copy}"
+    renamed = [
+        replace(chunk, id=meeting_id + chunk.id[len(transcript.meeting_id) :], meeting_id=meeting_id)
+        for chunk in chunks
+    ]
+    return replace(transcript, meeting_id=meeting_id), renamed
 
 
 def measure(data_dir: Path, questions: list[str]) -> dict:

@@ -129,26 +129,21 @@ class Store:
 
     def put_meeting(self, transcript: Transcript, chunk_count: int, content_hash: str, status: str, model: str) -> None:
         """The meeting's record and turns; `model` names what embeds its chunks."""
-        metadata = {
-            "meeting_id": transcript.meeting_id,
-            "title": transcript.title,
-            "date": transcript.date.isoformat() if transcript.date else "",
-            "source_path": transcript.source_path,
-            "format": transcript.format,
-            "media_url": transcript.media_url or "",
-            "speakers": json.dumps(transcript.speakers),
-            "topics": json.dumps([topic for topic in dict.fromkeys(t.topic for t in transcript.turns) if topic]),
-            "turn_count": len(transcript.turns),
-            "chunk_count": chunk_count,
-            "content_hash": content_hash,
-            "status": status,
-            "model": model,
-            "topic_source": "auto" if any(t.topic_source == "auto" for t in transcript.turns) else "",
-        }
-        turns = json.dumps([_turn_fields(turn) for turn in transcript.turns], ensure_ascii=False)
+        self.put_meetings([(transcript, chunk_count)], content_hash, status, model)
+
+    def put_meetings(
+        self, meetings: Sequence[tuple[Transcript, int]], content_hash: str, status: str, model: str
+    ) -> None:
+        """Several meetings' records and turns (with their chunk counts) in one write each."""
         with chroma_errors(self.location):
-            self._turns.upsert(ids=[transcript.meeting_id], embeddings=[[1.0]], documents=[turns])
-            self._meetings.upsert(ids=[transcript.meeting_id], embeddings=[[1.0]], metadatas=[metadata])
+            ids = [transcript.meeting_id for transcript, _ in meetings]
+            documents = [
+                json.dumps([_turn_fields(turn) for turn in transcript.turns], ensure_ascii=False)
+                for transcript, _ in meetings
+            ]
+            metadatas = [_meeting_metadata(t, count, content_hash, status, model) for t, count in meetings]
+            self._turns.upsert(ids=ids, embeddings=[[1.0]] * len(ids), documents=documents)
+            self._meetings.upsert(ids=ids, embeddings=[[1.0]] * len(ids), metadatas=metadatas)
 
     def set_status(self, meeting_id: str, status: str) -> None:
         with chroma_errors(self.location):
@@ -182,6 +177,10 @@ class Store:
 
     def add_chunks(self, chunks: Sequence[Chunk], vectors: np.ndarray, transcript: Transcript, model: str) -> None:
         """Chunks with their vectors, each marked with the model that embedded it."""
+        self.add_chunk_groups([(chunks, vectors, transcript)], model)
+
+    def add_chunk_groups(self, groups: Sequence[tuple[Sequence[Chunk], np.ndarray, Transcript]], model: str) -> None:
+        """The chunks of several meetings, with their vectors, in one write through LlamaIndex."""
         from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
 
         nodes = [
@@ -193,6 +192,7 @@ class Store:
                 excluded_embed_metadata_keys=[],
                 relationships={NodeRelationship.SOURCE: RelatedNodeInfo(node_id=chunk.meeting_id)},
             )
+            for chunks, vectors, transcript in groups
             for chunk, vector in zip(chunks, vectors, strict=True)
         ]
         with chroma_errors(self.location):
@@ -288,6 +288,27 @@ def chroma_errors(location: str) -> Iterator[None]:
         if not module.startswith(("chromadb", "httpx", "sqlite3", "llama_index")) and not isinstance(error, OSError):
             raise
         raise StoreError(f"the store at {location} failed: {error}") from error
+
+
+def _meeting_metadata(
+    transcript: Transcript, chunk_count: int, content_hash: str, status: str, model: str
+) -> dict[str, Any]:
+    return {
+        "meeting_id": transcript.meeting_id,
+        "title": transcript.title,
+        "date": transcript.date.isoformat() if transcript.date else "",
+        "source_path": transcript.source_path,
+        "format": transcript.format,
+        "media_url": transcript.media_url or "",
+        "speakers": json.dumps(transcript.speakers),
+        "topics": json.dumps([topic for topic in dict.fromkeys(t.topic for t in transcript.turns) if topic]),
+        "turn_count": len(transcript.turns),
+        "chunk_count": chunk_count,
+        "content_hash": content_hash,
+        "status": status,
+        "model": model,
+        "topic_source": "auto" if any(t.topic_source == "auto" for t in transcript.turns) else "",
+    }
 
 
 def _chunk_metadata(chunk: Chunk, day: Date | None) -> dict[str, Any]:

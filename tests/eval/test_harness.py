@@ -162,3 +162,25 @@ def test_bench_runs_everything_on_a_small_library(tmp_path):
 def test_bad_sizes_are_a_message():
     result = runner.invoke(app, ["bench", "--sizes", "ten", "--readme", str(ROOT / "missing.md")])
     assert result.exit_code == 1 and "whole numbers" in result.output
+
+
+def test_a_bench_library_is_written_many_meetings_at_a_time_and_marked_built(tmp_path):
+    """Meetings replicated past their source under new ids, their chunks' ids renamed with them,
+    every record's chunk count true; only a finished library is marked built."""
+    from bench.scale import build, is_built
+    from core.settings import load_settings
+    from index.store import COMPLETE, Store
+
+    sources = [QMSUM / "train" / "Bdb001.json"]
+    folder = tmp_path / "library"
+    written = build(folder, 2500, False, sources)
+    assert written == 2500 and is_built(folder, 2500) and not is_built(folder, 2600)
+    store = Store.open(load_settings(data_dir=folder, chroma_host=None))
+    records = store.meetings()
+    assert store.count() == 2500 == sum(record.meeting.chunk_count for record in records)
+    assert {record.status for record in records} == {COMPLETE} and len(records) > 2
+    copies = [record.meeting.meeting_id for record in records if "-copy" in record.meeting.meeting_id]
+    assert copies and store.turns(copies[0]) and store.turns(copies[0]) == store.turns("Bdb001")
+    assert all(chunk_id.startswith(f"{copies[0]}:") for chunk_id in store.chunk_ids(copies[0]))
+    (folder / "built.json").unlink()  # as if cut short: the harness builds it again
+    assert not is_built(folder, 2500)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from core.models import Chunk, Filters, Meeting
 from index.catalog import Catalog
@@ -42,3 +43,36 @@ def test_filters_are_masks_over_the_code_columns():
     assert list(catalog.mask(Filters(exclude=("m1",)))) == [False, False, True, True]
     assert catalog.speakers == {"ana": "Ana", "bo": "Bo", "cy": "Cy"}
     assert catalog.topics == {"opening": "Opening", "budget": "Budget"}
+
+
+def test_large_files_read_at_random_are_read_row_by_row(tmp_path, monkeypatch):
+    """Past READ_ROWS_FROM bytes, a .npy read at random is read with pread (FileRows), giving the
+    same rows as the array; one cut short is a ValueError naming it."""
+    import index.keyword as keyword
+    from index.keyword import FileRows, load_array
+
+    vectors = np.arange(40 * 6, dtype=np.float32).reshape(40, 6)
+    np.save(tmp_path / "vectors.npy", vectors)
+    monkeypatch.setattr(keyword, "READ_ROWS_FROM", 100)
+    rows = load_array(tmp_path / "vectors.npy", random=True)
+    assert isinstance(rows, FileRows) and rows.shape == (40, 6) and len(rows) == 40
+    assert np.array_equal(rows[3], vectors[3]) and np.array_equal(rows[-1], vectors[-1])
+    assert np.array_equal(rows[5:9], vectors[5:9]) and np.array_equal(rows[[7, 0, -2]], vectors[[7, 0, -2]])
+    assert np.array_equal(np.asarray(rows), vectors)
+    assert isinstance(load_array(tmp_path / "vectors.npy"), np.memmap)  # read whole: mapped
+    text = Strings.of(["één", "two"])
+    np.save(tmp_path / "bytes.npy", np.asarray(text.data))
+    assert Strings(load_array(tmp_path / "bytes.npy", random=True), text.offsets)[0] == "één"
+    path = tmp_path / "vectors.npy"
+    path.write_bytes(path.read_bytes()[:-50])
+    with pytest.raises(ValueError):
+        np.asarray(load_array(path, random=True)[39])
+
+
+def test_turn_documents_are_found_by_meeting(tmp_path):
+    from index.columns import Documents
+
+    documents = Documents.of({"m1": '[{"index": 0}]', "m2": "", "m3": "ünïcode"})
+    documents.save(tmp_path / "turns")
+    opened = Documents.load(tmp_path / "turns")
+    assert [opened.get(m) for m in ("m1", "m2", "m3", "m4")] == ['[{"index": 0}]', "", "ünïcode", None]

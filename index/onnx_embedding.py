@@ -19,7 +19,7 @@ from core.errors import SettingsError
 
 log = logging.getLogger(__name__)
 MAX_LENGTH = 256
-TOKENS_PER_BATCH = 1024  # word pieces a batch holds, padding included (see OnnxEmbedder)
+TOKENS_PER_BATCH = 128  # word pieces a batch holds, padding included (see OnnxEmbedder)
 
 
 def onnx_model(model_dir: Path, cache_dir: Path, int8: bool) -> Path:
@@ -122,9 +122,11 @@ def _quantize(source: Path, target: Path) -> None:
 
 class OnnxEmbedder:
     """Mean-pooled, normalized embeddings from an ONNX model on the CPU. Texts are sorted by length
-    and batched by word pieces, padding included, rather than by count: five 192-piece chunks share
-    a batch, forty sentences of 25 pieces do. On two cores, 763 QMSum chunks took 19.5 s so, 26.4 s
-    in batches of 32 texts, and 31 s with sentence-transformers on PyTorch (batches of 32)."""
+    and batched by word pieces, padding included, rather than by count: a 192-piece chunk runs
+    alone, five sentences of 25 pieces share a batch. On two cores (2026-12-02), 763 QMSum chunks
+    took 19.5–19.9 s so, 26.4 s in batches of 32 texts and 31 s with sentence-transformers on
+    PyTorch; the 16 sentences an answer compares with its question took 78 ms with 128 pieces a
+    batch, 149 ms with 1,024 (attention and padding grow with the batch's longest text)."""
 
     def __init__(
         self, onnx_path: Path, tokenizer_file: Path, tokens: int = TOKENS_PER_BATCH, threads: int | None = None
@@ -139,7 +141,7 @@ class OnnxEmbedder:
         self.tokenizer = Tokenizer.from_file(str(tokenizer_file))
         self.tokenizer.enable_truncation(MAX_LENGTH)
         self.tokenizer.no_padding()
-        self.tokens = max(tokens, MAX_LENGTH)
+        self.tokens = tokens
         self.dimension = int(self.embed_batch(["dimension"]).shape[1])
 
     def embed_batch(self, texts: Sequence[str]) -> np.ndarray:

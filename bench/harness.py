@@ -128,7 +128,7 @@ def scale_rows(sizes: list[int], work_dir: Path, qmsum: Path, out: Path, progres
         folder = library_folder(work_dir, size)
         if not is_built(folder, size):
             if (folder / "chroma").exists():
-                progress(f"the library in {folder} was cut short while it was built; building it again")
+                progress(f"the library in {folder} was cut short while it was built; carrying on with it")
             progress(f"building a library of {size:,} chunks in {folder} (kept for the next run)")
             build_with_progress(folder, size, [qmsum / "train", qmsum / "val"])
         progress(f"{size:,} chunks: opening without a catalog snapshot, then with it, 100 questions each")

@@ -13,6 +13,7 @@ import resource
 import subprocess
 import sys
 import time
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
@@ -22,13 +23,14 @@ from core.models import Chunk, Transcript
 from core.settings import Settings, load_settings
 from index.embedding import load_embedder
 from index.library import AskOptions, Library
-from index.store import Store
+from index.store import COMPLETE, Store
 from ingest.chunking import chunk_transcript
 from ingest.parsing import Failure, parse_paths
 from ingest.wordpieces import word_counter
 
 WRITE_BATCH = 2000
-BUILT_FILE = "built.json"  # written last: a library without it was cut short and is built again
+BUILT_FILE = "built.json"  # written last: a library without it was cut short
+BUILDING_FILE = "building.json"  # the plan of a build under way, so that one cut short is carried on
 
 
 def is_built(data_dir: Path, size: int) -> bool:
@@ -40,13 +42,24 @@ def is_built(data_dir: Path, size: int) -> bool:
 
 
 def build(data_dir: Path, size: int, real_vectors: bool, sources: list[Path], on_progress=None) -> int:
-    """A store of `size` chunks in `data_dir` (anything there before is removed); returns the chunk
-    count written."""
+    """A store of `size` chunks in `data_dir`; returns the chunk count written. A build of the same
+    plan cut short (BUILDING_FILE) is carried on: its meetings whose chunks are all there are kept,
+    the others written again. Anything else in `data_dir` is removed first."""
     import shutil
 
-    shutil.rmtree(data_dir, ignore_errors=True)
+    plan = {"chunks": size, "vectors": "real" if real_vectors else "random", "sources": [str(s) for s in sources]}
+    marker = data_dir / BUILDING_FILE
+    try:
+        resuming = json.loads(marker.read_text()) == plan
+    except (OSError, ValueError):
+        resuming = False
+    if not resuming:
+        shutil.rmtree(data_dir, ignore_errors=True)
+        data_dir.mkdir(parents=True)
+        marker.write_text(json.dumps(plan))
     settings = load_settings(data_dir=data_dir, chroma_host=None)
     store = Store.open(settings)
+    whole = whole_meetings(store) if resuming else set()
     embedder = load_embedder(settings) if real_vectors else None
     count = word_counter(settings).count
     sources_chunked = [
@@ -79,8 +92,11 @@ def build(data_dir: Path, size: int, real_vectors: bool, sources: list[Path], on
             if written >= size:
                 break
             meeting, chunks = (transcript, chunks) if copy == 0 else _copy(transcript, chunks, copy)
-            pending.append((meeting, chunks[: size - written]))
-            written += len(pending[-1][1])
+            chunks = chunks[: size - written]
+            written += len(chunks)
+            if meeting.meeting_id in whole:
+                continue
+            pending.append((meeting, chunks))
             if sum(len(c) for _, c in pending) >= WRITE_BATCH:
                 write()
                 if on_progress:
@@ -90,8 +106,23 @@ def build(data_dir: Path, size: int, real_vectors: bool, sources: list[Path], on
         write()
     if on_progress:
         on_progress(written)
-    (data_dir / BUILT_FILE).write_text(json.dumps({"chunks": written, "vectors": "real" if real_vectors else "random"}))
+    (data_dir / BUILT_FILE).write_text(json.dumps({"chunks": written, "vectors": plan["vectors"]}))
+    marker.unlink(missing_ok=True)
     return written
+
+
+def whole_meetings(store: Store) -> set[str]:
+    """The meetings of a build cut short that hold every chunk their records count; the others are
+    removed, to be written again."""
+    counts = Counter(chunk_id.rsplit(":", 2)[0] for chunk_id in store.chunk_ids())
+    whole = set()
+    for record in store.meetings():
+        meeting_id = record.meeting.meeting_id
+        if counts[meeting_id] == record.meeting.chunk_count and record.status == COMPLETE:
+            whole.add(meeting_id)
+        else:
+            store.delete_meeting(meeting_id)
+    return whole
 
 
 def _copy(transcript: Transcript, chunks: list[Chunk], copy: int) -> tuple[Transcript, list[Chunk]]:

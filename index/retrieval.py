@@ -8,6 +8,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -29,6 +30,7 @@ MAX_QUESTION_CHARS = 2000
 MAX_K = 100
 CANDIDATES = 40  # per ranking, before fusion
 SENTENCE_CACHE = 20_000  # candidate sentences' vectors kept (about 30 MiB)
+_BESIDE = ThreadPoolExecutor(1, thread_name_prefix="onrecord-dense")  # dense scans beside keyword scoring
 
 
 @dataclass(frozen=True)
@@ -141,19 +143,30 @@ class Retriever:
         for speaker in query.speakers:  # the named speaker's own passages get rankings of their own
             filter_sets.append(replace(query.filters, speaker=speaker))
         # each chunk is scored once per question; each filter set then takes its best allowed chunks
-        cosine = self._similarities(query.vector) if mode in ("dense", "hybrid") else None
+        masks = [self.catalog.mask(filters) for filters in filter_sets]
+        dense_wanted = mode in ("dense", "hybrid")
+        cosine = self._similarities(query.vector) if dense_wanted else None
+        pending = None
+        if dense_wanted and cosine is None:  # the int8 scan (faiss frees the GIL) beside the keyword work
+            pending = _BESIDE.submit(lambda: [self._dense(query.vector, depth, mask, None) for mask in masks])
         bm25 = self.catalog.keyword.scores(query.keywords) if mode in ("keyword", "hybrid") else None
-        for filters in filter_sets:
-            mask = self.catalog.mask(filters)
-            if mode in ("dense", "hybrid"):
-                dense = self._dense(query.vector, depth, mask, cosine)
-                similarity.update(dense)
-                rankings.append([chunk_id for chunk_id, _ in dense])
-            if mode in ("keyword", "hybrid"):
+        keyword_rankings = []
+        if mode in ("keyword", "hybrid"):
+            for mask in masks:
                 found = [] if bm25 is None else best_positions(bm25, depth, mask, 0.0)
                 ids = [self.catalog.chunks.ids[position] for position in found]
                 keyword_score.update({chunk_id: float(bm25[p]) for chunk_id, p in zip(ids, found, strict=True)})
-                rankings.append(ids)
+                keyword_rankings.append(ids)
+        if dense_wanted:
+            dense_results = (
+                pending.result() if pending else [self._dense(query.vector, depth, m, cosine) for m in masks]
+            )
+        for position in range(len(masks)):
+            if dense_wanted:
+                similarity.update(dense_results[position])
+                rankings.append([chunk_id for chunk_id, _ in dense_results[position]])
+            if keyword_rankings:
+                rankings.append(keyword_rankings[position])
         ranked = _ranked(mode, rankings, similarity, keyword_score)
         if self.tuning.neighbour_weight:
             ranked = self._smoothed(ranked)

@@ -182,5 +182,14 @@ def test_a_bench_library_is_written_many_meetings_at_a_time_and_marked_built(tmp
     copies = [record.meeting.meeting_id for record in records if "-copy" in record.meeting.meeting_id]
     assert copies and store.turns(copies[0]) and store.turns(copies[0]) == store.turns("Bdb001")
     assert all(chunk_id.startswith(f"{copies[0]}:") for chunk_id in store.chunk_ids(copies[0]))
-    (folder / "built.json").unlink()  # as if cut short: the harness builds it again
+    (folder / "built.json").unlink()  # as if cut short part-way through its last meeting
+    (folder / "building.json").write_text(
+        json.dumps({"chunks": 2500, "vectors": "random", "sources": [str(sources[0])]})
+    )
+    last = records[-1].meeting.meeting_id
+    store._chunks.delete(ids=sorted(store.chunk_ids(last))[:3])  # three of its chunks never written
     assert not is_built(folder, 2500)
+    assert build(folder, 2500, False, sources) == 2500 and is_built(folder, 2500)
+    again = Store.open(load_settings(data_dir=folder, chroma_host=None))
+    assert again.count() == 2500 and len(again.chunk_ids(last)) == records[-1].meeting.chunk_count
+    assert not (folder / "building.json").exists()

@@ -91,7 +91,7 @@ def build(data_dir: Path, size: int, real_vectors: bool, sources: list[Path], on
         for transcript, chunks in sources_chunked:
             if written >= size:
                 break
-            meeting, chunks = (transcript, chunks) if copy == 0 else _copy(transcript, chunks, copy)
+            meeting, chunks = (transcript, chunks) if copy == 0 else copied(transcript, chunks, copy)
             chunks = chunks[: size - written]
             written += len(chunks)
             if meeting.meeting_id in whole:
@@ -125,7 +125,7 @@ def whole_meetings(store: Store) -> set[str]:
     return whole
 
 
-def _copy(transcript: Transcript, chunks: list[Chunk], copy: int) -> tuple[Transcript, list[Chunk]]:
+def copied(transcript: Transcript, chunks: list[Chunk], copy: int) -> tuple[Transcript, list[Chunk]]:
     """A meeting and its chunks again under a new meeting id (chunk ids keep their form: id:turns:hash)."""
     meeting_id = f"{transcript.meeting_id}-copy{copy}"
     renamed = [
@@ -175,10 +175,12 @@ def peak_rss_mib(pid: int | str = "self") -> float:
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def measure_in_subprocess(data_dir: Path, questions_file: Path, profile: Path | None = None) -> dict:
-    """`measure` in a fresh process, so that its start-up and peak memory are its own; with
-    `profile`, pyinstrument's text report of the whole run is written there."""
-    command = [sys.executable, "-m", "bench.scale", str(data_dir), str(questions_file)]
+def measure_in_subprocess(
+    data_dir: Path, questions_file: Path, profile: Path | None = None, module: str = "bench.scale"
+) -> dict:
+    """`module`'s `measure` in a fresh process, so that its start-up and peak memory are its own;
+    with `profile`, pyinstrument's text report of the whole run is written there."""
+    command = [sys.executable, "-m", module, str(data_dir), str(questions_file)]
     output = subprocess.run(
         [*command, str(profile)] if profile else command, capture_output=True, text=True, check=True
     ).stdout

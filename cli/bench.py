@@ -353,3 +353,45 @@ def _print_report(report: dict) -> None:
     console.print(targets)
     for profile in report.get("profiles", []):
         console.print(f"Profile of a missed target: {profile}", highlight=False)
+
+
+@app.command("catalog")
+@reports_errors
+def bench_catalog_command(
+    size: Annotated[int, typer.Option(help="chunks in the catalog")] = 1_000_000,
+    folder: Annotated[Path | None, typer.Option(help="where the snapshot is built (and reused)")] = None,
+    qmsum: Annotated[Path, typer.Option(help="QMSum folder")] = Path("../shared/data/qmsum"),
+) -> None:
+    """Search and answers over a catalog of SIZE chunks built straight from QMSum, without Chroma
+    (random unit vectors), timed in a fresh process: 100 QMSum val questions."""
+    import tempfile
+
+    from bench.catalog import build_catalog, measure_catalog
+    from bench.harness import qmsum_queries
+
+    folder = folder or Path(f".onrecord-scale/catalog-{size}")
+    if not (folder / "manifest.json").exists():
+        with errors.status(f"building a catalog of {size:,} chunks in {folder} (kept for the next run)..."):
+            build_catalog(folder, size, [qmsum / "train", qmsum / "val"])
+    with tempfile.TemporaryDirectory(prefix="onrecord-bench-") as scratch:
+        questions = Path(scratch) / "questions.json"
+        questions.write_text(json.dumps(qmsum_queries([qmsum / "val"])[:100]))
+        row = measure_catalog(folder, questions)
+    table = Table(
+        "chunks",
+        "open s",
+        "open + first answer s",
+        "retrieve median/p95 ms",
+        "ask median/p95 ms",
+        "peak RSS MiB",
+        title="Catalog alone (no Chroma), fresh process",
+    )
+    table.add_row(
+        f"{row['chunks']:,}",
+        f"{row['open_s']:.2f}",
+        f"{row['open_and_first_answer_s']:.2f}",
+        f"{row['retrieve_median_ms']:.0f} / {row['retrieve_p95_ms']:.0f}",
+        f"{row['ask_median_ms']:.0f} / {row['ask_p95_ms']:.0f}",
+        f"{row['peak_rss_mib']:,.0f}",
+    )
+    console.print(table)

@@ -63,11 +63,16 @@ class Strings(Sequence[str]):
     def __getitem__(self, index):
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(len(self)))]
-        if index < 0:
-            index += len(self)
-        if not 0 <= index < len(self):
-            raise IndexError(index)
+        index = _position(index, len(self))
         return self.data[int(self.offsets[index]) : int(self.offsets[index + 1])].tobytes().decode("utf-8")
+
+
+def _position(index: int, length: int) -> int:
+    """A sequence index (negative from the end) as a position, or IndexError."""
+    position = int(index) + (length if index < 0 else 0)
+    if not 0 <= position < length:
+        raise IndexError(index)
+    return position
 
 
 def id_hash(chunk_id: str) -> int:
@@ -132,11 +137,7 @@ class ChunkTable(Sequence[Chunk]):
     def __getitem__(self, index):
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(len(self)))]
-        index = int(index)
-        if index < 0:
-            index += len(self)
-        if not 0 <= index < len(self):
-            raise IndexError(index)
+        index = _position(index, len(self))
         a, names = self.arrays, self.names
         speakers = a["speaker"][int(a["speaker_offsets"][index]) : int(a["speaker_offsets"][index + 1])]
         topic, question = int(a["topic"][index]), int(a["question"][index])
@@ -154,9 +155,6 @@ class ChunkTable(Sequence[Chunk]):
             end=None if np.isnan(end) else end,
             word_pieces=int(a["word_pieces"][index]),
         )
-
-    def meeting_of(self, index: int) -> str:
-        return self.meeting_ids[int(self.arrays["meeting"][index])]
 
     def place(self, index: int) -> tuple[int, int]:
         """Chunk `index`'s meeting and question (as codes): where in the library it lies."""
@@ -229,19 +227,26 @@ def _check(arrays: dict[str, np.ndarray], names: dict[str, list[str]], count: in
         if len(arrays[name]) != count:
             raise ValueError(f"{name}.npy holds {len(arrays[name])} values for {count} chunks")
     for offsets, data in (("id_offsets", "id_bytes"), ("text_offsets", "text_bytes"), ("speaker_offsets", "speaker")):
-        cuts = arrays[offsets]
-        if len(cuts) != count + 1 or cuts[0] != 0 or cuts[-1] != len(arrays[data]) or (np.diff(cuts) < 0).any():
+        if not _cuts(arrays[offsets], len(arrays[data]), count):
             raise ValueError(f"{offsets}.npy does not cut {data}.npy into {count} parts")
-    for column, kind, least in (("meeting", "meetings", 0), ("speaker", "speakers", 0), ("topic", "topics", -1)):
+    coded = (
+        ("meeting", "meetings", 0),
+        ("speaker", "speakers", 0),
+        ("topic", "topics", -1),
+        ("question", "questions", -1),
+    )
+    for column, kind, least in coded:  # -1: no topic, no question
         codes = checked(arrays[column])
         if len(codes) and (codes.min() < least or codes.max() >= len(names[kind])):
             raise ValueError(f"{column}.npy names {kind} outside the {len(names[kind])} in {NAMES_FILE}")
-    codes = checked(arrays["question"])
-    if len(codes) and (codes.min() < -1 or codes.max() >= len(names["questions"])):
-        raise ValueError(f"question.npy names questions outside the {len(names['questions'])} in {NAMES_FILE}")
     order, hashes = arrays["id_order"], arrays["id_hashes"]
     if count and (checked(order).min() < 0 or checked(order).max() >= count or (hashes[1:] < hashes[:-1]).any()):
         raise ValueError("id_hashes.npy or id_order.npy is out of order")
+
+
+def _cuts(offsets: np.ndarray, size: int, count: int) -> bool:
+    """Whether `offsets` cut a buffer of `size` into `count` parts, in order."""
+    return len(offsets) == count + 1 and offsets[0] == 0 and offsets[-1] == size and not (np.diff(offsets) < 0).any()
 
 
 class Documents:
@@ -273,8 +278,6 @@ class Documents:
             raise ValueError(f"the turns' {NAMES_FILE} is not a list of meeting ids")
         data = load_array(folder / "text_bytes.npy", random=True)
         offsets = np.asarray(load_array(folder / "text_offsets.npy"))
-        if data.dtype != np.uint8 or offsets.dtype != np.int64 or len(offsets) != len(meeting_ids) + 1:
-            raise ValueError("the turns' files are not one document per meeting")
-        if offsets[0] != 0 or offsets[-1] != len(data) or (np.diff(offsets) < 0).any():
-            raise ValueError("the turns' offsets do not cut their text")
+        if data.dtype != np.uint8 or offsets.dtype != np.int64 or not _cuts(offsets, len(data), len(meeting_ids)):
+            raise ValueError("the turns' files do not hold one document per meeting")
         return cls(meeting_ids, Strings(data, offsets))

@@ -1,8 +1,8 @@
 """Dense search in a library too large to compare every vector exactly in time: the vectors kept
 a second time as int8 codes (faiss's 8-bit scalar quantizer, a quarter of float32's size, mapped
 into memory from the snapshot), scanned in full for RESCORED times as many candidates as asked
-for, which are then scored exactly against their float32 vectors. Filters are a bitmap faiss skips chunks by, and a
-filter that allows few chunks compares those exactly instead."""
+for, which are then scored exactly against their float32 vectors. Filters are a bitmap faiss skips
+chunks by, and a filter that allows few chunks compares those exactly instead."""
 
 from __future__ import annotations
 

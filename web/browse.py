@@ -13,7 +13,7 @@ from core.models import Filters
 from index.library import Library
 from index.links import deep_link
 from web import render
-from web.ask import ANY
+from web.questions import ANY
 
 _CHOOSE = "<p>Choose a meeting.</p>"
 

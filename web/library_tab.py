@@ -15,7 +15,8 @@ import gradio as gr
 from core.errors import OnRecordError
 from index.library import Library
 from index.writer import IngestResult
-from web.ask import ANY, choices
+from web.ask import choices
+from web.questions import ANY
 
 _UNSAFE = re.compile(r"[^\w.\- ]+")
 MEETING_COLUMNS = ["meeting", "title", "date", "format", "turns", "chunks", "speakers", "topics", "model"]

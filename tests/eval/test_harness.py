@@ -193,3 +193,16 @@ def test_a_bench_library_is_written_many_meetings_at_a_time_and_marked_built(tmp
     again = Store.open(load_settings(data_dir=folder, chroma_host=None))
     assert again.count() == 2500 and len(again.chunk_ids(last)) == records[-1].meeting.chunk_count
     assert not (folder / "building.json").exists()
+
+
+def test_a_catalog_alone_is_built_and_timed_without_chroma(tmp_path):
+    folder = tmp_path / "catalog"
+    result = runner.invoke(app, ["bench", "catalog", "--size", "3000", "--folder", str(folder), "--qmsum", str(QMSUM)])
+    assert result.exit_code == 0, result.output
+    assert "3,000" in result.output and (folder / "manifest.json").exists() and not (folder / "chroma").exists()
+    from index.snapshot import read_snapshot
+
+    catalog = read_snapshot(folder)
+    assert len(catalog) == 3000 and len(catalog.position) == 3000
+    assert len(set(catalog.chunks.ids)) == 3000  # a chunk id is found where it lies
+    assert all(catalog.position[chunk_id] == row for row, chunk_id in enumerate(catalog.chunks.ids[:50]))

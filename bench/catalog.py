@@ -1,0 +1,104 @@
+"""A catalog of any size built straight from QMSum chunks, without Chroma: train and val chunks
+replicated under new meeting ids, random unit vectors (speed and memory do not depend on what the
+vectors mean), written as a snapshot and measured in a fresh process. It times search and answers
+over the catalog alone, quickly, where writing the same library into Chroma takes an hour; the
+library rows of `onrecord bench` measure the whole thing. Turns are not kept, so answers cite
+passages rather than turns."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from bench.scale import copied, measure_in_subprocess, peak_rss_mib
+from core.models import Meeting
+from core.settings import load_settings
+from index.catalog import Catalog
+from index.columns import Documents
+from index.keyword import KeywordIndex
+from index.snapshot import read_snapshot, write_snapshot
+from ingest.chunking import chunk_transcript
+from ingest.parsing import Failure, parse_paths
+from ingest.wordpieces import word_counter
+
+
+def build_catalog(folder: Path, size: int, sources: list[Path]) -> int:
+    """A snapshot of `size` chunks in `folder`; its chunks' terms are those of the source chunks
+    (copies have the same texts), so only the sources are tokenized."""
+    settings = load_settings()
+    count = word_counter(settings).count
+    transcripts = [t for t in parse_paths(sources) if not isinstance(t, Failure)]
+    base = [(t, chunk_transcript(t, settings.chunk_budget, count)) for t in transcripts]
+    source_chunks = [chunk for _, chunks in base for chunk in chunks]
+    source_keyword = KeywordIndex([chunk.text for chunk in source_chunks])
+    chunks, origin, copy = [], [], 0
+    while len(chunks) < size:
+        start = 0
+        for transcript, own in base:
+            renamed = own if copy == 0 else copied(transcript, own, copy)[1]
+            taken = renamed[: size - len(chunks)]
+            chunks += taken
+            origin += range(start, start + len(taken))
+            start += len(own)
+        copy += 1
+    order = sorted(range(len(chunks)), key=lambda row: (chunks[row].meeting_id, chunks[row].turn_start, chunks[row].id))
+    chunks, origin = [chunks[row] for row in order], [origin[row] for row in order]
+    meeting_ids = sorted({chunk.meeting_id for chunk in chunks})
+    model = settings.embedding_id
+    meetings = [Meeting(m, m, None, m, "qmsum", None, (), (), 0, 0, "bench", model) for m in meeting_ids]
+    vectors = np.random.default_rng(0).standard_normal((len(chunks), 384), dtype=np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    keyword = KeywordIndex([chunk.text for chunk in chunks], source_keyword, origin)
+    state = {meeting_id: "bench" for meeting_id in meeting_ids}
+    turns = Documents.of(dict.fromkeys(meeting_ids, ""))
+    write_snapshot(folder, Catalog(chunks, meetings, vectors, state, f"bench-{size}", keyword=keyword, turns=turns))
+    return len(chunks)
+
+
+def measure(folder: Path, questions: list[str]) -> dict:
+    """In this process: open the snapshot and the model, then time retrieval and a full ask per question."""
+    from index.embedding import load_embedder
+    from index.library import ask
+    from index.retrieval import Retriever
+
+    started = time.perf_counter()
+    catalog = read_snapshot(folder)
+    if catalog is None:
+        raise RuntimeError(f"no catalog snapshot in {folder}")
+    retriever = Retriever(load_embedder(load_settings()), catalog)
+    opened = time.perf_counter() - started
+    ask(retriever, questions[0])
+    answered = time.perf_counter() - started
+    retrieve_ms, ask_ms = [], []
+    for question in questions:
+        began = time.perf_counter()
+        retriever.retrieve(question, 8)
+        retrieve_ms.append((time.perf_counter() - began) * 1000)
+        began = time.perf_counter()
+        ask(retriever, question)
+        ask_ms.append((time.perf_counter() - began) * 1000)
+    return {
+        "chunks": len(catalog),
+        "open_s": opened,
+        "open_and_first_answer_s": answered,
+        "retrieve_median_ms": float(np.median(retrieve_ms)),
+        "retrieve_p95_ms": float(np.percentile(retrieve_ms, 95)),
+        "ask_median_ms": float(np.median(ask_ms)),
+        "ask_p95_ms": float(np.percentile(ask_ms, 95)),
+        "peak_rss_mib": peak_rss_mib(),
+    }
+
+
+def measure_catalog(folder: Path, questions_file: Path) -> dict:
+    return measure_in_subprocess(folder, questions_file, module="bench.catalog")
+
+
+if __name__ == "__main__":
+    from core.settings import offline
+
+    offline()
+    print(json.dumps(measure(Path(sys.argv[1]), json.loads(Path(sys.argv[2]).read_text()))))

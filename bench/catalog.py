@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.scale import copied, measure_in_subprocess, peak_rss_mib
+from bench.scale import copied, measure_in_subprocess, timed_questions
 from core.models import Meeting
 from core.settings import load_settings
 from index.catalog import Catalog
@@ -73,24 +73,14 @@ def measure(folder: Path, questions: list[str]) -> dict:
     opened = time.perf_counter() - started
     ask(retriever, questions[0])
     answered = time.perf_counter() - started
-    retrieve_ms, ask_ms = [], []
-    for question in questions:
-        began = time.perf_counter()
-        retriever.retrieve(question, 8)
-        retrieve_ms.append((time.perf_counter() - began) * 1000)
-        began = time.perf_counter()
-        ask(retriever, question)
-        ask_ms.append((time.perf_counter() - began) * 1000)
-    return {
-        "chunks": len(catalog),
-        "open_s": opened,
-        "open_and_first_answer_s": answered,
-        "retrieve_median_ms": float(np.median(retrieve_ms)),
-        "retrieve_p95_ms": float(np.percentile(retrieve_ms, 95)),
-        "ask_median_ms": float(np.median(ask_ms)),
-        "ask_p95_ms": float(np.percentile(ask_ms, 95)),
-        "peak_rss_mib": peak_rss_mib(),
-    }
+    return timed_questions(
+        len(catalog),
+        opened,
+        answered,
+        questions,
+        lambda question: retriever.retrieve(question, 8),
+        lambda question: ask(retriever, question),
+    )
 
 
 def measure_catalog(folder: Path, questions_file: Path) -> dict:

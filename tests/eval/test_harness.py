@@ -144,7 +144,7 @@ def test_bench_runs_everything_on_a_small_library(tmp_path):
     assert ingested["texts"] == report["ingest"]["chunks"] and ingested["ratio"] > 0
     assert "| `onrecord ask" in readme.read_text()
     (start,) = report["startup"]
-    assert start["first_answer_s"] > 0 and start["page_s"] > 0 and start["server_peak_rss_mib"] > 300
+    assert start["first_answer_s"] > 0 and start["page_s"] > 0 and start["server_peak_rss_mib"] > 150  # model + Gradio
     assert {target["name"] for target in report["targets"]} >= {"embedding throughput", "ingest beyond embedding"}
     assert (out / "latency_vs_size.png").stat().st_size > 10_000
     assert "| 150 | real |" in readme.read_text()

@@ -20,7 +20,7 @@ from core.settings import load_settings
 from index.catalog import Catalog
 from index.columns import Documents
 from index.keyword import KeywordIndex
-from index.snapshot import read_snapshot, write_snapshot
+from index.snapshot import FILES, FORMAT, MANIFEST_FILE, read_snapshot, write_snapshot
 from ingest.chunking import chunk_transcript
 from ingest.parsing import Failure, parse_paths
 from ingest.wordpieces import word_counter
@@ -57,6 +57,15 @@ def build_catalog(folder: Path, size: int, sources: list[Path]) -> int:
     turns = Documents.of(dict.fromkeys(meeting_ids, ""))
     write_snapshot(folder, Catalog(chunks, meetings, vectors, state, f"bench-{size}", keyword=keyword, turns=turns))
     return len(chunks)
+
+
+def current(folder: Path) -> bool:
+    """Whether `folder` holds a catalog snapshot this version reads (by its manifest: format and layout)."""
+    try:
+        manifest = json.loads((folder / MANIFEST_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(manifest, dict) and manifest.get("format") == FORMAT and manifest.get("files") == FILES
 
 
 def measure(folder: Path, questions: list[str]) -> dict:

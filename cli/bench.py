@@ -366,11 +366,11 @@ def bench_catalog_command(
     (random unit vectors), timed in a fresh process: 100 QMSum val questions."""
     import tempfile
 
-    from bench.catalog import build_catalog, measure_catalog
+    from bench.catalog import build_catalog, current, measure_catalog
     from bench.harness import qmsum_queries
 
     folder = folder or Path(f".onrecord-scale/catalog-{size}")
-    if not (folder / "manifest.json").exists():
+    if not current(folder):  # none yet, or an older version's
         with errors.status(f"building a catalog of {size:,} chunks in {folder} (kept for the next run)..."):
             build_catalog(folder, size, [qmsum / "train", qmsum / "val"])
     with tempfile.TemporaryDirectory(prefix="onrecord-bench-") as scratch:

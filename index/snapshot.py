@@ -41,7 +41,7 @@ from index.dense import QUANTIZED_FROM, QuantizedVectors
 from index.keyword import KeywordIndex, load_array
 from index.store import COMPLETE, MeetingRecord, Store
 
-FORMAT = 5  # raised whenever what a snapshot holds changes
+FORMAT = 6  # raised whenever what a snapshot holds changes
 MANIFEST_FILE = "manifest.json"
 LOCK_FILE = "snapshot.lock"
 FILES = {
@@ -50,7 +50,7 @@ FILES = {
     "vectors": "vectors.npy",
     "keyword": "keyword",
     "turns": "turns",
-    "quantized": "vectors.int8.faiss",  # only in a snapshot of more than QUANTIZED_FROM chunks
+    "quantized": "vectors.int8",  # shards of codes, only in a snapshot of more than QUANTIZED_FROM chunks
 }
 LEGACY_FILE = "catalog.pickle"  # format 2's, never opened: anything could be in it
 _GENERATION = re.compile(r"snapshot-[0-9a-f]{16}")

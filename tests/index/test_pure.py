@@ -105,6 +105,19 @@ def test_a_keyword_index_rebuilt_from_a_previous_one_scores_as_a_fresh_one(monke
     assert rebuilt.scores("bread").max() > 0
 
 
+def test_keyword_scores_are_bm25s_own_sums():
+    import numpy as np
+
+    import index.keyword as keyword
+
+    texts = ["The bike lane on Harbour Street", "Bike racks by the lane", "Grant receipts", "bike bike bike"] * 3
+    index = keyword.KeywordIndex(texts)
+    for query in ("bike lane", "bike bike grant", "receipts on Harbour Street"):
+        query_terms = [term for term in keyword.terms(query) if index.document_frequency(term)]
+        np.testing.assert_array_equal(index.scores(query), index._bm25.get_scores(query_terms))
+    assert index.scores("bike bike")[3] == 2 * index.scores("bike")[3] > 0  # a repeated term counts twice
+
+
 def test_best_positions_are_the_highest_allowed_scores_in_order():
     import numpy as np
 
@@ -112,6 +125,7 @@ def test_best_positions_are_the_highest_allowed_scores_in_order():
 
     scores = np.array([0.5, 0.9, 0.0, 0.9, 0.7, -0.2])
     assert best_positions(scores, 3).tolist() == [1, 3, 4]  # ties keep their order
+    assert best_positions(np.array([0.9, 0.5, 0.9, 0.9]), 2).tolist() == [0, 2]  # ties at the cut: the first
     assert best_positions(scores, 10, above=0.0).tolist() == [1, 3, 4, 0]
     mask = np.array([True, False, True, False, True, True])
     assert best_positions(scores, 2, mask).tolist() == [4, 0]

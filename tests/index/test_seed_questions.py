@@ -161,6 +161,8 @@ def test_dense_search_matches_a_brute_force_over_what_chroma_holds(
 
     monkeypatch.setattr(retrieval, "QUANTIZED_FROM", quantized_from)
     monkeypatch.setattr(dense_module, "EXACT_BELOW", exact_below)
+    monkeypatch.setattr(dense_module, "SHARD", 5)  # codes in shards, scanned side by side
+    monkeypatch.setattr(seed_library.catalog, "_quantized", None)
     from index.store import Store
 
     store = Store.open(settings_for(seed_data_dir))

@@ -348,6 +348,56 @@ def test_an_empty_catalog_is_saved_and_opened(tmp_path):
     assert opened.keyword.scores("budget") is None
 
 
+@pytest.fixture
+def quantized_library(library, monkeypatch):
+    """The library as one past QUANTIZED_FROM chunks: int8 codes in shards of 2 chunks, filters passed
+    to faiss however few chunks they allow."""
+    import index.dense as dense
+    import index.snapshot as snapshot
+
+    monkeypatch.setattr(snapshot, "QUANTIZED_FROM", 0)
+    monkeypatch.setattr(dense, "SHARD", 2)
+    monkeypatch.setattr(dense, "EXACT_BELOW", 0)
+    return library
+
+
+def test_int8_codes_are_saved_in_shards_and_rank_as_the_exact_vectors(quantized_library, monkeypatch):
+    import index.dense as dense
+
+    settings, _ = quantized_library
+    built = load_catalog(settings, Store.open(settings))
+    opened = read_snapshot(settings.data_dir / "catalog")
+    assert opened is not None and len(opened) == len(built) >= 5
+    codes = opened.quantized()
+    assert len(codes.shards) == -(-len(opened) // 2) >= 3
+    vectors = np.asarray(opened.vectors)
+    for row in (0, 2, len(opened) - 1):  # a chunk of the first, second and last shard finds itself
+        positions, scores = codes.search(vectors[row], 3, None)
+        exact = np.argsort(-(vectors @ vectors[row]), kind="stable")[:3]
+        assert positions[0] == row and list(positions) == list(exact)
+        np.testing.assert_allclose(scores, (vectors @ vectors[row])[exact], rtol=1e-6)
+    mask = np.zeros(len(opened), dtype=bool)
+    mask[[0, 2, 3]] = True  # a filter that cuts across shards
+    positions, _ = codes.search(vectors[1], 2, mask)
+    allowed = np.flatnonzero(mask)
+    assert list(positions) == list(allowed[np.argsort(-(vectors[allowed] @ vectors[1]), kind="stable")[:2]])
+    monkeypatch.setattr(dense, "RESCORED", 1)  # each shard's best 2, of which the best 2 of all are rescored
+    for row in range(len(opened)):
+        assert list(codes.search(vectors[row], 2, None)[0]) == list(np.argsort(-(vectors @ vectors[row]))[:2])
+
+
+def test_a_shard_of_codes_missing_is_rebuilt_with_a_warning(quantized_library, reads, caplog):
+    settings, _ = quantized_library
+    store = Store.open(settings)
+    load_catalog(settings, store)
+    (generation(settings.data_dir / "catalog") / "vectors.int8" / "1.faiss").unlink()
+    reads.clear()
+    with caplog.at_level(logging.WARNING):
+        rebuilt = load_catalog(settings, store)
+    assert "vectors.int8 holds" in caplog.text and "rebuilding it" in caplog.text and reads == [None]
+    assert len(rebuilt.quantized().shards) == -(-len(rebuilt) // 2)
+
+
 def test_an_up_to_date_library_answers_from_its_snapshot_without_opening_chroma(tmp_path, settings_for, embedder):
     """A library whose last writer finished opens from the snapshot alone: its answers cite turns
     (kept in the snapshot) and it never opens the store. A writer cut short, or a store changed

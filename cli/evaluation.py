@@ -16,7 +16,7 @@ app = typer.Typer()
 @app.command("eval")
 @reports_errors
 def evaluate_command(
-    suite: Annotated[str, typer.Argument(help="seed, qmsum, topics, or a suite file (see the README)")] = "seed",
+    suite: Annotated[str, typer.Argument(help="seed, qmsum, topics, verifier, or a suite file (see the README)")] = "seed",
     data: Annotated[Path | None, typer.Option(help="QMSum split folder for the qmsum suite")] = None,
     compare: Annotated[bool, typer.Option(help="also run dense, keyword and the naive LlamaIndex baseline")] = False,
     out: Annotated[Path | None, typer.Option(help="report folder [default reports/SUITE]")] = None,
@@ -31,6 +31,11 @@ def evaluate_command(
 ) -> None:
     """Score retrieval, citations and answers on a suite, and write a report. `eval topics --data
     SPLIT` scores automatic topics instead."""
+    if suite == "verifier":
+        from cli.verifier import VAL, evaluate_verifier
+
+        evaluate_verifier(data or VAL, limit, out)
+        return
     if suite == "topics":
         from cli.topics import evaluate_topics
 

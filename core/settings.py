@@ -44,6 +44,15 @@ class Settings(BaseSettings):
     auth_username: str | None = Field(None, description="with auth_password: log-in required for the app and API")
     auth_password: str | None = None
     max_upload_mb: int = Field(20, description="largest transcript file the app accepts")
+    llm_url: str | None = Field(
+        None, description="an OpenAI-compatible chat endpoint for written answers, e.g. http://127.0.0.1:11434/v1"
+    )
+    llm_model: str | None = Field(None, description="the model the endpoint should use (e.g. llama3.2)")
+    llm_api_key: str | None = Field(None, description="the endpoint's key, when it wants one")
+    llm_timeout: float = Field(60.0, description="seconds a written answer may take before the extractive one is shown")
+    llm_path: Path | None = Field(
+        None, description="a local model file (GGUF) or folder run in-process through transformers, instead of a URL"
+    )
 
     @field_validator("chunk_budget")
     @classmethod
@@ -54,6 +63,10 @@ class Settings(BaseSettings):
                 "the model's sequence length less 2 (254 for all-MiniLM-L6-v2)"
             )
         return value
+
+    @property
+    def llm_configured(self) -> bool:
+        return bool(self.llm_url or self.llm_path)
 
     @property
     def embedding_id(self) -> str:

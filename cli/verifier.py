@@ -1,0 +1,67 @@
+"""`onrecord fit-verifier` and `onrecord eval verifier`: the generated-answer verifier's content
+scorer fitted on QMSum train's adversarial set, and its scores by kind of perturbation."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from cli.options import TRAIN, console, errors, load_settings, refuse_val, reports_errors
+
+app = typer.Typer()
+VAL = Path("../shared/data/qmsum/val")
+
+
+@app.command("fit-verifier")
+@reports_errors
+def fit_verifier_command(
+    data: Annotated[Path, typer.Option(help="QMSum split to fit on (never val: it is for reporting)")] = TRAIN,
+    limit: Annotated[int | None, typer.Option(help="at most this many meetings, spread over the split")] = 60,
+    out: Annotated[Path | None, typer.Option(help="coefficients file [default index/verifier_model.json]")] = None,
+) -> None:
+    """Fit whether a generated sentence's content is in the passages it cites, on QMSum train."""
+    from eval.verifier import adversarial_cases, cached, fit_verifier
+    from index.embedding import load_embedder
+    from index.verify import MODEL_FILE
+
+    refuse_val(data)
+    with errors.status(f"building the adversarial set of {data} and embedding it..."):
+        cases = adversarial_cases(data, limit)
+        limited = f" --limit {limit}" if limit else ""
+        described = (
+            f"QMSum {data.name}: {len(cases)} sentences ({sum(c.true for c in cases)} true); "
+            f"by `onrecord fit-verifier --data {data.as_posix()}{limited}`"
+        )
+        model = fit_verifier(cases, cached(load_embedder(load_settings())), described)
+    target = out or MODEL_FILE
+    model.save(target)
+    console.print(f"wrote {target}: content threshold {model.threshold:.3f} ({described})", highlight=False)
+
+
+def evaluate_verifier(data: Path, limit: int | None, out: Path | None) -> None:
+    """`onrecord eval verifier`: the table by perturbation kind, and reports/verifier/."""
+    from eval.verifier import adversarial_cases, cached, checked, table
+    from index.embedding import load_embedder
+    from index.verify import default_verifier
+
+    with errors.status(f"building the adversarial set of {data} and checking every sentence..."):
+        cases = adversarial_cases(data, limit)
+        results = checked(cases, cached(load_embedder(load_settings())), default_verifier())
+    summary = table(cases, results)
+    view = Table("kind", "sentences", "dropped", "share", title=f"Verifier on QMSum {data.name}")
+    for kind, row in summary.items():
+        label = "true (wrongly dropped)" if kind == "true" else ("all perturbed (caught)" if kind == "perturbed" else kind)
+        view.add_row(label, str(row["cases"]), str(row["dropped"]), f"{row['share']:.3f}")
+    console.print(view)
+    folder = out or Path("reports") / "verifier"
+    folder.mkdir(parents=True, exist_ok=True)
+    examples = [
+        {"kind": case.kind, "sentence": case.sentence, "supported": result.supported, "reason": result.reason}
+        for case, result in zip(cases, results, strict=True)
+    ]
+    (folder / "results.json").write_text(json.dumps({"summary": summary, "sentences": examples}, indent=1))
+    console.print(f"report: {folder}/results.json", highlight=False)

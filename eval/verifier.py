@@ -1,0 +1,248 @@
+"""The verifier's adversarial set, built from QMSum, its fit and its scores.
+
+A true case is a sentence of a QMSum gold answer with its correct citations: the turns of the
+query's gold spans that share most of its words (three at most; for a sentence that attributes
+words to a speaker who speaks in the spans, that speaker's turns). Each true sentence is then
+perturbed where it can be:
+- speaker: the speaker it attributes words to replaced by another of the meeting who speaks in
+  none of the cited turns;
+- number: a number or number word changed;
+- citation: the same sentence citing three turns of the same meeting far from every gold span;
+- negation: "not" put after its first auxiliary verb, or its negation taken out;
+- invented: a true sentence of another meeting (same domain) with this one's citations.
+The content scorer is fitted on train's cases that the rules let through; the threshold keeps at
+most TRUE_DROPS of train's true sentences dropped. Val is for reporting."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from core.text import sentences, words
+from eval.fit import logistic
+from eval.suites import domain_of
+from index.keyword import terms
+from index.verify import (
+    FEATURES,
+    Check,
+    Embed,
+    Shown,
+    VerifierModel,
+    _attributed,
+    _names,
+    _number_tokens,
+    _stems,
+    content_features,
+    verify,
+)
+
+KINDS = ("true", "speaker", "number", "citation", "negation", "invented")
+CITED = 5  # turns a true sentence cites at most
+MIN_WORDS = 6  # shorter answer sentences are left out
+FAR = 20  # turns between a moved citation and any gold span
+TRUE_DROPS = 0.10  # the share of train's true sentences the threshold may drop
+_AUXILIARY = re.compile(r"\b(is|are|was|were|will|would|could|should|did|does|do|has|have|had|can|might|must)\b")
+_NEGATED = re.compile(r"\b(?:not|never)\s+|n't\b|\bcannot\b", re.IGNORECASE)
+_DIGITS = re.compile(r"\b\d+(?:\.\d+)?\b")
+_WORD_NUMBERS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "twenty", "hundred")
+
+
+@dataclass(frozen=True)
+class Case:
+    kind: str
+    sentence: str
+    cited: tuple[Shown, ...]
+    speakers: tuple[str, ...]  # everyone who speaks in the meeting
+    meeting: str
+
+    @property
+    def true(self) -> bool:
+        return self.kind == "true"
+
+
+def adversarial_cases(folder: Path, limit: int | None = None, seed: int = 0) -> list[Case]:
+    """The true sentences of a QMSum split's gold answers and their perturbations."""
+    rng = random.Random(seed)
+    files = sorted(Path(folder).glob("*.json"))
+    if limit:
+        files = files[:: max(1, len(files) // limit)][:limit]
+    trues: list[Case] = []
+    spans_of: dict[str, list[tuple[int, int]]] = {}
+    turns_of: dict[str, list[tuple[str, str]]] = {}
+    for path in files:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        turns = [(turn["speaker"], turn["content"]) for turn in data["meeting_transcripts"]]
+        turns_of[path.stem] = turns
+        speakers = tuple(sorted({speaker for speaker, _ in turns}))
+        for item in data.get("specific_query_list", []):
+            spans = [(int(a), int(b)) for a, b in item.get("relevant_text_span", [])]
+            spans_of.setdefault(path.stem, []).extend(spans)
+            gold = sorted({i for a, b in spans for i in range(a, min(b, len(turns) - 1) + 1)})
+            for sentence in sentences(item.get("answer") or ""):
+                if len(words(sentence)) >= MIN_WORDS and gold:
+                    cited = _cited(sentence, gold, turns, speakers)
+                    if cited:
+                        trues.append(Case("true", sentence, cited, speakers, path.stem))
+    cases = list(trues)
+    for case in trues:
+        cases += _perturbed(case, trues, spans_of[case.meeting], turns_of[case.meeting], rng)
+    return cases
+
+
+def _cited(sentence: str, gold: list[int], turns: list[tuple[str, str]], speakers: Sequence[str]) -> tuple[Shown, ...]:
+    """The gold turns that together hold most of the sentence's words, names and numbers (chosen
+    greedily, CITED at most); a speaker's own turns when the sentence attributes words to them."""
+    wanted = set(terms(sentence)) | _number_tokens(sentence) | {name.casefold() for name in _names(sentence)}
+    attributed = _attributed(sentence, speakers)
+    own = [i for i in gold if turns[i][0] in attributed]
+    held = {i: (set(terms(turns[i][1])) | _number_tokens(turns[i][1]) | _stems(turns[i][1])) & wanted for i in gold}
+    chosen: list[int] = []
+    for pool in ([own] if own else []) + [gold]:  # the speaker's own turns first, then any
+        while len(chosen) < CITED:
+            covered = set().union(*(held[i] for i in chosen))
+            best = max(pool, key=lambda i: (len(held[i] - covered), -i))
+            if best in chosen or not held[best] - covered:
+                break
+            chosen.append(best)
+    return tuple(Shown(n, turns[i][1], (turns[i][0],)) for n, i in enumerate(sorted(chosen), 1))
+
+
+def _perturbed(
+    case: Case, trues: list[Case], spans: list[tuple[int, int]], turns: list[tuple[str, str]], rng: random.Random
+) -> list[Case]:
+    out: list[Case] = []
+    source = " ".join(passage.text for passage in case.cited)
+    cited_speakers = {name for passage in case.cited for name in passage.speakers}
+    attributed = _attributed(case.sentence, case.speakers)
+    for name in sorted(attributed):
+        others = [s for s in case.speakers if s not in cited_speakers and s.casefold() not in case.sentence.casefold()]
+        if others and re.search(re.escape(name), case.sentence, re.IGNORECASE):
+            swapped = re.sub(re.escape(name), rng.choice(others), case.sentence, count=1, flags=re.IGNORECASE)
+            out.append(Case("speaker", swapped, case.cited, case.speakers, case.meeting))
+            break
+    changed = _changed_number(case.sentence, source, rng)
+    if changed:
+        out.append(Case("number", changed, case.cited, case.speakers, case.meeting))
+    moved = _far_turns(spans, turns, rng)
+    if moved:
+        out.append(Case("citation", case.sentence, moved, case.speakers, case.meeting))
+    negated = _negated(case.sentence)
+    if negated:
+        out.append(Case("negation", negated, case.cited, case.speakers, case.meeting))
+    domain = domain_of(case.meeting)
+    elsewhere = [t for t in trues if t.meeting != case.meeting and domain_of(t.meeting) == domain]
+    if elsewhere:
+        other = rng.choice(elsewhere)
+        out.append(Case("invented", other.sentence, case.cited, case.speakers, case.meeting))
+    return out
+
+
+def _changed_number(sentence: str, source: str, rng: random.Random) -> str | None:
+    match = _DIGITS.search(sentence)
+    if match:
+        value = float(match[0])
+        new = f"{value * 2 + rng.randint(1, 9):g}"
+        return sentence[: match.start()] + new + sentence[match.end() :]
+    for word in _WORD_NUMBERS:
+        found = re.search(rf"\b{word}\b", sentence, re.IGNORECASE)
+        if found:
+            other = rng.choice([w for w in _WORD_NUMBERS if w != word and not re.search(rf"\b{w}\b", source, re.I)])
+            return sentence[: found.start()] + other + sentence[found.end() :]
+    return None
+
+
+def _far_turns(spans: list[tuple[int, int]], turns: list[tuple[str, str]], rng: random.Random) -> tuple[Shown, ...]:
+    near = {i for a, b in spans for i in range(a - FAR, b + FAR + 1)}
+    starts = [i for i in range(len(turns) - CITED) if not near & set(range(i, i + CITED))]
+    starts = [i for i in starts if sum(len(turns[j][1].split()) for j in range(i, i + CITED)) >= 15]
+    if not starts:
+        return ()
+    first = rng.choice(starts)
+    return tuple(Shown(n, turns[i][1], (turns[i][0],)) for n, i in enumerate(range(first, first + CITED), 1))
+
+
+def _negated(sentence: str) -> str | None:
+    if _NEGATED.search(sentence):
+        return _NEGATED.sub("", sentence, count=1).replace("  ", " ")
+    match = _AUXILIARY.search(sentence)
+    if not match:
+        return None
+    if match[1] == "can":
+        return sentence[: match.start()] + "cannot" + sentence[match.end() :]
+    return sentence[: match.end()] + " not" + sentence[match.end() :]
+
+
+def cached(embedder) -> Embed:
+    """The embedder's vectors of texts, each text embedded once (cited turns recur across cases)."""
+    vectors: dict[str, np.ndarray] = {}
+
+    def embed(texts: Sequence[str]) -> np.ndarray:
+        missing = [text for text in dict.fromkeys(texts) if text not in vectors]
+        if missing:
+            vectors.update(zip(missing, embedder.embed_batch(missing), strict=True))
+        if not texts:
+            return np.zeros((0, embedder.dimension), dtype=np.float32)
+        return np.vstack([vectors[text] for text in texts])
+
+    return embed
+
+
+def checked(cases: Sequence[Case], embed: Embed, model: VerifierModel) -> list[Check]:
+    """Each case's sentence verified against its citations, as a generated sentence would be."""
+    results = []
+    for case in cases:
+        marked = case.sentence + " " + "".join(f"[{passage.n}]" for passage in case.cited)
+        found = verify(marked, case.cited, embed, case.speakers, model)
+        results.append(found[0] if len(found) == 1 else _joined(case, found))
+    return results
+
+
+def _joined(case: Case, found: list[Check]) -> Check:
+    """A case the splitter cut in several sentences: supported only when every piece is."""
+    failed = next((check for check in found if not check.supported), None)
+    cited = tuple(passage.n for passage in case.cited)
+    return Check(case.sentence, cited, failed is None, failed.reason if failed else None)
+
+
+def fit_verifier(cases: Sequence[Case], embed: Embed, described: str, on_step: Callable[[], None] | None = None):
+    """The content scorer and its threshold, from cases of train."""
+    from index.verify import _rule_failure
+
+    passing = []
+    for case in cases:
+        by_number = {passage.n: passage for passage in case.cited}
+        speakers = sorted({*case.speakers})
+        numbers = tuple(by_number)
+        if _rule_failure(case.sentence, numbers, list(case.cited), by_number, speakers) is None:
+            passing.append(case)
+        if on_step:
+            on_step()
+    rows = content_features([(case.sentence, case.cited) for case in passing], embed)
+    labels = np.array([case.true for case in passing], dtype=int)
+    content = logistic(rows, labels, FEATURES)
+    probabilities = content.probability(rows)
+    trues = sum(case.true for case in cases)
+    rule_drops = trues - int(labels.sum())
+    allowed = max(0, int(TRUE_DROPS * trues) - rule_drops)  # true sentences the threshold may drop
+    true_probabilities = np.sort(probabilities[labels == 1])
+    threshold = float(true_probabilities[min(allowed, len(true_probabilities) - 1)]) if len(true_probabilities) else 0.5
+    return VerifierModel(content, threshold, described)
+
+
+def table(cases: Sequence[Case], results: Sequence[Check]) -> dict[str, dict]:
+    """Per kind: how many cases, and the share dropped (for true ones: wrongly; for the rest: caught)."""
+    summary: dict[str, dict] = {}
+    for kind in KINDS:
+        chosen = [result for case, result in zip(cases, results, strict=True) if case.kind == kind]
+        dropped = sum(not result.supported for result in chosen)
+        summary[kind] = {"cases": len(chosen), "dropped": dropped, "share": dropped / len(chosen) if chosen else 0.0}
+    perturbed = [result for case, result in zip(cases, results, strict=True) if not case.true]
+    caught = sum(not result.supported for result in perturbed)
+    summary["perturbed"] = {"cases": len(perturbed), "dropped": caught, "share": caught / max(1, len(perturbed))}
+    return summary

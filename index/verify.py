@@ -1,0 +1,303 @@
+"""Checking a generated answer against the passages it was shown, sentence by sentence.
+
+A sentence is kept when it is supported by the passages its `[n]` markers name: it must name at
+least one shown passage; quoted words must be in them verbatim; its numbers, dates and names must
+occur in them (or be their speakers); a speaker it attributes words to must be a cited passage's
+speaker; and a fitted scorer (`index/verifier_model.json`, `onrecord fit-verifier`) must find its
+content in them: the model's similarity between the sentence and the cited sentences, the share of
+its words they hold, and whether a negation stands in one but not the other. Every other sentence
+is dropped, with the reason."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+from core.text import sentences, words
+from index.keyword import terms
+from index.mentions import mentioned_speakers
+from index.scorer import Logistic, ModelError
+
+MODEL_FILE = Path(__file__).resolve().with_name("verifier_model.json")
+FEATURES = (
+    "best_cosine",  # the sentence against the cited sentence most like it
+    "top_cosine",  # against the three most like it, on average
+    "term_share",  # share of its content terms the cited passages hold
+    "best_term_share",  # share that the three most like it hold
+    "negated_alone",  # it negates, the cited sentences most like it do not
+    "affirmed_alone",  # they negate, it does not
+)
+ALIGNED = 3  # cited sentences a sentence is compared with most closely
+MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;–-]\s*\d+)*)\]")
+_QUOTE = re.compile(r"[\"“”]([^\"“”]{3,}?)[\"“”]")
+_NEGATION = re.compile(
+    r"\b(?:not|no|never|none|nobody|nothing|neither|nor|cannot|without|n't)\b|n't\b|\bwon't\b", re.IGNORECASE
+)
+_NUMBER_WORDS = {  # single number words text2num leaves as words ("one" is left out: "one of them")
+    word: str(value)
+    for value, word in enumerate("zero one two three four five six seven eight nine ten".split())
+    if value != 1
+}
+_NUMBER = re.compile(r"\d+(?:,\d{3}(?!\d))*(?:[.,]\d+)?")
+_DATE_WORDS = frozenset(
+    "january february march april june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday".split()
+)
+_ATTRIBUTION = re.compile(
+    r"\b(?:said|says|say|stated|suggested|suggests|proposed|argued|asked|explained|mentioned|noted|thought|"
+    r"thinks|believed|believes|agreed|disagreed|added|replied|answered|claimed|reported|recommended|wanted|"
+    r"felt|pointed out|described|presented|raised|told|insisted|warned|promised|announced|confirmed)\b",
+    re.IGNORECASE,
+)
+_SPELLED = re.compile(r"\b((?:[A-Za-z]_){2,})s?\b")  # AMI's spelled-out acronyms: "L_C_D_s"
+_COMMON_CAPITALS = frozenset("I The A An And But So Then This That These Those It They We He She".split())
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A passage the model was shown as `[n]`: its text and who spoke it."""
+
+    n: int
+    text: str
+    speakers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Check:
+    """One sentence of a generated answer: the passages it cites and whether it is supported."""
+
+    sentence: str
+    citations: tuple[int, ...]
+    supported: bool
+    reason: str | None = None  # why it is not supported
+
+    def to_dict(self) -> dict:
+        return {
+            "sentence": self.sentence,
+            "citations": list(self.citations),
+            "supported": self.supported,
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True)
+class VerifierModel:
+    content: Logistic
+    threshold: float  # a sentence whose content probability is below this is not supported
+    fitted_on: str = ""
+
+    def to_dict(self) -> dict:
+        return {"fitted_on": self.fitted_on, "threshold": round(self.threshold, 6), "content": self.content.to_dict()}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> VerifierModel:
+        try:
+            return cls(Logistic.from_dict(data["content"], FEATURES), float(data["threshold"]), str(data["fitted_on"]))
+        except (KeyError, TypeError, ValueError) as error:
+            raise ModelError(f"the verifier model is incomplete ({error!r}); refit it: onrecord fit-verifier") from error
+
+    def save(self, path: Path = MODEL_FILE) -> None:
+        path.write_text(json.dumps(self.to_dict(), indent=1) + "\n", encoding="utf-8")
+
+
+@cache
+def default_verifier() -> VerifierModel:
+    try:
+        return VerifierModel.from_dict(json.loads(MODEL_FILE.read_text(encoding="utf-8")))
+    except (OSError, json.JSONDecodeError) as error:
+        raise ModelError(f"cannot read the verifier model {MODEL_FILE}: {error}; refit it: onrecord fit-verifier") from error
+
+
+Embed = Callable[[Sequence[str]], np.ndarray]  # unit vectors of texts, one row each
+
+
+def split_answer(text: str) -> list[tuple[str, tuple[int, ...]]]:
+    """The sentences of a generated answer, each without its markers, and the numbers they name
+    (ranges such as [2-4] included), in order. A marker standing alone after a sentence's end
+    belongs to that sentence."""
+    pieces: list[tuple[str, tuple[int, ...]]] = []
+    for raw in sentences(text.strip()):
+        numbers: list[int] = []
+        for match in MARKER.finditer(raw):
+            numbers += _numbers_in(match[1])
+        bare = MARKER.sub("", raw).strip()
+        if not bare and pieces:  # "[3]" alone: the previous sentence's
+            previous, cited = pieces[-1]
+            pieces[-1] = (previous, tuple(dict.fromkeys(cited + tuple(numbers))))
+        elif bare:
+            pieces.append((bare, tuple(dict.fromkeys(numbers))))
+    return pieces
+
+
+def _numbers_in(marker: str) -> list[int]:
+    found: list[int] = []
+    for part in re.split(r"\s*[,;]\s*", marker):
+        ends = [int(value) for value in re.split(r"\s*[–-]\s*", part) if value]
+        if len(ends) == 2 and 0 <= ends[1] - ends[0] <= 20:
+            found += range(ends[0], ends[1] + 1)
+        else:
+            found += ends
+    return found
+
+
+def verify(
+    text: str,
+    shown: Sequence[Shown],
+    embed: Embed,
+    speakers: Sequence[str] = (),
+    model: VerifierModel | None = None,
+) -> list[Check]:
+    """Each sentence of `text` checked against the shown passages it cites; `speakers` are the
+    names a sentence may attribute words to (the shown passages' speakers are always among them)."""
+    model = model or default_verifier()
+    by_number = {passage.n: passage for passage in shown}
+    known = sorted({*speakers, *(name for passage in shown for name in passage.speakers)})
+    pieces = split_answer(text)
+    checks: list[Check | None] = []
+    pending: list[tuple[int, str, list[Shown]]] = []
+    for sentence, numbers in pieces:
+        cited = [by_number[n] for n in numbers if n in by_number]
+        reason = _rule_failure(sentence, numbers, cited, by_number, known)
+        kept = tuple(passage.n for passage in cited)
+        checks.append(None if reason is None else Check(sentence, kept, False, reason))
+        if reason is None:
+            pending.append((len(checks) - 1, sentence, cited))
+    if pending:
+        rows = content_features([(sentence, cited) for _, sentence, cited in pending], embed)
+        probabilities = model.content.probability(rows)
+        for (position, sentence, cited), probability in zip(pending, probabilities, strict=True):
+            supported = bool(probability >= model.threshold)
+            reason = None if supported else "the cited passages do not say this"
+            checks[position] = Check(sentence, tuple(passage.n for passage in cited), supported, reason)
+    return [check for check in checks if check is not None]
+
+
+def _rule_failure(
+    sentence: str, numbers: tuple[int, ...], cited: list[Shown], by_number: dict[int, Shown], known: Sequence[str]
+) -> str | None:
+    """Why a sentence fails a check that needs no model, or None."""
+    if not numbers:
+        return "cites no passage"
+    if not cited:
+        missing = ", ".join(f"[{n}]" for n in numbers)
+        return f"cites {missing}, but only passages {_shown_range(by_number)} were shown"
+    source = "\n".join(passage.text for passage in cited)
+    folded = _folded(source)
+    for quote in _QUOTE.findall(sentence):
+        if len(words(quote)) >= 2 and _folded(quote) not in folded:
+            return f"quotes “{quote.strip()}”, which the cited passages do not hold"
+    held = _number_tokens(source)
+    for number in _number_tokens(sentence) - held:
+        return f"gives {number}, which the cited passages do not"
+    cited_speakers = {name for passage in cited for name in passage.speakers}
+    attributed = _attributed(sentence, known)
+    if attributed and not attributed & cited_speakers:
+        who = ", ".join(sorted(cited_speakers)) or "no known speaker"
+        return f"attributes words to {sorted(attributed)[0]}, but the cited passages are {who}'s"
+    present = _stems(source + " " + " ".join(known))
+    for name in _names(sentence):
+        if not _stems(name) <= present:
+            return f"names {name}, whom or which the cited passages do not mention"
+    return None
+
+
+def _stems(text: str) -> set[str]:
+    """The stemmed, case-folded words of a text; spelled-out acronyms ("L_C_D_") as one word."""
+    from core.text import stemmer
+
+    joined = _SPELLED.sub(lambda match: match[1].replace("_", ""), text)
+    return set(stemmer().stemWords([word.casefold() for word in words(joined)]))
+
+
+def _shown_range(by_number: dict[int, Shown]) -> str:
+    numbers = sorted(by_number)
+    if not numbers:
+        return "none"
+    return f"{numbers[0]}–{numbers[-1]}" if len(numbers) > 1 else str(numbers[0])
+
+
+def _folded(text: str) -> str:
+    return " ".join(word.casefold() for word in words(text.replace("’", "'")))
+
+
+def _number_tokens(text: str) -> set[str]:
+    """The numbers (digits and number words, as digits: "twenty five" is 25, "0,05" is 0.05) and the
+    dates (month and day names) in a text."""
+    from text_to_num import alpha2digit
+
+    found = set()
+    for match in _NUMBER.findall(alpha2digit(text, "en")):
+        whole = re.sub(r",(?=\d{3}(?!\d))", "", match).replace(",", ".")
+        found.add(whole.rstrip("0").rstrip(".") if "." in whole else whole.lstrip("0") or "0")
+    for word in words(text.casefold()):
+        if word in _NUMBER_WORDS:
+            found.add(_NUMBER_WORDS[word])
+        elif word in _DATE_WORDS:
+            found.add(word.capitalize())
+    return found
+
+
+def _attributed(sentence: str, speakers: Sequence[str]) -> set[str]:
+    """The speakers the sentence says spoke: named close before a verb of speech or thought, or after
+    "according to"."""
+    found: set[str] = set()
+    for clause in re.split(r"[;,]\s+(?:and|but|while|whereas)\s+|;\s*", sentence):
+        if not _ATTRIBUTION.search(clause) and "according to" not in clause.casefold():
+            continue
+        before_verb = _ATTRIBUTION.split(clause, maxsplit=1)[0]
+        named = mentioned_speakers(before_verb, speakers)
+        if "according to" in clause.casefold():
+            named += mentioned_speakers(clause.casefold().split("according to", 1)[1], speakers)
+        found.update(named[:1])
+    return found
+
+
+def _names(sentence: str) -> list[str]:
+    """Capitalized words after a sentence's first word: the names (people, places, things) it gives."""
+    found = []
+    for match in re.finditer(r"(?<=[\w,;)]\s)([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)", sentence):
+        name = match[1].removesuffix("'s").removesuffix("’s")
+        if name not in _COMMON_CAPITALS:
+            found.append(name)
+    return found
+
+
+def content_features(pairs: Sequence[tuple[str, Sequence[Shown]]], embed: Embed) -> np.ndarray:
+    """FEATURES for each (sentence, cited passages): all the texts embedded in one call."""
+    cited_sentences = [[piece for passage in cited for piece in sentences(passage.text)] for _, cited in pairs]
+    texts = [sentence for sentence, _ in pairs] + [piece for pieces in cited_sentences for piece in pieces]
+    vectors = embed(texts) if texts else np.zeros((0, 0), dtype=np.float32)
+    rows = []
+    offset = len(pairs)
+    for position, ((sentence, cited), pieces) in enumerate(zip(pairs, cited_sentences, strict=True)):
+        own = vectors[offset : offset + len(pieces)]
+        offset += len(pieces)
+        rows.append(_row(sentence, cited, pieces, own @ vectors[position] if len(pieces) else np.zeros(0)))
+    return np.array(rows, dtype=np.float64).reshape(len(pairs), len(FEATURES))
+
+
+def _row(sentence: str, cited: Sequence[Shown], pieces: Sequence[str], cosines: np.ndarray) -> list[float]:
+    own_terms = set(terms(sentence))
+    if not len(cosines):
+        return [0.0, 0.0, 0.0, 0.0, float(bool(_NEGATION.search(sentence))), 0.0]
+    aligned = np.argsort(-cosines, kind="stable")[:ALIGNED]
+    source_terms = set(terms(" ".join(passage.text for passage in cited)))
+    aligned_text = " ".join(pieces[i] for i in aligned)
+    aligned_terms = set(terms(aligned_text))
+    negates, they_negate = bool(_NEGATION.search(sentence)), bool(_NEGATION.search(aligned_text))
+    share = len(own_terms & source_terms) / len(own_terms) if own_terms else 1.0
+    best_share = len(own_terms & aligned_terms) / len(own_terms) if own_terms else 1.0
+    return [
+        float(cosines[aligned[0]]),
+        float(cosines[aligned].mean()),
+        share,
+        best_share,
+        float(negates and not they_negate),
+        float(they_negate and not negates),
+    ]

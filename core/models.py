@@ -291,9 +291,33 @@ class AnswerPart:
     text: str
     n: int | None = None
     verbatim: str | None = None
+    more: tuple[int, ...] = ()  # further citations of a written sentence that cites several passages
+
+    @property
+    def markers(self) -> tuple[int, ...]:
+        return () if self.n is None else (self.n, *self.more)
 
     def to_dict(self) -> dict:
-        return {"text": self.text, "n": self.n, "verbatim": self.verbatim or self.text}
+        return {"text": self.text, "n": self.n, "verbatim": self.verbatim or self.text, "citations": list(self.markers)}
+
+
+@dataclass(frozen=True)
+class Check:
+    """One sentence of a written (generated) answer: the passages it cites, by their numbers in the
+    prompt, and whether they support it; `reason` says why not."""
+
+    sentence: str
+    citations: tuple[int, ...]
+    supported: bool
+    reason: str | None = None
+
+    def to_dict(self) -> dict:
+        return {
+            "sentence": self.sentence,
+            "citations": list(self.citations),
+            "supported": self.supported,
+            "reason": self.reason,
+        }
 
 
 @dataclass(frozen=True)
@@ -314,6 +338,13 @@ class Answer:
     evidence: float = 0.0  # the fitted probability that the library answers the question
     parts: tuple[AnswerPart, ...] = ()
     support: str = "none"  # the evidence in words: strong, moderate, weak; none for a refusal
+    answerer: str = "extractive"  # what wrote `text`: extractive (quotes), or llm (a language model, checked)
+    verification: tuple[Check, ...] = ()  # each sentence the model wrote, checked (empty for quotes)
+    notice: str | None = None  # why a written answer was asked for and not shown, or what was left out
+
+    @property
+    def dropped(self) -> tuple[Check, ...]:
+        return tuple(check for check in self.verification if not check.supported)
 
     def to_dict(self) -> dict:
         return {
@@ -322,6 +353,10 @@ class Answer:
             "abstained": self.abstained,
             "evidence": round(self.evidence, 4),
             "support": self.support,
+            "answerer": self.answerer,
+            "notice": self.notice,
             "citations": [citation.to_dict() for citation in self.citations],
             "parts": [part.to_dict() for part in self.parts],
+            "verification": [check.to_dict() for check in self.verification],
+            "dropped": [check.to_dict() for check in self.dropped],
         }

@@ -24,13 +24,13 @@ from pathlib import Path
 
 import numpy as np
 
+from core.models import Check
 from core.text import sentences, words
 from eval.fit import logistic
 from eval.suites import domain_of
 from index.keyword import terms
 from index.verify import (
     FEATURES,
-    Check,
     Embed,
     Shown,
     VerifierModel,

@@ -18,6 +18,7 @@ import logging
 import os
 import threading
 from collections import Counter
+from functools import partial
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,8 @@ from core.errors import QueryError
 from core.models import Answer, Chapter, Filters, Hit, Meeting, Turn
 from core.settings import Settings
 from index.answer import TurnsOf, answer
+from index.llm import Backend, LLMError, backend_for
+from index.written import written_answer
 from index.catalog import Catalog, closest_known
 from index.embedding import Embedder, load_embedder
 from index.retrieval import Mode, Retriever
@@ -40,21 +43,35 @@ TURNS_KEPT = 64  # meetings whose turns are kept in memory
 log = logging.getLogger(__name__)
 
 
+ANSWERERS = ("extractive", "llm")
+
+
 @dataclass(frozen=True)
 class AskOptions:
     k: int = 8
     mode: Mode = "hybrid"
     filters: Filters = Filters()
+    answerer: str = "extractive"  # or "llm": written by the configured language model, then checked
 
 
 def ask(
-    retriever: Retriever, question: str, options: AskOptions = AskOptions(), turns_of: TurnsOf | None = None
+    retriever: Retriever,
+    question: str,
+    options: AskOptions = AskOptions(),
+    turns_of: TurnsOf | None = None,
+    writer: Callable[..., Answer] | None = None,
 ) -> Answer:
     """Retrieve passages for a question and answer it from them, citing the turns (given
-    `turns_of`) or else the passages that hold each quote."""
+    `turns_of`) or else the passages that hold each quote; with `writer` (index.written, bound to
+    a model), the answer is written by a language model and checked."""
+    if options.answerer not in ANSWERERS:
+        raise QueryError(f"unknown answerer {options.answerer!r}; use one of: {', '.join(ANSWERERS)}")
     query = retriever.prepare(question, options.filters)
     hits = retriever.retrieve_query(query, options.k, options.mode)
-    return answer(query.text, hits, retriever.evidence(query, options.mode), turns_of)
+    evidence = retriever.evidence(query, options.mode)
+    if writer is not None:
+        return writer(query.text, hits, evidence, turns_of, embed=retriever.sentence_vectors)
+    return answer(query.text, hits, evidence, turns_of)
 
 
 class Library:
@@ -71,6 +88,7 @@ class Library:
         self._turns: dict[str, list[Turn]] = {}
         self._chapters: dict[str, tuple[list[Turn], list[Chapter]]] = {}  # beside the turns they were made of
         self._lock = threading.RLock()
+        self._llm: Backend | None = None
 
     @property
     def store(self) -> Store:
@@ -154,8 +172,27 @@ class Library:
     def search(self, question: str, k: int = 10, filters: Filters | None = None, mode: Mode = "hybrid") -> list[Hit]:
         return self._searchable().retrieve(question, k, filters, mode)
 
-    def ask(self, question: str, options: AskOptions = AskOptions()) -> Answer:
-        return ask(self._searchable(), question, options, self.turns)
+    def ask(
+        self, question: str, options: AskOptions = AskOptions(), on_text: Callable[[str], None] | None = None
+    ) -> Answer:
+        """The answer; with `options.answerer == "llm"`, written by the configured language model
+        (`on_text` gets its words as they come) and checked, or the extractive one with a notice."""
+        writer = None
+        if options.answerer == "llm":
+            writer = partial(
+                written_answer, backend=self.llm, timeout=self.settings.llm_timeout, on_text=on_text
+            )
+        return ask(self._searchable(), question, options, self.turns, writer)
+
+    @property
+    def llm(self) -> Backend:
+        """The language model the settings name (index.llm); a QueryError when none is set."""
+        if self._llm is None:
+            try:
+                self._llm = backend_for(self.settings)
+            except LLMError as error:
+                raise QueryError(str(error)) from None
+        return self._llm
 
     def other_models(self, records: list[MeetingRecord] | None = None) -> dict[str, int]:
         """Meetings embedded by another model than the settings name (left out of search): model →

@@ -103,14 +103,14 @@ class Retriever:
         allowed = self.catalog.mask(Filters(exclude=query.filters.exclude))
 
         def similarity(texts: Sequence[str]) -> np.ndarray:
-            return self._sentence_vectors(texts) @ query.vector
+            return self.sentence_vectors(texts) @ query.vector
 
         def occurs(term: str) -> bool:
             return keyword.occurs(term, allowed)
 
         return Evidence(keyword, query.speakers, occurs, similarity, fused=mode == "hybrid")
 
-    def _sentence_vectors(self, texts: Sequence[str]) -> np.ndarray:
+    def sentence_vectors(self, texts: Sequence[str]) -> np.ndarray:
         """The model's vectors of candidate sentences, the latest SENTENCE_CACHE kept (a question
         asked again, or asked with other filters, embeds nothing new)."""
         with self._cache_lock:

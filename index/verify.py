@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from core.models import Check
 from core.text import sentences, words
 from index.keyword import terms
 from index.mentions import mentioned_speakers
@@ -41,13 +42,33 @@ _NEGATION = re.compile(
 )
 _NUMBER_WORDS = {  # single number words text2num leaves as words ("one" is left out: "one of them")
     word: str(value)
-    for value, word in enumerate("zero one two three four five six seven eight nine ten".split())
+    for value, word in enumerate(
+        ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
+    )
     if value != 1
 }
 _NUMBER = re.compile(r"\d+(?:,\d{3}(?!\d))*(?:[.,]\d+)?")
 _DATE_WORDS = frozenset(
-    "january february march april june july august september october november december "
-    "monday tuesday wednesday thursday friday saturday sunday".split()
+    [
+        "january",
+        "february",
+        "march",
+        "april",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+    ]
 )
 _ATTRIBUTION = re.compile(
     r"\b(?:said|says|say|stated|suggested|suggests|proposed|argued|asked|explained|mentioned|noted|thought|"
@@ -56,7 +77,27 @@ _ATTRIBUTION = re.compile(
     re.IGNORECASE,
 )
 _SPELLED = re.compile(r"\b((?:[A-Za-z]_){2,})s?\b")  # AMI's spelled-out acronyms: "L_C_D_s"
-_COMMON_CAPITALS = frozenset("I The A An And But So Then This That These Those It They We He She".split())
+_COMMON_CAPITALS = frozenset(
+    [
+        "I",
+        "The",
+        "A",
+        "An",
+        "And",
+        "But",
+        "So",
+        "Then",
+        "This",
+        "That",
+        "These",
+        "Those",
+        "It",
+        "They",
+        "We",
+        "He",
+        "She",
+    ]
+)
 
 
 @dataclass(frozen=True)
@@ -66,24 +107,6 @@ class Shown:
     n: int
     text: str
     speakers: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Check:
-    """One sentence of a generated answer: the passages it cites and whether it is supported."""
-
-    sentence: str
-    citations: tuple[int, ...]
-    supported: bool
-    reason: str | None = None  # why it is not supported
-
-    def to_dict(self) -> dict:
-        return {
-            "sentence": self.sentence,
-            "citations": list(self.citations),
-            "supported": self.supported,
-            "reason": self.reason,
-        }
 
 
 @dataclass(frozen=True)
@@ -100,7 +123,9 @@ class VerifierModel:
         try:
             return cls(Logistic.from_dict(data["content"], FEATURES), float(data["threshold"]), str(data["fitted_on"]))
         except (KeyError, TypeError, ValueError) as error:
-            raise ModelError(f"the verifier model is incomplete ({error!r}); refit it: onrecord fit-verifier") from error
+            raise ModelError(
+                f"the verifier model is incomplete ({error!r}); refit it: onrecord fit-verifier"
+            ) from error
 
     def save(self, path: Path = MODEL_FILE) -> None:
         path.write_text(json.dumps(self.to_dict(), indent=1) + "\n", encoding="utf-8")
@@ -111,7 +136,9 @@ def default_verifier() -> VerifierModel:
     try:
         return VerifierModel.from_dict(json.loads(MODEL_FILE.read_text(encoding="utf-8")))
     except (OSError, json.JSONDecodeError) as error:
-        raise ModelError(f"cannot read the verifier model {MODEL_FILE}: {error}; refit it: onrecord fit-verifier") from error
+        raise ModelError(
+            f"cannot read the verifier model {MODEL_FILE}: {error}; refit it: onrecord fit-verifier"
+        ) from error
 
 
 Embed = Callable[[Sequence[str]], np.ndarray]  # unit vectors of texts, one row each

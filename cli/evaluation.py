@@ -16,7 +16,9 @@ app = typer.Typer()
 @app.command("eval")
 @reports_errors
 def evaluate_command(
-    suite: Annotated[str, typer.Argument(help="seed, qmsum, topics, verifier, or a suite file (see the README)")] = "seed",
+    suite: Annotated[
+        str, typer.Argument(help="seed, qmsum, topics, verifier, or a suite file (see the README)")
+    ] = "seed",
     data: Annotated[Path | None, typer.Option(help="QMSum split folder for the qmsum suite")] = None,
     compare: Annotated[bool, typer.Option(help="also run dense, keyword and the naive LlamaIndex baseline")] = False,
     out: Annotated[Path | None, typer.Option(help="report folder [default reports/SUITE]")] = None,

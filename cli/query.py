@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.text import Text
 
 from cli.options import (
     BatchOption,
@@ -78,6 +79,13 @@ def ask(
     k: KOption = None,
     batch: BatchOption = None,
     as_json: JsonOption = False,
+    answerer: Annotated[
+        str,
+        typer.Option(
+            help="extractive (quotes), or llm: written by the model ONRECORD_LLM_URL or ONRECORD_LLM_PATH names, "
+            "every sentence checked against the passages it cites"
+        ),
+    ] = "extractive",
     data_dir: DataDirOption = None,
     chroma_host: HostOption = None,
     chroma_port: PortOption = None,
@@ -86,10 +94,25 @@ def ask(
     from index.library import AskOptions, Library
 
     library = Library(settings_from(data_dir, chroma_host, chroma_port))
+    streamed = answerer == "llm" and not as_json and batch is None  # the model's words shown as they come
 
     def run(request: dict) -> dict:
-        options = AskOptions(k=request.get("k") or 8, mode=request.get("mode") or mode, filters=_filters(request))
-        return library.ask(request["query"], options).to_dict()
+        options = AskOptions(
+            k=request.get("k") or 8,
+            mode=request.get("mode") or mode,
+            filters=_filters(request),
+            answerer=request.get("answerer") or answerer,
+        )
+        if not streamed:
+            return library.ask(request["query"], options).to_dict()
+        with errors.status("asking the language model...") as status:
+            written: list[str] = []
+
+            def show(piece: str) -> None:
+                written.append(piece)
+                status.update(Text("".join(written)[-200:], style="dim"))
+
+            return library.ask(request["query"], options, show).to_dict()
 
     request = dict(
         query=question, meeting=meeting, speaker=speaker, topic=topic, date_from=date_from, date_to=date_to, k=k
@@ -206,10 +229,14 @@ def _print_answer(result: dict) -> None:
     for number, part in enumerate(result["parts"]):  # the transcript's words as said, markers styled apart
         answer.append(("" if number == 0 else " ") + part["text"])
         if part["n"] is not None:
-            answer.append(f" [{part['n']}]", style="cyan")
+            answer.append(" " + "".join(f"[{n}]" for n in part.get("citations") or [part["n"]]), style="cyan")
     console.print(answer)
     if not result["abstained"]:
         console.print(Text(f"support: {result['support']} (verbatim quotes: --json, parts[].verbatim)", style="dim"))
+    if result.get("notice"):
+        console.print(Text(result["notice"], style="yellow"))
+    for dropped in result.get("dropped", []):
+        console.print(Text(f"  removed: {dropped['sentence']} ({dropped['reason']})", style="dim"))
     console.print()
     for citation in result["citations"]:
         console.print(Text(f"[{citation['n']}] {_source_line(citation)}", style="bold"))

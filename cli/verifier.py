@@ -54,7 +54,9 @@ def evaluate_verifier(data: Path, limit: int | None, out: Path | None) -> None:
     summary = table(cases, results)
     view = Table("kind", "sentences", "dropped", "share", title=f"Verifier on QMSum {data.name}")
     for kind, row in summary.items():
-        label = "true (wrongly dropped)" if kind == "true" else ("all perturbed (caught)" if kind == "perturbed" else kind)
+        label = (
+            "true (wrongly dropped)" if kind == "true" else ("all perturbed (caught)" if kind == "perturbed" else kind)
+        )
         view.add_row(label, str(row["cases"]), str(row["dropped"]), f"{row['share']:.3f}")
     console.print(view)
     folder = out or Path("reports") / "verifier"

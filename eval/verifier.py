@@ -10,8 +10,8 @@ perturbed where it can be:
 - citation: the same sentence citing three turns of the same meeting far from every gold span;
 - negation: "not" put after its first auxiliary verb, or its negation taken out;
 - invented: a true sentence of another meeting (same domain) with this one's citations.
-The content scorer is fitted on train's cases that the rules let through; the threshold keeps at
-most TRUE_DROPS of train's true sentences dropped. Val is for reporting."""
+The content scorer is fitted on train's cases that the rules let through; its threshold drops at
+most CONTENT_DROPS of the true ones among them. Val is for reporting."""
 
 from __future__ import annotations
 
@@ -34,11 +34,11 @@ from index.verify import (
     Embed,
     Shown,
     VerifierModel,
-    _attributed,
-    _names,
-    _number_tokens,
-    _stems,
+    attributed_speakers,
     content_features,
+    named,
+    number_tokens,
+    stems,
     verify,
 )
 
@@ -46,7 +46,7 @@ KINDS = ("true", "speaker", "number", "citation", "negation", "invented")
 CITED = 5  # turns a true sentence cites at most
 MIN_WORDS = 6  # shorter answer sentences are left out
 FAR = 20  # turns between a moved citation and any gold span
-TRUE_DROPS = 0.10  # the share of train's true sentences the threshold may drop
+CONTENT_DROPS = 0.10  # the share of train's true sentences past the rules that the content scorer may drop
 _AUXILIARY = re.compile(r"\b(is|are|was|were|will|would|could|should|did|does|do|has|have|had|can|might|must)\b")
 _NEGATED = re.compile(r"\b(?:not|never)\s+|n't\b|\bcannot\b", re.IGNORECASE)
 _DIGITS = re.compile(r"\b\d+(?:\.\d+)?\b")
@@ -86,7 +86,7 @@ def adversarial_cases(folder: Path, limit: int | None = None, seed: int = 0) -> 
             gold = sorted({i for a, b in spans for i in range(a, min(b, len(turns) - 1) + 1)})
             for sentence in sentences(item.get("answer") or ""):
                 if len(words(sentence)) >= MIN_WORDS and gold:
-                    cited = _cited(sentence, gold, turns, speakers)
+                    cited = _gold_citations(sentence, gold, turns, speakers)
                     if cited:
                         trues.append(Case("true", sentence, cited, speakers, path.stem))
     cases = list(trues)
@@ -95,13 +95,15 @@ def adversarial_cases(folder: Path, limit: int | None = None, seed: int = 0) -> 
     return cases
 
 
-def _cited(sentence: str, gold: list[int], turns: list[tuple[str, str]], speakers: Sequence[str]) -> tuple[Shown, ...]:
+def _gold_citations(
+    sentence: str, gold: list[int], turns: list[tuple[str, str]], speakers: Sequence[str]
+) -> tuple[Shown, ...]:
     """The gold turns that together hold most of the sentence's words, names and numbers (chosen
     greedily, CITED at most); a speaker's own turns when the sentence attributes words to them."""
-    wanted = set(terms(sentence)) | _number_tokens(sentence) | {name.casefold() for name in _names(sentence)}
-    attributed = _attributed(sentence, speakers)
+    wanted = set(terms(sentence)) | number_tokens(sentence) | {name.casefold() for name in named(sentence)}
+    attributed = attributed_speakers(sentence, speakers)
     own = [i for i in gold if turns[i][0] in attributed]
-    held = {i: (set(terms(turns[i][1])) | _number_tokens(turns[i][1]) | _stems(turns[i][1])) & wanted for i in gold}
+    held = {i: (set(terms(turns[i][1])) | number_tokens(turns[i][1]) | stems(turns[i][1])) & wanted for i in gold}
     chosen: list[int] = []
     for pool in ([own] if own else []) + [gold]:  # the speaker's own turns first, then any
         while len(chosen) < CITED:
@@ -119,7 +121,7 @@ def _perturbed(
     out: list[Case] = []
     source = " ".join(passage.text for passage in case.cited)
     cited_speakers = {name for passage in case.cited for name in passage.speakers}
-    attributed = _attributed(case.sentence, case.speakers)
+    attributed = attributed_speakers(case.sentence, case.speakers)
     for name in sorted(attributed):
         others = [s for s in case.speakers if s not in cited_speakers and s.casefold() not in case.sentence.casefold()]
         if others and re.search(re.escape(name), case.sentence, re.IGNORECASE):
@@ -199,11 +201,11 @@ def checked(cases: Sequence[Case], embed: Embed, model: VerifierModel) -> list[C
     for case in cases:
         marked = case.sentence + " " + "".join(f"[{passage.n}]" for passage in case.cited)
         found = verify(marked, case.cited, embed, case.speakers, model)
-        results.append(found[0] if len(found) == 1 else _joined(case, found))
+        results.append(found[0] if len(found) == 1 else _all_pieces_held(case, found))
     return results
 
 
-def _joined(case: Case, found: list[Check]) -> Check:
+def _all_pieces_held(case: Case, found: list[Check]) -> Check:
     """A case the splitter cut in several sentences: supported only when every piece is."""
     failed = next((check for check in found if not check.supported), None)
     cited = tuple(passage.n for passage in case.cited)
@@ -212,27 +214,25 @@ def _joined(case: Case, found: list[Check]) -> Check:
 
 def fit_verifier(cases: Sequence[Case], embed: Embed, described: str, on_step: Callable[[], None] | None = None):
     """The content scorer and its threshold, from cases of train."""
-    from index.verify import _rule_failure
+    from index.verify import rule_failure
 
     passing = []
     for case in cases:
         by_number = {passage.n: passage for passage in case.cited}
         speakers = sorted({*case.speakers})
         numbers = tuple(by_number)
-        if _rule_failure(case.sentence, numbers, list(case.cited), by_number, speakers) is None:
+        if rule_failure(case.sentence, numbers, list(case.cited), by_number, speakers) is None:
             passing.append(case)
         if on_step:
             on_step()
     rows = content_features([(case.sentence, case.cited) for case in passing], embed)
     labels = np.array([case.true for case in passing], dtype=int)
     content = logistic(rows, labels, FEATURES)
-    probabilities = content.probability(rows)
-    trues = sum(case.true for case in cases)
-    rule_drops = trues - int(labels.sum())
-    allowed = max(0, int(TRUE_DROPS * trues) - rule_drops)  # true sentences the threshold may drop
-    true_probabilities = np.sort(probabilities[labels == 1])
-    threshold = float(true_probabilities[min(allowed, len(true_probabilities) - 1)]) if len(true_probabilities) else 0.5
-    return VerifierModel(content, threshold, described)
+    true_probabilities = np.sort(content.probability(rows)[labels == 1])
+    if not len(true_probabilities):
+        return VerifierModel(content, 0.5, described)
+    allowed = int(CONTENT_DROPS * len(true_probabilities))  # true sentences past the rules it may drop
+    return VerifierModel(content, float(true_probabilities[allowed]), described)
 
 
 def table(cases: Sequence[Case], results: Sequence[Check]) -> dict[str, dict]:

@@ -18,23 +18,23 @@ import logging
 import os
 import threading
 from collections import Counter
-from functools import partial
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from core.errors import QueryError
 from core.models import Answer, Chapter, Filters, Hit, Meeting, Turn
 from core.settings import Settings
 from index.answer import TurnsOf, answer
-from index.llm import Backend, LLMError, backend_for
-from index.written import written_answer
 from index.catalog import Catalog, closest_known
 from index.embedding import Embedder, load_embedder
+from index.llm import Backend, LLMError, backend_for
 from index.retrieval import Mode, Retriever
 from index.snapshot import load_catalog, read_snapshot, versions
 from index.store import COMPLETE, MeetingRecord, Store, turns_from
 from index.writer import IngestResult, ingest_paths, remove_meeting, write_lock
+from index.written import written_answer
 from ingest.chapters import chapters
 from ingest.wordpieces import word_counter
 
@@ -179,9 +179,7 @@ class Library:
         (`on_text` gets its words as they come) and checked, or the extractive one with a notice."""
         writer = None
         if options.answerer == "llm":
-            writer = partial(
-                written_answer, backend=self.llm, timeout=self.settings.llm_timeout, on_text=on_text
-            )
+            writer = partial(written_answer, backend=self.llm, timeout=self.settings.llm_timeout, on_text=on_text)
         return ask(self._searchable(), question, options, self.turns, writer)
 
     @property

@@ -60,7 +60,9 @@ class Endpoint:
                     if delta:
                         yield delta
         except openai.RateLimitError as error:
-            raise LLMError(f"the language model at {self.url} is rate-limited ({error.status_code}); try again later") from None
+            raise LLMError(
+                f"the language model at {self.url} is rate-limited ({error.status_code}); try again later"
+            ) from None
         except openai.APIStatusError as error:
             raise LLMError(
                 f"the language model at {self.url} answered HTTP {error.status_code}; check ONRECORD_LLM_URL, "
@@ -73,7 +75,9 @@ class Endpoint:
                 f"cannot reach a language model at {self.url}; is the server running? (ONRECORD_LLM_URL)"
             ) from None
         except (openai.OpenAIError, ValueError, KeyError, IndexError, AttributeError, TypeError) as error:
-            raise LLMError(f"the language model at {self.url} sent something that is not a chat answer ({error})") from None
+            raise LLMError(
+                f"the language model at {self.url} sent something that is not a chat answer ({error})"
+            ) from None
 
 
 class Local:
@@ -88,7 +92,9 @@ class Local:
 
         model, tokenizer = _loaded(self.path)
         try:
-            inputs = tokenizer.apply_chat_template(messages, add_generation_prompt=True, return_tensors="pt", return_dict=True)
+            inputs = tokenizer.apply_chat_template(
+                messages, add_generation_prompt=True, return_tensors="pt", return_dict=True
+            )
         except (ValueError, TypeError, KeyError) as error:
             raise LLMError(f"the model in {self.path} has no chat template to prompt it with ({error})") from None
         streamer = TextIteratorStreamer(tokenizer, skip_prompt=True, skip_special_tokens=True, timeout=timeout)
@@ -114,8 +120,13 @@ class Local:
                 failures.append(error)
                 streamer.end()
 
-        threading.Thread(target=generate, daemon=True, name="onrecord-generate").start()
-        yield from streamer
+        writer = threading.Thread(target=generate, daemon=True, name="onrecord-generate")
+        writer.start()
+        try:
+            yield from streamer
+        finally:
+            stop.set()
+            writer.join(timeout)
         if failures:
             raise LLMError(f"the model in {self.path} failed while writing: {failures[0]}")
 
@@ -127,6 +138,9 @@ def _loaded(path: Path):
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from transformers import AutoModelForCausalLM, AutoTokenizer
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()  # its bar of GGUF tensors is not ours to show
 
     if not path.exists():
         raise LLMError(f"no model at {path}; set ONRECORD_LLM_PATH to a GGUF file or a transformers model folder")
@@ -178,7 +192,9 @@ def stream_within(
             piece = pieces.get(timeout=max(0.0, deadline - time.monotonic()))
         except queue.Empty:
             stop.set()
-            raise LLMError(f"the language model ({backend.name}) took longer than {timeout:g} s (ONRECORD_LLM_TIMEOUT)") from None
+            raise LLMError(
+                f"the language model ({backend.name}) took longer than {timeout:g} s (ONRECORD_LLM_TIMEOUT)"
+            ) from None
         if piece is done:
             break
         if isinstance(piece, LLMError):

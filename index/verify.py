@@ -34,12 +34,14 @@ FEATURES = (
     "negated_alone",  # it negates, the cited sentences most like it do not
     "affirmed_alone",  # they negate, it does not
 )
+NEGATED_ALONE = FEATURES.index("negated_alone")
 ALIGNED = 3  # cited sentences a sentence is compared with most closely
 MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;–-]\s*\d+)*)\]")
+_MARKERS_AFTER_END = re.compile(r"([.!?])\s*((?:\[\d+(?:\s*[,;–-]\s*\d+)*\]\s*)+)")
 _QUOTE = re.compile(r"[\"“”]([^\"“”]{3,}?)[\"“”]")
-_NEGATION = re.compile(
-    r"\b(?:not|no|never|none|nobody|nothing|neither|nor|cannot|without|n't)\b|n't\b|\bwon't\b", re.IGNORECASE
-)
+_NEGATION = re.compile(r"\b(?:not|never|neither|nor|cannot)\b|n't\b|\bno\b", re.I)  # not "none": "five to none"
+# in speech, "no" alone is mostly an interjection ("no, no, that's right"): it negates before a word
+_SPOKEN_NEGATION = re.compile(r"\b(?:not|never|neither|nor|cannot)\b|n't\b|\bno\s+(?!no\b)[a-z]", re.I)
 _NUMBER_WORDS = {  # single number words text2num leaves as words ("one" is left out: "one of them")
     word: str(value)
     for value, word in enumerate(
@@ -149,6 +151,9 @@ def split_answer(text: str) -> list[tuple[str, tuple[int, ...]]]:
     (ranges such as [2-4] included), in order. A marker standing alone after a sentence's end
     belongs to that sentence."""
     pieces: list[tuple[str, tuple[int, ...]]] = []
+    text = _MARKERS_AFTER_END.sub(
+        lambda match: f" {match[2].strip()}{match[1]} ", text
+    )  # "it.[2] [3]" is "it [2] [3]."
     for raw in sentences(text.strip()):
         numbers: list[int] = []
         for match in MARKER.finditer(raw):
@@ -190,7 +195,7 @@ def verify(
     pending: list[tuple[int, str, list[Shown]]] = []
     for sentence, numbers in pieces:
         cited = [by_number[n] for n in numbers if n in by_number]
-        reason = _rule_failure(sentence, numbers, cited, by_number, known)
+        reason = rule_failure(sentence, numbers, cited, by_number, known)
         kept = tuple(passage.n for passage in cited)
         checks.append(None if reason is None else Check(sentence, kept, False, reason))
         if reason is None:
@@ -198,14 +203,15 @@ def verify(
     if pending:
         rows = content_features([(sentence, cited) for _, sentence, cited in pending], embed)
         probabilities = model.content.probability(rows)
-        for (position, sentence, cited), probability in zip(pending, probabilities, strict=True):
-            supported = bool(probability >= model.threshold)
-            reason = None if supported else "the cited passages do not say this"
-            checks[position] = Check(sentence, tuple(passage.n for passage in cited), supported, reason)
+        for (position, sentence, cited), probability, row in zip(pending, probabilities, rows, strict=True):
+            reason = None if probability >= model.threshold else "the cited passages do not say this"
+            if row[NEGATED_ALONE]:  # the model's similarity hardly tells "agreed" from "did not agree"
+                reason = "it negates, where the cited sentences most like it do not"
+            checks[position] = Check(sentence, tuple(passage.n for passage in cited), reason is None, reason)
     return [check for check in checks if check is not None]
 
 
-def _rule_failure(
+def rule_failure(
     sentence: str, numbers: tuple[int, ...], cited: list[Shown], by_number: dict[int, Shown], known: Sequence[str]
 ) -> str | None:
     """Why a sentence fails a check that needs no model, or None."""
@@ -219,22 +225,22 @@ def _rule_failure(
     for quote in _QUOTE.findall(sentence):
         if len(words(quote)) >= 2 and _folded(quote) not in folded:
             return f"quotes “{quote.strip()}”, which the cited passages do not hold"
-    held = _number_tokens(source)
-    for number in _number_tokens(sentence) - held:
+    held = number_tokens(source)
+    for number in number_tokens(sentence) - held:
         return f"gives {number}, which the cited passages do not"
     cited_speakers = {name for passage in cited for name in passage.speakers}
-    attributed = _attributed(sentence, known)
+    attributed = attributed_speakers(sentence, known)
     if attributed and not attributed & cited_speakers:
         who = ", ".join(sorted(cited_speakers)) or "no known speaker"
         return f"attributes words to {sorted(attributed)[0]}, but the cited passages are {who}'s"
-    present = _stems(source + " " + " ".join(known))
-    for name in _names(sentence):
-        if not _stems(name) <= present:
+    present = stems(source + " " + " ".join(known))
+    for name in named(sentence):
+        if not stems(name) <= present:
             return f"names {name}, whom or which the cited passages do not mention"
     return None
 
 
-def _stems(text: str) -> set[str]:
+def stems(text: str) -> set[str]:
     """The stemmed, case-folded words of a text; spelled-out acronyms ("L_C_D_") as one word."""
     from core.text import stemmer
 
@@ -253,13 +259,14 @@ def _folded(text: str) -> str:
     return " ".join(word.casefold() for word in words(text.replace("’", "'")))
 
 
-def _number_tokens(text: str) -> set[str]:
+def number_tokens(text: str) -> set[str]:
     """The numbers (digits and number words, as digits: "twenty five" is 25, "0,05" is 0.05) and the
     dates (month and day names) in a text."""
     from text_to_num import alpha2digit
 
     found = set()
-    for match in _NUMBER.findall(alpha2digit(text, "en")):
+    text = alpha2digit(text, "en")
+    for match in _NUMBER.findall(text):
         whole = re.sub(r",(?=\d{3}(?!\d))", "", match).replace(",", ".")
         found.add(whole.rstrip("0").rstrip(".") if "." in whole else whole.lstrip("0") or "0")
     for word in words(text.casefold()):
@@ -270,7 +277,7 @@ def _number_tokens(text: str) -> set[str]:
     return found
 
 
-def _attributed(sentence: str, speakers: Sequence[str]) -> set[str]:
+def attributed_speakers(sentence: str, speakers: Sequence[str]) -> set[str]:
     """The speakers the sentence says spoke: named close before a verb of speech or thought, or after
     "according to"."""
     found: set[str] = set()
@@ -285,7 +292,7 @@ def _attributed(sentence: str, speakers: Sequence[str]) -> set[str]:
     return found
 
 
-def _names(sentence: str) -> list[str]:
+def named(sentence: str) -> list[str]:
     """Capitalized words after a sentence's first word: the names (people, places, things) it gives."""
     found = []
     for match in re.finditer(r"(?<=[\w,;)]\s)([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)", sentence):
@@ -317,7 +324,7 @@ def _row(sentence: str, cited: Sequence[Shown], pieces: Sequence[str], cosines: 
     source_terms = set(terms(" ".join(passage.text for passage in cited)))
     aligned_text = " ".join(pieces[i] for i in aligned)
     aligned_terms = set(terms(aligned_text))
-    negates, they_negate = bool(_NEGATION.search(sentence)), bool(_NEGATION.search(aligned_text))
+    negates, they_negate = bool(_NEGATION.search(sentence)), bool(_SPOKEN_NEGATION.search(pieces[aligned[0]]))
     share = len(own_terms & source_terms) / len(own_terms) if own_terms else 1.0
     best_share = len(own_terms & aligned_terms) / len(own_terms) if own_terms else 1.0
     return [

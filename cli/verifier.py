@@ -24,7 +24,7 @@ def fit_verifier_command(
     out: Annotated[Path | None, typer.Option(help="coefficients file [default index/verifier_model.json]")] = None,
 ) -> None:
     """Fit whether a generated sentence's content is in the passages it cites, on QMSum train."""
-    from eval.verifier import adversarial_cases, cached, fit_verifier
+    from eval.verifier import adversarial_cases, cached, fit_verifier, split_rarity
     from index.embedding import load_embedder
     from index.verify import MODEL_FILE
 
@@ -36,7 +36,8 @@ def fit_verifier_command(
             f"QMSum {data.name}: {len(cases)} sentences ({sum(c.true for c in cases)} true); "
             f"by `onrecord fit-verifier --data {data.as_posix()}{limited}`"
         )
-        model = fit_verifier(cases, cached(load_embedder(load_settings())), described)
+        embed = cached(load_embedder(load_settings()))
+        model = fit_verifier(cases, embed, described, split_rarity(data, limit))
     target = out or MODEL_FILE
     model.save(target)
     console.print(f"wrote {target}: content threshold {model.threshold:.3f} ({described})", highlight=False)
@@ -44,13 +45,14 @@ def fit_verifier_command(
 
 def evaluate_verifier(data: Path, limit: int | None, out: Path | None) -> None:
     """`onrecord eval verifier`: the table by perturbation kind, and reports/verifier/."""
-    from eval.verifier import adversarial_cases, cached, checked, table
+    from eval.verifier import adversarial_cases, cached, checked, split_rarity, table
     from index.embedding import load_embedder
     from index.verify import default_verifier
 
     with errors.status(f"building the adversarial set of {data} and checking every sentence..."):
         cases = adversarial_cases(data, limit)
-        results = checked(cases, cached(load_embedder(load_settings())), default_verifier())
+        embed = cached(load_embedder(load_settings()))
+        results = checked(cases, embed, default_verifier(), split_rarity(data, limit))
     summary = table(cases, results)
     view = Table("kind", "sentences", "dropped", "share", title=f"Verifier on QMSum {data.name}")
     for kind, row in summary.items():

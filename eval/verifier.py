@@ -16,8 +16,10 @@ most CONTENT_DROPS of the true ones among them. Val is for reporting."""
 from __future__ import annotations
 
 import json
+import math
 import random
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +34,7 @@ from index.keyword import terms
 from index.verify import (
     FEATURES,
     Embed,
+    Rarity,
     Shown,
     VerifierModel,
     attributed_speakers,
@@ -66,12 +69,26 @@ class Case:
         return self.kind == "true"
 
 
+def _files(folder: Path, limit: int | None) -> list[Path]:
+    files = sorted(Path(folder).glob("*.json"))
+    return files[:: max(1, len(files) // limit)][:limit] if limit else files
+
+
+def split_rarity(folder: Path, limit: int | None = None) -> Rarity:
+    """A term's IDF over the turns of the split's meetings, as a library of them would weigh it."""
+    frequency: Counter[str] = Counter()
+    turns = 0
+    for path in _files(folder, limit):
+        for turn in json.loads(path.read_text(encoding="utf-8"))["meeting_transcripts"]:
+            frequency.update(set(terms(turn["content"])))
+            turns += 1
+    return lambda term: math.log(1 + (turns - frequency[term] + 0.5) / (frequency[term] + 0.5))
+
+
 def adversarial_cases(folder: Path, limit: int | None = None, seed: int = 0) -> list[Case]:
     """The true sentences of a QMSum split's gold answers and their perturbations."""
     rng = random.Random(seed)
-    files = sorted(Path(folder).glob("*.json"))
-    if limit:
-        files = files[:: max(1, len(files) // limit)][:limit]
+    files = _files(folder, limit)
     trues: list[Case] = []
     spans_of: dict[str, list[tuple[int, int]]] = {}
     turns_of: dict[str, list[tuple[str, str]]] = {}
@@ -195,12 +212,12 @@ def cached(embedder) -> Embed:
     return embed
 
 
-def checked(cases: Sequence[Case], embed: Embed, model: VerifierModel) -> list[Check]:
+def checked(cases: Sequence[Case], embed: Embed, model: VerifierModel, rarity: Rarity | None = None) -> list[Check]:
     """Each case's sentence verified against its citations, as a generated sentence would be."""
     results = []
     for case in cases:
         marked = case.sentence + " " + "".join(f"[{passage.n}]" for passage in case.cited)
-        found = verify(marked, case.cited, embed, case.speakers, model)
+        found = verify(marked, case.cited, embed, case.speakers, model, rarity)
         results.append(found[0] if len(found) == 1 else _all_pieces_held(case, found))
     return results
 
@@ -212,7 +229,13 @@ def _all_pieces_held(case: Case, found: list[Check]) -> Check:
     return Check(case.sentence, cited, failed is None, failed.reason if failed else None)
 
 
-def fit_verifier(cases: Sequence[Case], embed: Embed, described: str, on_step: Callable[[], None] | None = None):
+def fit_verifier(
+    cases: Sequence[Case],
+    embed: Embed,
+    described: str,
+    rarity: Rarity | None = None,
+    on_step: Callable[[], None] | None = None,
+):
     """The content scorer and its threshold, from cases of train."""
     from index.verify import rule_failure
 
@@ -225,7 +248,7 @@ def fit_verifier(cases: Sequence[Case], embed: Embed, described: str, on_step: C
             passing.append(case)
         if on_step:
             on_step()
-    rows = content_features([(case.sentence, case.cited) for case in passing], embed)
+    rows = content_features([(case.sentence, case.cited) for case in passing], embed, rarity)
     labels = np.array([case.true for case in passing], dtype=int)
     content = logistic(rows, labels, FEATURES)
     true_probabilities = np.sort(content.probability(rows)[labels == 1])

@@ -31,10 +31,16 @@ FEATURES = (
     "top_cosine",  # against the three most like it, on average
     "term_share",  # share of its content terms the cited passages hold
     "best_term_share",  # share that the three most like it hold
+    "rare_share",  # share of its terms' rarity (IDF in the library) that the cited passages hold
     "negated_alone",  # it negates, the cited sentences most like it do not
     "affirmed_alone",  # they negate, it does not
 )
 NEGATED_ALONE = FEATURES.index("negated_alone")
+RARE_SHARE = FEATURES.index("rare_share")
+# Below this share of its words' weight (IDF) in the cited passages, a sentence is not theirs, however
+# like them it reads: on QMSum train this drops 1.2% of the true sentences the other rules pass, and
+# 88% of those citing an unrelated passage
+RARE_FLOOR = 0.1
 ALIGNED = 3  # cited sentences a sentence is compared with most closely
 MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;–-]\s*\d+)*)\]")
 _MARKERS_AFTER_END = re.compile(r"([.!?])\s*((?:\[\d+(?:\s*[,;–-]\s*\d+)*\]\s*)+)")
@@ -144,6 +150,7 @@ def default_verifier() -> VerifierModel:
 
 
 Embed = Callable[[Sequence[str]], np.ndarray]  # unit vectors of texts, one row each
+Rarity = Callable[[str], float]  # a stemmed term's weight: its IDF in the library
 
 
 def split_answer(text: str) -> list[tuple[str, tuple[int, ...]]]:
@@ -184,6 +191,7 @@ def verify(
     embed: Embed,
     speakers: Sequence[str] = (),
     model: VerifierModel | None = None,
+    rarity: Rarity | None = None,
 ) -> list[Check]:
     """Each sentence of `text` checked against the shown passages it cites; `speakers` are the
     names a sentence may attribute words to (the shown passages' speakers are always among them)."""
@@ -201,10 +209,12 @@ def verify(
         if reason is None:
             pending.append((len(checks) - 1, sentence, cited))
     if pending:
-        rows = content_features([(sentence, cited) for _, sentence, cited in pending], embed)
+        rows = content_features([(sentence, cited) for _, sentence, cited in pending], embed, rarity)
         probabilities = model.content.probability(rows)
         for (position, sentence, cited), probability, row in zip(pending, probabilities, rows, strict=True):
             reason = None if probability >= model.threshold else "the cited passages do not say this"
+            if row[RARE_SHARE] < RARE_FLOOR:
+                reason = "its distinctive words are not in the cited passages"
             if row[NEGATED_ALONE]:  # the model's similarity hardly tells "agreed" from "did not agree"
                 reason = "it negates, where the cited sentences most like it do not"
             checks[position] = Check(sentence, tuple(passage.n for passage in cited), reason is None, reason)
@@ -302,8 +312,11 @@ def named(sentence: str) -> list[str]:
     return found
 
 
-def content_features(pairs: Sequence[tuple[str, Sequence[Shown]]], embed: Embed) -> np.ndarray:
-    """FEATURES for each (sentence, cited passages): all the texts embedded in one call."""
+def content_features(
+    pairs: Sequence[tuple[str, Sequence[Shown]]], embed: Embed, rarity: Rarity | None = None
+) -> np.ndarray:
+    """FEATURES for each (sentence, cited passages): all the texts embedded in one call. `rarity`
+    weighs a term (the library's IDF: a word it never holds weighs most); by default all weigh one."""
     cited_sentences = [[piece for passage in cited for piece in sentences(passage.text)] for _, cited in pairs]
     texts = [sentence for sentence, _ in pairs] + [piece for pieces in cited_sentences for piece in pieces]
     vectors = embed(texts) if texts else np.zeros((0, 0), dtype=np.float32)
@@ -312,14 +325,17 @@ def content_features(pairs: Sequence[tuple[str, Sequence[Shown]]], embed: Embed)
     for position, ((sentence, cited), pieces) in enumerate(zip(pairs, cited_sentences, strict=True)):
         own = vectors[offset : offset + len(pieces)]
         offset += len(pieces)
-        rows.append(_row(sentence, cited, pieces, own @ vectors[position] if len(pieces) else np.zeros(0)))
+        cosines = own @ vectors[position] if len(pieces) else np.zeros(0)
+        rows.append(_row(sentence, cited, pieces, cosines, rarity or (lambda term: 1.0)))
     return np.array(rows, dtype=np.float64).reshape(len(pairs), len(FEATURES))
 
 
-def _row(sentence: str, cited: Sequence[Shown], pieces: Sequence[str], cosines: np.ndarray) -> list[float]:
+def _row(
+    sentence: str, cited: Sequence[Shown], pieces: Sequence[str], cosines: np.ndarray, rarity: Rarity
+) -> list[float]:
     own_terms = set(terms(sentence))
     if not len(cosines):
-        return [0.0, 0.0, 0.0, 0.0, float(bool(_NEGATION.search(sentence))), 0.0]
+        return [0.0, 0.0, 0.0, 0.0, 0.0, float(bool(_NEGATION.search(sentence))), 0.0]
     aligned = np.argsort(-cosines, kind="stable")[:ALIGNED]
     source_terms = set(terms(" ".join(passage.text for passage in cited)))
     aligned_text = " ".join(pieces[i] for i in aligned)
@@ -327,11 +343,15 @@ def _row(sentence: str, cited: Sequence[Shown], pieces: Sequence[str], cosines: 
     negates, they_negate = bool(_NEGATION.search(sentence)), bool(_SPOKEN_NEGATION.search(pieces[aligned[0]]))
     share = len(own_terms & source_terms) / len(own_terms) if own_terms else 1.0
     best_share = len(own_terms & aligned_terms) / len(own_terms) if own_terms else 1.0
+    weight = {term: rarity(term) for term in own_terms}
+    total = sum(weight.values())
+    rare = sum(weight[term] for term in own_terms & source_terms) / total if total else 1.0
     return [
         float(cosines[aligned[0]]),
         float(cosines[aligned].mean()),
         share,
         best_share,
+        rare,
         float(negates and not they_negate),
         float(they_negate and not negates),
     ]

@@ -133,7 +133,8 @@ def written_answer(
     finally:
         warming.join()  # never left running: a process may exit right after the answer
     speakers = sorted({name for hit in hits for name in hit.chunk.speakers})
-    checks = verify(text, [passage.shown for passage in passages], embed, speakers)
+    rarity = evidence.keyword.idf if evidence.keyword is not None else None
+    checks = verify(text, [passage.shown for passage in passages], embed, speakers, rarity=rarity)
     kept = [check for check in checks if check.supported]
     if not kept:
         why = "it cites nothing" if not checks else "no sentence it wrote is supported by the passages it cites"

@@ -26,6 +26,7 @@ class AskRequest(BaseModel):
     topic: str | None = None
     mode: str = "hybrid"
     k: int = 8
+    answerer: str = "extractive"  # or "llm": written by ONRECORD_LLM_URL's (or _PATH's) model, then checked
 
 
 def credentials(settings: Settings) -> tuple[str, str] | None:
@@ -55,7 +56,14 @@ def api(library: Library) -> FastAPI:
         """The same JSON as `onrecord ask --json`."""
         try:
             answer = answer_question(
-                library, request.question, request.meeting, request.speaker, request.topic, request.mode, request.k
+                library,
+                request.question,
+                request.meeting,
+                request.speaker,
+                request.topic,
+                request.mode,
+                request.k,
+                request.answerer,
             )
         except OnRecordError as error:
             raise HTTPException(400, str(error)) from None

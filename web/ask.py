@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import atexit
 import hashlib
+import queue
 import shutil
 import tempfile
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -106,12 +109,34 @@ def show(library: Library, downloads: Downloads, result: Answer, past: list[Answ
     )
 
 
-def on_ask(library: Library, downloads: Downloads, text, meeting, speaker, topic, mode, k, past) -> tuple:
-    try:
-        result = answer_question(library, text, meeting, speaker, topic, mode, k)
-    except OnRecordError as error:
-        raise gr.Error(str(error)) from None
-    return show(library, downloads, result, [*past, result])
+def on_ask(library: Library, downloads: Downloads, text, meeting, speaker, topic, mode, k, answerer, past) -> Iterator:
+    """The answer's views; a written answer's words are shown as they come, then replaced by the
+    checked answer."""
+    if answerer != "llm":
+        try:
+            result = answer_question(library, text, meeting, speaker, topic, mode, k)
+        except OnRecordError as error:
+            raise gr.Error(str(error)) from None
+        yield show(library, downloads, result, [*past, result])
+        return
+    pieces: queue.Queue = queue.Queue()
+    outcome: list = []
+
+    def run() -> None:
+        try:
+            outcome.append(answer_question(library, text, meeting, speaker, topic, mode, k, "llm", pieces.put))
+        except OnRecordError as error:
+            outcome.append(error)
+        pieces.put(None)
+
+    threading.Thread(target=run, daemon=True, name="onrecord-ask").start()
+    written = ""
+    while (piece := pieces.get()) is not None:
+        written += piece
+        yield (render.streaming_html(written), *[gr.skip()] * 7)
+    if isinstance(outcome[0], OnRecordError):
+        raise gr.Error(str(outcome[0]))
+    yield show(library, downloads, outcome[0], [*past, outcome[0]])
 
 
 def on_earlier(library: Library, downloads: Downloads, label, past) -> tuple:
@@ -139,6 +164,13 @@ def ask_tab(library: Library) -> AskTab:
         topic = gr.Dropdown(topics, value=ANY, label="Topic", elem_id="filter-topic")
         mode = gr.Radio(list(MODES), value="hybrid", label="Retrieval")
         k = gr.Slider(3, 20, value=8, step=1, label="Passages")
+        answerer = gr.Radio(  # shown when a language model is set (ONRECORD_LLM_URL or ONRECORD_LLM_PATH)
+            [("Quotes", "extractive"), ("Written, checked", "llm")],
+            value="extractive",
+            label="Answer",
+            visible=library.settings.llm_configured,
+            elem_id="answerer",
+        )
     with gr.Row():
         with gr.Column(scale=3):
             answer_view = gr.HTML("<p>Ask a question to see a cited answer.</p>", elem_id="answer")
@@ -153,7 +185,7 @@ def ask_tab(library: Library) -> AskTab:
         earlier = gr.Dropdown([], label="Earlier questions this session", elem_id="earlier")
 
     outputs = [answer_view, cards_view, transcript_view, markdown_view, download, last_answer, history, earlier]
-    inputs = [question, meeting, speaker, topic, mode, k, history]
+    inputs = [question, meeting, speaker, topic, mode, k, answerer, history]
     asked = partial(on_ask, library, downloads)
     ask_button.click(asked, inputs, outputs, api_visibility="private")
     question.submit(asked, inputs, outputs, api_visibility="private")

@@ -3,6 +3,8 @@ while the page is still being built)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from core.errors import QueryError
 from core.models import Answer, Filters
 from index.library import AskOptions, Library
@@ -18,9 +20,20 @@ def filters_from(meeting: str | None, speaker: str | None, topic: str | None) ->
     return Filters(meeting=value(meeting), speaker=value(speaker), topic=value(topic))
 
 
-def answer_question(library: Library, question: str, meeting, speaker, topic, mode: str, k: float) -> Answer:
-    """The one way the page and both APIs ask: checked mode, filters from the choices."""
+def answer_question(
+    library: Library,
+    question: str,
+    meeting,
+    speaker,
+    topic,
+    mode: str,
+    k: float,
+    answerer: str = "extractive",
+    on_text: Callable[[str], None] | None = None,
+) -> Answer:
+    """The one way the page and both APIs ask: checked mode, filters from the choices; with
+    `answerer="llm"`, written by the configured language model (its words to `on_text`) and checked."""
     if mode not in MODES:
         raise QueryError(f"unknown retrieval mode {mode!r}; use one of: {', '.join(MODES)}")
-    options = AskOptions(k=int(k), mode=mode, filters=filters_from(meeting, speaker, topic))
-    return library.ask(question, options)
+    options = AskOptions(k=int(k), mode=mode, filters=filters_from(meeting, speaker, topic), answerer=answerer)
+    return library.ask(question, options, on_text)

@@ -38,9 +38,7 @@ def answer_html(answer: Answer) -> str:
             '<div class="onrecord-abstained" id="answer-abstained"><strong>Not answered by these transcripts.</strong> '
             "The nearest passages are listed below; none of them answers the question well enough.</div>"
         )
-    body = " ".join(
-        escape(part.text) + (f" {_cite_link(part.n)}" if part.n is not None else "") for part in answer.parts
-    )
+    body = " ".join(escape(part.text) + ("".join(f" {_cite_link(n)}" for n in part.markers)) for part in answer.parts)
     support = (
         f'<div class="onrecord-support" id="answer-support">Support: <strong>{escape(answer.support)}</strong> '
         f"({SUPPORT_MEANING.get(answer.support, 'how likely the quotes answer the question')})</div>"
@@ -48,13 +46,44 @@ def answer_html(answer: Answer) -> str:
     verbatim = ""
     if any(part.verbatim for part in answer.parts):  # fillers were left out: the words as spoken, one click away
         spoken = " ".join(
-            escape(part.verbatim or part.text) + (f" [{part.n}]" if part.n is not None else "") for part in answer.parts
+            escape(part.verbatim or part.text) + "".join(f" [{n}]" for n in part.markers) for part in answer.parts
         )
         verbatim = (
             '<details class="onrecord-verbatim" id="answer-verbatim"><summary>As spoken (with "um", "uh", '
             f"repeats)</summary>{spoken}</details>"
         )
-    return f'<div class="onrecord-answer" id="answer-text">{body}</div>{verbatim}{support}'
+    written = ""
+    if answer.answerer == "llm":
+        written = (
+            '<div class="onrecord-written" id="answer-written">Written by a language model; every sentence '
+            "checked against the passages it cites.</div>"
+        )
+    return f'<div class="onrecord-answer" id="answer-text">{body}</div>{verbatim}{written}{support}{_verification_html(answer)}'
+
+
+def _verification_html(answer: Answer) -> str:
+    """The notice (why a written answer was not shown, or that sentences were removed), and the
+    removed sentences with their reasons behind it."""
+    if not answer.notice:
+        return ""
+    removed = "".join(
+        f"<li>{escape(check.sentence)} <em>({escape(check.reason or 'not supported')})</em></li>"
+        for check in answer.dropped
+    )
+    if not removed:
+        return f'<div class="onrecord-notice" id="answer-notice">{escape(answer.notice)}</div>'
+    return (
+        f'<details class="onrecord-notice" id="answer-notice"><summary>{escape(answer.notice)}</summary>'
+        f"<ul>{removed}</ul></details>"
+    )
+
+
+def streaming_html(text: str) -> str:
+    """The language model's words as they come, before they are checked."""
+    return (
+        '<div class="onrecord-streaming" id="answer-streaming"><em>Writing, then checking every sentence…</em>'
+        f"<p>{escape(text)}</p></div>"
+    )
 
 
 SUPPORT_MEANING = {
@@ -71,7 +100,7 @@ def _cite_link(n: int) -> str:
 def answer_markdown(answer: Answer) -> str:
     """The answer and its citations as Markdown, for copying or downloading; transcript text in it
     stays text (no link, image, HTML or heading of its own)."""
-    body = " ".join(_md(part.text) + (f" [{part.n}]" if part.n is not None else "") for part in answer.parts)
+    body = " ".join(_md(part.text) + "".join(f" [{n}]" for n in part.markers) for part in answer.parts)
     lines = [f"**Q:** {_md(answer.question)}", "", body, "", f"Support: {answer.support}", ""]
     for citation in answer.citations:
         hit, chunk = citation.hit, citation.hit.chunk

@@ -3,6 +3,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -29,21 +30,15 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def served(tmp_path_factory, settings_for, embedder):
-    """The real app, served by uvicorn on a free loopback port, over the seed, the samples and a
-    hostile transcript: (its URL, the library it serves)."""
+@contextmanager
+def serving(library, reports):
+    """The real app over `library`, served by uvicorn on the port its settings name; yields its URL."""
     import uvicorn
 
-    from app import SAMPLES, create_app
-    from index.library import Library
+    from app import create_app
 
-    port = free_port()
-    settings = settings_for(tmp_path_factory.mktemp("app-store"), port=port)
-    library = Library(settings, embedder)
-    results = library.ingest([SEED, SAMPLES, DATA / "hostile.txt"])
-    assert all(r.status == "added" for r in results), results
-    app = create_app(library, tmp_path_factory.mktemp("reports"))
+    port = library.settings.port
+    app = create_app(library, reports)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -51,9 +46,24 @@ def served(tmp_path_factory, settings_for, embedder):
     while not server.started and time.monotonic() < deadline:
         time.sleep(0.1)
     assert server.started, "the app did not start"
-    yield f"http://127.0.0.1:{port}", library
+    yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def served(tmp_path_factory, settings_for, embedder):
+    """The real app, served by uvicorn on a free loopback port, over the seed, the samples and a
+    hostile transcript: (its URL, the library it serves)."""
+    from app import SAMPLES
+    from index.library import Library
+
+    settings = settings_for(tmp_path_factory.mktemp("app-store"), port=free_port())
+    library = Library(settings, embedder)
+    results = library.ingest([SEED, SAMPLES, DATA / "hostile.txt"])
+    assert all(r.status == "added" for r in results), results
+    with serving(library, tmp_path_factory.mktemp("reports")) as url:
+        yield url, library
 
 
 @pytest.fixture(scope="session")
@@ -72,14 +82,20 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture()
-def page(browser, app_url, request):
-    """A fresh page on the app; a screenshot of it is saved when the test ends."""
+@contextmanager
+def opened(browser, url: str, name: str):
+    """A fresh page on the app at `url`; a screenshot of it is saved when it closes."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
-    page.goto(app_url)
+    page.goto(url)
     page.wait_for_selector("#question textarea, #question input", timeout=30_000)
     yield page
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{request.node.name}.png"), full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
     context.close()
+
+
+@pytest.fixture()
+def page(browser, app_url, request):
+    with opened(browser, app_url, request.node.name) as page:
+        yield page

@@ -58,7 +58,8 @@ def answer_html(answer: Answer) -> str:
             '<div class="onrecord-written" id="answer-written">Written by a language model; every sentence '
             "checked against the passages it cites.</div>"
         )
-    return f'<div class="onrecord-answer" id="answer-text">{body}</div>{verbatim}{written}{support}{_verification_html(answer)}'
+    checked = _verification_html(answer)
+    return f'<div class="onrecord-answer" id="answer-text">{body}</div>{verbatim}{written}{support}{checked}'
 
 
 def _verification_html(answer: Answer) -> str:

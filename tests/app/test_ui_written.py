@@ -63,7 +63,8 @@ def test_post_api_ask_with_the_llm_answerer_returns_its_checks(written_url):
     url, server = written_url
     server.say(
         lambda r: (
-            f"Construction starts on the fifteenth of September [{passage_number(r, 'fifteenth of September')}]. It costs nothing."
+            f"Construction starts on the fifteenth of September [{passage_number(r, 'fifteenth of September')}]. "
+            "It costs nothing."
         )
     )
     response = httpx.post(

@@ -25,6 +25,7 @@ from bench.measures import SAMPLE_QUESTIONS, bench_ingest, bench_startup
 from bench.process import ask_process, ingest_process
 from bench.report import plot_latency
 from bench.scale import build, is_built, measure_in_subprocess
+from bench.verification import bench_verification
 from core.settings import load_settings
 from index.embedding import load_embedder
 from index.library import Library
@@ -79,6 +80,8 @@ def run(options: Options, progress: Progress = lambda message: None) -> dict:
         ask_process(samples, SAMPLE_QUESTIONS[0], settings, options.process_runs).to_dict(),
         ingest_process(files, settings).to_dict(),
     ]
+    progress("checking written answers: five sentences against the turns they cite")
+    report["verification"] = bench_verification(Library(load_settings(data_dir=samples)), SAMPLE_QUESTIONS)
     report["scale"] = scale_rows(options.sizes, options.work_dir, options.qmsum, options.out, progress)
     report["startup"] = []
     progress("cold start of onrecord serve on the sample library")
@@ -214,6 +217,19 @@ def targets(report: dict) -> list[Target]:
                 f"{process['ratio']:.2f}x",
                 process["ratio"] <= goal,
                 "ingest" if command == "ingest" else "startup",
+            )
+        )
+    verification = report.get("verification") or {}
+    if verification.get("warm_median_ms") is not None:
+        found.append(
+            Target(
+                f"checking a {verification['sentences']}-sentence written answer "
+                "(median, turns embedded while it is written)",
+                "< 50 ms",
+                f"{verification['warm_median_ms']:.0f} ms "
+                f"(all embedded after it: {verification['cold_median_ms']:.0f} ms)",
+                verification["warm_median_ms"] < 50,
+                "query",
             )
         )
     if ingest.get("auto_topics_s"):

@@ -110,6 +110,11 @@ class Retriever:
 
         return Evidence(keyword, query.speakers, occurs, similarity, fused=mode == "hybrid")
 
+    def forget_sentences(self) -> None:
+        """Empty the cache of sentence vectors (for benchmarks that time embedding them)."""
+        with self._cache_lock:
+            self._sentence_cache.clear()
+
     def sentence_vectors(self, texts: Sequence[str]) -> np.ndarray:
         """The model's vectors of candidate sentences, the latest SENTENCE_CACHE kept (a question
         asked again, or asked with other filters, embeds nothing new)."""

@@ -146,6 +146,9 @@ def test_bench_runs_everything_on_a_small_library(tmp_path):
     (start,) = report["startup"]
     assert start["first_answer_s"] > 0 and start["page_s"] > 0 and start["server_peak_rss_mib"] > 150  # model + Gradio
     assert {target["name"] for target in report["targets"]} >= {"embedding throughput", "ingest beyond embedding"}
+    checked = report["verification"]
+    assert checked["answers"] >= 5 and 0 < checked["warm_median_ms"] < checked["cold_median_ms"]
+    assert any(target["name"].startswith("checking a 5-sentence written answer") for target in report["targets"])
     assert (out / "latency_vs_size.png").stat().st_size > 10_000
     assert "| 150 | real |" in readme.read_text()
     assert "![Query latency against library size](docs/latency_vs_size.png)" in readme.read_text()

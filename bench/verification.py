@@ -1,0 +1,48 @@
+"""What checking a written answer costs: a five-sentence answer made of the shown turns' own
+sentences reworded a little (each cited to its turn), verified as the app verifies one. The app embeds the shown
+turns while the model writes, so the figure that adds to an answer's wait is `warm`; `cold` is the
+whole check with nothing embedded before."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Sequence
+
+from core.text import sentences
+from index.answer import answer
+from index.library import Library
+from index.verify import verify
+from index.written import passages_for
+
+SENTENCES = 5
+
+
+def bench_verification(library: Library, questions: Sequence[str]) -> dict:
+    retriever = library.retriever
+    warm_ms, cold_ms = [], []
+    for question in questions:
+        query = retriever.prepare(question)
+        hits = retriever.retrieve_query(query, 8)
+        evidence = retriever.evidence(query)
+        passages = passages_for(answer(query.text, hits, evidence, library.turns), hits, library.turns)
+        pieces = [(sentence, p.n) for p in passages for sentence in sentences(p.text) if len(sentence.split()) > 4]
+        if len(pieces) < SENTENCES:
+            continue
+        # new text, as a model writes it (the turns' own sentences would be embedded already)
+        written = " ".join(f"In the meeting, {sentence.rstrip('.?!')} [{n}]." for sentence, n in pieces[:SENTENCES])
+        shown = [p.shown for p in passages]
+        rarity = evidence.keyword.idf if evidence.keyword is not None else None
+        for timings in (cold_ms, warm_ms):  # cold: the passages' sentences not yet embedded
+            retriever.forget_sentences()
+            if timings is warm_ms:
+                retriever.sentence_vectors([piece for p in passages for piece in sentences(p.text)])
+            started = time.perf_counter()
+            verify(written, shown, retriever.sentence_vectors, rarity=rarity)
+            timings.append((time.perf_counter() - started) * 1000)
+    return {
+        "answers": len(warm_ms),
+        "sentences": SENTENCES,
+        "warm_median_ms": statistics.median(warm_ms) if warm_ms else None,
+        "cold_median_ms": statistics.median(cold_ms) if cold_ms else None,
+    }

@@ -25,7 +25,7 @@ def test_brackets_in_a_transcript_sentence_are_not_a_citation():
     )
     data = result.to_dict()
     said = "Dana: The budget line [12] covers it."
-    assert data["parts"] == [{"text": said, "n": 1, "verbatim": said}]
+    assert data["parts"] == [{"text": said, "n": 1, "verbatim": said, "citations": [1]}]
     assert data["answer"] == r"Dana: The budget line \[12\] covers it. [1]"
     assert REAL_MARKER.findall(data["answer"]) == ["1"] == [str(c["n"]) for c in data["citations"]]
     html = answer_html(result)

@@ -103,7 +103,7 @@ def qmsum_suite(folder: Path, limit: int | None = None) -> Suite:
         raise SuiteError(
             f"no QMSum meetings (*.json) in {folder}; point --data at a split such as ../shared/data/qmsum/val"
         )
-    files = _spread(files, limit) if limit else files
+    files = spread(files, limit) if limit else files
     questions = []
     general = 0
     for path in files:
@@ -126,7 +126,7 @@ def qmsum_suite(folder: Path, limit: int | None = None) -> Suite:
     return Suite(name=f"qmsum-{Path(folder).name}", transcripts=tuple(files), questions=tuple(questions), notes=notes)
 
 
-def _spread(files: list[Path], limit: int) -> list[Path]:
+def spread(files: list[Path], limit: int) -> list[Path]:
     """`limit` files taken evenly across the sorted list, so every domain is represented."""
     if limit >= len(files):
         return files

@@ -29,7 +29,7 @@ import numpy as np
 from core.models import Check
 from core.text import sentences, words
 from eval.fit import logistic
-from eval.suites import domain_of
+from eval.suites import domain_of, spread
 from index.keyword import terms
 from index.verify import (
     FEATURES,
@@ -41,6 +41,7 @@ from index.verify import (
     content_features,
     named,
     number_tokens,
+    rule_failure,
     stems,
     verify,
 )
@@ -71,7 +72,7 @@ class Case:
 
 def _files(folder: Path, limit: int | None) -> list[Path]:
     files = sorted(Path(folder).glob("*.json"))
-    return files[:: max(1, len(files) // limit)][:limit] if limit else files
+    return spread(files, limit) if limit else files
 
 
 def split_rarity(folder: Path, limit: int | None = None) -> Rarity:
@@ -236,15 +237,11 @@ def fit_verifier(
     rarity: Rarity | None = None,
     on_step: Callable[[], None] | None = None,
 ):
-    """The content scorer and its threshold, from cases of train."""
-    from index.verify import rule_failure
-
+    """The content scorer and its threshold, from cases of train: those the rules let through."""
     passing = []
     for case in cases:
         by_number = {passage.n: passage for passage in case.cited}
-        speakers = sorted({*case.speakers})
-        numbers = tuple(by_number)
-        if rule_failure(case.sentence, numbers, list(case.cited), by_number, speakers) is None:
+        if rule_failure(case.sentence, tuple(by_number), list(case.cited), by_number, case.speakers) is None:
             passing.append(case)
         if on_step:
             on_step()

@@ -166,7 +166,7 @@ def answer(
         parts.append(AnswerPart(prefix + shown, numbers[source], prefix + verbatim if shown != verbatim else None))
         previous_speaker = speaker
         citations.append(_citation(numbers[source], group[0]))
-    text = " ".join(f"{_escape_brackets(part.text)} [{part.n}]" for part in parts)
+    text = " ".join(f"{escape_brackets(part.text)} [{part.n}]" for part in parts)
     return Answer(question, text, False, tuple(citations), tuple(hits), scored.probability, tuple(parts), support)
 
 
@@ -230,7 +230,7 @@ def _citation(n: int, sentence: Sentence) -> Citation:
     return Citation(n, sentence.hit, (sentence.turn,), deep_link(sentence.hit.media_url, sentence.turn.start))
 
 
-def _escape_brackets(text: str) -> str:
+def escape_brackets(text: str) -> str:
     return _ESCAPED.sub(lambda match: "\\" + match[0], text)
 
 

@@ -42,12 +42,14 @@ RARE_SHARE = FEATURES.index("rare_share")
 # 88% of those citing an unrelated passage
 RARE_FLOOR = 0.1
 ALIGNED = 3  # cited sentences a sentence is compared with most closely
-MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;–-]\s*\d+)*)\]")
-_MARKERS_AFTER_END = re.compile(r"([.!?])\s*((?:\[\d+(?:\s*[,;–-]\s*\d+)*\]\s*)+)")
+_CITED = r"\d+(?:\s*[,;–-]\s*\d+)*"  # what a marker holds: "2", "1, 3", "2-4"
+MARKER = re.compile(rf"\s*\[({_CITED})\]")
+_MARKERS_AFTER_END = re.compile(rf"([.!?])\s*((?:\[{_CITED}\]\s*)+)")
 _QUOTE = re.compile(r"[\"“”]([^\"“”]{3,}?)[\"“”]")
-_NEGATION = re.compile(r"\b(?:not|never|neither|nor|cannot)\b|n't\b|\bno\b", re.I)  # not "none": "five to none"
+_NEGATING = r"\b(?:not|never|neither|nor|cannot)\b|n't\b"  # not "none": "five to none"
+_NEGATION = re.compile(rf"{_NEGATING}|\bno\b", re.I)
 # in speech, "no" alone is mostly an interjection ("no, no, that's right"): it negates before a word
-_SPOKEN_NEGATION = re.compile(r"\b(?:not|never|neither|nor|cannot)\b|n't\b|\bno\s+(?!no\b)[a-z]", re.I)
+_SPOKEN_NEGATION = re.compile(rf"{_NEGATING}|\bno\s+(?!no\b)[a-z]", re.I)
 _NUMBER_WORDS = {  # single number words text2num leaves as words ("one" is left out: "one of them")
     word: str(value)
     for value, word in enumerate(

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 from core.models import Answer, AnswerPart, Citation, Hit, Turn
 from core.text import clock, sentences, without_fillers
-from index.answer import answer
+from index.answer import answer, escape_brackets
 from index.links import deep_link
 from index.llm import Backend, LLMError, stream_within
 from index.sentences import TurnsOf
@@ -155,7 +155,7 @@ def written_answer(
         for check in kept
     )
     citations = tuple(_turn_citation(numbers[n], by_number[n]) for n in numbers)
-    shown = " ".join(part.text + " " + "".join(f"[{n}]" for n in part.markers) for part in parts)
+    shown = " ".join(escape_brackets(part.text) + " " + "".join(f"[{n}]" for n in part.markers) for part in parts)
     dropped = len(checks) - len(kept)
     notice = (
         f"{dropped} sentence{'s' * (dropped != 1)} removed: not supported by the cited passages." if dropped else None

@@ -26,6 +26,9 @@ def evaluate_command(
     retrieval: Annotated[
         bool, typer.Option(help="topics: also QMSum retrieval with automatic topics beside the gold ones")
     ] = False,
+    answerer: Annotated[
+        str, typer.Option(help="extractive, or llm: also the configured language model's checked answers")
+    ] = "extractive",
     budget: BudgetOption = None,
     data_dir: Annotated[
         Path | None, typer.Option("--data-dir", help="store to build or reuse [default .onrecord-eval/SUITE]")
@@ -45,6 +48,8 @@ def evaluate_command(
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from core.errors import OnRecordError
+    from eval.generated import backend_or_message
     from eval.report import write_report
     from eval.run import evaluate, resolve_suite
     from index.library import Library
@@ -52,7 +57,11 @@ def evaluate_command(
     chosen = resolve_suite(suite, data, limit)
     settings = settings_from(data_dir or Path(".onrecord-eval") / chosen.name, None, None, chunk_budget=budget)
     library = Library(settings)
-    systems = 6 if compare else 1  # hybrid; with --compare: passage citations, dense, keyword, naive, ceiling
+    if answerer not in ("extractive", "llm"):
+        raise OnRecordError(f"unknown answerer {answerer!r}; use extractive or llm")
+    writer = backend_or_message(library) if answerer == "llm" else None
+    # hybrid; with --compare: passage citations, dense, keyword, naive, ceiling; with llm: written answers
+    systems = (6 if compare else 1) + (writer is not None)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=errors, transient=True) as progress:
         ingesting = progress.add_task(f"indexing {len(chosen.transcripts)} transcripts", total=None)
@@ -62,8 +71,14 @@ def evaluate_command(
             progress.update(ingesting, visible=False)
             progress.update(task, visible=True)
 
-        results = evaluate(chosen, library, compare, ingested, lambda: progress.advance(task))
+        results = evaluate(chosen, library, compare, ingested, lambda: progress.advance(task), writer)
     note = {"chunk budget": settings.chunk_budget, "model": settings.embedding_id, "store": str(settings.data_dir)}
+    if writer is not None:
+        note["written answers (onrecord-llm)"] = (
+            f"{settings.llm_model or settings.llm_url or settings.llm_path}; sentence_support is the share of the "
+            "sentences it wrote that the passages they cite support (ALCE-style citation support, as checked by "
+            "index.verify); written_shown the share of answers where its text, not the extractive one, was shown"
+        )
     folder = out or Path("reports") / chosen.name
     refusals = _library_refusals(chosen, library, compare) if chosen.name.startswith("qmsum") else {}
     summary = write_report(folder, chosen, results, note, refusals)
@@ -128,6 +143,8 @@ SHORT_COLUMNS = {
     "any_correct_citation": "cited ok",
     "speaker_attribution": "speaker",
     "ROUGE-1": "R-1",
+    "sentence_support": "supported",
+    "written_shown": "written",
     "abstention_accuracy": "abstain",
     "false_refusal": "refused",
     "median_ms": "ms",

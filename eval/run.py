@@ -6,11 +6,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 from eval.ceiling import GoldSpanCeiling
+from eval.generated import WrittenAnswers
 from eval.previous import PREVIOUS_RELEASE
 from eval.runner import QueryResult, run_suite
 from eval.suites import Suite, SuiteError, load_suite, qmsum_suite
 from eval.systems import NaiveLlamaIndex, OnRecord, System
 from index.library import Library
+from index.llm import Backend
 from ingest.parsing import Failure, parse_paths
 
 SUITES_DIR = Path(__file__).resolve().parent / "suites"
@@ -34,8 +36,10 @@ def evaluate(
     compare: bool = False,
     on_ingested: Callable[[], None] | None = None,
     on_step: Callable[[], None] | None = None,
+    writer: Backend | None = None,
 ) -> list[QueryResult]:
-    """Run the suite on On Record (hybrid) and, with `compare`, on every mode and the naive baseline."""
+    """Run the suite on On Record (hybrid), with `writer` on its written answers beside it, and with
+    `compare` on every mode and the naive baseline."""
     parsed = list(parse_paths(list(suite.transcripts)))
     failures = [result.message for result in parsed if isinstance(result, Failure)]
     if failures:
@@ -46,6 +50,8 @@ def evaluate(
         on_ingested()
     retriever = library.retriever
     systems: list[System] = [OnRecord(retriever, "hybrid", library.turns)]
+    if writer is not None:
+        systems.append(WrittenAnswers(retriever, library.turns, writer, library.settings.llm_timeout))
     if compare:
         systems += [
             # the previous release's answerer: hand-set weights and threshold, citing whole passages

@@ -82,6 +82,8 @@ def _run_one(system: System, question: Question, words: dict[int, int]) -> Query
         outcome = Outcome(ranked=[], relevant=[], answer="", abstained=question.answerable, cited=[])
     result.answer, result.abstained = outcome.answer, outcome.abstained
     result.top = [passage.id for passage in outcome.ranked[:10]]
+    if outcome.figures and question.answerable:
+        result.metrics.update(outcome.figures)
     if not question.answerable:
         return result
     gold = question.gold

@@ -28,6 +28,7 @@ class Outcome:
     answer: str | None = None
     abstained: bool | None = None
     cited: list[Passage] | None = None
+    figures: dict[str, float | None] | None = None  # a system's own per-question figures
 
 
 class System(Protocol):
@@ -59,8 +60,8 @@ class OnRecord:
         hits = self.retriever.retrieve_query(query, DEPTH, self.mode)
         evidence = self.retriever.evidence(query, self.mode)
         result = answer(query.text, hits[:ANSWER_PASSAGES], evidence, self.turns_of, self.model)
-        cited = [] if result.abstained else [_cited(citation) for citation in result.citations]
-        ranked = [_passage(hit) for hit in hits]
+        cited = [] if result.abstained else [cited_passage(citation) for citation in result.citations]
+        ranked = [hit_passage(hit) for hit in hits]
         # Relevant: the retrieved passages covering a gold turn, and every other chunk that does
         # (retrieved passages may join adjacent chunks, so their ids are their own).
         gold = question.gold
@@ -75,10 +76,10 @@ class OnRecord:
         return Outcome(ranked, relevant, result.text, result.abstained, cited)
 
 
-def _cited(citation: Citation) -> Passage:
+def cited_passage(citation: Citation) -> Passage:
     """What a citation points at: its turns (with their own speakers), or its passage."""
     if not citation.turns:
-        return _passage(citation.hit)
+        return hit_passage(citation.hit)
     turns = citation.turns
     words = sum(len(turn.clean_text.split()) for turn in turns)
     return Passage(
@@ -86,7 +87,7 @@ def _cited(citation: Citation) -> Passage:
     )
 
 
-def _passage(hit) -> Passage:
+def hit_passage(hit) -> Passage:
     chunk = hit.chunk
     return Passage(
         chunk.id, frozenset(range(chunk.turn_start, chunk.turn_end + 1)), len(chunk.text.split()), chunk.speakers

@@ -1,0 +1,72 @@
+"""Written answers in an evaluation: the configured language model answers each question from the
+same retrieval as On Record's extractive answer, and every sentence it writes is checked
+(index.written). Beside the usual figures, ALCE-style citation support: the share of the sentences
+it wrote that the passages they cite support."""
+
+from __future__ import annotations
+
+from core.errors import OnRecordError
+from eval.suites import Question
+from eval.systems import ANSWER_PASSAGES, DEPTH, Outcome, cited_passage, hit_passage
+from index.llm import Backend
+from index.retrieval import Retriever
+from index.sentences import TurnsOf
+from index.written import written_answer
+
+
+class WrittenAnswers:
+    """On Record's hybrid retrieval, then a written answer from `backend`, checked; when the model
+    fails or nothing it wrote holds, the extractive answer shown in its place is what is scored."""
+
+    name = "onrecord-llm"
+    ranks = False  # its retrieval is onrecord-hybrid's, scored there
+
+    def __init__(self, retriever: Retriever, turns_of: TurnsOf, backend: Backend, timeout: float):
+        self.retriever = retriever
+        self.turns_of = turns_of
+        self.backend = backend
+        self.timeout = timeout
+
+    def run(self, question: Question) -> Outcome:
+        from core.models import Filters
+
+        query = self.retriever.prepare(question.question, Filters(meeting=question.meeting))
+        hits = self.retriever.retrieve_query(query, DEPTH, "hybrid")
+        evidence = self.retriever.evidence(query, "hybrid")
+        result = written_answer(
+            query.text,
+            hits[:ANSWER_PASSAGES],
+            evidence,
+            self.turns_of,
+            self.backend,
+            self.retriever.sentence_vectors,
+            self.timeout,
+        )
+        cited = [] if result.abstained else [cited_passage(citation) for citation in result.citations]
+        ranked = [hit_passage(hit) for hit in hits]
+        return Outcome(ranked, [], result.text, result.abstained, cited, written_figures(result))
+
+
+def written_figures(result) -> dict[str, float | None]:
+    """Per question: the sentences the model wrote, the share the check kept (None when the model
+    was not asked or wrote nothing to check), and whether its answer was shown at all."""
+    checks = result.verification
+    asked = not result.abstained
+    failed = asked and not checks and result.answerer != "llm"  # an error, a timeout: the extractive one shown
+    return {
+        "generated_sentences": float(len(checks)) if asked else None,
+        "sentence_support": (sum(check.supported for check in checks) / len(checks)) if checks else None,
+        "written_shown": float(result.answerer == "llm") if asked else None,
+        "model_failed": float(failed) if asked else None,
+    }
+
+
+def backend_or_message(library) -> Backend:
+    """The library's language model, or a message saying how to configure one."""
+    if not library.settings.llm_configured:
+        raise OnRecordError(
+            "--answerer llm needs a language model: set ONRECORD_LLM_URL (an OpenAI-compatible endpoint, "
+            "e.g. http://127.0.0.1:11434/v1 for Ollama) and ONRECORD_LLM_MODEL, or ONRECORD_LLM_PATH "
+            "(a model file or folder)"
+        )
+    return library.llm

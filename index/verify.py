@@ -57,7 +57,10 @@ _NUMBER_WORDS = {  # single number words text2num leaves as words ("one" is left
     )
     if value != 1
 }
-_NUMBER = re.compile(r"\d+(?:,\d{3}(?!\d))*(?:[.,]\d+)?")
+# digits glued to letters are names ("mn005", "Eurospeech'01"); an ordinal ("1st", "third") orders
+# what is said rather than counting it, unless it is a day of a month ("the 3rd of June")
+_NUMBER = re.compile(r"(?<![A-Za-z'’\d.])\d+(?:,\d{3}(?!\d))*(?:[.,]\d+)?(?!\d|st\b|nd\b|rd\b|th\b)")
+_ORDINAL = re.compile(r"(?<![A-Za-z'’\d.])(\d+)(?:st|nd|rd|th)\b")
 _DATE_WORDS = frozenset(
     [
         "january",
@@ -80,6 +83,7 @@ _DATE_WORDS = frozenset(
         "sunday",
     ]
 )
+_MONTHS = frozenset(word for word in _DATE_WORDS if not word.endswith("day"))
 _ATTRIBUTION = re.compile(
     r"\b(?:said|says|say|stated|suggested|suggests|proposed|argued|asked|explained|mentioned|noted|thought|"
     r"thinks|believed|believes|agreed|disagreed|added|replied|answered|claimed|reported|recommended|wanted|"
@@ -108,6 +112,9 @@ _COMMON_CAPITALS = frozenset(
         "She",
     ]
 )
+
+
+_TITLE = re.compile(r"\b(?:Mr|Mrs|Ms|Mx|Dr|Prof|Sir|Dame|Madam|Hon)\.?\s+(?=[A-Z])")
 
 
 @dataclass(frozen=True)
@@ -281,6 +288,10 @@ def number_tokens(text: str) -> set[str]:
     for match in _NUMBER.findall(text):
         whole = re.sub(r",(?=\d{3}(?!\d))", "", match).replace(",", ".")
         found.add(whole.rstrip("0").rstrip(".") if "." in whole else whole.lstrip("0") or "0")
+    for match in _ORDINAL.finditer(text):
+        around = words(text[max(0, match.start() - 12) : match.end() + 14].casefold())
+        if _MONTHS & set(around):
+            found.add(match[1].lstrip("0") or "0")
     for word in words(text.casefold()):
         if word in _NUMBER_WORDS:
             found.add(_NUMBER_WORDS[word])
@@ -297,7 +308,10 @@ def attributed_speakers(sentence: str, speakers: Sequence[str]) -> set[str]:
         if not _ATTRIBUTION.search(clause) and "according to" not in clause.casefold():
             continue
         before_verb = _ATTRIBUTION.split(clause, maxsplit=1)[0]
-        named = mentioned_speakers(before_verb, speakers)
+        # the subject stands closest to the verb: "To answer X's question, Y explained" is Y's
+        named = next(
+            (names for part in reversed(before_verb.split(",")) if (names := mentioned_speakers(part, speakers))), []
+        )
         if "according to" in clause.casefold():
             named += mentioned_speakers(clause.casefold().split("according to", 1)[1], speakers)
         found.update(named[:1])
@@ -307,6 +321,7 @@ def attributed_speakers(sentence: str, speakers: Sequence[str]) -> set[str]:
 def named(sentence: str) -> list[str]:
     """Capitalized words after a sentence's first word: the names (people, places, things) it gives."""
     found = []
+    sentence = _TITLE.sub("", sentence)  # "Mr. Blaney" names Blaney
     for match in re.finditer(r"(?<=[\w,;)]\s)([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)", sentence):
         name = match[1].removesuffix("'s").removesuffix("’s")
         if name not in _COMMON_CAPITALS:

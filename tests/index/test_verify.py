@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from index.verify import Shown, named, number_tokens, split_answer, stems, verify
+from index.verify import Shown, attributed_speakers, named, number_tokens, split_answer, stems, verify
 from tests.conftest import ROOT
 
 BUDGET = Shown(1, "The estimated cost is one point two million dollars, mostly from the state grant.", ("Raj Patel",))
@@ -36,6 +36,19 @@ def test_numbers_and_dates_are_compared_as_digits():
         "0.05",
     }
     assert named("Construction starts after Raj Patel and the L_C_D_ team agree") == ["Raj Patel", "L_C_D_"]
+    # a speaker id is a name, an ordinal orders unless it is a day of a month, a title is no name
+    assert number_tokens("speaker mn005 gave the first talk and the third, on the fifteenth of September") == {
+        "15",
+        "September",
+    }
+    assert named("According to Mr. Blaney, the group met.") == ["Blaney"]
+
+
+def test_words_are_attributed_to_the_speaker_nearest_the_verb():
+    speakers = ["Mark Reckless AM", "Meilyr Rowlands"]
+    said = "To answer Mark Reckless AM's question, Meilyr Rowlands explained that scrutiny helps."
+    assert attributed_speakers(said, speakers) == {"Meilyr Rowlands"}
+    assert attributed_speakers("Mark Reckless AM asked about funding.", speakers) == {"Mark Reckless AM"}
     assert stems("the L_C_D_s") == stems("the LCD")  # AMI spells acronyms out
 
 

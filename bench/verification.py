@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from core.text import sentences
 from index.answer import answer
 from index.library import Library
+from index.retrieval import ANSWER_ORDER
 from index.verify import verify
 from index.written import passages_for
 
@@ -23,7 +24,7 @@ def bench_verification(library: Library, questions: Sequence[str]) -> dict:
     warm_ms, cold_ms = [], []
     for question in questions:
         query = retriever.prepare(question)
-        hits = retriever.retrieve_query(query, 8)
+        hits = retriever.retrieve_query(query, 8, fused=ANSWER_ORDER)
         evidence = retriever.evidence(query)
         passages = passages_for(answer(query.text, hits, evidence, library.turns), hits, library.turns)
         pieces = [(sentence, p.n) for p in passages for sentence in sentences(p.text) if len(sentence.split()) > 4]

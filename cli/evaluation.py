@@ -60,8 +60,8 @@ def evaluate_command(
     if answerer not in ("extractive", "llm"):
         raise OnRecordError(f"unknown answerer {answerer!r}; use extractive or llm")
     writer = backend_or_message(library) if answerer == "llm" else None
-    # hybrid; with --compare: passage citations, dense, keyword, naive, ceiling; with llm: written answers
-    systems = (6 if compare else 1) + (writer is not None)
+    # hybrid; with --compare: passage citations, fitted fusion, dense, keyword, naive, ceiling; llm: written
+    systems = (7 if compare else 1) + (writer is not None)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=errors, transient=True) as progress:
         ingesting = progress.add_task(f"indexing {len(chosen.transcripts)} transcripts", total=None)

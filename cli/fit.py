@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -12,36 +13,30 @@ import typer
 from cli.options import TRAIN, console, errors, refuse_val, reports_errors, settings_from
 
 app = typer.Typer()
+SplitOption = Annotated[Path, typer.Option(help="QMSum split to fit on (never val: it is for reporting)")]
+LimitOption = Annotated[int | None, typer.Option(help="at most this many meetings, spread over the split")]
+CheckOption = Annotated[bool, typer.Option(help="refit and compare with the file instead of writing it")]
+StoreOption = Annotated[
+    Path | None, typer.Option("--data-dir", help="store to build or reuse [default .onrecord-eval/qmsum-SPLIT]")
+]
 TOLERANCE = 2e-3  # a refit reproduces the file when no number differs by more (see AnswerModel.difference)
 
 
 @app.command("fit")
 @reports_errors
 def fit_command(
-    data: Annotated[Path, typer.Option(help="QMSum split to fit on (never val: it is for reporting)")] = TRAIN,
+    data: SplitOption = TRAIN,
     out: Annotated[Path | None, typer.Option(help="coefficients file [default index/answer_model.json]")] = None,
-    limit: Annotated[int | None, typer.Option(help="at most this many meetings, spread over the split")] = None,
-    check: Annotated[bool, typer.Option(help="refit and compare with the file instead of writing it")] = False,
-    data_dir: Annotated[
-        Path | None, typer.Option("--data-dir", help="store to build or reuse [default .onrecord-eval/qmsum-SPLIT]")
-    ] = None,
+    limit: LimitOption = None,
+    check: CheckOption = False,
+    data_dir: StoreOption = None,
 ) -> None:
     """Fit which sentences answer, whether the library answers, the sentence bar and the refusal threshold."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
     from eval.fit import collect, fit
-    from eval.suites import qmsum_suite
-    from index.library import Library
     from index.scorer import MODEL_FILE, load_model
 
-    refuse_val(data)
-    suite = qmsum_suite(data, limit)
-    settings = settings_from(data_dir or Path(".onrecord-eval") / suite.name, None, None)
-    library = Library(settings)
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=errors, transient=True) as progress:
-        progress.add_task(f"indexing {len(suite.transcripts)} transcripts", total=None)
-        library.ingest(list(suite.transcripts))
+    suite, library = _split_library(data, limit, data_dir)
+    with _indexing(suite, library) as progress:
         task = progress.add_task("questions asked every way", total=len(suite.questions))
         examples = collect(suite, library, lambda: progress.advance(task))
         task = progress.add_task("sentences the rerank sees, embedded", total=len(examples))
@@ -70,3 +65,61 @@ def described_for(data: Path, suite, examples: list, limit: int | None) -> str:
         f"QMSum {data.name}: {len(suite.questions)} specific queries over {len(suite.transcripts)} meetings, "
         f"asked {len(examples)} ways in all; by `onrecord fit --data {data.as_posix()}{limited}`"
     )
+
+
+@app.command("fit-fusion")
+@reports_errors
+def fit_fusion_command(
+    data: SplitOption = TRAIN,
+    out: Annotated[Path | None, typer.Option(help="coefficients file [default index/fusion_model.json]")] = None,
+    limit: LimitOption = None,
+    check: CheckOption = False,
+    data_dir: StoreOption = None,
+) -> None:
+    """Fit how hybrid retrieval orders its candidates: dense, keyword, speaker and neighbour signals."""
+    from eval.fusion import difference, fit_fusion, fusion_examples
+    from index.fusion import FUSION_FILE
+
+    suite, library = _split_library(data, limit, data_dir)
+    with _indexing(suite, library) as progress:
+        task = progress.add_task("questions", total=len(suite.questions))
+        rows, labels = fusion_examples(suite, library.retriever, lambda: progress.advance(task))
+    limited = f" --limit {limit}" if limit else ""
+    described = (
+        f"QMSum {data.name}: {len(rows)} candidate chunks of {len(suite.questions)} specific queries over "
+        f"{len(suite.transcripts)} meetings; by `onrecord fit-fusion --data {data.as_posix()}{limited}`"
+    )
+    fitted = fit_fusion(rows, labels, described)
+    target = out or FUSION_FILE
+    if check:
+        gap = difference(target, fitted) if target.exists() else math.inf
+        same = gap <= TOLERANCE
+        console.print(f"{target}: {'reproduced' if same else 'differs from this fit'} (largest difference {gap:.2g})")
+        if not same:
+            raise typer.Exit(1)
+        return
+    target.write_text(json.dumps(fitted, indent=1) + "\n", encoding="utf-8")
+    console.print(f"wrote {target} ({described})", highlight=False)
+
+
+def _split_library(data: Path, limit: int | None, data_dir: Path | None):
+    """A QMSum split (never val) and the library its fit reads, by default .onrecord-eval/qmsum-SPLIT."""
+    from eval.suites import qmsum_suite
+    from index.library import Library
+
+    refuse_val(data)
+    suite = qmsum_suite(data, limit)
+    return suite, Library(settings_from(data_dir or Path(".onrecord-eval") / suite.name, None, None))
+
+
+@contextmanager
+def _indexing(suite, library):
+    """Progress bars, the first while the split's transcripts are indexed (unchanged ones skipped)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=errors, transient=True) as progress:
+        indexing = progress.add_task(f"indexing {len(suite.transcripts)} transcripts", total=None)
+        library.ingest(list(suite.transcripts))
+        progress.update(indexing, visible=False)
+        yield progress

@@ -18,7 +18,7 @@ from core.models import Filters, Hit
 from eval.suites import Question, Suite, domain_of
 from index.answer import answer
 from index.library import AskOptions, Library
-from index.retrieval import Query, Retriever
+from index.retrieval import ANSWER_ORDER, Query, Retriever
 from index.scorer import AnswerModel
 
 WAYS = ("meeting", "library", "without", "elsewhere", "unsaid")
@@ -45,8 +45,8 @@ class Asked:
     def retrieve(self, retriever: Retriever, query: Query) -> list[Hit]:
         """The passages the question is answered from, asked this way."""
         if not self.unsaid:
-            return retriever.retrieve_query(query, PASSAGES)
-        hits = retriever.retrieve_query(query, DEPTH)
+            return retriever.retrieve_query(query, PASSAGES, fused=ANSWER_ORDER)
+        hits = retriever.retrieve_query(query, DEPTH, fused=ANSWER_ORDER)
         kept = [hit for hit in hits if not self.unsaid & set(range(hit.chunk.turn_start, hit.chunk.turn_end + 1))]
         return kept[:PASSAGES]
 

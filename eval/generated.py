@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from core.errors import OnRecordError
 from eval.suites import Question
-from eval.systems import ANSWER_PASSAGES, DEPTH, Outcome, cited_passage, hit_passage
+from eval.systems import DEPTH, Outcome, answer_hits, cited_passage, hit_passage
 from index.llm import Backend
 from index.retrieval import Retriever
 from index.sentences import TurnsOf
@@ -35,7 +35,7 @@ class WrittenAnswers:
         evidence = self.retriever.evidence(query, "hybrid")
         result = written_answer(
             query.text,
-            hits[:ANSWER_PASSAGES],
+            answer_hits(self.retriever, query, hits, "hybrid"),
             evidence,
             self.turns_of,
             self.backend,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from eval.ceiling import GoldSpanCeiling
@@ -13,6 +14,7 @@ from eval.suites import Suite, SuiteError, load_suite, qmsum_suite
 from eval.systems import NaiveLlamaIndex, OnRecord, System
 from index.library import Library
 from index.llm import Backend
+from index.retrieval import Retriever
 from ingest.parsing import Failure, parse_paths
 
 SUITES_DIR = Path(__file__).resolve().parent / "suites"
@@ -28,6 +30,16 @@ def resolve_suite(name: str, data: Path | None = None, limit: int | None = None)
         known = ", ".join(sorted(p.stem for p in SUITES_DIR.glob("*.json")))
         raise SuiteError(f"no suite named {name!r}; use qmsum, one of {known}, or a suite file path")
     return load_suite(path)
+
+
+def previous_retrieval(retriever: Retriever) -> Retriever:
+    """The same library searched as the previous release did: candidates in reciprocal rank fusion's order."""
+    return Retriever(retriever.embedder, retriever.catalog, replace(retriever.tuning, learned_fusion=False))
+
+
+def fitted_fusion(retriever: Retriever) -> Retriever:
+    """The same library with hybrid candidates in the fitted fusion's order (answers read them as always)."""
+    return Retriever(retriever.embedder, retriever.catalog, replace(retriever.tuning, learned_fusion=True))
 
 
 def evaluate(
@@ -55,7 +67,9 @@ def evaluate(
     if compare:
         systems += [
             # the previous release's answerer: hand-set weights and threshold, citing whole passages
-            OnRecord(retriever, "hybrid", name="onrecord-previous-release", model=PREVIOUS_RELEASE),
+            # retrieval as it was: reciprocal rank fusion, before the fitted fusion
+            OnRecord(previous_retrieval(retriever), "hybrid", name="onrecord-previous-release", model=PREVIOUS_RELEASE),
+            OnRecord(fitted_fusion(retriever), "hybrid", library.turns, name="onrecord-fitted-fusion"),
             OnRecord(retriever, "dense", library.turns),
             OnRecord(retriever, "keyword", library.turns),
             NaiveLlamaIndex(transcripts, library.embedder),

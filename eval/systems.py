@@ -14,7 +14,7 @@ from eval.suites import Question
 from index.answer import TurnsOf, answer
 from index.embedding import Embedder, llama_embedding
 from index.library import AskOptions
-from index.retrieval import Mode, Retriever
+from index.retrieval import ANSWER_ORDER, Mode, Retriever
 from index.scorer import AnswerModel
 
 DEPTH = 30  # passages retrieved per question: enough for the 2,000-word budget
@@ -59,7 +59,9 @@ class OnRecord:
         query = self.retriever.prepare(question.question, Filters(meeting=question.meeting))
         hits = self.retriever.retrieve_query(query, DEPTH, self.mode)
         evidence = self.retriever.evidence(query, self.mode)
-        result = answer(query.text, hits[:ANSWER_PASSAGES], evidence, self.turns_of, self.model)
+        result = answer(
+            query.text, answer_hits(self.retriever, query, hits, self.mode), evidence, self.turns_of, self.model
+        )
         cited = [] if result.abstained else [cited_passage(citation) for citation in result.citations]
         ranked = [hit_passage(hit) for hit in hits]
         # Relevant: the retrieved passages covering a gold turn, and every other chunk that does
@@ -74,6 +76,14 @@ class OnRecord:
             and gold & set(range(chunk.turn_start, chunk.turn_end + 1))
         ]
         return Outcome(ranked, relevant, result.text, result.abstained, cited)
+
+
+def answer_hits(retriever: Retriever, query, hits: list, mode: Mode) -> list:
+    """The passages answers read, as `onrecord ask` gives them (ANSWER_ORDER): `hits` themselves
+    unless those were ordered by the learned fusion."""
+    if mode == "hybrid" and retriever.tuning.learned_fusion != ANSWER_ORDER:
+        hits = retriever.retrieve_query(query, DEPTH, mode, fused=ANSWER_ORDER)
+    return hits[:ANSWER_PASSAGES]
 
 
 def cited_passage(citation: Citation) -> Passage:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -35,3 +37,65 @@ def best_positions(scores: np.ndarray, k: int, mask: np.ndarray | None = None, a
         chosen = scores[positions]
         positions = positions[chosen >= np.partition(chosen, len(chosen) - k)[len(chosen) - k]]
     return positions[np.argsort(-scores[positions], kind="stable")][:k]
+
+
+# The learned fusion of hybrid retrieval (`onrecord fit-fusion`, QMSum train): each candidate chunk
+# of the dense and keyword rankings scored by a logistic regression over these signals, in place of
+# reciprocal rank fusion's order. Every one is cheap at any library size (no statistic over all chunks).
+FUSION_FEATURES = (
+    "rrf",  # the reciprocal rank fusion score (the named speaker's rankings included)
+    "cosine",  # the question's similarity to the chunk
+    "cosine_below_best",  # ... less the best chunk's
+    "keyword",  # its BM25 score against the best chunk's
+    "keyword_any",  # whether it holds a keyword at all
+    "dense_rank",  # 1 / (60 + its rank) in the dense ranking (100 when unranked)
+    "keyword_rank",  # the same in the keyword ranking
+    "neighbour_cosine_below_best",  # the better adjacent chunk (same meeting) against the best
+    "neighbour_keyword",  # the better adjacent chunk's BM25 score against the best chunk's
+    "named_speaker",  # the speaker the question names speaks in it
+    "length",  # its size in word pieces, over 192
+)
+FUSION_FILE = Path(__file__).resolve().with_name("fusion_model.json")
+UNRANKED = 100
+
+
+@dataclass(frozen=True)
+class Signals:
+    """What the rankings of one question know about their candidates, by catalog position."""
+
+    cosine: dict[int, float]  # candidates' and their neighbours' similarity to the question
+    keyword: np.ndarray  # every chunk's BM25 score (zeros when the question has no keyword)
+    dense_ranking: Sequence[int]  # positions, best first (the question's own filters)
+    keyword_ranking: Sequence[int]
+    neighbours: dict[int, Sequence[int]]  # a candidate's adjacent chunks in its meeting
+    named: dict[int, bool]  # whether the speaker the question names speaks in the candidate
+    length: dict[int, float]  # word pieces
+
+
+def fusion_rows(candidates: Sequence[int], rrf_scores: Sequence[float], signals: Signals) -> np.ndarray:
+    """FUSION_FEATURES for each candidate position."""
+    best_cosine = signals.cosine[signals.dense_ranking[0]] if len(signals.dense_ranking) else 0.0
+    best_keyword = float(signals.keyword[signals.keyword_ranking[0]]) if len(signals.keyword_ranking) else 0.0
+    best_keyword = best_keyword or 1.0
+    dense_rank = {p: rank for rank, p in enumerate(signals.dense_ranking, 1)}
+    keyword_rank = {p: rank for rank, p in enumerate(signals.keyword_ranking, 1)}
+    rows = []
+    for position, fused in zip(candidates, rrf_scores, strict=True):
+        around = signals.neighbours.get(position, ())
+        keyword = float(signals.keyword[position])
+        rows.append(
+            [
+                fused,
+                signals.cosine[position],
+                signals.cosine[position] - best_cosine,
+                keyword / best_keyword,
+                float(keyword > 0),
+                1.0 / (60 + dense_rank.get(position, UNRANKED)),
+                1.0 / (60 + keyword_rank.get(position, UNRANKED)),
+                (max((signals.cosine[o] for o in around), default=0.0)) - best_cosine if around else -best_cosine,
+                max((float(signals.keyword[o]) for o in around), default=0.0) / best_keyword,
+                float(signals.named.get(position, False)),
+                signals.length.get(position, 0.0) / 192.0,
+            ]
+        )
+    return np.array(rows, dtype=np.float64).reshape(len(rows), len(FUSION_FEATURES))

@@ -30,7 +30,7 @@ from index.answer import TurnsOf, answer
 from index.catalog import Catalog, closest_known
 from index.embedding import Embedder, load_embedder
 from index.llm import Backend, LLMError, backend_for
-from index.retrieval import Mode, Retriever
+from index.retrieval import ANSWER_ORDER, Mode, Retriever
 from index.snapshot import load_catalog, read_snapshot, versions
 from index.store import COMPLETE, MeetingRecord, Store, turns_from
 from index.writer import IngestResult, ingest_paths, remove_meeting, write_lock
@@ -67,7 +67,7 @@ def ask(
     if options.answerer not in ANSWERERS:
         raise QueryError(f"unknown answerer {options.answerer!r}; use one of: {', '.join(ANSWERERS)}")
     query = retriever.prepare(question, options.filters)
-    hits = retriever.retrieve_query(query, options.k, options.mode)
+    hits = retriever.retrieve_query(query, options.k, options.mode, fused=ANSWER_ORDER)
     evidence = retriever.evidence(query, options.mode)
     if writer is not None:
         return writer(query.text, hits, evidence, turns_of, embed=retriever.sentence_vectors)

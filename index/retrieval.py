@@ -5,11 +5,13 @@ scans their int8 codes first and scores the best candidates exactly."""
 
 from __future__ import annotations
 
+import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from functools import cache
 from typing import Literal
 
 import numpy as np
@@ -20,8 +22,9 @@ from index.catalog import Catalog
 from index.dense import QUANTIZED_FROM
 from index.embedding import Embedder
 from index.focus import focus, keyword_query
-from index.fusion import best_positions, rrf
+from index.fusion import FUSION_FEATURES, FUSION_FILE, Signals, best_positions, fusion_rows, rrf
 from index.links import deep_link
+from index.scorer import Logistic, ModelError
 from index.signals import Evidence
 
 Mode = Literal["hybrid", "dense", "keyword"]
@@ -29,6 +32,9 @@ MODES: tuple[Mode, ...] = ("hybrid", "dense", "keyword")
 MAX_QUESTION_CHARS = 2000
 MAX_K = 100
 CANDIDATES = 40  # per ranking, before fusion
+# The answer model (index/answer_model.json) was fitted on passages in reciprocal rank fusion's order,
+# and answers are composed from that order: `retrieve_query(..., fused=ANSWER_ORDER)`
+ANSWER_ORDER = False
 SENTENCE_CACHE = 20_000  # candidate sentences' vectors kept (about 30 MiB)
 _BESIDE = ThreadPoolExecutor(1, thread_name_prefix="onrecord-dense")  # dense scans beside keyword scoring
 
@@ -53,6 +59,9 @@ class Tuning:
     neighbour_weight: float = 0.0  # share of adjacent chunks' fused score added to a chunk's own
     merge_adjacent: int = 4  # adjacent retrieved chunks joined into one passage, at most this many
     candidates: int = CANDIDATES
+    # hybrid candidates ordered by the fusion fitted on QMSum train (index/fusion_model.json): off, since
+    # it ranks Q&A notes worse (the seed suite's Hit@1 0.906 → 0.438; README, "The retrieval fusion")
+    learned_fusion: bool = False
 
 
 def check_question(question: str) -> str:
@@ -135,12 +144,38 @@ class Retriever:
     def retrieve(self, question: str, k: int = 10, filters: Filters | None = None, mode: Mode = "hybrid") -> list[Hit]:
         return self.retrieve_query(self.prepare(question, filters), k, mode)
 
-    def retrieve_query(self, query: Query, k: int = 10, mode: Mode = "hybrid") -> list[Hit]:
+    def retrieve_query(self, query: Query, k: int = 10, mode: Mode = "hybrid", fused: bool | None = None) -> list[Hit]:
+        """The k best passages. Hybrid candidates are ordered by the learned fusion when `fused` (by
+        default, as the tuning says), else by reciprocal rank fusion, as answers read them (ANSWER_ORDER)."""
         if mode not in MODES:
             raise QueryError(f"unknown retrieval mode {mode!r}; use one of: {', '.join(MODES)}")
         if not 1 <= k <= MAX_K:
             raise QueryError(f"k of {k} is out of range; ask for 1 to {MAX_K} passages")
         depth = max(self.tuning.candidates, k)
+        ranked, similarity, rows = self.candidates(
+            query, depth, mode, self.tuning.learned_fusion if fused is None else fused
+        )
+        if rows is not None:
+            order = np.argsort(-fusion_model().probability(rows), kind="stable")
+            ranked = [ranked[i] for i in order]  # each keeps its fused (RRF) score, which answers read
+        if self.tuning.neighbour_weight:
+            ranked = self._smoothed(ranked)
+        groups = self._grouped(ranked, k)
+        members = [chunk_id for group, _ in groups for chunk_id in group]
+        missing = [chunk_id for chunk_id in members if chunk_id not in similarity]
+        if missing:
+            for chunk_id, score in zip(missing, self._vectors(missing) @ query.vector, strict=True):
+                similarity[chunk_id] = float(score)
+        return [
+            self._hit(rank, group, score, max(similarity.get(chunk_id, 0.0) for chunk_id in group))
+            for rank, (group, score) in enumerate(groups, 1)
+        ]
+
+    def candidates(
+        self, query: Query, depth: int, mode: Mode = "hybrid", rows: bool = False
+    ) -> tuple[list[tuple[str, float]], dict[str, float], np.ndarray | None]:
+        """The chunks the rankings put forward, by fused score, with their similarity to the question
+        where known; in hybrid mode with `rows`, also their FUSION_FEATURES rows."""
         rankings: list[list[str]] = []
         similarity: dict[str, float] = {}
         keyword_score: dict[str, float] = {}
@@ -173,18 +208,46 @@ class Retriever:
             if keyword_rankings:
                 rankings.append(keyword_rankings[position])
         ranked = _ranked(mode, rankings, similarity, keyword_score)
-        if self.tuning.neighbour_weight:
-            ranked = self._smoothed(ranked)
-        groups = self._grouped(ranked, k)
-        members = [chunk_id for group, _ in groups for chunk_id in group]
-        missing = [chunk_id for chunk_id in members if chunk_id not in similarity]
+        if not (mode == "hybrid" and rows and ranked):
+            return ranked, similarity, None
+        signals = self.signals(query, ranked, similarity, bm25, rankings[0], rankings[1])
+        positions = [self.catalog.position[chunk_id] for chunk_id, _ in ranked]
+        return ranked, similarity, fusion_rows(positions, [score for _, score in ranked], signals)
+
+    def signals(
+        self,
+        query: Query,
+        ranked: list[tuple[str, float]],
+        similarity: dict[str, float],
+        bm25: np.ndarray | None,
+        dense_ids: list[str],
+        keyword_ids: list[str],
+    ) -> Signals:
+        """What the learned fusion reads of the candidates: their and their neighbours' similarity
+        (computed for those the dense ranking did not reach), BM25 scores, speakers and sizes."""
+        table, position = self.catalog.chunks, self.catalog.position
+        candidates = [position[chunk_id] for chunk_id, _ in ranked]
+        neighbours = {
+            p: [o for o in (p - 1, p + 1) if 0 <= o < len(table) and table.place(o)[0] == table.place(p)[0]]
+            for p in candidates
+        }
+        cosine = {position[chunk_id]: score for chunk_id, score in similarity.items()}
+        missing = sorted({o for p in candidates for o in (p, *neighbours[p]) if o not in cosine})
         if missing:
-            for chunk_id, score in zip(missing, self._vectors(missing) @ query.vector, strict=True):
-                similarity[chunk_id] = float(score)
-        return [
-            self._hit(rank, group, score, max(similarity.get(chunk_id, 0.0) for chunk_id in group))
-            for rank, (group, score) in enumerate(groups, 1)
-        ]
+            cosine.update(
+                zip(missing, (np.asarray(self.catalog.vectors[missing]) @ query.vector).tolist(), strict=True)
+            )
+        named = set(query.speakers)
+        chunks = dict(zip(candidates, table.take(candidates), strict=True))
+        return Signals(
+            cosine,
+            bm25 if bm25 is not None else np.zeros(len(table), dtype=np.float32),
+            [position[chunk_id] for chunk_id in dense_ids],
+            [position[chunk_id] for chunk_id in keyword_ids],
+            neighbours,
+            {p: bool(named & set(chunk.speakers)) for p, chunk in chunks.items()},
+            {p: float(chunk.word_pieces) for p, chunk in chunks.items()},
+        )
 
     def _grouped(self, ranked: list[tuple[str, float]], k: int) -> list[tuple[list[str], float]]:
         """The k best passages: a retrieved chunk next to one already taken joins it (up to the
@@ -269,6 +332,18 @@ class Retriever:
 
     def _chunk(self, chunk_id: str) -> Chunk:
         return self.catalog.chunks[self.catalog.position[chunk_id]]
+
+
+@cache
+def fusion_model() -> Logistic:
+    """The fitted fusion (`onrecord fit-fusion`)."""
+    try:
+        data = json.loads(FUSION_FILE.read_text(encoding="utf-8"))
+        return Logistic.from_dict(data["model"], FUSION_FEATURES)
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise ModelError(
+            f"cannot read the fusion model {FUSION_FILE}: {error}; refit it: onrecord fit-fusion"
+        ) from error
 
 
 def merged(chunks: list[Chunk]) -> Chunk:

@@ -94,6 +94,7 @@ def test_qmsum_subset_floors_and_the_naive_baseline(tmp_path, settings_for, embe
     assert set(summary) == {
         "onrecord-hybrid",
         "onrecord-previous-release",
+        "onrecord-fitted-fusion",
         "onrecord-dense",
         "onrecord-keyword",
         "naive-llamaindex",

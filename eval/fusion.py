@@ -16,7 +16,7 @@ from eval.fit import logistic
 from eval.suites import Suite
 from index.fusion import FUSION_FEATURES
 from index.retrieval import CANDIDATES, Retriever
-from index.scorer import Logistic
+from index.scorer import largest_difference
 
 
 def fusion_examples(
@@ -48,8 +48,4 @@ def fit_fusion(rows: np.ndarray, labels: np.ndarray, described: str) -> dict:
 
 def difference(path: Path, fitted: dict) -> float:
     """The largest difference between the file's numbers and a fit's."""
-    saved = Logistic.from_dict(json.loads(path.read_text(encoding="utf-8"))["model"], FUSION_FEATURES)
-    new = Logistic.from_dict(fitted["model"], FUSION_FEATURES)
-    pairs = [*zip(saved.mean, new.mean, strict=True), *zip(saved.scale, new.scale, strict=True)]
-    pairs += [*zip(saved.coefficients, new.coefficients, strict=True), (saved.intercept, new.intercept)]
-    return max(abs(a - b) for a, b in pairs)
+    return largest_difference(json.loads(path.read_text(encoding="utf-8")), fitted)

@@ -6,6 +6,7 @@ it wrote that the passages they cite support."""
 from __future__ import annotations
 
 from core.errors import OnRecordError
+from core.models import Filters
 from eval.suites import Question
 from eval.systems import DEPTH, Outcome, answer_hits, cited_passage, hit_passage
 from index.llm import Backend
@@ -28,8 +29,6 @@ class WrittenAnswers:
         self.timeout = timeout
 
     def run(self, question: Question) -> Outcome:
-        from core.models import Filters
-
         query = self.retriever.prepare(question.question, Filters(meeting=question.meeting))
         hits = self.retriever.retrieve_query(query, DEPTH, "hybrid")
         evidence = self.retriever.evidence(query, "hybrid")

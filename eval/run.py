@@ -32,14 +32,10 @@ def resolve_suite(name: str, data: Path | None = None, limit: int | None = None)
     return load_suite(path)
 
 
-def previous_retrieval(retriever: Retriever) -> Retriever:
-    """The same library searched as the previous release did: candidates in reciprocal rank fusion's order."""
-    return Retriever(retriever.embedder, retriever.catalog, replace(retriever.tuning, learned_fusion=False))
-
-
-def fitted_fusion(retriever: Retriever) -> Retriever:
-    """The same library with hybrid candidates in the fitted fusion's order (answers read them as always)."""
-    return Retriever(retriever.embedder, retriever.catalog, replace(retriever.tuning, learned_fusion=True))
+def fused_by(retriever: Retriever, learned: bool) -> Retriever:
+    """The same library with hybrid candidates in the fitted fusion's order, or (as the previous
+    release searched) in reciprocal rank fusion's; answers read them in the latter either way."""
+    return Retriever(retriever.embedder, retriever.catalog, replace(retriever.tuning, learned_fusion=learned))
 
 
 def evaluate(
@@ -68,8 +64,8 @@ def evaluate(
         systems += [
             # the previous release's answerer: hand-set weights and threshold, citing whole passages
             # retrieval as it was: reciprocal rank fusion, before the fitted fusion
-            OnRecord(previous_retrieval(retriever), "hybrid", name="onrecord-previous-release", model=PREVIOUS_RELEASE),
-            OnRecord(fitted_fusion(retriever), "hybrid", library.turns, name="onrecord-fitted-fusion"),
+            OnRecord(fused_by(retriever, False), "hybrid", name="onrecord-previous-release", model=PREVIOUS_RELEASE),
+            OnRecord(fused_by(retriever, True), "hybrid", library.turns, name="onrecord-fitted-fusion"),
             OnRecord(retriever, "dense", library.turns),
             OnRecord(retriever, "keyword", library.turns),
             NaiveLlamaIndex(transcripts, library.embedder),

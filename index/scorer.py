@@ -126,21 +126,23 @@ class AnswerModel:
         """The largest difference between two models' numbers; infinite when their shapes or words differ.
         A refit differs from the file by rounding at most (the model's float arithmetic varies in its
         last bits with how sentences are batched)."""
-        return _difference(self.to_dict(), other.to_dict())
+        return largest_difference(self.to_dict(), other.to_dict())
 
     def save(self, path: Path = MODEL_FILE) -> None:
         path.write_text(json.dumps(self.to_dict(), indent=1) + "\n", encoding="utf-8")
 
 
-def _difference(a: object, b: object) -> float:
+def largest_difference(a: object, b: object) -> float:
+    """The largest difference between the numbers of two fitted files' contents (`fitted_on` aside);
+    infinite when their shapes or words differ."""
     if isinstance(a, dict) and isinstance(b, dict):
         if a.keys() != b.keys():
             return math.inf
-        return max((_difference(a[key], b[key]) for key in a if key != "fitted_on"), default=0.0)
+        return max((largest_difference(a[key], b[key]) for key in a if key != "fitted_on"), default=0.0)
     if isinstance(a, list) and isinstance(b, list):
         if len(a) != len(b):
             return math.inf
-        return max((_difference(x, y) for x, y in zip(a, b, strict=True)), default=0.0)
+        return max((largest_difference(x, y) for x, y in zip(a, b, strict=True)), default=0.0)
     if isinstance(a, bool) or isinstance(b, bool):
         return 0.0 if a == b else math.inf
     if isinstance(a, int | float) and isinstance(b, int | float):

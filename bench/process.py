@@ -1,7 +1,9 @@
 """Whole-process figures: an `onrecord` command timed from its start to its exit, beside a process
 that does the least the same job needs (load the model with plain sentence-transformers and encode
 the same texts), the two taken in turn in the same run so that their ratio holds however busy the
-machine is. Each process's peak memory is its own (os.wait4's rusage of that child)."""
+machine is. Each process's peak memory is its own: it is started by a small wrapper process that
+reports its child's rusage, since a child's ru_maxrss counts the memory of the process it was
+forked from (the benchmark's own, often larger than the command's)."""
 
 from __future__ import annotations
 
@@ -27,6 +29,15 @@ import json, sys
 from sentence_transformers import SentenceTransformer
 texts = json.load(open(sys.argv[2], encoding="utf-8"))
 SentenceTransformer(sys.argv[1], device="cpu", local_files_only=True).encode(texts, batch_size=32)
+"""
+# Starts the command given after the result file, waits for it, writes its peak RSS (KiB) there and
+# exits with its status; a process of about 10 MiB, so that what its child inherits is negligible.
+WRAPPER = """
+import os, sys
+pid = os.posix_spawnp(sys.argv[2], sys.argv[2:], os.environ)
+_, status, usage = os.wait4(pid, 0)
+open(sys.argv[1], "w").write(str(usage.ru_maxrss))
+sys.exit(os.waitstatus_to_exitcode(status))
 """
 
 
@@ -59,17 +70,17 @@ class Comparison:
 def timed(command: Sequence[str], env: dict[str, str] | None = None) -> Run:
     """Run a command to its end; its wall time and peak memory. A failure is a RuntimeError
     carrying the command's last line of error output."""
-    started = time.perf_counter()
-    with tempfile.TemporaryFile() as stderr:
-        process = subprocess.Popen(list(command), stdout=subprocess.DEVNULL, stderr=stderr, env=env)
-        _, status, usage = os.wait4(process.pid, 0)
+    with tempfile.TemporaryFile() as stderr, tempfile.NamedTemporaryFile("r") as peak:
+        started = time.perf_counter()
+        returncode = subprocess.call(
+            [sys.executable, "-c", WRAPPER, peak.name, *command], stdout=subprocess.DEVNULL, stderr=stderr, env=env
+        )
         seconds = time.perf_counter() - started
-        process.returncode = os.waitstatus_to_exitcode(status)
-        if process.returncode:
+        if returncode:
             stderr.seek(0)
             last = stderr.read().decode(errors="replace").strip().splitlines()[-1:] or ["no message"]
             raise RuntimeError(f"{' '.join(command[:4])}... failed: {last[0]}")
-    return Run(seconds, usage.ru_maxrss / 1024)
+        return Run(seconds, int(peak.read()) / 1024)
 
 
 def compare(name: str, command: Sequence[str], texts: list[str], settings: Settings, runs: int) -> Comparison:

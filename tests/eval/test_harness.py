@@ -209,3 +209,15 @@ def test_a_catalog_alone_is_built_and_timed_without_chroma(tmp_path):
     assert len(catalog) == 3000 and len(catalog.position) == 3000
     assert len(set(catalog.chunks.ids)) == 3000  # a chunk id is found where it lies
     assert all(catalog.position[chunk_id] == row for row, chunk_id in enumerate(catalog.chunks.ids[:50]))
+
+
+def test_a_timed_process_reports_its_own_peak_memory_not_its_parents():
+    import sys
+
+    from bench.process import timed
+
+    held = bytearray(600 * 2**20)  # the benchmark's process, larger than the command it times
+    small = timed([sys.executable, "-c", "pass"])
+    large = timed([sys.executable, "-c", "x = bytearray(300 * 2**20)"])
+    assert small.peak_rss_mib < 100 and 300 < large.peak_rss_mib < 500
+    assert len(held) == 600 * 2**20

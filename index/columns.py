@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import overload
@@ -67,6 +68,13 @@ class Strings(Sequence[str]):
         return self.data[int(self.offsets[index]) : int(self.offsets[index + 1])].tobytes().decode("utf-8")
 
 
+_TYPECODES = {np.int32: "i", np.int64: "q", np.float64: "d", np.uint64: "Q"}  # array's codes (Linux x86-64)
+
+
+def _column(buffer: bytearray | array, dtype) -> np.ndarray:
+    return np.frombuffer(buffer, dtype=dtype) if len(buffer) else np.zeros(0, dtype=dtype)
+
+
 def _position(index: int, length: int) -> int:
     """A sequence index (negative from the end) as a position, or IndexError."""
     position = int(index) + (length if index < 0 else 0)
@@ -90,38 +98,40 @@ class ChunkTable(Sequence[Chunk]):
         self.meeting_ids = names["meetings"]
 
     @classmethod
-    def of(cls, chunks: Sequence[Chunk]) -> ChunkTable:
+    def of(cls, chunks: Iterable[Chunk]) -> ChunkTable:
+        """A table of the chunks, read in one pass: they may be made one at a time (a catalog rebuilt
+        from the store never holds a Chunk for each of its chunks)."""
         codes: dict[str, dict[str, int]] = {kind: {} for kind in NAME_KINDS}
 
         def code(kind: str, name: str | None) -> int:
             return -1 if name is None else codes[kind].setdefault(name, len(codes[kind]))
 
-        def numbers(values: Iterable, dtype) -> np.ndarray:
-            return np.fromiter(values, dtype=dtype, count=len(chunks))
-
-        ids, texts = Strings.of(c.id for c in chunks), Strings.of(c.text for c in chunks)
-        speaker_offsets = np.zeros(len(chunks) + 1, dtype=np.int64)
-        np.cumsum([len(c.speakers) for c in chunks], out=speaker_offsets[1:])
-        hashes = np.fromiter((id_hash(c.id) for c in chunks), dtype=np.uint64, count=len(chunks))
-        order = np.argsort(hashes, kind="stable")
-        arrays = {
-            "id_bytes": ids.data,
-            "id_offsets": ids.offsets,
-            "text_bytes": texts.data,
-            "text_offsets": texts.offsets,
-            "meeting": numbers((code("meetings", c.meeting_id) for c in chunks), np.int32),
-            "turn_start": numbers((c.turn_start for c in chunks), np.int32),
-            "turn_end": numbers((c.turn_end for c in chunks), np.int32),
-            "speaker_offsets": speaker_offsets,
-            "speaker": np.array([code("speakers", s) for c in chunks for s in c.speakers], dtype=np.int32),
-            "topic": numbers((code("topics", c.topic) for c in chunks), np.int32),
-            "question": numbers((code("questions", c.question) for c in chunks), np.int32),
-            "start": numbers((np.nan if c.start is None else c.start for c in chunks), np.float64),
-            "end": numbers((np.nan if c.end is None else c.end for c in chunks), np.float64),
-            "word_pieces": numbers((c.word_pieces for c in chunks), np.int32),
-            "id_hashes": hashes[order],
-            "id_order": order.astype(np.int64),
-        }
+        id_bytes, text_bytes = bytearray(), bytearray()
+        built = {name: array(_TYPECODES[EXPECTED[name]]) for name in (*PER_CHUNK, "speaker", "id_hashes")}
+        offsets = {name: array("q", [0]) for name in ("id_offsets", "text_offsets", "speaker_offsets")}
+        for chunk in chunks:
+            id_bytes += chunk.id.encode("utf-8")
+            text_bytes += chunk.text.encode("utf-8")
+            built["speaker"].extend(code("speakers", speaker) for speaker in chunk.speakers)
+            for name, filled in (
+                ("id_offsets", id_bytes),
+                ("text_offsets", text_bytes),
+                ("speaker_offsets", built["speaker"]),
+            ):
+                offsets[name].append(len(filled))
+            built["meeting"].append(code("meetings", chunk.meeting_id))
+            built["topic"].append(code("topics", chunk.topic))
+            built["question"].append(code("questions", chunk.question))
+            built["turn_start"].append(chunk.turn_start)
+            built["turn_end"].append(chunk.turn_end)
+            built["start"].append(np.nan if chunk.start is None else chunk.start)
+            built["end"].append(np.nan if chunk.end is None else chunk.end)
+            built["word_pieces"].append(chunk.word_pieces)
+            built["id_hashes"].append(id_hash(chunk.id))
+        arrays = {name: _column(found, EXPECTED[name]) for name, found in (*built.items(), *offsets.items())}
+        arrays["id_bytes"], arrays["text_bytes"] = _column(id_bytes, np.uint8), _column(text_bytes, np.uint8)
+        order = np.argsort(arrays["id_hashes"], kind="stable")
+        arrays["id_hashes"], arrays["id_order"] = arrays["id_hashes"][order], order.astype(np.int64)
         return cls(arrays, {kind: list(found) for kind, found in codes.items()})
 
     def __len__(self) -> int:

@@ -7,9 +7,9 @@ import json
 import logging
 import math
 import os
-from collections.abc import Sequence
+from array import array
+from collections.abc import Iterator, Sequence
 from functools import cache
-from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -48,18 +48,20 @@ class KeywordIndex:
 
         self.size = len(texts)
         self.vocab: dict[str, int] = dict(previous.vocab) if previous is not None else {}
-        documents = []
+        found = array("i")  # every text's term ids in a row: no list per text (4 GiB at a million chunks)
+        offsets = np.zeros(self.size + 1, dtype=np.int64)
         for position, text in enumerate(texts):
             old = reused[position] if previous is not None and reused is not None else -1
             if old >= 0:
-                documents.append(previous._ids[previous._offsets[old] : previous._offsets[old + 1]].tolist())
+                kept = previous._ids[previous._offsets[old] : previous._offsets[old + 1]]
+                found.frombytes(np.asarray(kept, dtype=np.int32).tobytes())
             else:
-                documents.append([self.vocab.setdefault(term, len(self.vocab)) for term in terms(text)])
-        offsets = np.cumsum([0, *map(len, documents)], dtype=np.int64)
-        ids = np.fromiter(chain.from_iterable(documents), dtype=np.int32, count=int(offsets[-1]))
+                found.extend(self.vocab.setdefault(term, len(self.vocab)) for term in terms(text))
+            offsets[position + 1] = len(found)
+        ids = np.frombuffer(found, dtype=np.int32) if len(found) else np.zeros(0, dtype=np.int32)
         bm25 = bm25s.BM25()
         if self.size:
-            bm25.index((documents, dict(self.vocab)), show_progress=False)
+            bm25.index(_TermLists(ids, offsets, dict(self.vocab)), show_progress=False)
         self._hold(ids, offsets, bm25)
 
     def _hold(self, ids: np.ndarray, offsets: np.ndarray, bm25) -> None:
@@ -212,6 +214,23 @@ def _check_terms(ids: np.ndarray, offsets: np.ndarray, vocabulary_size: int) -> 
         raise ValueError(f"{OFFSETS_FILE} does not cut the {len(ids)} term ids into texts")
     if len(ids) and (checked(ids).min() < 0 or checked(ids).max() >= vocabulary_size):
         raise ValueError(f"{TERMS_FILE} names terms outside the vocabulary of {vocabulary_size}")
+
+
+class _TermLists:
+    """Each text's term ids as bm25s reads a tokenized corpus (its `ids` and `vocab`), one text's
+    list made at a time from the flat array."""
+
+    def __init__(self, ids: np.ndarray, offsets: np.ndarray, vocab: dict[str, int]):
+        self.ids = self
+        self.vocab = vocab
+        self._flat, self._offsets = ids, offsets
+
+    def __len__(self) -> int:
+        return len(self._offsets) - 1
+
+    def __iter__(self) -> Iterator[list[int]]:
+        flat, offsets = self._flat, self._offsets
+        return (flat[offsets[row] : offsets[row + 1]].tolist() for row in range(len(self)))
 
 
 def _load_bm25(folder: Path, vocab: dict[str, int], size: int):

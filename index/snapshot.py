@@ -39,7 +39,7 @@ from index.catalog import Catalog
 from index.columns import ChunkTable, Documents
 from index.dense import QUANTIZED_FROM, QuantizedVectors
 from index.keyword import KeywordIndex, load_array
-from index.store import COMPLETE, MeetingRecord, Store
+from index.store import COMPLETE, MEETINGS_PER_READ, MeetingRecord, Store
 
 FORMAT = 6  # raised whenever what a snapshot holds changes
 MANIFEST_FILE = "manifest.json"
@@ -112,38 +112,74 @@ def versions() -> list:
     return [FORMAT, version("bm25s"), version("PyStemmer")]
 
 
-Part = tuple[list[Chunk], np.ndarray]
+MeetingChunks = tuple[str, list[Chunk], np.ndarray]  # a meeting's id, chunks and their vectors
 
 
 def build(store: Store, meetings: list[Meeting], state: dict[str, str], key: str, base: Catalog | None) -> Catalog:
-    """A catalog of `meetings`, taking unchanged meetings' chunks and vectors from `base`. A meeting
-    read with fewer or more chunks than its record counts (another process wrote while the store was
-    paged through) is read again on its own."""
+    """A catalog of `meetings`, taking unchanged meetings' chunks and vectors from `base` and reading
+    the others from the store MEETINGS_PER_READ meetings at a time. It is made meeting by meeting in
+    id order, so that no more chunks are held as objects than one read returns: a million-chunk
+    library is rebuilt in bounded memory (the chunks' columns, vectors and term ids)."""
     known = base.state if base is not None else {}
     kept = {meeting_id for meeting_id, digest in state.items() if known.get(meeting_id) == digest}
-    parts: list[Part] = []
-    if base is not None and kept:
-        codes = [code for code, meeting_id in enumerate(base.chunks.meeting_ids) if meeting_id in kept]
-        positions = np.flatnonzero(np.isin(base.chunks.arrays["meeting"], codes))
-        parts.append((base.chunks.take(positions), np.asarray(base.vectors[positions])))
-    changed = sorted(set(state) - kept)
-    if changed:
-        parts.append(_read(store, changed if kept else None, state))
-    short = set(incomplete([chunk for chunks, _ in parts for chunk in chunks], meetings))
-    if short:
-        parts = [_rows_where(part, lambda chunk: chunk.meeting_id not in short) for part in parts]
-        parts.append(_read(store, sorted(short), state))
-    chunks = [chunk for part_chunks, _ in parts for chunk in part_chunks]
-    order = sorted(range(len(chunks)), key=lambda row: (chunks[row].meeting_id, chunks[row].turn_start, chunks[row].id))
-    filled = [vectors for _, vectors in parts if len(vectors)]
-    vectors = np.concatenate(filled)[order] if filled else np.zeros((0, 0), dtype=np.float32)
-    ordered = [chunks[row] for row in order]
+    blocks = _blocks(base, kept) if base is not None and kept else {}
+    counts = {meeting.meeting_id: meeting.chunk_count for meeting in meetings}
+    read = _read(store, sorted(set(state) - kept), counts)
+    vectors: list[np.ndarray] = []
+
+    def chunks() -> Iterator[Chunk]:
+        pending = next(read, None)
+        for meeting_id in sorted(state):
+            if meeting_id in blocks:
+                vectors.append(np.asarray(base.vectors[blocks[meeting_id]]))
+                yield from (base.chunks[position] for position in blocks[meeting_id])
+            elif pending is not None and pending[0] == meeting_id:
+                vectors.append(pending[2])
+                yield from pending[1]
+                pending = next(read, None)
+
+    table = ChunkTable.of(chunks())
+    filled = [block for block in vectors if len(block)]
+    vectors = np.concatenate(filled) if filled else np.zeros((0, 0), dtype=np.float32)
     documents = {}
     if base is not None and base.turns is not None:
         documents = {m: found for m in kept if (found := base.turns.get(m)) is not None}
     documents.update(store.turn_documents([m for m in sorted(state) if m not in documents]))
     turns = Documents.of({m: documents.get(m, "") for m in sorted(state)})
-    return Catalog(ordered, meetings, np.ascontiguousarray(vectors), state, key, base, turns=turns)
+    return Catalog(table, meetings, vectors, state, key, base, turns=turns)
+
+
+def _blocks(base: Catalog, kept: set[str]) -> dict[str, np.ndarray]:
+    """The positions in `base` of each kept meeting's chunks, in the catalog's order."""
+    codes = np.asarray(base.chunks.arrays["meeting"])
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(len(base.chunks.meeting_ids) + 1))
+    return {
+        meeting_id: order[bounds[code] : bounds[code + 1]]
+        for code, meeting_id in enumerate(base.chunks.meeting_ids)
+        if meeting_id in kept
+    }
+
+
+def _read(
+    store: Store, meeting_ids: list[str], counts: dict[str, int]
+) -> Iterator[tuple[str, list[Chunk], np.ndarray]]:
+    """Each meeting's chunks in turn order and their vectors, in the order of `meeting_ids`. A meeting
+    read with fewer or more chunks than its record counts (another process wrote while the store was
+    paged through) is read again on its own."""
+    for start in range(0, len(meeting_ids), MEETINGS_PER_READ):
+        group = meeting_ids[start : start + MEETINGS_PER_READ]
+        chunks, vectors = store.chunks_with_vectors(group)
+        rows: dict[str, list[int]] = {}
+        for row, chunk in enumerate(chunks):
+            rows.setdefault(chunk.meeting_id, []).append(row)
+        for meeting_id in group:
+            own, own_vectors = [chunks[row] for row in rows.get(meeting_id, [])], vectors[rows.get(meeting_id, [])]
+            if len(own) != counts[meeting_id]:
+                own, own_vectors = store.chunks_with_vectors([meeting_id])
+            order = sorted(range(len(own)), key=lambda row: (own[row].turn_start, own[row].id))
+            yield meeting_id, [own[row] for row in order], np.asarray(own_vectors[order]) if order else own_vectors[:0]
+        del chunks, vectors
 
 
 def incomplete(chunks: Sequence[Chunk], meetings: list[Meeting]) -> list[str]:
@@ -154,17 +190,6 @@ def incomplete(chunks: Sequence[Chunk], meetings: list[Meeting]) -> list[str]:
     else:
         counts = Counter(chunk.meeting_id for chunk in chunks)
     return [meeting.meeting_id for meeting in meetings if counts[meeting.meeting_id] != meeting.chunk_count]
-
-
-def _read(store: Store, meeting_ids: list[str] | None, state: dict[str, str]) -> Part:
-    """Chunks and vectors of these meetings (of all when None), keeping the complete meetings'."""
-    return _rows_where(store.chunks_with_vectors(meeting_ids), lambda chunk: chunk.meeting_id in state)
-
-
-def _rows_where(part: Part, keep) -> Part:
-    chunks, vectors = part
-    rows = [row for row, chunk in enumerate(chunks) if keep(chunk)]
-    return [chunks[row] for row in rows], (np.asarray(vectors[rows]) if rows else np.asarray(vectors[:0]))
 
 
 def read_snapshot(folder: Path) -> Catalog | None:

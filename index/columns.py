@@ -49,10 +49,12 @@ class Strings(Sequence[str]):
 
     @classmethod
     def of(cls, strings: Iterable[str]) -> Strings:
-        encoded = [string.encode("utf-8") for string in strings]
-        offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
-        np.cumsum([len(part) for part in encoded], out=offsets[1:])
-        return cls(np.frombuffer(b"".join(encoded), dtype=np.uint8), offsets)
+        """The strings in one buffer, encoded one at a time (they may be made one at a time)."""
+        data, offsets = bytearray(), array("q", [0])
+        for string in strings:
+            data += string.encode("utf-8")
+            offsets.append(len(data))
+        return cls(_column(data, np.uint8), _column(offsets, np.int64))
 
     def __len__(self) -> int:
         return len(self.offsets) - 1
@@ -268,8 +270,17 @@ class Documents:
         self._row = {meeting_id: row for row, meeting_id in enumerate(meeting_ids)}
 
     @classmethod
-    def of(cls, documents: dict[str, str]) -> Documents:
-        return cls(list(documents), Strings.of(documents.values()))
+    def of(cls, documents: dict[str, str] | Iterable[tuple[str, str]]) -> Documents:
+        """Documents by meeting id, from a mapping or from (meeting id, document) pairs made one at a time."""
+        meeting_ids: list[str] = []
+
+        def each() -> Iterator[str]:
+            for meeting_id, document in documents.items() if isinstance(documents, dict) else documents:
+                meeting_ids.append(meeting_id)
+                yield document
+
+        strings = Strings.of(each())
+        return cls(meeting_ids, strings)
 
     def get(self, meeting_id: str) -> str | None:
         row = self._row.get(meeting_id)

@@ -141,12 +141,21 @@ def build(store: Store, meetings: list[Meeting], state: dict[str, str], key: str
     table = ChunkTable.of(chunks())
     filled = [block for block in vectors if len(block)]
     vectors = np.concatenate(filled) if filled else np.zeros((0, 0), dtype=np.float32)
-    documents = {}
-    if base is not None and base.turns is not None:
-        documents = {m: found for m in kept if (found := base.turns.get(m)) is not None}
-    documents.update(store.turn_documents([m for m in sorted(state) if m not in documents]))
-    turns = Documents.of({m: documents.get(m, "") for m in sorted(state)})
+    turns = Documents.of(_turns(store, sorted(state), kept, base))
     return Catalog(table, meetings, vectors, state, key, base, turns=turns)
+
+
+def _turns(store: Store, meeting_ids: list[str], kept: set[str], base: Catalog | None) -> Iterator[tuple[str, str]]:
+    """Each meeting's turns as the store's JSON, in the order of `meeting_ids`: a kept meeting's from
+    `base`, the others' read from the store a few meetings at a time."""
+    saved = base.turns if base is not None else None
+    kept = {meeting_id for meeting_id in kept if saved is not None and saved.get(meeting_id) is not None}
+    read = store.each_turn_document([meeting_id for meeting_id in meeting_ids if meeting_id not in kept])
+    for meeting_id in meeting_ids:
+        if meeting_id in kept:
+            yield meeting_id, saved.get(meeting_id) or ""
+        else:
+            yield next(read)
 
 
 def _blocks(base: Catalog, kept: set[str]) -> dict[str, np.ndarray]:

@@ -115,17 +115,21 @@ class Store:
 
     def turn_documents(self, meeting_ids: Sequence[str]) -> dict[str, str]:
         """Each meeting's turns as the JSON document the store keeps (read MEETINGS_PER_READ at a time)."""
-        documents: dict[str, str] = {}
-        with chroma_errors(self.location):
-            for start in range(0, len(meeting_ids), MEETINGS_PER_READ):
-                ids = list(meeting_ids[start : start + MEETINGS_PER_READ])
+        return dict(self.each_turn_document(meeting_ids))
+
+    def each_turn_document(self, meeting_ids: Sequence[str]) -> Iterator[tuple[str, str]]:
+        """(meeting id, turns as JSON) for each of the meetings in turn, "" for one without turns,
+        read MEETINGS_PER_READ at a time so that no more are held at once."""
+        for start in range(0, len(meeting_ids), MEETINGS_PER_READ):
+            ids = list(meeting_ids[start : start + MEETINGS_PER_READ])
+            with chroma_errors(self.location):
                 found = self._turns.get(ids=ids, include=["documents"])
-                documents.update(zip(found["ids"], found["documents"] or [], strict=True))
+                documents = dict(zip(found["ids"], found["documents"] or [], strict=True))
                 older = [meeting_id for meeting_id in ids if meeting_id not in documents]
                 if older:  # written before turns had a collection of their own
                     found = self._meetings.get(ids=older, include=["documents"])
                     documents.update(zip(found["ids"], found["documents"] or [], strict=True))
-        return {meeting_id: document or "" for meeting_id, document in documents.items()}
+            yield from ((meeting_id, documents.get(meeting_id) or "") for meeting_id in ids)
 
     def put_meeting(self, transcript: Transcript, chunk_count: int, content_hash: str, status: str, model: str) -> None:
         """The meeting's record and turns; `model` names what embeds its chunks."""

@@ -76,3 +76,6 @@ def test_turn_documents_are_found_by_meeting(tmp_path):
     documents.save(tmp_path / "turns")
     opened = Documents.load(tmp_path / "turns")
     assert [opened.get(m) for m in ("m1", "m2", "m3", "m4")] == ['[{"index": 0}]', "", "ünïcode", None]
+    made = iter([("m1", '[{"index": 0}]'), ("m2", ""), ("m3", "ünïcode")])  # made one at a time, as a rebuild does
+    streamed = Documents.of(made)
+    assert streamed.meeting_ids == ["m1", "m2", "m3"] and streamed.get("m3") == "ünïcode" and streamed.get("m2") == ""

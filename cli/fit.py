@@ -41,22 +41,32 @@ def fit_command(
         examples = collect(suite, library, lambda: progress.advance(task))
         task = progress.add_task("sentences the rerank sees, embedded", total=len(examples))
         model = fit(examples, described_for(data, suite, examples, limit), lambda: progress.advance(task))
-    described = model.fitted_on
     target = out or MODEL_FILE
-    if check:
-        difference = load_model(target).difference(model) if target.exists() else math.inf
-        same = difference <= TOLERANCE
-        verdict = "reproduced" if same else "differs from this fit"
-        console.print(f"{target}: {verdict} (largest difference {difference:.2g})", highlight=False)
-        if not same:
-            console.print(json.dumps(model.to_dict(), indent=1), highlight=False)
-            raise typer.Exit(1)
-        return
-    model.save(target)
-    console.print(
-        f"wrote {target}: sentence bar {model.sentence_bar:.2f}, refuse below {model.abstain_below:.3f} ({described})",
-        highlight=False,
+    written = f"sentence bar {model.sentence_bar:.2f}, refuse below {model.abstain_below:.3f} ({model.fitted_on})"
+    checked_or_written(
+        target,
+        check,
+        lambda: load_model(target).difference(model),
+        model.to_dict(),
+        lambda: model.save(target),
+        written,
     )
+
+
+def checked_or_written(target: Path, check: bool, difference, fitted: dict, save, written: str) -> None:
+    """With `check`, whether the file at `target` is what this fit gives (`difference()`: the largest
+    number that differs; exit 1, printing the fit, when above TOLERANCE); else the file saved."""
+    if not check:
+        save()
+        console.print(f"wrote {target}: {written}", highlight=False)
+        return
+    gap = difference() if target.exists() else math.inf
+    same = gap <= TOLERANCE
+    verdict = "reproduced" if same else "differs from this fit"
+    console.print(f"{target}: {verdict} (largest difference {gap:.2g})", highlight=False)
+    if not same:
+        console.print(json.dumps(fitted, indent=1), highlight=False)
+        raise typer.Exit(1)
 
 
 def described_for(data: Path, suite, examples: list, limit: int | None) -> str:
@@ -91,15 +101,11 @@ def fit_fusion_command(
     )
     fitted = fit_fusion(rows, labels, described)
     target = out or FUSION_FILE
-    if check:
-        gap = difference(target, fitted) if target.exists() else math.inf
-        same = gap <= TOLERANCE
-        console.print(f"{target}: {'reproduced' if same else 'differs from this fit'} (largest difference {gap:.2g})")
-        if not same:
-            raise typer.Exit(1)
-        return
-    target.write_text(json.dumps(fitted, indent=1) + "\n", encoding="utf-8")
-    console.print(f"wrote {target} ({described})", highlight=False)
+
+    def save() -> None:
+        target.write_text(json.dumps(fitted, indent=1) + "\n", encoding="utf-8")
+
+    checked_or_written(target, check, lambda: difference(target, fitted), fitted, save, described)
 
 
 def _split_library(data: Path, limit: int | None, data_dir: Path | None):

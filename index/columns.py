@@ -282,6 +282,9 @@ class Documents:
         strings = Strings.of(each())
         return cls(meeting_ids, strings)
 
+    def __contains__(self, meeting_id: object) -> bool:
+        return meeting_id in self._row
+
     def get(self, meeting_id: str) -> str | None:
         row = self._row.get(meeting_id)
         return None if row is None else self.documents[row]

@@ -148,14 +148,11 @@ def build(store: Store, meetings: list[Meeting], state: dict[str, str], key: str
 def _turns(store: Store, meeting_ids: list[str], kept: set[str], base: Catalog | None) -> Iterator[tuple[str, str]]:
     """Each meeting's turns as the store's JSON, in the order of `meeting_ids`: a kept meeting's from
     `base`, the others' read from the store a few meetings at a time."""
-    saved = base.turns if base is not None else None
-    kept = {meeting_id for meeting_id in kept if saved is not None and saved.get(meeting_id) is not None}
+    saved = base.turns if base is not None and base.turns is not None else Documents.of({})
+    kept = {meeting_id for meeting_id in kept if meeting_id in saved}
     read = store.each_turn_document([meeting_id for meeting_id in meeting_ids if meeting_id not in kept])
     for meeting_id in meeting_ids:
-        if meeting_id in kept:
-            yield meeting_id, saved.get(meeting_id) or ""
-        else:
-            yield next(read)
+        yield (meeting_id, saved.get(meeting_id) or "") if meeting_id in kept else next(read)
 
 
 def _blocks(base: Catalog, kept: set[str]) -> dict[str, np.ndarray]:
@@ -170,9 +167,7 @@ def _blocks(base: Catalog, kept: set[str]) -> dict[str, np.ndarray]:
     }
 
 
-def _read(
-    store: Store, meeting_ids: list[str], counts: dict[str, int]
-) -> Iterator[tuple[str, list[Chunk], np.ndarray]]:
+def _read(store: Store, meeting_ids: list[str], counts: dict[str, int]) -> Iterator[MeetingChunks]:
     """Each meeting's chunks in turn order and their vectors, in the order of `meeting_ids`. A meeting
     read with fewer or more chunks than its record counts (another process wrote while the store was
     paged through) is read again on its own."""

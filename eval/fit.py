@@ -102,14 +102,21 @@ def _answers(sentence: Sentence, gold: frozenset[int], answer_terms: set[str]) -
 
 
 def logistic(
-    rows: np.ndarray, labels: np.ndarray, features: tuple[str, ...], weights: np.ndarray | None = None
+    rows: np.ndarray,
+    labels: np.ndarray,
+    features: tuple[str, ...],
+    weights: np.ndarray | None = None,
+    regularization: float = REGULARIZATION,
+    balanced: bool = False,
 ) -> Logistic:
+    """A logistic regression over standardised `rows` (classes weighted equally when `balanced`)."""
     from sklearn.linear_model import LogisticRegression
 
     mean = rows.mean(axis=0)
     scale = rows.std(axis=0)
     scale[scale == 0] = 1.0
-    fitted = LogisticRegression(C=REGULARIZATION, max_iter=5000).fit((rows - mean) / scale, labels, weights)
+    fitted = LogisticRegression(C=regularization, max_iter=5000, class_weight="balanced" if balanced else None)
+    fitted = fitted.fit((rows - mean) / scale, labels, weights)
     return Logistic(features, tuple(mean), tuple(scale), tuple(fitted.coef_[0]), float(fitted.intercept_[0]))
 
 

@@ -19,15 +19,20 @@ from pathlib import Path
 import numpy as np
 
 from core.models import Chunk, Transcript
+from eval.fit import logistic
 from index.embedding import Embedder
+from ingest.boundaries import FEATURES, gap_rows, start_marks
 from ingest.chunking import CountWordPieces, chunk_transcript
 from ingest.labels import stop_words
 from ingest.parsing import parse_file
 from ingest.segmenting import (
+    AGENDA,
     SHORT,
+    SPOKEN_HEADING,
     Cut,
     TopicModel,
     Unit,
+    boundary_bonus,
     by_chunks,
     by_units,
     unit_views,
@@ -39,13 +44,17 @@ from ingest.segmenting import (
 )
 
 SHORT_EXCERPT = 120  # turns of a train meeting that stand for a short transcript in the fit
-GRID = {
-    "speaker_weight": (0.25, 0.5, 1.0),
-    "word_weight": (0.25, 0.5),
-    "price": (1.5, 2.0, 2.5, 3.0),
-    "agenda_bonus": (0.0, 1.0),
+GRID = {  # the partition's settings tried over the boundary model's out-of-fold log-odds
+    "speaker_weight": (0.5, 1.0),
+    "boundary_weight": (0.5, 1.0, 2.0, 3.0),
+    "price": (1.0, 2.0, 3.0, 4.0, 6.0),
 }
-SHORT_PRICES = (0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0)
+BOUNDARY_C = 0.1  # scikit-learn's C for the boundary model (classes weighted: about 1 gap in 20 starts a topic)
+FOLDS = 5  # the train meetings' folds for the out-of-fold log-odds the partition's settings are chosen on
+# the release before the boundary model: a plain partition of the three views (ingest/topic_model.json at 5e5264e)
+PREVIOUS = TopicModel(speaker_weight=0.5, word_weight=0.5, price=1.5, short_price=4.0, agenda_bonus=0.0)
+SHORT_PRICES = (0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0)  # short transcripts are partitioned by their units,
+AGENDA_BONUSES = (0.0, 1.0)  # with the agenda-phrase bonus in place of the boundary model's
 
 
 @dataclass(frozen=True)
@@ -181,13 +190,16 @@ def prepare(case: Case, embedder: Embedder, count: CountWordPieces, budget: int,
     return prepared
 
 
-def predicted(prepared: Prepared, model: TopicModel) -> list[int]:
-    """The segment number of each turn, found as ingest finds it."""
+def predicted(prepared: Prepared, model: TopicModel, odds: np.ndarray | None = None) -> list[int]:
+    """The segment number of each turn, found as ingest finds it (for a long meeting, with the
+    boundary model's `odds` for each chunk where given, else the model's own)."""
     units = prepared.units
     if prepared.short:
         found = by_units(units, prepared.unit_views, model)
     else:
-        found = by_chunks(units, prepared.chunks, prepared.chunk_views, model)
+        turns, chunks, chunk_views = prepared.case.transcript.turns, prepared.chunks, prepared.chunk_views
+        bonus = boundary_bonus(chunks, turns, chunk_views, model) if odds is None else model.boundary_weight * odds
+        found = by_chunks(units, chunks, chunk_views, model, bonus)
     return _numbered(len(prepared.case.gold), [units[i][0].turn for i in found])
 
 
@@ -204,14 +216,49 @@ def mean_pk(pairs: Sequence[tuple[Sequence[str], Sequence[int]]]) -> float:
     return float(np.mean([pk_windowdiff(boundaries(gold), boundaries(labels))[0] for gold, labels in pairs]))
 
 
+def gap_examples(prepared: Prepared) -> tuple[np.ndarray, np.ndarray]:
+    """A long meeting's gaps between chunks (from the second chunk on): their features, and 1 where
+    the chunk is the one nearest a gold topic start."""
+    starts = [i for i, mark in enumerate(boundaries(prepared.case.gold)) if mark == "1"]
+    rows = gap_rows(prepared.chunks, prepared.case.transcript.turns, prepared.chunk_views, AGENDA, SPOKEN_HEADING)
+    return rows[1:], start_marks(prepared.chunks, starts)[1:]
+
+
+def out_of_fold_odds(examples: Sequence[tuple[np.ndarray, np.ndarray]]) -> list[np.ndarray]:
+    """Each meeting's log-odds for each chunk (0 for its first) from a boundary model fitted on the
+    other folds of meetings, so that the partition's settings are chosen on odds it did not learn from."""
+    from sklearn.model_selection import GroupKFold
+
+    rows, marks = np.vstack([x for x, _ in examples]), np.concatenate([y for _, y in examples])
+    groups = np.concatenate([np.full(len(y), i) for i, (_, y) in enumerate(examples)])
+    odds = np.zeros(len(marks))
+    folds = min(FOLDS, len(examples))
+    for fitting, held in GroupKFold(folds).split(rows, marks, groups) if folds > 1 else [(slice(None),) * 2]:
+        if marks[fitting].min() == marks[fitting].max():
+            continue  # a fold without both kinds of gap: no bonus there
+        model = logistic(rows[fitting], marks[fitting], FEATURES, regularization=BOUNDARY_C, balanced=True)
+        odds[held] = model.log_odds(rows[held])
+    ends = np.cumsum([len(y) for _, y in examples])[:-1]
+    return [np.concatenate([[0.0], part]) for part in np.split(odds, ends)]
+
+
 def fit(prepared: Sequence[Prepared], described: str, on_setting: Callable[[], None] | None = None) -> TopicModel:
-    """The setting of GRID with the lowest mean Pk over the long meetings, then the short-transcript
-    price with the lowest mean Pk over the short meetings and the long ones' excerpts."""
+    """The boundary model (a logistic regression over the gaps of the long train meetings), the
+    partition's setting of GRID with the lowest mean Pk over those meetings (on out-of-fold odds),
+    then the short-transcript price and agenda bonus with the lowest mean Pk over the short meetings
+    and the long ones' excerpts."""
     long = [p for p in prepared if not p.short]
+    examples = [gap_examples(p) for p in long]
+    marks = np.concatenate([y for _, y in examples]) if examples else np.zeros(0)
+    boundary = None
+    if marks.size and marks.min() != marks.max():
+        rows = np.vstack([x for x, _ in examples])
+        boundary = logistic(rows, marks, FEATURES, regularization=BOUNDARY_C, balanced=True).to_dict()
+    odds = out_of_fold_odds(examples) if boundary else [None] * len(long)
     best: tuple[float, TopicModel] | None = None
     for values in itertools.product(*GRID.values()):
-        model = TopicModel(**dict(zip(GRID, values, strict=True)))
-        score = mean_pk([(p.case.gold, predicted(p, model)) for p in long])
+        model = replace(TopicModel(**dict(zip(GRID, values, strict=True))), boundary=boundary)
+        score = mean_pk([(p.case.gold, predicted(p, model, o)) for p, o in zip(long, odds, strict=True)])
         if best is None or score < best[0]:
             best = (score, model)
         if on_setting:
@@ -222,16 +269,18 @@ def fit(prepared: Sequence[Prepared], described: str, on_setting: Callable[[], N
     shorts += [p.excerpt for p in prepared if p.excerpt is not None]
     if shorts:
         scored = []
-        for price in SHORT_PRICES:
+        for price, agenda in itertools.product(SHORT_PRICES, AGENDA_BONUSES):
+            short = replace(model, agenda_bonus=agenda)
             pairs = [
                 (
                     case.gold,
-                    _numbered(len(case.gold), [units[i][0].turn for i in by_units(units, views_, model, price)]),
+                    _numbered(len(case.gold), [units[i][0].turn for i in by_units(units, views_, short, price)]),
                 )
                 for case, units, views_ in shorts
             ]
-            scored.append((mean_pk(pairs), price))
-        model = replace(model, short_price=min(scored)[1])
+            scored.append((mean_pk(pairs), price, agenda))
+        _, price, agenda = min(scored)
+        model = replace(model, short_price=price, agenda_bonus=agenda)
     return replace(model, fitted_on=described)
 
 
@@ -264,20 +313,26 @@ def score_system(name: str, pairs: Sequence[tuple[Case, Sequence[object]]], name
 
 
 def evaluate(prepared: Sequence[Prepared], model: TopicModel) -> list[SystemScore]:
-    """On Record's topics (labelled, as ingest makes them) beside the three baselines."""
-    ours = []
-    for p in prepared:
-        numbers = predicted(p, model)
-        starts = [i for i in range(1, len(numbers)) if numbers[i] != numbers[i - 1]]
-        topical = with_topics(p.case.transcript, [Cut(i) for i in starts])
-        ours.append((p.case, [turn.topic for turn in topical.turns]))
+    """On Record's topics (labelled, as ingest makes them) beside the previous release's partition
+    and the three baselines."""
     cases_ = [p.case for p in prepared]
     return [
-        score_system("On Record (automatic topics)", ours, named=True),
+        score_system("On Record (automatic topics)", _labelled(prepared, model), named=True),
+        score_system("previous release (partition without the boundary model)", _labelled(prepared, PREVIOUS), True),
         score_system("one segment per meeting", [(c, one_segment(c)) for c in cases_]),
         score_system("even split at the gold count", [(c, even_split(c)) for c in cases_]),
         score_system("NLTK TextTiling", [(c, text_tiling(c)) for c in cases_]),
     ]
+
+
+def _labelled(prepared: Sequence[Prepared], model: TopicModel) -> list[tuple[Case, list[str | None]]]:
+    found = []
+    for p in prepared:
+        numbers = predicted(p, model)
+        starts = [i for i in range(1, len(numbers)) if numbers[i] != numbers[i - 1]]
+        topical = with_topics(p.case.transcript, [Cut(i) for i in starts])
+        found.append((p.case, [turn.topic for turn in topical.turns]))
+    return found
 
 
 def markdown(scores: Sequence[SystemScore], split: str, meetings: int, command: str) -> str:

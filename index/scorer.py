@@ -15,63 +15,10 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import numpy as np
-
-from core.errors import OnRecordError
+from core.logistic import DIGITS, Logistic, ModelError
 from index.signals import QUESTION_FEATURES, RERANK_FEATURES, SENTENCE_FEATURES
 
 MODEL_FILE = Path(__file__).resolve().with_name("answer_model.json")
-DIGITS = 6  # coefficients are written rounded, so a refit on the same data gives the same file
-
-
-class ModelError(OnRecordError):
-    """An answer model file that cannot be used."""
-
-
-@dataclass(frozen=True)
-class Logistic:
-    """P(yes) = 1 / (1 + exp(-(intercept + coefficients · (x - mean) / scale)))."""
-
-    features: tuple[str, ...]
-    mean: tuple[float, ...]
-    scale: tuple[float, ...]
-    coefficients: tuple[float, ...]
-    intercept: float
-
-    def probability(self, rows: np.ndarray) -> np.ndarray:
-        rows = np.atleast_2d(np.asarray(rows, dtype=np.float64))
-        if rows.shape[0] == 0:
-            return np.zeros(0)
-        z = (rows - np.asarray(self.mean)) / np.asarray(self.scale) @ np.asarray(self.coefficients) + self.intercept
-        return 1 / (1 + np.exp(-z))
-
-    def to_dict(self) -> dict:
-        return {
-            "features": list(self.features),
-            "mean": [round(v, DIGITS) for v in self.mean],
-            "scale": [round(v, DIGITS) for v in self.scale],
-            "coefficients": [round(v, DIGITS) for v in self.coefficients],
-            "intercept": round(self.intercept, DIGITS),
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict, expected: tuple[str, ...]) -> Logistic:
-        features = tuple(data["features"])
-        if features != expected:
-            raise ModelError(
-                f"the answer model was fitted on features {list(features)}, but this version computes "
-                f"{list(expected)}; refit it: onrecord fit --data ../shared/data/qmsum/train"
-            )
-        sizes = {len(data[key]) for key in ("mean", "scale", "coefficients")}
-        if sizes != {len(features)}:
-            raise ModelError("the answer model's mean, scale and coefficients differ in length from its features")
-        return cls(
-            features,
-            tuple(map(float, data["mean"])),
-            tuple(float(v) or 1.0 for v in data["scale"]),
-            tuple(map(float, data["coefficients"])),
-            float(data["intercept"]),
-        )
 
 
 @dataclass(frozen=True)

@@ -22,10 +22,13 @@ from pathlib import Path
 
 import numpy as np
 
+from core.logistic import Logistic
 from core.models import Chunk, Transcript, Turn
+from ingest.boundaries import FEATURES, gap_rows
 from ingest.labels import labels, topic_terms
 
 MODEL_FILE = Path(__file__).with_name("topic_model.json")
+REFIT = "onrecord fit-topics --data ../shared/data/qmsum/train"
 AUTO = "auto"
 HASHED_DIMENSIONS = 512
 MIN_TURNS = 3  # fewer turns are one topic
@@ -60,7 +63,12 @@ class TopicModel:
     price: float = 2.0
     short_price: float = 1.0  # for transcripts of at most SHORT turns and cues, partitioned by them
     agenda_bonus: float = 1.0
+    boundary: dict | None = None  # a core.logistic.Logistic over ingest.boundaries.FEATURES, as a dict
+    boundary_weight: float = 1.0  # each chunk's bonus: this times the boundary model's log-odds
     fitted_on: str = "defaults"
+
+    def boundary_model(self) -> Logistic | None:
+        return None if self.boundary is None else Logistic.from_dict(self.boundary, FEATURES, REFIT)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -192,7 +200,8 @@ def segment(
     else:
         texts = [chunk.text for chunk in chunks]
         voices = [voice(turns[chunk.turn_start : chunk.turn_end + 1]) for chunk in chunks]
-        found = by_chunks(units, chunks, views(texts, vectors, voices), model)
+        chunk_views = views(texts, vectors, voices)
+        found = by_chunks(units, chunks, chunk_views, model, boundary_bonus(chunks, turns, chunk_views, model))
     return [units[i][0] for i in found]
 
 
@@ -207,10 +216,15 @@ def by_units(
 
 
 def by_chunks(
-    units: list[Unit], chunks: Sequence[Chunk], chunk_views: list[np.ndarray], model: TopicModel
+    units: list[Unit],
+    chunks: Sequence[Chunk],
+    chunk_views: list[np.ndarray],
+    model: TopicModel,
+    bonus: np.ndarray | None = None,
 ) -> list[int]:
-    """The units where topics start, partitioning the chunks, then refined to the exact unit."""
-    rows = _partition(chunk_views, [opening(chunk.text) for chunk in chunks], model, model.price)
+    """The units where topics start, partitioning the chunks (each segment's start earning `bonus`,
+    else the agenda bonus), then refined to the exact unit."""
+    rows = _partition(chunk_views, [opening(chunk.text) for chunk in chunks], model, model.price, bonus)
     found = refine(units, sorted({unit_at(units, chunks[row].turn_start) for row in rows} - {0}))
     return _with_headings(units, found)
 
@@ -229,9 +243,23 @@ def unit_views(turns: Sequence[Turn], units: list[Unit], embed: Callable[[list[s
     return views(texts, embed(texts), voices)
 
 
-def _partition(views: list[np.ndarray], openings: Sequence[str], model: TopicModel, price: float) -> list[int]:
+def boundary_bonus(
+    chunks: Sequence[Chunk], turns: Sequence[Turn], chunk_views: list[np.ndarray], model: TopicModel
+) -> np.ndarray | None:
+    """Each chunk's bonus for starting a segment from the fitted boundary model; None without one."""
+    fitted = model.boundary_model()
+    if fitted is None:
+        return None
+    return model.boundary_weight * fitted.log_odds(gap_rows(chunks, turns, chunk_views, AGENDA, SPOKEN_HEADING))
+
+
+def _partition(
+    views: list[np.ndarray], openings: Sequence[str], model: TopicModel, price: float, bonus: np.ndarray | None = None
+) -> list[int]:
     weights = (1.0, model.speaker_weight, model.word_weight)
-    return partition(views, weights, price * sum(weights), agenda_bonus(openings, model.agenda_bonus))
+    if bonus is None:
+        bonus = agenda_bonus(openings, model.agenda_bonus)
+    return partition(views, weights, price * sum(weights), bonus)
 
 
 # exact places

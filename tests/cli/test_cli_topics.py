@@ -7,6 +7,7 @@ import json
 from typer.testing import CliRunner
 
 from cli import app
+from ingest.boundaries import FEATURES
 from ingest.segmenting import load_model
 from tests.conftest import QMSUM
 
@@ -21,6 +22,8 @@ def test_fit_topics_refuses_val_and_writes_a_model_fitted_on_train(tmp_path):
     assert fitted.exit_code == 0, fitted.output
     model = load_model(out)
     assert model.price > 0 and model.short_price > 0 and "QMSum train, 2 meetings" in model.fitted_on
+    boundary = model.boundary_model()  # fitted on the two meetings' gaps
+    assert boundary is not None and boundary.features == FEATURES and any(boundary.coefficients)
 
 
 def test_eval_topics_writes_a_report_beside_the_baselines(tmp_path):
@@ -32,6 +35,7 @@ def test_eval_topics_writes_a_report_beside_the_baselines(tmp_path):
     names = [system["name"] for system in systems]
     assert names == [
         "On Record (automatic topics)",
+        "previous release (partition without the boundary model)",
         "one segment per meeting",
         "even split at the gold count",
         "NLTK TextTiling",

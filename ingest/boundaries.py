@@ -75,11 +75,11 @@ def gap_rows(
     at = 3 * len(columns)
     for row in range(1, rows):
         chunk, first = chunks[row], turns[chunks[row].turn_start]
-        opening = _opening(chunk.text)
+        start_words = opening(chunk.text)
         before = turns[chunks[row - 1].turn_end]
         matrix[row, at : at + 8] = (
-            bool(agenda.search(opening[:400])),
-            bool(heading.match(opening.lstrip())),
+            bool(agenda.search(start_words[:400])),
+            bool(heading.match(start_words.lstrip())),
             (first.canonical_speaker or "") == main,
             (first.canonical_speaker or "") != (before.canonical_speaker or ""),
             np.log1p(len(first.clean_text.split())),
@@ -87,13 +87,14 @@ def gap_rows(
             np.log1p(min(row, rows - row)),
             np.log(rows),
         )
-        start = _CUE.split(opening.lower().lstrip(), maxsplit=2)
+        start = _CUE.split(start_words.lower().lstrip(), maxsplit=2)
         head, pair = start[0], " ".join(start[:2])
         matrix[row, at + 8 :] = [head == cue or pair == cue for cue in CUES]
     return matrix
 
 
-def _opening(text: str) -> str:
+def opening(text: str) -> str:
+    """A chunk's first line without its speaker's name."""
     head = text.split("\n", 1)[0]
     return head.split(": ", 1)[1] if ": " in head[:60] else head
 

@@ -24,7 +24,7 @@ import numpy as np
 
 from core.logistic import Logistic
 from core.models import Chunk, Transcript, Turn
-from ingest.boundaries import FEATURES, gap_rows
+from ingest.boundaries import FEATURES, gap_rows, opening
 from ingest.labels import labels, topic_terms
 
 MODEL_FILE = Path(__file__).with_name("topic_model.json")
@@ -311,12 +311,6 @@ def refine(units: list[Unit], boundaries: list[int], reach: int = 6) -> list[int
                 best, best_score = place, score
         refined.append(best)
     return refined
-
-
-def opening(text: str) -> str:
-    """A chunk's first line without its speaker's name."""
-    head = text.split("\n", 1)[0]
-    return head.split(": ", 1)[1] if ": " in head[:60] else head
 
 
 # applying

@@ -121,9 +121,10 @@ def written_answer(
     if extractive.abstained:
         return replace(extractive, notice="The library does not answer this, so no language model was asked.")
     passages = passages_for(extractive, hits, turns_of)
-    # the shown turns' sentences embedded while the model writes: checking its answer then embeds
-    # only the sentences it wrote
-    texts = [piece for passage in passages for piece in sentences(passage.text)]
+    # the shown turns and their sentences embedded while the model writes: checking its answer then
+    # embeds only the sentences it wrote (and the text of passages cited together)
+    texts = [passage.shown.text for passage in passages]
+    texts += [piece for passage in passages for piece in sentences(passage.text)]
     warming = threading.Thread(target=embed, args=(texts,), daemon=True, name="onrecord-verify")
     warming.start()
     try:

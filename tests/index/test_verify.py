@@ -7,7 +7,8 @@ import json
 
 import pytest
 
-from index.verify import Shown, attributed_speakers, named, number_tokens, split_answer, stems, verify
+from index.claims import attributed_speakers, named, negation_scopes, number_tokens, stems
+from index.verify import Shown, split_answer, verify
 from tests.conftest import ROOT
 
 BUDGET = Shown(1, "The estimated cost is one point two million dollars, mostly from the state grant.", ("Raj Patel",))
@@ -57,6 +58,52 @@ def embed(embedder):
     return embedder.embed_batch
 
 
+def test_a_negation_governs_the_content_words_after_it_within_its_clause():
+    assert negation_scopes("I don't think we should close the library on Sundays, but we can open late.") == (
+        {"close", "librari", "sunday"},
+        {"open", "late"},
+    )
+    assert negation_scopes("No, that is right: the vote passed.")[0] == set()  # "no" alone negates nothing
+
+
+def test_a_negation_the_cited_passage_holds_is_kept(embed):
+    sundays = Shown(4, "I don't think we should close the library on Sundays. People need it.", ("Amina Yusuf",))
+    (check,) = verify("Amina Yusuf did not want the library closed on Sundays [4].", [sundays], embed, ["Amina Yusuf"])
+    assert check.supported, check.reason
+
+
+def test_gold_sentences_giving_what_no_gold_turn_holds_are_told_apart():
+    from eval.verifier import _within
+
+    held = "We counted about forty riders a day on Main Street last spring."
+    assert _within("The group counted forty riders a day on Main Street.", held, ["Raj Patel"])
+    assert not _within("The group counted 70 riders a day on Main Street.", held, ["Raj Patel"])
+    assert not _within("The group counted forty riders a day, as ICSI did.", held, ["Raj Patel"])
+    assert _within("Raj Patel counted forty riders a day.", held, ["Raj Patel"])  # a speaker is no outside name
+
+
+def test_thresholds_catch_the_most_within_the_budget_of_true_drops():
+    import numpy as np
+
+    from eval.verifier import TRUE_DROPS, _thresholds
+    from index.verify import FEATURES, RARE_SHARE, UNHELD_NEGATION
+
+    rng = np.random.default_rng(0)
+    true = np.arange(400) < 200
+    passed = np.ones(400, dtype=bool)
+    passed[[0, 1, 250]] = False  # the rules dropped two true cases and one perturbed
+    unheld = rng.random(400) < np.where(true, 0.1, 0.5)  # perturbed ones negate more often
+    probabilities = np.clip(np.where(true, 0.7, 0.35) + rng.normal(0, 0.15, 400), 0, 1)
+    rows = np.zeros((400, len(FEATURES)))
+    rows[:, RARE_SHARE], rows[:, UNHELD_NEGATION] = 1.0, unheld
+    threshold, negation_threshold = _thresholds(true, passed, probabilities[passed], rows[passed])
+    dropped = ~passed
+    dropped[passed] = (probabilities < threshold)[passed] | (unheld & (probabilities < negation_threshold))[passed]
+    assert dropped[true].mean() <= TRUE_DROPS
+    assert negation_threshold > threshold  # a negation the passages do not hold needs more support
+    assert dropped[~true].mean() > 0.5
+
+
 def test_supported_sentences_are_kept(embed):
     checks = verify(
         "The lane costs about 1.2 million dollars, mostly from a state grant [1]. "
@@ -96,7 +143,7 @@ def test_eval_verifier_scores_each_kind_of_perturbation(tmp_path):
     assert result.exit_code == 0, result.output
     assert "speaker" in result.output and "all perturbed (caught)" in result.output
     summary = json.loads((tmp_path / "results.json").read_text())["summary"]
-    assert set(summary) == {"true", "speaker", "number", "citation", "negation", "invented", "perturbed"}
+    assert set(summary) == {"true", "speaker", "number", "citation", "negation", "invented", "beyond", "perturbed"}
     assert summary["true"]["cases"] >= 20 and summary["perturbed"]["cases"] > summary["true"]["cases"]
     assert summary["citation"]["share"] > 0.7 and summary["true"]["share"] < 0.4
     assert (ROOT / "index" / "verifier_model.json").exists()

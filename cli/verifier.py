@@ -13,6 +13,11 @@ from rich.table import Table
 from cli.options import TRAIN, console, errors, load_settings, refuse_val, reports_errors
 
 app = typer.Typer()
+LABELS = {
+    "true": "true (wrongly dropped)",
+    "perturbed": "all perturbed (caught)",
+    "beyond": "beyond its gold spans (in neither)",  # gives what no gold turn holds: not counted as true
+}
 VAL = Path("../shared/data/qmsum/val")
 
 
@@ -56,9 +61,7 @@ def evaluate_verifier(data: Path, limit: int | None, out: Path | None) -> None:
     summary = table(cases, results)
     view = Table("kind", "sentences", "dropped", "share", title=f"Verifier on QMSum {data.name}")
     for kind, row in summary.items():
-        label = (
-            "true (wrongly dropped)" if kind == "true" else ("all perturbed (caught)" if kind == "perturbed" else kind)
-        )
+        label = LABELS.get(kind, kind)
         view.add_row(label, str(row["cases"]), str(row["dropped"]), f"{row['share']:.3f}")
     console.print(view)
     folder = out or Path("reports") / "verifier"

@@ -304,13 +304,14 @@ def _thresholds(
 
 
 def table(cases: Sequence[Case], results: Sequence[Check]) -> dict[str, dict]:
-    """Per kind: how many cases, and the share dropped (for true ones: wrongly; for the rest: caught)."""
+    """Per kind: how many cases, and the share dropped (for true ones: wrongly; for the rest: caught);
+    then all perturbed ones together, and last the sentences beyond their gold spans (in neither)."""
+    pairs = list(zip(cases, results, strict=True))
+    groups = {kind: [result for case, result in pairs if case.kind == kind] for kind in KINDS}
+    groups["perturbed"] = [result for case, result in pairs if case.kind not in ("true", BEYOND)]
+    groups[BEYOND] = [result for case, result in pairs if case.kind == BEYOND]
     summary: dict[str, dict] = {}
-    for kind in (*KINDS, BEYOND):
-        chosen = [result for case, result in zip(cases, results, strict=True) if case.kind == kind]
+    for kind, chosen in groups.items():
         dropped = sum(not result.supported for result in chosen)
         summary[kind] = {"cases": len(chosen), "dropped": dropped, "share": dropped / len(chosen) if chosen else 0.0}
-    perturbed = [result for case, result in zip(cases, results, strict=True) if case.kind not in ("true", BEYOND)]
-    caught = sum(not result.supported for result in perturbed)
-    summary["perturbed"] = {"cases": len(perturbed), "dropped": caught, "share": caught / max(1, len(perturbed))}
     return summary

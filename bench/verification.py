@@ -14,7 +14,7 @@ from index.answer import answer
 from index.library import Library
 from index.retrieval import ANSWER_ORDER
 from index.verify import verify
-from index.written import passages_for
+from index.written import checked_texts, passages_for
 
 SENTENCES = 5
 
@@ -37,9 +37,7 @@ def bench_verification(library: Library, questions: Sequence[str]) -> dict:
         for timings in (cold_ms, warm_ms):  # cold: the passages' sentences not yet embedded
             retriever.forget_sentences()
             if timings is warm_ms:
-                retriever.sentence_vectors(
-                    [p.shown.text for p in passages] + [piece for p in passages for piece in sentences(p.text)]
-                )
+                retriever.sentence_vectors(checked_texts(passages))
             started = time.perf_counter()
             verify(written, shown, retriever.sentence_vectors, rarity=rarity)
             timings.append((time.perf_counter() - started) * 1000)

@@ -35,15 +35,14 @@ from index.claims import attributed_speakers, named, number_tokens, stems
 from index.keyword import terms
 from index.verify import (
     FEATURES,
-    RARE_FLOOR,
-    RARE_SHARE,
-    UNHELD_NEGATION,
     Embed,
     Rarity,
     Shown,
     VerifierModel,
+    content_failures,
     content_features,
     rule_failure,
+    unheld_claim,
     verify,
 )
 
@@ -120,18 +119,12 @@ def cases_of(files: Sequence[Path], seed: int = 0) -> list[Case]:
                 if len(words(sentence)) >= MIN_WORDS and gold:
                     cited = _gold_citations(sentence, gold, turns, speakers)
                     if cited:
-                        kind = "true" if _within(sentence, held, speakers) else BEYOND
+                        kind = BEYOND if unheld_claim(sentence, held, speakers) else "true"
                         (trues if kind == "true" else beyond).append(Case(kind, sentence, cited, speakers, path.stem))
     cases = trues + beyond
     for case in trues:
         cases += _perturbed(case, trues, spans_of[case.meeting], turns_of[case.meeting], rng)
     return cases
-
-
-def _within(sentence: str, source: str, speakers: Sequence[str]) -> bool:
-    """Whether every number and name the sentence gives is in the source (names: or its speakers)."""
-    present = stems(source + " " + " ".join(speakers))
-    return number_tokens(sentence) <= number_tokens(source) and all(stems(name) <= present for name in named(sentence))
 
 
 def _gold_citations(
@@ -282,12 +275,10 @@ def _thresholds(
     """The content threshold and the negation one that catch the most perturbed cases while the
     verifier, rules included, drops at most TRUE_DROPS of the true ones (`passed` marks the cases
     the rules let through, whose `probabilities` and `rows` are given, in order)."""
-    unheld = rows[:, UNHELD_NEGATION] > 0
-    floor = rows[:, RARE_SHARE] < RARE_FLOOR
 
     def dropped(threshold: float, negation_threshold: float) -> np.ndarray:
         out = ~passed
-        out[passed] = floor | (probabilities < threshold) | (unheld & (probabilities < negation_threshold))
+        out[passed] = content_failures(rows, probabilities, threshold, negation_threshold) > 0
         return out
 
     best = (-1.0, 0.0, 0.0)

@@ -174,24 +174,33 @@ def verify(
             pending.append((len(checks) - 1, sentence, cited))
     if pending:
         rows = content_features([(sentence, cited) for _, sentence, cited in pending], embed, rarity)
-        probabilities = model.content.probability(rows)
-        for (position, sentence, cited), probability, row in zip(pending, probabilities, rows, strict=True):
-            checks[position] = Check(
-                sentence, tuple(passage.n for passage in cited), *_content_verdict(model, probability, row)
-            )
+        failures = content_failures(rows, model.content.probability(rows), model.threshold, model.negation_threshold)
+        for (position, sentence, cited), failure in zip(pending, failures, strict=True):
+            reason = CONTENT_REASONS[failure]
+            checks[position] = Check(sentence, tuple(passage.n for passage in cited), reason is None, reason)
     return [check for check in checks if check is not None]
 
 
-def _content_verdict(model: VerifierModel, probability: float, row: np.ndarray) -> tuple[bool, str | None]:
-    if row[RARE_SHARE] < RARE_FLOOR:
-        return False, "its distinctive words are not in the cited passages"
-    # the model's similarity hardly tells "agreed" from "did not agree": a negation they do not hold
-    # needs more support
-    if row[UNHELD_NEGATION] and probability < max(model.threshold, model.negation_threshold):
-        return False, "it negates what the cited passages do not"
-    if probability < model.threshold:
-        return False, "the cited passages do not say this"
-    return True, None
+CONTENT_REASONS = (
+    None,
+    "its distinctive words are not in the cited passages",
+    "it negates what the cited passages do not",
+    "the cited passages do not say this",
+)
+
+
+def content_failures(
+    rows: np.ndarray, probabilities: np.ndarray, threshold: float, negation_threshold: float
+) -> np.ndarray:
+    """For each sentence (its FEATURES and the scorer's probability), 0 when the cited passages hold
+    its content, else the position of the reason in CONTENT_REASONS: too few of its distinctive words
+    there; a negation they do not hold, which needs more support (the model's similarity hardly tells
+    "agreed" from "did not agree"); or too low a probability."""
+    failures = np.zeros(len(rows), dtype=int)
+    failures[probabilities < threshold] = 3
+    failures[(rows[:, UNHELD_NEGATION] > 0) & (probabilities < max(threshold, negation_threshold))] = 2
+    failures[rows[:, RARE_SHARE] < RARE_FLOOR] = 1
+    return failures
 
 
 def rule_failure(
@@ -208,14 +217,22 @@ def rule_failure(
     for quote in _QUOTE.findall(sentence):
         if len(words(quote)) >= 2 and _folded(quote) not in folded:
             return f"quotes “{quote.strip()}”, which the cited passages do not hold"
-    held = number_tokens(source)
-    for number in number_tokens(sentence) - held:
-        return f"gives {number}, which the cited passages do not"
+    unheld = unheld_claim(sentence, source, known)
+    if unheld:
+        return unheld
     cited_speakers = {name for passage in cited for name in passage.speakers}
     attributed = attributed_speakers(sentence, known)
     if attributed and not attributed & cited_speakers:
         who = ", ".join(sorted(cited_speakers)) or "no known speaker"
         return f"attributes words to {sorted(attributed)[0]}, but the cited passages are {who}'s"
+    return None
+
+
+def unheld_claim(sentence: str, source: str, known: Sequence[str]) -> str | None:
+    """A number, date or name the sentence gives that the source does not hold (a name may be one of
+    the `known` speakers), said as a reason; None when it holds them all."""
+    for number in sorted(number_tokens(sentence) - number_tokens(source)):
+        return f"gives {number}, which the cited passages do not"
     present = stems(source + " " + " ".join(known))
     for name in named(sentence):
         if not stems(name) <= present:

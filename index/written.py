@@ -105,6 +105,14 @@ def prompt(question: str, passages: Sequence[Passage]) -> list[dict[str, str]]:
     return [{"role": "system", "content": INSTRUCTIONS}, {"role": "user", "content": body}]
 
 
+def checked_texts(passages: Sequence[Passage]) -> list[str]:
+    """What checking an answer over these passages embeds besides its own sentences: each shown turn
+    and its sentences (the text of turns cited together aside)."""
+    return [passage.shown.text for passage in passages] + [
+        piece for passage in passages for piece in sentences(passage.text)
+    ]
+
+
 def written_answer(
     question: str,
     hits: list[Hit],
@@ -121,11 +129,8 @@ def written_answer(
     if extractive.abstained:
         return replace(extractive, notice="The library does not answer this, so no language model was asked.")
     passages = passages_for(extractive, hits, turns_of)
-    # the shown turns and their sentences embedded while the model writes: checking its answer then
-    # embeds only the sentences it wrote (and the text of passages cited together)
-    texts = [passage.shown.text for passage in passages]
-    texts += [piece for passage in passages for piece in sentences(passage.text)]
-    warming = threading.Thread(target=embed, args=(texts,), daemon=True, name="onrecord-verify")
+    # embedded while the model writes: checking its answer then embeds only the sentences it wrote
+    warming = threading.Thread(target=embed, args=(checked_texts(passages),), daemon=True, name="onrecord-verify")
     warming.start()
     try:
         text = stream_within(backend, prompt(question, passages), timeout, on_text)

@@ -72,14 +72,41 @@ def test_a_negation_the_cited_passage_holds_is_kept(embed):
     assert check.supported, check.reason
 
 
-def test_gold_sentences_giving_what_no_gold_turn_holds_are_told_apart():
-    from eval.verifier import _within
+def test_a_claim_the_source_does_not_hold_is_named():
+    from index.verify import unheld_claim
 
     held = "We counted about forty riders a day on Main Street last spring."
-    assert _within("The group counted forty riders a day on Main Street.", held, ["Raj Patel"])
-    assert not _within("The group counted 70 riders a day on Main Street.", held, ["Raj Patel"])
-    assert not _within("The group counted forty riders a day, as ICSI did.", held, ["Raj Patel"])
-    assert _within("Raj Patel counted forty riders a day.", held, ["Raj Patel"])  # a speaker is no outside name
+    assert unheld_claim("The group counted forty riders a day on Main Street.", held, ["Raj Patel"]) is None
+    assert "gives 70" in unheld_claim("The group counted 70 riders a day on Main Street.", held, ["Raj Patel"])
+    assert "names ICSI" in unheld_claim("The group counted forty riders a day, as ICSI did.", held, ["Raj Patel"])
+    assert unheld_claim("Raj Patel counted forty riders a day.", held, ["Raj Patel"]) is None  # a speaker
+
+
+def test_gold_sentences_giving_what_no_gold_turn_holds_are_set_apart(tmp_path):
+    from eval.verifier import BEYOND, adversarial_cases
+
+    turns = [
+        {"speaker": "Raj Patel", "content": "The bike lane will cost about forty thousand dollars in all."},
+        {"speaker": "Lena Ortiz", "content": "And the state grant pays for most of the bike lane."},
+        {"speaker": "Raj Patel", "content": "Right, the grant covers the paint and the posts."},
+    ]
+    answer = (
+        "Raj Patel said the bike lane would cost about forty thousand dollars in all. "
+        "Raj Patel said the bike lane would open on 12 June with 300 riders."
+    )
+    query = {
+        "query": "What did Raj Patel say about the bike lane?",
+        "answer": answer,
+        "relevant_text_span": [["0", "2"]],
+    }
+    meeting = {"meeting_transcripts": turns, "specific_query_list": [query]}
+    (tmp_path / "council.json").write_text(json.dumps(meeting))
+    cases = adversarial_cases(tmp_path)
+    (true,) = [case for case in cases if case.true]
+    (beyond,) = [case for case in cases if case.kind == BEYOND]
+    assert "forty thousand" in true.sentence and "12 June" in beyond.sentence
+    assert all(case.sentence != beyond.sentence for case in cases if case.kind != BEYOND)  # never perturbed
+    assert any(case.kind == "negation" for case in cases)  # the true one is
 
 
 def test_thresholds_catch_the_most_within_the_budget_of_true_drops():

@@ -92,6 +92,32 @@ def measure(folder: Path, questions: list[str]) -> dict:
     )
 
 
+def catalog_table(row: dict, recall: float | None):
+    """The figures of `measure` (and of bench.scale.dense_recall) as a rich table."""
+    from rich.table import Table
+
+    table = Table(
+        "chunks",
+        "open s",
+        "open + first answer s",
+        "retrieve median/p95 ms",
+        "ask median/p95 ms",
+        "peak RSS MiB",
+        "exact 40 nearest found",
+        title="Catalog alone (no Chroma), fresh process",
+    )
+    table.add_row(
+        f"{row['chunks']:,}",
+        f"{row['open_s']:.2f}",
+        f"{row['open_and_first_answer_s']:.2f}",
+        f"{row['retrieve_median_ms']:.0f} / {row['retrieve_p95_ms']:.0f}",
+        f"{row['ask_median_ms']:.0f} / {row['ask_p95_ms']:.0f}",
+        f"{row['peak_rss_mib']:,.0f}",
+        "all compared exactly" if recall is None else f"{recall:.3f}",
+    )
+    return table
+
+
 def measure_catalog(folder: Path, questions_file: Path) -> dict:
     return measure_in_subprocess(folder, questions_file, module="bench.catalog")
 

@@ -23,6 +23,7 @@ from core.models import Chunk, Transcript
 from core.settings import Settings, load_settings
 from index.embedding import load_embedder
 from index.library import AskOptions, Library
+from index.retrieval import CANDIDATES
 from index.store import COMPLETE, Store
 from ingest.chunking import chunk_transcript
 from ingest.parsing import Failure, parse_paths
@@ -175,6 +176,28 @@ def timed_questions(chunks: int, opened: float, answered: float, questions, retr
         "ask_p95_ms": float(np.percentile(ask_ms, 95)),
         "peak_rss_mib": peak_rss_mib(),
     }
+
+
+def dense_recall(catalog_folder: Path, questions: list[str], depth: int = CANDIDATES) -> float | None:
+    """The share of the `depth` chunks nearest each question (exactly, over every float32 vector)
+    that the quantized passes of a library past QUANTIZED_FROM chunks find (index.dense); None
+    for a smaller library, which compares every vector exactly. Run outside the timed process:
+    the exact comparison reads every vector."""
+    from index.dense import QUANTIZED_FROM
+    from index.focus import focus
+    from index.snapshot import FILES, MANIFEST_FILE, read_snapshot
+
+    catalog = read_snapshot(catalog_folder)
+    if catalog is None or len(catalog) <= QUANTIZED_FROM:
+        return None
+    folder = json.loads((catalog_folder / MANIFEST_FILE).read_text(encoding="utf-8"))["folder"]
+    vectors = np.load(catalog_folder / folder / FILES["vectors"], allow_pickle=False)
+    asked = load_embedder(load_settings()).embed_batch([focus(question) for question in questions])
+    found = 0
+    for question, scores in zip(asked, asked @ vectors.T, strict=True):
+        nearest = np.argpartition(-scores, depth)[:depth]
+        found += len(np.intersect1d(nearest, catalog.quantized().search(question, depth, None)[0]))
+    return found / (depth * len(questions))
 
 
 def peak_rss_mib(pid: int | str = "self") -> float:

@@ -365,11 +365,13 @@ def bench_catalog_command(
     qmsum: Annotated[Path, typer.Option(help="QMSum folder")] = Path("../shared/data/qmsum"),
 ) -> None:
     """Search and answers over a catalog of SIZE chunks built straight from QMSum, without Chroma
-    (random unit vectors), timed in a fresh process: 100 QMSum val questions."""
+    (random unit vectors), timed in a fresh process: 100 QMSum val questions; then, past 300,000
+    chunks, how many of each question's exact 40 nearest chunks the quantized dense search finds."""
     import tempfile
 
-    from bench.catalog import build_catalog, current, measure_catalog
+    from bench.catalog import build_catalog, catalog_table, current, measure_catalog
     from bench.harness import qmsum_queries
+    from bench.scale import dense_recall
 
     folder = folder or Path(f".onrecord-scale/catalog-{size}")
     if not current(folder):  # none yet, or an older version's
@@ -379,21 +381,5 @@ def bench_catalog_command(
         questions = Path(scratch) / "questions.json"
         questions.write_text(json.dumps(qmsum_queries([qmsum / "val"])[:100]))
         row = measure_catalog(folder, questions)
-    table = Table(
-        "chunks",
-        "open s",
-        "open + first answer s",
-        "retrieve median/p95 ms",
-        "ask median/p95 ms",
-        "peak RSS MiB",
-        title="Catalog alone (no Chroma), fresh process",
-    )
-    table.add_row(
-        f"{row['chunks']:,}",
-        f"{row['open_s']:.2f}",
-        f"{row['open_and_first_answer_s']:.2f}",
-        f"{row['retrieve_median_ms']:.0f} / {row['retrieve_p95_ms']:.0f}",
-        f"{row['ask_median_ms']:.0f} / {row['ask_p95_ms']:.0f}",
-        f"{row['peak_rss_mib']:,.0f}",
-    )
-    console.print(table)
+        recall = dense_recall(folder, json.loads(questions.read_text()))
+    console.print(catalog_table(row, recall))

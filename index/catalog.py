@@ -41,6 +41,9 @@ class Positions:
         return len(self.table)
 
 
+SPEAKER_MASKS = 16
+
+
 class Catalog:
     """Chunks (as columns: index.columns), their vectors and meetings as loaded from the store,
     with the keyword index kept in step with them. `state` (meeting id → content hash) and `key`
@@ -92,6 +95,7 @@ class Catalog:
         self.speaker_index = SpeakerIndex(self.speakers.values())
         self._quantized = quantized
         self._quantizing = threading.Lock()
+        self._speaker_masks: dict[str, np.ndarray] = {}  # the latest SPEAKER_MASKS speakers' chunks
 
     def quantized(self) -> QuantizedVectors:
         """The vectors' int8 codes for a first pass (index.dense): read from the snapshot, or made
@@ -141,11 +145,20 @@ class Catalog:
         return allowed
 
     def _of_speaker(self, speaker: str) -> np.ndarray:
-        """The chunks in which the speaker speaks: the owners of the matching speaker codes."""
-        columns = self.chunks.arrays
-        entries = np.flatnonzero(np.isin(columns["speaker"], self._speaker_codes.get(speaker.casefold(), [])))
-        found = np.zeros(len(self.chunks), dtype=bool)
-        found[np.searchsorted(columns["speaker_offsets"], entries, side="right") - 1] = True
+        """The chunks in which the speaker speaks: the owners of the matching speaker codes, kept for
+        the latest SPEAKER_MASKS speakers (a question naming a speaker filters by them: 5 ms of a
+        question at a million chunks). Read only: callers combine it into masks of their own."""
+        key = speaker.casefold()
+        found = self._speaker_masks.get(key)
+        if found is None:
+            columns = self.chunks.arrays
+            entries = np.flatnonzero(np.isin(columns["speaker"], self._speaker_codes.get(key, [])))
+            found = np.zeros(len(self.chunks), dtype=bool)
+            found[np.searchsorted(columns["speaker_offsets"], entries, side="right") - 1] = True
+            found.flags.writeable = False
+            while len(self._speaker_masks) >= SPEAKER_MASKS:
+                self._speaker_masks.pop(next(iter(self._speaker_masks)), None)
+            self._speaker_masks[key] = found
         return found
 
 

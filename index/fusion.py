@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,12 +27,22 @@ def rrf(rankings: Sequence[Sequence[Hashable]], k: int = RRF_K) -> list[tuple[Ha
     return sorted(((item, score / best) for item, score in scores.items()), key=lambda pair: -pair[1])
 
 
-def best_positions(scores: np.ndarray, k: int, mask: np.ndarray | None = None, above: float = -np.inf) -> np.ndarray:
-    """Positions of the k highest scores, highest first, among those the mask allows and above `above`."""
-    eligible = scores > above
-    if mask is not None:
-        eligible &= mask
-    positions = np.flatnonzero(eligible)
+def best_positions(
+    scores: np.ndarray,
+    k: int,
+    mask: np.ndarray | None = None,
+    above: float = -np.inf,
+    among: np.ndarray | None = None,
+) -> np.ndarray:
+    """Positions of the k highest scores, highest first, among those the mask allows and above
+    `above`, or among the positions `among` names (those above `above`, found once for several masks)."""
+    if among is None:
+        eligible = scores > above
+        if mask is not None:
+            eligible &= mask
+        positions = np.flatnonzero(eligible)
+    else:
+        positions = among if mask is None else among[mask[among]]
     if k < len(positions):  # those at or above the k-th score (np.partition: twice argpartition's speed)
         chosen = scores[positions]
         positions = positions[chosen >= np.partition(chosen, len(chosen) - k)[len(chosen) - k]]
@@ -99,3 +109,22 @@ def fusion_rows(candidates: Sequence[int], rrf_scores: Sequence[float], signals:
             ]
         )
     return np.array(rows, dtype=np.float64).reshape(len(rows), len(FUSION_FEATURES))
+
+
+def ordered(
+    mode: str, rankings: list[list[str]], similarity: dict[str, float], keyword_score: dict[str, float]
+) -> list[tuple[str, float]]:
+    """Chunk ids best first with their scores. Hybrid fuses every ranking. Dense and keyword order by
+    their own score, except that a named speaker's ranking, when there is one, is fused with the
+    plain one as in hybrid (the speaker's passages rise), each chunk keeping its mode's score."""
+    if mode == "hybrid":
+        return [(str(chunk_id), score) for chunk_id, score in rrf(rankings)]
+    scores: Callable[[str], float]
+    if mode == "dense":
+        scores = similarity.__getitem__
+    else:
+        top = max(keyword_score.values(), default=1.0) or 1.0
+        scores = lambda chunk_id: keyword_score[chunk_id] / top  # noqa: E731
+    if len(rankings) > 1:
+        return [(str(chunk_id), scores(str(chunk_id))) for chunk_id, _ in rrf(rankings)]
+    return sorted(((chunk_id, scores(chunk_id)) for chunk_id in rankings[0]), key=lambda pair: -pair[1])

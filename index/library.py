@@ -66,7 +66,7 @@ def ask(
     a model), the answer is written by a language model and checked."""
     if options.answerer not in ANSWERERS:
         raise QueryError(f"unknown answerer {options.answerer!r}; use one of: {', '.join(ANSWERERS)}")
-    query = retriever.prepare(question, options.filters)
+    query = retriever.prepare(question, options.filters, options.mode)
     hits = retriever.retrieve_query(query, options.k, options.mode, fused=ANSWER_ORDER)
     evidence = retriever.evidence(query, options.mode)
     if writer is not None:

@@ -106,6 +106,11 @@ def test_a_million_chunks_are_judged_by_their_own_targets():
     assert verdicts["cold start to first answer, 1,000,000 chunks"] is True
     assert "retrieval median at 1,000,000 chunks" not in verdicts  # no goal of its own there
     assert "ask median at 100,000 chunks" not in verdicts
+    recall = "dense search at 1,000,000 chunks: the exact 40 nearest chunks found (random vectors)"
+    assert recall not in verdicts  # a library that compares every vector exactly has none
+    for found, met in ((0.995, True), (0.98, False)):
+        judged = targets(figures(size=1_000_000, chunks=1_000_000, dense_recall=found))
+        assert {target.name: target.met for target in judged}[recall] is met
 
 
 def test_markdown_section_replaces_only_what_lies_between_the_markers(tmp_path):
@@ -213,6 +218,25 @@ def test_a_catalog_alone_is_built_and_timed_without_chroma(tmp_path):
     assert len(catalog) == 3000 and len(catalog.position) == 3000
     assert len(set(catalog.chunks.ids)) == 3000  # a chunk id is found where it lies
     assert all(catalog.position[chunk_id] == row for row, chunk_id in enumerate(catalog.chunks.ids[:50]))
+
+
+def test_the_quantized_passes_are_scored_against_an_exact_comparison(tmp_path, monkeypatch):
+    """bench.scale.dense_recall: the share of the exact 40 nearest chunks the quantized passes find
+    (None where every vector is compared exactly); a search that loses them scores lower."""
+    import index.dense as dense
+    from bench.catalog import build_catalog
+    from bench.harness import qmsum_queries
+    from bench.scale import dense_recall
+
+    build_catalog(tmp_path, 3000, [QMSUM / "val"])
+    questions = qmsum_queries([QMSUM / "val"])[:10]
+    assert dense_recall(tmp_path, questions) is None  # 3,000 chunks: compared exactly
+    monkeypatch.setattr(dense, "QUANTIZED_FROM", 0)
+    monkeypatch.setattr(dense, "FIRST_PASS", 8)  # 320 candidates of 3,000 from the 4-bit codes
+    assert dense_recall(tmp_path, questions) >= 0.99
+    search = dense.QuantizedVectors.search
+    monkeypatch.setattr(dense.QuantizedVectors, "search", lambda self, q, depth, mask: search(self, -q, depth, mask))
+    assert dense_recall(tmp_path, questions) < 0.1
 
 
 def test_a_timed_process_reports_its_own_peak_memory_not_its_parents():

@@ -55,8 +55,8 @@ class QuantizedVectors:
         faiss = _faiss()
         quantizer, metric = faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT
         trained = faiss.IndexScalarQuantizer(vectors.shape[1], quantizer, metric)
-        sample = np.random.default_rng(0).choice(len(vectors), min(len(vectors), TRAINED_ON), replace=False)
-        trained.train(np.ascontiguousarray(vectors[np.sort(sample)], dtype=np.float32))
+        sample = _training_rows(vectors)
+        trained.train(sample)
         shards = []
         for start in range(0, len(vectors), SHARD):
             shard = faiss.clone_index(trained)
@@ -148,19 +148,23 @@ class QuantizedVectors:
 
 def first_pass(vectors: np.ndarray, sample: np.ndarray | None = None):
     """4-bit codes of every vector (faiss's IndexPQFastScan, a centroid per pair of dimensions,
-    trained on `sample` positions), or None for fewer than CENTROIDS vectors."""
+    trained on `sample`, the rows _training_rows picks), or None for fewer than CENTROIDS vectors."""
     if len(vectors) < CENTROIDS:
         return None
     faiss = _faiss()
     dimension = vectors.shape[1]
     pairs = dimension // 2 if dimension % 2 == 0 else dimension
     index = faiss.IndexPQFastScan(dimension, pairs, 4, faiss.METRIC_INNER_PRODUCT)
-    if sample is None:
-        sample = np.random.default_rng(0).choice(len(vectors), min(len(vectors), TRAINED_ON), replace=False)
-    index.train(np.ascontiguousarray(vectors[np.sort(sample)], dtype=np.float32))
+    index.train(_training_rows(vectors) if sample is None else sample)
     for start in range(0, len(vectors), BATCH):
         index.add(np.ascontiguousarray(vectors[start : start + BATCH], dtype=np.float32))
     return index
+
+
+def _training_rows(vectors: np.ndarray) -> np.ndarray:
+    """TRAINED_ON of the vectors, the same ones every time, that both quantizers are fitted on."""
+    rows = np.random.default_rng(0).choice(len(vectors), min(len(vectors), TRAINED_ON), replace=False)
+    return np.ascontiguousarray(vectors[np.sort(rows)], dtype=np.float32)
 
 
 def _first_pass_of(folder: Path, vectors: np.ndarray):

@@ -29,6 +29,7 @@ from index.library import Library
 from index.scorer import AnswerModel, Logistic
 from index.sentences import Sentence, candidates, with_turns
 from index.signals import (
+    FITTED_RERANK,
     QUESTION_FEATURES,
     RERANK_FEATURES,
     SENTENCE_FEATURES,
@@ -181,7 +182,7 @@ def _per_question(sizes: list[int]) -> np.ndarray:
 
 def _first_stage(example: Example, sentence: Logistic, on_step: Callable[[], None] | None) -> np.ndarray:
     """The sentences the rerank sees (the first stage's likeliest), their similarities filled in."""
-    first = shortlist(example.rows, sentence) if example.sentences else np.zeros(0, dtype=int)
+    first = shortlist(example.rows, sentence, size=FITTED_RERANK) if example.sentences else np.zeros(0, dtype=int)
     example.cosines = sentence_cosines([example.sentences[i] for i in first], example.evidence)
     if on_step:
         on_step()

@@ -81,9 +81,9 @@ def score(
     return replace(ranked, probability=answers)
 
 
-def shortlist(rows: np.ndarray, sentence: Logistic, evidence: Evidence = NO_EVIDENCE) -> np.ndarray:
-    """The positions of the RERANK likeliest sentences by the first stage, likeliest first."""
-    return np.argsort(-sentence.probability(_known(rows, sentence, evidence)), kind="stable")[:RERANK]
+def shortlist(rows: np.ndarray, sentence: Logistic, evidence: Evidence = NO_EVIDENCE, size: int = RERANK) -> np.ndarray:
+    """The positions of the `size` likeliest sentences by the first stage, likeliest first."""
+    return np.argsort(-sentence.probability(_known(rows, sentence, evidence)), kind="stable")[:size]
 
 
 def rerank(

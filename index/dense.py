@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import math
 import os
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -23,7 +24,11 @@ import numpy as np
 QUANTIZED_FROM = 300_000  # chunks; smaller libraries compare every float32 vector exactly
 FIRST_PASS = 128  # times the depth asked for: candidates of the 4-bit scan, scored by their int8 codes
 RESCORED = 4  # times the depth asked for: candidates of the int8 codes scored exactly
-EXACT_BELOW = 50_000  # a filter that allows fewer chunks compares them exactly
+EXACT_BELOW = 1_000  # a filter that allows fewer chunks has each of their vectors read and compared exactly
+# A filter that allows fewer chunks has their int8 codes scanned, without the 4-bit pass (it would
+# have to put forward FIRST_PASS × depth / share candidates). Reading each allowed vector instead, as
+# was done below 50,000, took 170–430 ms for a speaker of 36,000 chunks at a million (a read a row).
+FIRST_PASS_FROM = 50_000
 TRAINED_ON = 100_000  # vectors the quantizer's ranges are fitted on
 SHARD = 250_000  # chunks per file of codes, and per scan
 BATCH = 100_000  # vectors quantized at a time
@@ -98,12 +103,29 @@ class QuantizedVectors:
 
     def search(self, query: np.ndarray, depth: int, mask: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
         """Positions of the `depth` best chunks the mask allows, best first, and their exact scores."""
-        if mask is not None:
-            allowed = np.flatnonzero(mask)
-            if len(allowed) < EXACT_BELOW:
-                return _best(allowed, np.asarray(self.vectors[allowed]) @ query, depth)
+        return self.search_each(query, depth, [mask])[0]
+
+    def search_each(
+        self, query: np.ndarray, depth: int, masks: Sequence[np.ndarray | None]
+    ) -> list[tuple[np.ndarray, np.ndarray]]:
+        """`search` for each mask, the 4-bit pass run once for all of them (a question naming a
+        speaker searches the whole library and that speaker's chunks): its candidates in order, of
+        which each mask takes as many as it would have asked for."""
         question = query[None, :].astype(np.float32)
-        narrowed = self._first_candidates(question, depth, mask)
+        wanted = [self._wanted(depth, mask) for mask in masks]
+        ranked = self._first_ranked(question, max((w for w in wanted if w), default=0))
+        return [
+            self._search(query, question, depth, mask, None if w is None or ranked is None else ranked[:w])
+            for mask, w in zip(masks, wanted, strict=True)
+        ]
+
+    def _search(
+        self, query: np.ndarray, question: np.ndarray, depth: int, mask: np.ndarray | None, ranked: np.ndarray | None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        if mask is not None and np.count_nonzero(mask) < EXACT_BELOW:
+            positions = np.flatnonzero(mask)
+            return _best(positions, np.asarray(self.vectors[positions]) @ query, depth)
+        narrowed = None if ranked is None else self._narrowed(ranked, depth, mask)
         scanned = mask if narrowed is None else narrowed
         scans = list(_SCANS.map(lambda number: self._scan(number, question, depth, scanned), range(len(self.shards))))
         approximate = np.concatenate([scores for scores, _ in scans])
@@ -113,18 +135,34 @@ class QuantizedVectors:
         candidates = np.sort(found)
         return _best(candidates, np.asarray(self.vectors[candidates]) @ query, depth)
 
-    def _first_candidates(self, question: np.ndarray, depth: int, mask: np.ndarray | None) -> np.ndarray | None:
-        """Which chunks the 4-bit scan puts forward (FIRST_PASS × depth of those the mask allows,
-        asking for as many more as the mask leaves out), or None when every allowed int8 code is
-        to be scanned: no 4-bit codes, or fewer allowed candidates than the int8 pass keeps."""
+    def _wanted(self, depth: int, mask: np.ndarray | None) -> int | None:
+        """How many candidates the 4-bit pass is to put forward for a mask (FIRST_PASS × depth of
+        those it allows, asking for as many more as it leaves out), or None when it is not to run:
+        no 4-bit codes, or a mask allowing fewer than FIRST_PASS_FROM chunks."""
         if self.first is None:
             return None
-        share = 1.0 if mask is None else max(float(mask.mean()), 1e-9)
-        wanted = min(len(self.vectors), math.ceil(FIRST_PASS * depth / share))
+        allowed = len(self.vectors) if mask is None else int(np.count_nonzero(mask))
+        if mask is not None and allowed < FIRST_PASS_FROM:
+            return None
+        return min(len(self.vectors), math.ceil(FIRST_PASS * depth * len(self.vectors) / max(allowed, 1)))
+
+    def _first_ranked(self, question: np.ndarray, wanted: int) -> np.ndarray | None:
+        """The 4-bit pass's `wanted` best chunks, best first; None when it is not to run."""
+        if self.first is None or not wanted:
+            return None
         found = self.first.search(question, wanted)[1][0]
-        found = found[found >= 0]
-        if mask is not None:
-            found = found[mask[found]]
+        return found[found >= 0]
+
+    def _first_candidates(self, question: np.ndarray, depth: int, mask: np.ndarray | None) -> np.ndarray | None:
+        """Which chunks the 4-bit scan puts forward for a mask, as a mask (see `_narrowed`)."""
+        wanted = self._wanted(depth, mask)
+        ranked = None if wanted is None else self._first_ranked(question, wanted)
+        return None if ranked is None else self._narrowed(ranked, depth, mask)
+
+    def _narrowed(self, ranked: np.ndarray, depth: int, mask: np.ndarray | None) -> np.ndarray | None:
+        """The first pass's candidates that the mask allows, as a mask; None when every allowed int8
+        code is to be scanned: fewer allowed candidates than the int8 pass keeps."""
+        found = ranked if mask is None else ranked[mask[ranked]]
         if len(found) < min(RESCORED * depth, len(self.vectors)):
             return None
         narrowed = np.zeros(len(self.vectors), dtype=bool)

@@ -201,7 +201,7 @@ class Retriever:
         cosine = self._similarities(query.vector) if dense_wanted else None
         pending = None
         if dense_wanted and cosine is None:  # the int8 scan (faiss frees the GIL) beside the keyword work
-            pending = _BESIDE.submit(lambda: [self._dense(query.vector, depth, mask, None) for mask in masks])
+            pending = _BESIDE.submit(self._dense_each, query.vector, depth, masks)
         bm25 = query.bm25(self.catalog) if mode in ("keyword", "hybrid") else None
         keyword_rankings = []
         if mode in ("keyword", "hybrid"):
@@ -308,8 +308,17 @@ class Retriever:
         ids = self.catalog.chunks.ids
         if cosine is not None:
             return [(ids[p], float(cosine[p])) for p in best_positions(cosine, depth, mask)]
-        positions, scores = self.catalog.quantized().search(vector, depth, mask)
-        return [(ids[int(p)], float(score)) for p, score in zip(positions, scores, strict=True)]
+        return self._dense_each(vector, depth, [mask])[0]
+
+    def _dense_each(
+        self, vector: np.ndarray, depth: int, masks: list[np.ndarray | None]
+    ) -> list[list[tuple[str, float]]]:
+        """`_dense` for each mask past QUANTIZED_FROM chunks, one 4-bit pass for all of them."""
+        ids = self.catalog.chunks.ids
+        return [
+            [(ids[int(p)], float(score)) for p, score in zip(positions, scores, strict=True)]
+            for positions, scores in self.catalog.quantized().search_each(vector, depth, masks)
+        ]
 
     def _vectors(self, ids: list[str]) -> np.ndarray:
         return np.asarray(self.catalog.vectors[[self.catalog.position[chunk_id] for chunk_id in ids]])

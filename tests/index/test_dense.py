@@ -33,6 +33,7 @@ def narrow(monkeypatch):
     monkeypatch.setattr(dense, "FIRST_PASS", 20)
     monkeypatch.setattr(dense, "SHARD", 500)
     monkeypatch.setattr(dense, "EXACT_BELOW", 0)
+    monkeypatch.setattr(dense, "FIRST_PASS_FROM", 0)
 
 
 def test_the_first_pass_narrows_the_scan_and_the_exact_ranking_survives(narrow, monkeypatch):
@@ -68,6 +69,37 @@ def test_a_filter_asks_the_first_pass_for_more_and_falls_back_to_every_allowed_c
     monkeypatch.setattr(dense, "FIRST_PASS", 1)  # asks for 1 × 5 × 20 = 100 candidates, none of them allowed
     assert codes._first_candidates(vectors[3][None, :], 5, allowed) is None
     assert list(codes.search(vectors[3], 5, allowed)[0]) == exact(vectors, vectors[3], 5, allowed)
+
+
+
+def test_several_masks_share_one_first_pass_and_rank_as_each_alone(narrow, monkeypatch):
+    vectors = clustered()
+    codes = QuantizedVectors.build(vectors)
+    half = np.arange(len(vectors)) % 2 == 0
+    asked = []
+    search = codes.first.search
+    monkeypatch.setattr(codes.first, "search", lambda q, k: asked.append(k) or search(q, k), raising=False)
+    both = codes.search_each(vectors[3], 5, [None, half])
+    assert asked == [200]  # once, for the mask that wants most: 20 × 5 over a half share
+    for (positions, scores), mask in zip(both, [None, half], strict=True):
+        alone = codes.search(vectors[3], 5, mask)
+        assert list(positions) == list(alone[0]) == exact(vectors, vectors[3], 5, mask)
+        np.testing.assert_allclose(scores, alone[1])
+
+
+def test_a_small_filter_skips_the_first_pass_and_its_int8_codes_rank_it(narrow, monkeypatch):
+    vectors = clustered()
+    codes = QuantizedVectors.build(vectors)
+    allowed = np.arange(len(vectors)) % 10 == 0  # 200 chunks
+    monkeypatch.setattr(dense, "FIRST_PASS_FROM", 500)
+    monkeypatch.setattr(codes.first, "search", lambda q, k: pytest.fail("the 4-bit pass ran"), raising=False)
+    scanned = []
+    scan = QuantizedVectors._scan
+    monkeypatch.setattr(
+        QuantizedVectors, "_scan", lambda self, n, q, d, m: scanned.append(m.sum()) or scan(self, n, q, d, m)
+    )
+    assert list(codes.search(vectors[4], 5, allowed)[0]) == exact(vectors, vectors[4], 5, allowed)
+    assert scanned and set(scanned) == {200}  # every allowed int8 code, each shard given the whole mask
 
 
 def test_the_codes_are_saved_and_missing_or_damaged_4_bit_codes_are_made_again(narrow, tmp_path, caplog):

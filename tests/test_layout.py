@@ -110,3 +110,21 @@ def test_private_helpers_have_one_meaning():
                 owners[node.name].append(module)
     shared = {name: where for name, where in owners.items() if len(where) > 1}
     assert not shared, f"private helpers defined in several modules under one name: {shared}"
+
+
+def test_every_data_file_of_a_package_ships_with_it():
+    """A fitted model or suite file that pyproject's package-data does not name is left out of a
+    wheel, and the installed package cannot answer (it reads them at run time)."""
+    import fnmatch
+    import tomllib
+
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    patterns = declared["package-data"]
+    for package in FLOORS:
+        folder = ROOT / package
+        for path in folder.rglob("*") if folder.is_dir() else ():
+            if path.is_file() and path.suffix not in (".py", ".pyc"):
+                inner = path.relative_to(folder).as_posix()
+                assert any(fnmatch.fnmatch(inner, glob) for glob in patterns.get(package, ())), (
+                    f"{path.relative_to(ROOT)} is not in pyproject's [tool.setuptools.package-data]"
+                )

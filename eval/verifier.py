@@ -45,6 +45,7 @@ from index.verify import (
     unheld_claim,
     verify,
 )
+from ingest.formats.qmsum import clean_content
 
 KINDS = ("true", "speaker", "number", "citation", "negation", "invented")
 # a gold sentence that gives a number or a name no turn of its gold spans holds (QMSum's annotators
@@ -89,7 +90,7 @@ def rarity_of(files: Sequence[Path]) -> Rarity:
     turns = 0
     for path in files:
         for turn in json.loads(path.read_text(encoding="utf-8"))["meeting_transcripts"]:
-            frequency.update(set(terms(turn["content"])))
+            frequency.update(set(terms(clean_content(turn["content"]))))
             turns += 1
     return lambda term: math.log(1 + (turns - frequency[term] + 0.5) / (frequency[term] + 0.5))
 
@@ -107,7 +108,8 @@ def cases_of(files: Sequence[Path], seed: int = 0) -> list[Case]:
     turns_of: dict[str, list[tuple[str, str]]] = {}
     for path in files:
         data = json.loads(path.read_text(encoding="utf-8"))
-        turns = [(turn["speaker"], turn["content"]) for turn in data["meeting_transcripts"]]
+        # the turns as a library holds them and shows them to the model: without QMSum's markers
+        turns = [(turn["speaker"], clean_content(turn["content"])) for turn in data["meeting_transcripts"]]
         turns_of[path.stem] = turns
         speakers = tuple(sorted({speaker for speaker, _ in turns}))
         for item in data.get("specific_query_list", []):

@@ -71,7 +71,6 @@ def test_a_filter_asks_the_first_pass_for_more_and_falls_back_to_every_allowed_c
     assert list(codes.search(vectors[3], 5, allowed)[0]) == exact(vectors, vectors[3], 5, allowed)
 
 
-
 def test_several_masks_share_one_first_pass_and_rank_as_each_alone(narrow, monkeypatch):
     vectors = clustered()
     codes = QuantizedVectors.build(vectors)

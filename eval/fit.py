@@ -24,6 +24,7 @@ from eval.asked import Asked, asked_ways
 from eval.metrics import rouge
 from eval.suites import Suite
 from index.answer import PASSAGES, Scored, compose, rerank, sentence_cosines, shortlist
+from index.factoids import kind_gap
 from index.keyword import terms
 from index.library import Library
 from index.scorer import AnswerModel, Logistic
@@ -34,7 +35,6 @@ from index.signals import (
     RERANK_FEATURES,
     SENTENCE_FEATURES,
     Evidence,
-    kind_gap,
     question_features,
     rerank_features,
     sentence_features,
@@ -166,13 +166,14 @@ def fit(examples: list[Example], described: str, on_step: Callable[[], None] | N
 
 
 def _kind_gate(examples: list[Example], scored: list[Scored], answered: np.ndarray) -> bool:
-    """Keep the kind gate when, on top of the threshold, it refuses at most GATE_FALSE_REFUSALS of
-    the answerable train questions and a larger share of the unanswerable ones."""
+    """Keep the kind gate when, on top of the threshold, it refuses at most GATE_FALSE_REFUSALS more
+    of the answerable train questions. Train holds too few factoid questions (11 of 1,095) to show
+    what the gate is for; that is measured on the samples suite (`eval/suites/samples.json`): here
+    it is only held to do no harm."""
     gap = np.array([kind_gap(e.query, s.sentences, e.evidence) for e, s in zip(examples, scored, strict=True)])
     answerable = np.array([e.asked.answerable for e in examples])
     added_false = (gap & answered & answerable).sum() / max(answerable.sum(), 1)
-    added_right = (gap & answered & ~answerable).sum() / max((~answerable).sum(), 1)
-    return bool(added_false <= GATE_FALSE_REFUSALS and added_right > added_false)
+    return bool(added_false <= GATE_FALSE_REFUSALS)
 
 
 def _per_question(sizes: list[int]) -> np.ndarray:

@@ -12,6 +12,7 @@ import numpy as np
 
 from core.models import Answer, AnswerPart, Citation, Hit
 from core.text import without_fillers
+from index.factoids import answering
 from index.keyword import terms
 from index.links import deep_link
 from index.scorer import AnswerModel, Logistic, default_model
@@ -23,7 +24,6 @@ from index.signals import (
     PASSAGES,
     RERANK,
     Evidence,
-    kind_gap,
     question_features,
     rerank_features,
     sentence_features,
@@ -141,11 +141,14 @@ def answer(
     model = model or default_model()
     scored = score(question, hits, evidence, model)
     support = model.support_word(scored.probability)
-    unsupported = model.kind_gate and kind_gap(question, scored.sentences, evidence)
-    if not hits or not scored.sentences or scored.probability < model.abstain_below or unsupported:
+    # a factoid question ("how much", "when", "who") is answered only by sentences that give what it asks
+    giving = answering(question, scored.sentences, evidence) if model.kind_gate else None
+    if not hits or not scored.sentences or scored.probability < model.abstain_below or giving == []:
         citations = tuple(Citation(n, hit) for n, hit in enumerate(hits[:PASSAGES], 1))
         parts = (AnswerPart(ABSTENTION),)
         return Answer(question, ABSTENTION, True, citations, tuple(hits), scored.probability, parts, "none")
+    if giving:
+        scored = _only(scored, giving)
     chosen = compose(scored, model.sentence_bar, model.relative_bar, model.same_kind)
     if turns_of is not None:
         chosen = with_turns(chosen, turns_of)
@@ -212,6 +215,17 @@ def _kind_first(scored: Scored, bar: float) -> Scored:
         tuple(scored.probabilities[i] for i in order),
         scored.probability,
         tuple(scored.kinds[i] for i in order),
+    )
+
+
+def _only(scored: Scored, positions: Sequence[int]) -> Scored:
+    """The scored sentences at `positions` (likeliest first, as given)."""
+    kinds = tuple(scored.kinds[i] for i in positions) if scored.kinds else ()
+    return Scored(
+        tuple(scored.sentences[i] for i in positions),
+        tuple(scored.probabilities[i] for i in positions),
+        scored.probability,
+        kinds,
     )
 
 

@@ -30,7 +30,7 @@ class AnswerModel:
     relative_bar: float  # and at least this share of the first one's
     same_kind: bool  # when the first holds the kind of answer asked for, the others must too
     abstain_below: float  # below this question probability, the answer is a refusal
-    kind_gate: bool  # refuse when no likely sentence holds the date, number or person asked for (signals.kind_gap)
+    kind_gate: bool  # factoid questions answered only by sentences giving what they ask, else refused (index.factoids)
     support: tuple[tuple[float, str], ...]  # (lowest probability, word), highest first
     fitted_on: str = ""  # what it was fitted on, by which command
 

@@ -93,7 +93,7 @@ SHORT_WORDS = 8
 CENTRALITY_COUNT_CAP = 5  # a word's count in the top passages weighs up to this many times
 CENTRALITY_SCALE = 20  # centrality is divided by this times the square root of the sentence's words
 
-_KINDS = (
+ANSWER_KINDS = (
     ("time", re.compile(r"^\s*when\b|\b(?:what|which) (?:date|time|day|year|month)\b|\bhow long\b|\bdeadline\b", re.I)),
     ("number", re.compile(r"\bhow (?:much|many|often)\b|\bwhat (?:percentage|number|amount|price|cost)\b", re.I)),
     (
@@ -106,11 +106,11 @@ _KINDS = (
     ),
     ("reason", re.compile(r"^\s*why\b|\bwhat (?:was|were|is|are) the reasons?\b|\bfor what reason\b", re.I)),
 )
-_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
-_DAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
-_HOLDS = {
+MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
+DAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+HOLDS = {
     "time": re.compile(
-        rf"\b(?:{_MONTHS}|{_DAYS}|(?:19|20)\d\d|\d{{1,2}}(?::\d\d)?\s?(?:am|pm)|today|tomorrow|yesterday|tonight|"
+        rf"\b(?:{MONTHS}|{DAYS}|(?:19|20)\d\d|\d{{1,2}}(?::\d\d)?\s?(?:am|pm)|today|tomorrow|yesterday|tonight|"
         r"(?:next|last|this) (?:week|month|year|quarter|spring|summer|autumn|fall|winter)|"
         r"\d+ (?:days?|weeks?|months?|years?|hours?|minutes?)|(?:weeks?|months?|years?|days?) (?:ago|from now))\b",
         re.I,
@@ -129,7 +129,7 @@ _NAME = re.compile(r"(?<=\w[\s,])[A-Z][a-z]+(?:\s[A-Z][a-z]+)*")  # a capitalize
 
 def answer_kind(question: str) -> str | None:
     """The kind of answer a question asks for, when it asks for one: time, number, person or reason."""
-    return next((kind for kind, pattern in _KINDS if pattern.search(question)), None)
+    return next((kind for kind, pattern in ANSWER_KINDS if pattern.search(question)), None)
 
 
 def holds_kind(kind: str | None, text: str, speakers: Sequence[str] = ()) -> int:
@@ -139,28 +139,8 @@ def holds_kind(kind: str | None, text: str, speakers: Sequence[str] = ()) -> int
     if kind == "person":
         found = bool(_NAME.search(text)) or any(name and name in text for name in speakers)
     else:
-        found = bool(_HOLDS[kind].search(text))
+        found = bool(HOLDS[kind].search(text))
     return 1 if found else -1
-
-
-GATED_KINDS = ("time", "number", "person")  # kinds whose answer is a thing a sentence holds or not
-
-
-def kind_gap(question: str, sentences: Sequence[Sentence], evidence: Evidence | None = None) -> bool:
-    """Whether the question asks for a date, a number or a person and none of the sentences holds
-    one beside the question's rarest content word (a named speaker's name aside): the library talks
-    about the subject but never gives what is asked ("Who chairs the committee?" of a meeting that
-    only mentions the committee)."""
-    kind = answer_kind(question)
-    if kind not in GATED_KINDS or not sentences:
-        return False
-    evidence = evidence or NO_EVIDENCE
-    names = {term for speaker in evidence.speakers for term in terms(speaker)}
-    content = [term for term in content_terms(question) if term not in names]
-    if not content:
-        return False
-    rarest = max(content, key=rarity(evidence.keyword))
-    return not any(rarest in terms(s.text) and holds_kind(kind, s.text, s.hit.chunk.speakers) == 1 for s in sentences)
 
 
 # Stemmed words of question phrasing ("how much", "how long", "what happens"): not what is asked about.

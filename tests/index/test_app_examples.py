@@ -1,7 +1,7 @@
 """Answers a new user found wrong in the app (issue 11), asked of a library like theirs: the samples,
-the seed, one QMSum meeting and a tenants' meeting that does hold a garden budget. The third
-example, "Who chairs the Universal Code of Conduct drafting committee?", is not yet refused (its
-probability sits near the refusal threshold): issue 11 stays open on it."""
+the seed, one QMSum meeting and a tenants' meeting that does hold a garden budget. The third,
+"Who chairs the Universal Code of Conduct drafting committee?", is refused: the seed talks about
+the committee but names no chair (`index.factoids`)."""
 
 from __future__ import annotations
 
@@ -37,10 +37,22 @@ def test_a_speakers_grants_sentence_without_the_charter_committee(library):
     assert "charter" not in result.text.lower() and "drafting" not in result.text.lower()
 
 
+def test_a_chair_the_library_never_names_is_refused(library):
+    from index.answer import ABSTENTION
+
+    result = library.ask("Who chairs the Universal Code of Conduct drafting committee?")
+    assert result.abstained and result.text == ABSTENTION
+    assert result.citations  # the nearest passages are still listed
+
+
 def test_every_quote_is_in_the_turns_its_marker_cites(library):
     from core.text import without_fillers
 
-    for question in ("How much is the rooftop garden budget?", "What did Quim Gil say about grants?", "Who hosted?"):
+    for question in (
+        "How much is the rooftop garden budget?",
+        "What did Quim Gil say about grants?",
+        "How many active reviewers does Lantern have?",
+    ):
         result = library.ask(question)
         by_number = {citation.n: citation for citation in result.citations}
         for part in result.parts:

@@ -42,7 +42,11 @@ def fit_command(
         task = progress.add_task("sentences the rerank sees, embedded", total=len(examples))
         model = fit(examples, described_for(data, suite, examples, limit), lambda: progress.advance(task))
     target = out or MODEL_FILE
-    written = f"sentence bar {model.sentence_bar:.2f}, refuse below {model.abstain_below:.3f} ({model.fitted_on})"
+    gate = "kept" if model.kind_gate else "left off"
+    written = (
+        f"sentence bar {model.sentence_bar:.2f}, refuse below {model.abstain_below:.3f}, factoid rule {gate} "
+        f"(it refuses {model.kind_gate_false_refusals:.2%} more answerable askings) ({model.fitted_on})"
+    )
     checked_or_written(
         target,
         check,

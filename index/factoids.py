@@ -23,12 +23,27 @@ from index.signals import ANSWER_KINDS, DAYS, HOLDS, MONTHS, NO_EVIDENCE, Eviden
 FACTOID_KINDS = ("time", "number", "person", "name")
 
 OPENING_WORDS = 3  # the kind's asking words start within the question's first words
-_NOT_FACTOID = re.compile(r"^\s*when \w+ing\b|\band why\b|\bwhat (?:was|is) said\b", re.I)
-_NAMED = re.compile(  # a place or an organisation: its answer is a name
-    r"^\s*where\b|\b(?:which|what) (?:city|cities|country|countries|town|towns|place|venue|location|region|"
-    r"company|companies|organi[sz]ations?|firms?|vendors?|agency|agencies|university|universities|hosts?|websites?)\b",
+_NOT_FACTOID = re.compile(  # "who can join?" asks who is eligible: its answer is a rule, not a name
+    r"^\s*when \w+ing\b|\band why\b|\bwhat (?:was|is) said\b|"
+    r"^\s*who (?:can|could|may|might|should|must|is allowed|are allowed|is eligible|are eligible)\b",
     re.I,
 )
+# the words that may stand between "which" or "what" and the thing it asks for ("which software
+# company", "what phone brand"): any but the verbs and articles of a question about something else
+# ("what did the company say")
+_NOT_MODIFIERS = r"do|did|does|is|are|was|were|will|would|can|could|should|has|have|had|the|a|an|of"
+_MODIFIER = rf"(?: (?!(?:{_NOT_MODIFIERS})\b)[\w-]+){{0,2}}"
+_PLACES = r"city|cities|country|countries|town|towns|region|regions|state|states|province|provinces"
+_NAMED = re.compile(  # a place, an organisation or a named thing: its answer is a name
+    rf"^\s*where\b|\b(?:which|what){_MODIFIER} (?:{_PLACES}|place|venue|location|street|streets|road|avenue|"
+    r"branch|branches|brand|brands|company|companies|organi[sz]ations?|firms?|vendors?|agency|agencies|"
+    r"university|universities|hosts?|websites?|providers?)\b",
+    re.I,
+)
+# a named place asked for ("in which city"): its name follows a preposition ("meet in Lisbon"),
+# where any capitalized word would otherwise do ("the MSG team")
+_PLACE_ASKED = re.compile(rf"\b(?:which|what){_MODIFIER} (?:{_PLACES})\b", re.I)
+_AT_PLACE = re.compile(r"\b(?:in|at|from|to|near|of|on|outside|around)\s+(?:the\s+)?([A-Z][\w'’-]*)")
 # "who" asking who said something, or took a side: the speaker of a sentence can be its answer
 _WHO_SAID = re.compile(
     r"^\s*who (?:else )?(?:was |were )?(?:said|says|asked|asks|suggested|proposed|mentioned|raised|argued|"
@@ -89,6 +104,12 @@ def _new(found: str, question: str) -> bool:
     return bool(found) and re.search(rf"(?<!\w){re.escape(found)}(?!\w)", question, re.I) is None
 
 
+def _new_name(name: str, question: str) -> bool:
+    """Whether a name is none of the question's words: "Riverton City Council" is not new to "In
+    which country is Riverton?" (a name that holds the subject is the subject)."""
+    return bool(name.split()) and all(_new(word, question) for word in name.split())
+
+
 def _names(text: str) -> list[str]:
     """Capitalized words and runs of them that are not calendar words (a month is not a person)."""
     return [
@@ -109,8 +130,11 @@ def gives(kind: str, sentence: Sentence, question: str) -> bool:
         return any(_new(match.group(0), question) for match in HOLDS["time"].finditer(text))
     if kind == "number":
         return _gives_number(text, question)
+    if kind == "name" and _PLACE_ASKED.search(question):
+        places = (match.group(1) for match in _AT_PLACE.finditer(text))
+        return any(not _CALENDAR.match(place) and _new_name(place, question) for place in places)
     names = _names(text) + [name for name in sentence.hit.chunk.speakers if name and name in text]
-    if any(_new(name, question) for name in names):
+    if any(_new_name(name, question) for name in names):
         return True
     if kind == "person" and sentence.speaker and _new(sentence.speaker, question):
         return bool(_WHO_SAID.search(question)) or bool(_FIRST_PERSON.search(text))

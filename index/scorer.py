@@ -33,6 +33,7 @@ class AnswerModel:
     kind_gate: bool  # factoid questions answered only by sentences giving what they ask, else refused (index.factoids)
     support: tuple[tuple[float, str], ...]  # (lowest probability, word), highest first
     fitted_on: str = ""  # what it was fitted on, by which command
+    kind_gate_false_refusals: float = 0.0  # the share of answerable train askings the factoid rule refuses in addition
 
     def support_word(self, probability: float) -> str:
         return next((word for lowest, word in self.support if probability >= lowest), "none")
@@ -45,6 +46,7 @@ class AnswerModel:
             "same_kind": self.same_kind,
             "abstain_below": round(self.abstain_below, DIGITS),
             "kind_gate": self.kind_gate,
+            "kind_gate_false_refusals": round(self.kind_gate_false_refusals, DIGITS),
             "support": [[round(lowest, DIGITS), word] for lowest, word in self.support],
             "sentence": self.sentence.to_dict(),
             "rerank": self.rerank.to_dict(),
@@ -65,6 +67,7 @@ class AnswerModel:
                 bool(data["kind_gate"]),
                 tuple((float(lowest), str(word)) for lowest, word in data["support"]),
                 str(data.get("fitted_on", "")),
+                float(data["kind_gate_false_refusals"]),
             )
         except (KeyError, TypeError, ValueError) as error:
             raise ModelError(f"the answer model file is incomplete ({error!r}); refit it with onrecord fit") from error

@@ -135,6 +135,9 @@ def test_the_committed_model_file_is_a_train_fit_of_these_features():
     assert model.sentence.features == SENTENCE_FEATURES and model.question.features == QUESTION_FEATURES
     assert model.rerank.features == RERANK_FEATURES
     assert "QMSum train" in model.fitted_on and "--data ../shared/data/qmsum/train" in model.fitted_on
+    from eval.fit import GATE_FALSE_REFUSALS
+
+    assert model.kind_gate is (model.kind_gate_false_refusals <= GATE_FALSE_REFUSALS)
 
 
 def test_the_fit_command_writes_then_reproduces_and_catches_a_changed_file(tmp_path, train_slice):
@@ -145,6 +148,8 @@ def test_the_fit_command_writes_then_reproduces_and_catches_a_changed_file(tmp_p
     common = ["fit", "--data", str(QMSUM / "train"), "--limit", "2", "--data-dir", str(library.settings.data_dir)]
     written = runner.invoke(app, [*common, "--out", str(out)])
     assert written.exit_code == 0, written.output
+    said = " ".join(written.output.split())  # the console wraps its lines
+    assert "factoid rule" in said and "more answerable askings" in said
     assert runner.invoke(app, [*common, "--out", str(out), "--check"]).exit_code == 0
     changed = json.loads(out.read_text())
     changed["sentence_bar"] += 0.05

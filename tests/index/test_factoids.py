@@ -33,6 +33,10 @@ def _sentence(text: str, speaker: str | None = None):
         ("Who chairs the drafting committee?", "person"),
         ("In which city will the committee meet?", "name"),
         ("Which company will run the audit?", "name"),
+        ("Which software company makes the picker?", "name"),  # words between "which" and what it asks
+        ("What phone brand does the lab have?", "name"),
+        ("What did the company decide?", None),  # asks what was decided, not for a name
+        ("Who can join the drafting committee?", None),  # who is eligible: a rule, not a name
         ("What did Dana say about paint?", None),
         ("Why was the vote delayed?", None),
     ],
@@ -54,6 +58,11 @@ def test_the_kind_a_factoid_question_asks_for(question, kind):
         ("When will construction start?", "We start on the fifteenth of September.", None, True),
         ("In which city will they meet in June?", "They will meet in person in June.", None, False),
         ("In which city will they meet in June?", "They will meet in Lisbon in June.", None, True),
+        ("In which city will they meet in June?", "They will meet with the MSG team in June.", None, False),
+        ("In which country is Riverton?", "Welcome to the Riverton City Council.", None, False),
+        ("Which company built the app?", "The Riverton app was built by Acme Labs.", None, True),
+        ("Which company built the Riverton app?", "The Riverton app was built in house.", None, False),
+        ("Who leads Riverton?", "Welcome to the Riverton City Council.", None, False),  # the subject's own name
         ("Who chairs the committee?", "The committee is chaired by Ana Ruiz.", None, True),
         ("Who chairs the committee?", "The committee meets weekly.", "Lee", False),
         ("Who proposed a delay?", "A delay makes sense to me.", "Amina Yusuf", True),

@@ -12,7 +12,7 @@ import numpy as np
 
 from core.models import Answer, AnswerPart, Citation, Hit
 from core.text import without_fillers
-from index.factoids import answering
+from index.factoids import answering, not_given
 from index.keyword import terms
 from index.links import deep_link
 from index.scorer import AnswerModel, Logistic, default_model
@@ -145,8 +145,11 @@ def answer(
     giving = answering(question, scored.sentences, evidence) if model.kind_gate else None
     if not hits or not scored.sentences or scored.probability < model.abstain_below or giving == []:
         citations = tuple(Citation(n, hit) for n, hit in enumerate(hits[:PASSAGES], 1))
-        parts = (AnswerPart(ABSTENTION),)
-        return Answer(question, ABSTENTION, True, citations, tuple(hits), scored.probability, parts, "none")
+        said = ABSTENTION
+        if giving == [] and hits and scored.probability >= model.abstain_below:  # refused by the factoid rule
+            said = f"{ABSTENTION} {not_given(question)}"
+        parts = (AnswerPart(said),)
+        return Answer(question, said, True, citations, tuple(hits), scored.probability, parts, "none")
     if giving:
         scored = _only(scored, giving)
     chosen = compose(scored, model.sentence_bar, model.relative_bar, model.same_kind)

@@ -218,6 +218,22 @@ def answering(question: str, sentences: Sequence[Sentence], evidence: Evidence =
     return found
 
 
+def not_given(question: str) -> str:
+    """Why a factoid question is refused when its passages talk about its subject: what none of
+    them gives ("They speak of it, but none gives the amount of money asked for.")."""
+    kind = factoid_kind(question)
+    if kind == "time":
+        wanted = "duration" if _HOW_LONG.search(question) else "date or time"
+    elif kind == "number":
+        wanted = "amount of money" if _MONEY_ASKED.search(question) else "number"
+        wanted = "share" if _SHARE_ASKED.search(question) else wanted
+    elif kind == "person":
+        wanted = "person"
+    else:
+        wanted = "place" if _PLACE_ASKED.search(question) else "name"
+    return f"They speak of it, but none gives the {wanted} asked for."
+
+
 def kind_gap(question: str, sentences: Sequence[Sentence], evidence: Evidence = NO_EVIDENCE) -> bool:
     """Whether the question is factoid and none of the sentences gives what it asks about its
     subject: the library talks about the subject but never gives what is asked ("Who chairs the

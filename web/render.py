@@ -10,6 +10,7 @@ from html import escape
 
 from core.models import Answer, Chapter, Citation, Meeting, Turn
 from core.text import clock, word_spans
+from index.answer import ABSTENTION
 from index.keyword import terms
 
 # What Markdown could read as a link, image, HTML, heading, list, emphasis, code or table in
@@ -34,9 +35,12 @@ def highlight(text: str, question: str) -> str:
 def answer_html(answer: Answer) -> str:
     """The answer with clickable [n] markers, or the visible 'not answered' state."""
     if answer.abstained:
+        why = answer.text.removeprefix(ABSTENTION).strip()  # what a factoid question's passages lack
         return (
             '<div class="onrecord-abstained" id="answer-abstained"><strong>Not answered by these transcripts.</strong> '
-            "The nearest passages are listed below; none of them answers the question well enough.</div>"
+            "The nearest passages are listed below; none of them answers the question well enough."
+            + (f' <span id="answer-why">{escape(why)}</span>' if why else "")
+            + "</div>"
         )
     body = " ".join(escape(part.text) + ("".join(f" {_cite_link(n)}" for n in part.markers)) for part in answer.parts)
     support = (

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from core.models import Chunk, Hit
-from index.factoids import answering, factoid_kind, gives, kind_gap
+from index.factoids import answering, factoid_kind, gives, kind_gap, not_given
 from index.sentences import candidates
 from index.signals import Evidence
 
@@ -132,3 +132,20 @@ def test_a_long_sentence_naming_the_whole_subject_answers(similarity_to):
     assert answering(question, found, similarity_to(question)) == [0]
     partial = candidates([_hit(host.replace("hosted the office hour", "joined the hour"), ())])
     assert answering(question, partial, similarity_to(question)) == []
+
+
+@pytest.mark.parametrize(
+    ("question", "wanted"),
+    [
+        ("How much did the overruns cost?", "amount of money"),
+        ("How many plugins were tested?", "number"),
+        ("What percentage voted yes?", "share"),
+        ("How long will the pilot run?", "duration"),
+        ("When will the garage open?", "date or time"),
+        ("Who chairs the committee?", "person"),
+        ("In which city will they meet?", "place"),
+        ("Which company runs the audit?", "name"),
+    ],
+)
+def test_a_factoid_refusal_says_what_is_missing(question, wanted):
+    assert not_given(question) == f"They speak of it, but none gives the {wanted} asked for."

@@ -205,14 +205,14 @@ def answering(question: str, sentences: Sequence[Sentence], evidence: Evidence =
     if not giving:
         return []
     chosen = [sentences[i] for i in giving]
-    alone = similarities([s.text for s in chosen], chosen, evidence)
-    after = similarities([context_of(s) for s in chosen], chosen, evidence)
     wanted = set(content_terms(question))
-    found = [
-        i
-        for i, sentence, a, b in zip(giving, chosen, alone, after, strict=True)
-        if max(a, b) >= ABOUT or names_all(wanted, sentence)
-    ]
+    alone = similarities([s.text for s in chosen], chosen, evidence)
+    about = [a >= ABOUT or names_all(wanted, sentence) for sentence, a in zip(chosen, alone, strict=True)]
+    rest = [sentence for sentence, found in zip(chosen, about, strict=True) if not found]
+    if rest:  # only those not already about it are read again, after the turn before them
+        after = iter(similarities([context_of(s) for s in rest], rest, evidence) >= ABOUT)
+        about = [found or bool(next(after)) for found in about]
+    found = [i for i, yes in zip(giving, about, strict=True) if yes]
     if kind == "number":  # a sentence counting what is asked first, each group likeliest first
         found.sort(key=lambda i: not counts_asked(sentences[i], question))
     return found

@@ -42,6 +42,7 @@ bench: install
 	$(BIN)/onrecord bench
 
 eval: install
+	$(BIN)/onrecord eval samples
 	$(BIN)/onrecord eval seed --compare
 	$(BIN)/onrecord eval qmsum --data ../shared/data/qmsum/val --compare
 

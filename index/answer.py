@@ -146,7 +146,7 @@ def answer(
     if not hits or not scored.sentences or scored.probability < model.abstain_below or giving == []:
         citations = tuple(Citation(n, hit) for n, hit in enumerate(hits[:PASSAGES], 1))
         said = ABSTENTION
-        if giving == [] and hits and scored.probability >= model.abstain_below:  # refused by the factoid rule
+        if giving == [] and scored.sentences and scored.probability >= model.abstain_below:  # by the factoid rule
             said = f"{ABSTENTION} {not_given(question)}"
         parts = (AnswerPart(said),)
         return Answer(question, said, True, citations, tuple(hits), scored.probability, parts, "none")

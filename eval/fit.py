@@ -23,7 +23,7 @@ from core.models import Hit
 from eval.asked import Asked, asked_ways
 from eval.metrics import rouge
 from eval.suites import Suite
-from index.answer import PASSAGES, Scored, compose, rerank, sentence_cosines, shortlist
+from index.answer import PASSAGES, Scored, compose, rerank, shortlist
 from index.factoids import kind_gap
 from index.keyword import terms
 from index.library import Library
@@ -37,6 +37,7 @@ from index.signals import (
     Evidence,
     question_features,
     rerank_features,
+    sentence_cosines,
     sentence_features,
 )
 

@@ -26,6 +26,7 @@ from index.signals import (
     Evidence,
     question_features,
     rerank_features,
+    sentence_cosines,
     sentence_features,
 )
 
@@ -120,13 +121,6 @@ def _known(rows: np.ndarray, logistic: Logistic, evidence: Evidence) -> np.ndarr
     return rows
 
 
-def sentence_cosines(sentences: Sequence[Sentence], evidence: Evidence) -> np.ndarray:
-    """Each sentence's cosine similarity to the question; without a model, its passage's."""
-    if evidence.similarity is None:
-        return np.array([sentence.hit.similarity for sentence in sentences], dtype=np.float64)
-    return np.asarray(evidence.similarity([sentence.text for sentence in sentences]), dtype=np.float64)
-
-
 def answer(
     question: str,
     hits: list[Hit],
@@ -142,12 +136,11 @@ def answer(
     scored = score(question, hits, evidence, model)
     support = model.support_word(scored.probability)
     # a factoid question ("how much", "when", "who") is answered only by sentences that give what it asks
-    giving = answering(question, scored.sentences, evidence) if model.kind_gate else None
-    if not hits or not scored.sentences or scored.probability < model.abstain_below or giving == []:
+    refused = not hits or not scored.sentences or scored.probability < model.abstain_below
+    giving = answering(question, scored.sentences, evidence) if model.kind_gate and not refused else None
+    if refused or giving == []:
         citations = tuple(Citation(n, hit) for n, hit in enumerate(hits[:PASSAGES], 1))
-        said = ABSTENTION
-        if giving == [] and scored.sentences and scored.probability >= model.abstain_below:  # by the factoid rule
-            said = f"{ABSTENTION} {not_given(question)}"
+        said = ABSTENTION if refused else f"{ABSTENTION} {not_given(question)}"  # the factoid rule says why
         parts = (AnswerPart(said),)
         return Answer(question, said, True, citations, tuple(hits), scored.probability, parts, "none")
     if giving:

@@ -14,11 +14,18 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-import numpy as np
-
 from index.keyword import terms
 from index.sentences import Sentence
-from index.signals import ANSWER_KINDS, DAYS, HOLDS, MONTHS, NO_EVIDENCE, Evidence, content_terms
+from index.signals import (
+    ANSWER_KINDS,
+    DAYS,
+    HOLDS,
+    MONTHS,
+    NO_EVIDENCE,
+    Evidence,
+    content_terms,
+    sentence_cosines,
+)
 
 FACTOID_KINDS = ("time", "number", "person", "name")
 
@@ -159,10 +166,10 @@ def _gives_number(text: str, question: str) -> bool:
     return False
 
 
-def counts_asked(sentence: Sentence, question: str) -> bool:
+def counts_asked(sentence: Sentence, wanted: set[str]) -> bool:
     """Whether a number in the sentence counts what the question counts: one of its content words
-    within four words after it ("forty-one support tickets" for "how many support tickets")."""
-    wanted = set(content_terms(question))
+    (`wanted`) within four words after it ("forty-one support tickets" for "how many support
+    tickets")."""
     words = sentence.text.split()
     for position, word in enumerate(words):
         if HOLDS["number"].search(word) and wanted & set(terms(" ".join(words[position + 1 : position + 5]))):
@@ -187,13 +194,6 @@ def context_of(sentence: Sentence) -> str:
     return f"{before} {sentence.text}".strip()
 
 
-def similarities(texts: Sequence[str], sentences: Sequence[Sentence], evidence: Evidence) -> np.ndarray:
-    """The model's similarity of each text to the question; without a model, its passage's."""
-    if evidence.similarity is None:
-        return np.array([sentence.hit.similarity for sentence in sentences], dtype=np.float64)
-    return np.asarray(evidence.similarity(list(texts)), dtype=np.float64)
-
-
 def answering(question: str, sentences: Sequence[Sentence], evidence: Evidence = NO_EVIDENCE) -> list[int] | None:
     """For a factoid question, the positions of the sentences that give the kind asked for and
     that, alone or after the turn before them, are about what the question asks (the model's
@@ -206,15 +206,15 @@ def answering(question: str, sentences: Sequence[Sentence], evidence: Evidence =
         return []
     chosen = [sentences[i] for i in giving]
     wanted = set(content_terms(question))
-    alone = similarities([s.text for s in chosen], chosen, evidence)
+    alone = sentence_cosines(chosen, evidence)
     about = [a >= ABOUT or names_all(wanted, sentence) for sentence, a in zip(chosen, alone, strict=True)]
     rest = [sentence for sentence, found in zip(chosen, about, strict=True) if not found]
     if rest:  # only those not already about it are read again, after the turn before them
-        after = iter(similarities([context_of(s) for s in rest], rest, evidence) >= ABOUT)
+        after = iter(sentence_cosines(rest, evidence, [context_of(s) for s in rest]) >= ABOUT)
         about = [found or bool(next(after)) for found in about]
     found = [i for i, yes in zip(giving, about, strict=True) if yes]
     if kind == "number":  # a sentence counting what is asked first, each group likeliest first
-        found.sort(key=lambda i: not counts_asked(sentences[i], question))
+        found.sort(key=lambda i: not counts_asked(sentences[i], wanted))
     return found
 
 

@@ -306,3 +306,14 @@ def _content_share(content: Sequence[str], text: str, weight: Callable[[str], fl
     """The rarity-weighted share of the content words that the text holds."""
     words = set(terms(text))
     return sum(weight(term) for term in content if term in words) / (sum(weight(term) for term in content) or 1.0)
+
+
+def sentence_cosines(
+    sentences: Sequence[Sentence], evidence: Evidence, texts: Sequence[str] | None = None
+) -> np.ndarray:
+    """Each sentence's cosine similarity to the question (or that of `texts`, one per sentence: a
+    sentence read with what comes before it); without a model, its passage's."""
+    if evidence.similarity is None:
+        return np.array([sentence.hit.similarity for sentence in sentences], dtype=np.float64)
+    read = [sentence.text for sentence in sentences] if texts is None else list(texts)
+    return np.asarray(evidence.similarity(read), dtype=np.float64)

@@ -27,7 +27,7 @@ from index.keyword import terms
 from index.scorer import Logistic, ModelError
 
 MODEL_FILE = Path(__file__).resolve().with_name("verifier_model.json")
-FEATURES = (
+_MEASURED = (
     "best_cosine",  # the sentence against the cited sentence most like it
     "top_cosine",  # against the three most like it, on average
     "term_share",  # share of its content terms the cited passages hold
@@ -44,6 +44,11 @@ FEATURES = (
     "term_count",  # its content terms
     "unheld_count",  # those the cited passages lack
 )
+# A sentence that negates ("not", "never", "n't"...) is scored with slopes of its own: the model's
+# similarity hardly tells "agreed" from "did not agree", so for such a sentence the same cosine or
+# share of words means less (on QMSum train this catches more perturbed sentences within the same
+# budget of true ones dropped)
+FEATURES = (*_MEASURED, "negating", *(f"{name} if negating" for name in _MEASURED))
 UNHELD_NEGATION = FEATURES.index("negation_unheld")
 RARE_SHARE = FEATURES.index("rare_share")
 # Below this share of its words' weight (IDF) in the cited passages, a sentence is not theirs, however
@@ -57,6 +62,7 @@ _MARKERS_AFTER_END = re.compile(rf"([.!?])\s*((?:\[{_CITED}\]\s*)+)")
 _QUOTE = re.compile(r"[\"“”]([^\"“”]{3,}?)[\"“”]")
 _NEGATING = r"\b(?:not|never|neither|nor|cannot)\b|n't\b"  # not "none": "five to none"
 _NEGATION = re.compile(rf"{_NEGATING}|\bno\b", re.I)
+_VERBAL_NEGATION = re.compile(_NEGATING, re.I)
 # in speech, "no" alone is mostly an interjection ("no, no, that's right"): it negates before a word
 _SPOKEN_NEGATION = re.compile(rf"{_NEGATING}|\bno\s+(?!no\b)[a-z]", re.I)
 
@@ -252,7 +258,7 @@ def _folded(text: str) -> str:
 
 
 def _negation_row(sentence: str, pieces: Sequence[str], aligned: np.ndarray) -> list[float]:
-    """negation_unheld, negation_contradicted and affirmation_contradicted (FEATURES)."""
+    """negation_unheld, negation_contradicted and affirmation_contradicted (_MEASURED)."""
     negated, affirmed = negation_scopes(sentence)
     scopes = [negation_scopes(piece) for piece in pieces]
     held_negated = set().union(*(scope[0] for scope in scopes))
@@ -281,14 +287,16 @@ def content_features(
         own = vectors[offset : offset + len(group)]
         offset += len(group)
         cosines = own[1:] @ own[0]
-        rows.append(_row(sentence, cited, group[2 + len(cited) :], cosines, rarity or (lambda term: 1.0)))
+        measured = _row(sentence, cited, group[2 + len(cited) :], cosines, rarity or (lambda term: 1.0))
+        negating = float(bool(_VERBAL_NEGATION.search(sentence)))
+        rows.append([*measured, negating, *(value * negating for value in measured)])
     return np.array(rows, dtype=np.float64).reshape(len(pairs), len(FEATURES))
 
 
 def _row(
     sentence: str, cited: Sequence[Shown], pieces: Sequence[str], cosines: np.ndarray, rarity: Rarity
 ) -> list[float]:
-    """FEATURES; `cosines` are the sentence's against the whole cited text, each cited passage, and
+    """_MEASURED; `cosines` are the sentence's against the whole cited text, each cited passage, and
     each cited sentence (`pieces`), in that order."""
     own_terms = set(terms(sentence))
     weight = {term: rarity(term) for term in own_terms}
@@ -321,7 +329,7 @@ def _row(
 
 
 def _lacking_row(lacking: list[float], rarities: list[float]) -> list[float]:
-    """unheld_rarity, term_count and unheld_count (FEATURES), from the rarities of the terms the
+    """unheld_rarity, term_count and unheld_count (_MEASURED), from the rarities of the terms the
     cited passages lack and of all the sentence's terms: ratios and counts, whatever the library's size."""
     rarest = max(rarities, default=0.0)
     return [max(lacking, default=0.0) / rarest if rarest else 0.0, float(len(rarities)), float(len(lacking))]

@@ -174,3 +174,24 @@ def test_eval_verifier_scores_each_kind_of_perturbation(tmp_path):
     assert summary["true"]["cases"] >= 20 and summary["perturbed"]["cases"] > summary["true"]["cases"]
     assert summary["citation"]["share"] > 0.7 and summary["true"]["share"] < 0.4
     assert (ROOT / "index" / "verifier_model.json").exists()
+
+
+def test_a_negating_sentence_is_scored_with_slopes_of_its_own(embed):
+    import numpy as np
+
+    from index.verify import FEATURES, content_features, default_verifier
+
+    negating = FEATURES.index("negating")
+    measured = list(FEATURES[:negating])
+    rows = content_features(
+        [("The motion carried five to none.", [VOTE]), ("The motion did not carry.", [VOTE])], embed
+    )
+    affirming, negated = rows
+    assert affirming[negating] == 0 and not affirming[negating + 1 :].any()
+    assert negated[negating] == 1 and np.allclose(negated[negating + 1 :], negated[: len(measured)])
+    # the committed scorer weighs the negating copies: without them its score of the negated one moves
+    scorer = default_verifier().content
+    assert scorer.features == FEATURES
+    alone = negated.copy()
+    alone[negating:] = 0
+    assert abs(scorer.probability(negated[None])[0] - scorer.probability(alone[None])[0]) > 0.01

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import anyio
+import pytest
+
+from tests.conftest import ROOT
+
+ONRECORD = Path(sys.executable).with_name("onrecord")
+COUNCIL = "city_council_2024-03-12"
+
+
+@pytest.fixture(scope="session")
+def samples_dir(tmp_path_factory, settings_for, embedder) -> Path:
+    """A data directory holding the sample transcripts, ingested with the real model."""
+    from answer.library import Library
+    from app import SAMPLES
+
+    data_dir = tmp_path_factory.mktemp("mcp-store")
+    results = Library(settings_for(data_dir), embedder).ingest([SAMPLES])
+    assert {r.status for r in results} == {"added"}, results
+    return data_dir
+
+
+def over_stdio(args: list[str], scenario: Callable[..., Awaitable[None]]) -> None:
+    """Run `onrecord mcp ARGS` and `scenario(session)` against it with the SDK's own client."""
+    from mcp.client.session import ClientSession
+    from mcp.client.stdio import StdioServerParameters, stdio_client
+
+    environment = {**os.environ, "ONRECORD_CHROMA_HOST": ""} if "ONRECORD_CHROMA_HOST" in os.environ else None
+    server = StdioServerParameters(command=str(ONRECORD), args=["mcp", *args], cwd=str(ROOT), env=environment)
+
+    async def run() -> None:
+        async with stdio_client(server) as (read, write), ClientSession(read, write) as session:
+            await session.initialize()
+            await scenario(session)
+
+    anyio.run(run)

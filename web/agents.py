@@ -1,0 +1,360 @@
+"""The library as tools an assistant calls (the Model Context Protocol): ask, search, list_meetings,
+read_transcript and chapters, and with writes allowed ingest and remove. The same server runs over
+stdio (`onrecord mcp`) and over HTTP at /mcp of the app (`mount_agents`); its tools answer with the
+JSON of the CLI's `--json`, and an OnRecordError comes back as a tool error with the CLI's message."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import secrets
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import date as Date
+from functools import partial
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from mcp.server.mcpserver import Context, MCPServer
+from mcp.server.mcpserver.exceptions import ResourceError, ToolError
+from mcp_types import CallToolResult, TextContent, ToolAnnotations
+from pydantic import Field, ValidationError
+
+from answer.library import AskOptions, Library
+from core.errors import OnRecordError, QueryError
+from core.models import Filters, Meeting, Turn
+from index.catalog import closest_known
+from index.links import deep_link
+
+PAGE_TURNS = 40  # turns in one page of read_transcript, at most
+PAGE_CHARS = 12_000  # and about this many characters of their text
+INSTRUCTIONS = (
+    "On Record answers questions from meeting transcripts with citations. Call list_meetings to see what is "
+    "there, ask for a cited answer, search for passages, read_transcript to read around a citation, chapters "
+    "for a meeting's outline. Quote the citations (meeting, speaker, time, link) when you answer a person."
+)
+
+Meetings = Annotated[
+    list[str] | None, Field(description="only these meeting ids (as list_meetings gives them); at most one for now")
+]
+Speaker = Annotated[str | None, Field(description="only passages where this speaker talks")]
+Topic = Annotated[str | None, Field(description="only passages under this topic (an agenda item)")]
+DateFrom = Annotated[Date | None, Field(description="only meetings on or after this day, YYYY-MM-DD")]
+DateTo = Annotated[Date | None, Field(description="only meetings on or before this day, YYYY-MM-DD")]
+MeetingId = Annotated[str, Field(description="a meeting id, as list_meetings gives it")]
+
+
+@dataclass(frozen=True)
+class Served:
+    """What every tool reaches through its context: the library, and the folders ingest may read
+    (none: the write tools are not offered)."""
+
+    library: Library
+    allowed_dirs: tuple[Path, ...] = ()
+
+
+def ask(
+    question: Annotated[str, Field(description="the question, in plain language")],
+    ctx: Context,
+    meetings: Meetings = None,
+    speaker: Speaker = None,
+    topic: Topic = None,
+    date_from: DateFrom = None,
+    date_to: DateTo = None,
+    answerer: Annotated[
+        Literal["extractive", "llm"],
+        Field(description="extractive: the transcripts' own sentences; llm: written by the configured model, checked"),
+    ] = "extractive",
+) -> dict[str, Any]:
+    """Answer a question from the meeting transcripts, citing the passage behind every sentence. Returns
+    `answer` (text with [n] markers), `parts` (each quoted piece and the numbers it cites), `citations` (n,
+    meeting_id, title, date, speakers, turn_start/turn_end, start/end in seconds, url to the media at that
+    moment, text), `abstained` (true when the transcripts do not answer it; then `citations` are the nearest
+    passages) and `support` (strong, moderate, weak). Narrow it with meetings, speaker, topic or dates."""
+    filters = _filters_of(meetings, speaker, topic, date_from, date_to)
+    return _library(ctx).ask(question, AskOptions(filters=filters, answerer=answerer)).to_dict()
+
+
+def search(
+    query: Annotated[str, Field(description="what to look for, in plain language or keywords")],
+    ctx: Context,
+    k: Annotated[int, Field(ge=1, le=50, description="how many passages")] = 10,
+    meetings: Meetings = None,
+    speaker: Speaker = None,
+    topic: Topic = None,
+    date_from: DateFrom = None,
+    date_to: DateTo = None,
+) -> dict[str, Any]:
+    """Find the transcript passages that best match a query, best first, without composing an answer. Each
+    hit has rank, score, meeting_id, title, date, speakers, topic, turn_start/turn_end, start/end in seconds,
+    url (the media at that moment) and text. Use it to gather evidence across meetings, then read_transcript
+    around a hit for its context."""
+    filters = _filters_of(meetings, speaker, topic, date_from, date_to)
+    hits = _library(ctx).search(query, k, filters)
+    return {"query": query, "hits": [hit.to_dict() for hit in hits]}
+
+
+def list_meetings(
+    ctx: Context,
+    query: Annotated[str | None, Field(description="words of the meetings' titles, ids, speakers or topics")] = None,
+    date_from: DateFrom = None,
+    date_to: DateTo = None,
+) -> dict[str, Any]:
+    """List the meetings in the library, oldest first: meeting_id (what the other tools take), title, date,
+    speakers, topics, turn_count, chunk_count, media_url. Filter by words of their title, speakers or topics
+    and by date."""
+    words = (query or "").casefold().split()
+    found = [
+        meeting
+        for meeting in _library(ctx).meetings()
+        if all(word in _about(meeting) for word in words) and _within(meeting.date, date_from, date_to)
+    ]
+    found.sort(key=lambda meeting: (meeting.date or Date.max, meeting.meeting_id))
+    return {"meetings": [meeting.to_dict() for meeting in found]}
+
+
+def read_transcript(
+    meeting: MeetingId,
+    ctx: Context,
+    from_turn: Annotated[int, Field(ge=0, description="the first turn to read (0 is the start)")] = 0,
+    to_turn: Annotated[int | None, Field(ge=0, description="the last turn to read; none: to the end")] = None,
+    page_turns: Annotated[int, Field(ge=1, le=PAGE_TURNS, description="turns in this page, at most")] = PAGE_TURNS,
+) -> dict[str, Any]:
+    """Read a meeting's transcript, a page at a time: `turns` (index, speaker, start and end in seconds,
+    topic, text, url to the media at that moment) from `from_turn`, at most `page_turns` (40) a page. When more turns
+    remain up to `to_turn`, `next_turn` says where the next page starts (null at the end). Read around a
+    citation's turn_start to check it in its context."""
+    found, turns = _transcript(ctx, meeting)
+    last = len(turns) - 1 if to_turn is None else min(to_turn, len(turns) - 1)
+    if from_turn > last:
+        raise QueryError(
+            f"from_turn {from_turn} is past turn {last}, the last to read of {found.meeting_id} "
+            f"({len(turns)} turns); ask for 0 to {len(turns) - 1}"
+        )
+    page, size = [], 0
+    for turn in turns[from_turn : last + 1]:
+        if page and (len(page) == page_turns or size + len(turn.text) > PAGE_CHARS):
+            break
+        page.append(_turn_dict(turn, found.media_url))
+        size += len(turn.text)
+    following = from_turn + len(page)
+    return {
+        "meeting_id": found.meeting_id,
+        "title": found.title,
+        "date": found.date.isoformat() if found.date else None,
+        "turn_count": len(turns),
+        "turns": page,
+        "next_turn": following if following <= last else None,
+    }
+
+
+def chapters(meeting: MeetingId, ctx: Context) -> dict[str, Any]:
+    """A meeting's outline: its chapters (topics) in order, each with n, topic, turn_start/turn_end, start/end
+    in seconds, speakers and a summary sentence from the transcript. Use it to find where in a long meeting
+    something was discussed, then read_transcript from that chapter's turn_start."""
+    found, listed = _library(ctx).chapters(meeting)
+    return {"meeting_id": found.meeting_id, "title": found.title, "chapters": [c.to_dict() for c in listed]}
+
+
+def ingest(
+    paths: Annotated[list[str], Field(description="transcript files or folders, under the allowed folders")],
+    ctx: Context,
+) -> dict[str, Any]:
+    """Add transcript files (WebVTT, SRT, Whisper JSON, plain text) to the library, only from the folders this
+    server was allowed to read (--allow-dir). Unchanged files are skipped; a changed file replaces its meeting.
+    Returns each file's path, status (added, updated, unchanged, failed), meeting_id, turns, chunks, message."""
+    served: Served = ctx.request_context.lifespan_context
+    results = served.library.ingest(checked_paths(paths, served.allowed_dirs))
+    return {"results": [_result_dict(result) for result in results]}
+
+
+def remove(meeting: MeetingId, ctx: Context) -> dict[str, Any]:
+    """Delete a meeting and its passages from the library, for good. Returns the meeting_id and how many
+    chunks went."""
+    return {"meeting_id": meeting, "removed_chunks": _library(ctx).remove(meeting)}
+
+
+def transcript_markdown(meeting_id: str, ctx: Context) -> str:
+    """A meeting's whole transcript as Markdown: a heading per topic, each turn with its speaker and time."""
+    try:
+        found, turns = _transcript(ctx, meeting_id)
+    except OnRecordError as error:
+        raise ResourceError(str(error)) from None
+    lines = [f"# {found.title}", "", f"{found.date or 'no date'} · {found.meeting_id} · {len(turns)} turns"]
+    topic = None
+    for turn in turns:
+        if turn.topic and turn.topic != topic:
+            lines += ["", f"## {turn.topic}"]
+        topic = turn.topic
+        speaker = turn.canonical_speaker or turn.speaker or "Unknown"
+        when = f" [{_clock(turn.start)}]" if turn.start is not None else ""
+        lines += ["", f"**{speaker}**{when} (turn {turn.index}): {turn.text}"]
+    return "\n".join(lines) + "\n"
+
+
+class AgentServer(MCPServer):
+    """MCPServer whose tool errors read as the CLI's: an OnRecordError's own message, and bad arguments
+    named field by field on one line."""
+
+    async def call_tool(self, name: str, arguments: dict[str, Any], context: Any = None) -> Any:
+        try:
+            return await super().call_tool(name, arguments, context)
+        except ToolError as error:
+            message = _one_line(error.__cause__)
+            if message is None:
+                raise
+            return CallToolResult(content=[TextContent(type="text", text=message)], is_error=True)
+
+
+def agent_server(library: Library, allowed_dirs: Sequence[Path] = ()) -> AgentServer:
+    """The MCP server over a library; with `allowed_dirs`, also ingest (from them alone) and remove."""
+    served = Served(library, tuple(Path(folder).expanduser().resolve() for folder in allowed_dirs))
+    server = AgentServer(
+        "On Record", instructions=INSTRUCTIONS, lifespan=partial(_serving, served), log_level="WARNING"
+    )
+    reading = ToolAnnotations(read_only_hint=True, open_world_hint=False)
+    for tool in (ask, search, list_meetings, read_transcript, chapters):
+        server.add_tool(tool, annotations=reading)
+    if served.allowed_dirs:
+        server.add_tool(ingest, annotations=ToolAnnotations(destructive_hint=False, open_world_hint=False))
+        server.add_tool(remove, annotations=ToolAnnotations(destructive_hint=True, open_world_hint=False))
+    server.resource("onrecord://meetings/{meeting_id}", name="transcript", mime_type="text/markdown")(
+        transcript_markdown
+    )
+    return server
+
+
+@asynccontextmanager
+async def _serving(served: Served, server: MCPServer) -> AsyncIterator[Served]:
+    yield served
+
+
+def _library(ctx: Context) -> Library:
+    return ctx.request_context.lifespan_context.library
+
+
+def _filters_of(meetings, speaker, topic, date_from, date_to) -> Filters:
+    return Filters(meeting=_one_meeting(meetings), speaker=speaker, topic=topic, date_from=date_from, date_to=date_to)
+
+
+def _one_meeting(meetings: list[str] | None) -> str | None:
+    """The meeting the library scopes a question to: it takes one for now."""
+    if not meetings:
+        return None
+    if len(meetings) > 1:
+        raise QueryError(f"{len(meetings)} meetings given; ask about one meeting at a time, or leave meetings out")
+    return meetings[0]
+
+
+def checked_paths(paths: Sequence[str], allowed_dirs: Sequence[Path]) -> list[Path]:
+    """The paths to ingest, each inside one of the allowed folders (links resolved), or a QueryError."""
+    checked = []
+    for given in paths:
+        path = Path(given).expanduser().resolve()
+        if not any(path.is_relative_to(folder) for folder in allowed_dirs):
+            folders = ", ".join(map(str, allowed_dirs))
+            raise QueryError(
+                f"{given} is outside the folders this server may ingest from ({folders}); move the file into "
+                "one of them, or start onrecord mcp with --allow-dir naming its folder"
+            )
+        checked.append(path)
+    return checked
+
+
+def _transcript(ctx: Context, meeting_id: str) -> tuple[Meeting, list[Turn]]:
+    library = _library(ctx)
+    known = {meeting.casefold(): meeting for meeting in library.catalog.meetings}
+    found = library.catalog.meetings[closest_known("meeting", meeting_id, known)]
+    return found, library.turns(found.meeting_id)
+
+
+def _about(meeting: Meeting) -> str:
+    return " ".join((meeting.meeting_id, meeting.title, *meeting.speakers, *meeting.topics)).casefold()
+
+
+def _within(day: Date | None, first: Date | None, last: Date | None) -> bool:
+    if first is None and last is None:
+        return True
+    return day is not None and (first is None or day >= first) and (last is None or day <= last)
+
+
+def _turn_dict(turn: Turn, media_url: str | None) -> dict[str, Any]:
+    return {
+        "index": turn.index,
+        "speaker": turn.canonical_speaker or turn.speaker,
+        "start": turn.start,
+        "end": turn.end,
+        "topic": turn.topic,
+        "text": turn.text,
+        "url": deep_link(media_url, turn.start) if turn.start is not None else None,
+    }
+
+
+def _result_dict(result) -> dict[str, Any]:
+    fields = ("path", "status", "meeting_id", "turns", "chunks", "embedded", "removed", "message")
+    return {field: getattr(result, field) for field in fields}
+
+
+def _clock(seconds: float) -> str:
+    from core.text import clock
+
+    return clock(seconds)
+
+
+def _one_line(cause: BaseException | None) -> str | None:
+    if isinstance(cause, OnRecordError):
+        return " ".join(str(cause).split())
+    if isinstance(cause, ValidationError):
+        problems = [f"{'.'.join(map(str, e['loc']))}: {e['msg']} (got {e.get('input')!r})" for e in cause.errors()]
+        return "bad arguments: " + "; ".join(problems)
+    return None
+
+
+def mount_agents(app, library: Library) -> None:
+    """The read-only tools over streamable HTTP at /mcp of a FastAPI app, behind its log-in when the
+    settings set one; their sessions run while the app does (its lifespan)."""
+    from web.api import credentials
+
+    server = agent_server(library)
+    http = server.streamable_http_app(streamable_http_path="/mcp", host=library.settings.host)
+    login = credentials(library.settings)
+    for route in http.routes:
+        route.app = _LoggedIn(route.app, login) if login else route.app
+        app.router.routes.append(route)
+    outer = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(running) -> AsyncIterator[Any]:
+        async with server.session_manager.run(), outer(running) as state:
+            yield state
+
+    app.router.lifespan_context = lifespan
+
+
+class _LoggedIn:
+    """An ASGI app behind HTTP basic credentials (401 without them), as the API's routes are."""
+
+    def __init__(self, app, login: tuple[str, str]):
+        self.app, self.login = app, login
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] == "http" and not self._allowed(dict(scope["headers"]).get(b"authorization", b"")):
+            body = b'{"detail":"log in with the username and password set in ONRECORD_AUTH_*"}'
+            headers = [(b"content-type", b"application/json"), (b"www-authenticate", b"Basic")]
+            await send({"type": "http.response.start", "status": 401, "headers": headers})
+            await send({"type": "http.response.body", "body": body})
+            return
+        await self.app(scope, receive, send)
+
+    def _allowed(self, header: bytes) -> bool:
+        scheme, _, encoded = header.decode("latin-1").partition(" ")
+        try:
+            username, _, password = base64.b64decode(encoded, validate=True).decode().partition(":")
+        except (binascii.Error, UnicodeDecodeError):
+            return False
+        return (
+            scheme.lower() == "basic"
+            and secrets.compare_digest(username, self.login[0])
+            and secrets.compare_digest(password, self.login[1])
+        )

@@ -60,15 +60,19 @@ def _library_now(library: Library) -> tuple:
 
 
 def create_app(library: Library, reports_dir: Path = REPORTS):
-    """A FastAPI app: the Gradio page at / and `POST /api/ask`, behind the optional log-in."""
+    """A FastAPI app: the Gradio page at /, `POST /api/ask` and the MCP tools at /mcp, behind the optional
+    log-in."""
     import gradio as gr
 
     from web import render
+    from web.agents import mount_agents
     from web.api import api, credentials
 
     settings = library.settings
+    app = api(library)
+    mount_agents(app, library)
     return gr.mount_gradio_app(
-        api(library),
+        app,
         build(library, reports_dir),
         path="/",
         auth=credentials(settings),

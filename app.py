@@ -10,9 +10,9 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from answer.library import Library
 from core.settings import Settings, load_settings, offline
 from index.embedding import Embedder
-from index.library import Library
 
 if TYPE_CHECKING:
     import gradio as gr

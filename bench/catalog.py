@@ -70,8 +70,8 @@ def current(folder: Path) -> bool:
 
 def measure(folder: Path, questions: list[str]) -> dict:
     """In this process: open the snapshot and the model, then time retrieval and a full ask per question."""
+    from answer.library import ask
     from index.embedding import load_embedder
-    from index.library import ask
     from index.retrieval import Retriever
 
     started = time.perf_counter()

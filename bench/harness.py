@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
 
+from answer.library import Library
 from bench.measures import SAMPLE_QUESTIONS, bench_ingest, bench_startup
 from bench.process import ask_process, ingest_process
 from bench.report import plot_latency
@@ -28,7 +29,6 @@ from bench.scale import build, dense_recall, is_built, measure_in_subprocess
 from bench.verification import bench_verification
 from core.settings import load_settings
 from index.embedding import load_embedder
-from index.library import Library
 from index.retrieval import CANDIDATES
 from ingest.parsing import transcript_files
 from ingest.wordpieces import word_counter

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import numpy as np
 
+from answer.library import AskOptions, Library
 from core.settings import Settings, model_path
 from index.embedding import Embedder, SentenceTransformerEmbedder
-from index.library import AskOptions, Library
 from index.snapshot import load_catalog
 from index.writer import found_topics
 from ingest.chunking import chunk_transcript

@@ -19,10 +19,10 @@ from pathlib import Path
 
 import numpy as np
 
+from answer.library import AskOptions, Library
 from core.models import Chunk, Transcript
 from core.settings import Settings, load_settings
 from index.embedding import load_embedder
-from index.library import AskOptions, Library
 from index.retrieval import CANDIDATES
 from index.store import COMPLETE, Store
 from ingest.chunking import chunk_transcript

@@ -9,12 +9,12 @@ import statistics
 import time
 from collections.abc import Sequence
 
+from answer.compose import answer
+from answer.library import Library
+from answer.verify import verify
+from answer.written import checked_texts, passages_for
 from core.text import sentences
-from index.answer import answer
-from index.library import Library
 from index.retrieval import ANSWER_ORDER
-from index.verify import verify
-from index.written import checked_texts, passages_for
 
 SENTENCES = 5
 

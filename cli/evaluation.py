@@ -48,11 +48,11 @@ def evaluate_command(
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from answer.library import Library
     from core.errors import OnRecordError
     from eval.generated import backend_or_message
     from eval.report import write_report
     from eval.run import evaluate, resolve_suite
-    from index.library import Library
 
     chosen = resolve_suite(suite, data, limit)
     settings = settings_from(data_dir or Path(".onrecord-eval") / chosen.name, None, None, chunk_budget=budget)
@@ -77,7 +77,7 @@ def evaluate_command(
         note["written answers (onrecord-llm)"] = (
             f"{settings.llm_model or settings.llm_url or settings.llm_path}; sentence_support is the share of the "
             "sentences it wrote that the passages they cite support (ALCE-style citation support, as checked by "
-            "index.verify); written_shown the share of answers where its text, not the extractive one, was shown"
+            "answer.verify); written_shown the share of answers where its text, not the extractive one, was shown"
         )
     folder = out or Path("reports") / chosen.name
     refusals = _library_refusals(chosen, library, compare) if chosen.name.startswith("qmsum") else {}

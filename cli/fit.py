@@ -26,14 +26,14 @@ TOLERANCE = 2e-3  # a refit reproduces the file when no number differs by more (
 @reports_errors
 def fit_command(
     data: SplitOption = TRAIN,
-    out: Annotated[Path | None, typer.Option(help="coefficients file [default index/answer_model.json]")] = None,
+    out: Annotated[Path | None, typer.Option(help="coefficients file [default answer/answer_model.json]")] = None,
     limit: LimitOption = None,
     check: CheckOption = False,
     data_dir: StoreOption = None,
 ) -> None:
     """Fit which sentences answer, whether the library answers, the sentence bar and the refusal threshold."""
+    from answer.scorer import MODEL_FILE, load_model
     from eval.fit import collect, fit
-    from index.scorer import MODEL_FILE, load_model
 
     suite, library = _split_library(data, limit, data_dir)
     with _indexing(suite, library) as progress:
@@ -114,8 +114,8 @@ def fit_fusion_command(
 
 def _split_library(data: Path, limit: int | None, data_dir: Path | None):
     """A QMSum split (never val) and the library its fit reads, by default .onrecord-eval/qmsum-SPLIT."""
+    from answer.library import Library
     from eval.suites import qmsum_suite
-    from index.library import Library
 
     refuse_val(data)
     suite = qmsum_suite(data, limit)

@@ -108,7 +108,7 @@ def ingest(
     """Add transcripts to the index. Unchanged files are skipped; changed files replace their meeting."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from index.library import Library
+    from answer.library import Library
     from ingest.parsing import transcript_files
 
     settings = settings_from(data_dir, chroma_host, chroma_port, chunk_budget=budget)
@@ -155,7 +155,7 @@ def list_meetings(
     chroma_port: PortOption = None,
 ) -> None:
     """Show the meetings in the index with their turn and chunk counts."""
-    from index.library import Library
+    from answer.library import Library
     from index.store import COMPLETE
 
     records = Library(settings_from(data_dir, chroma_host, chroma_port)).records()
@@ -196,7 +196,7 @@ def remove(
     chroma_port: PortOption = None,
 ) -> None:
     """Delete a meeting and its chunks from the index."""
-    from index.library import Library
+    from answer.library import Library
 
     removed = Library(settings_from(data_dir, chroma_host, chroma_port)).remove(meeting)
     console.print(f"removed {meeting}: {removed} chunks", highlight=False)

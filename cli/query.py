@@ -52,7 +52,7 @@ def search(
     chroma_port: PortOption = None,
 ) -> None:
     """Ranked passages for a query, no answer."""
-    from index.library import Library
+    from answer.library import Library
 
     library = Library(settings_from(data_dir, chroma_host, chroma_port))
 
@@ -91,7 +91,7 @@ def ask(
     chroma_port: PortOption = None,
 ) -> None:
     """Answer a question from the transcripts, citing the passages behind every sentence."""
-    from index.library import AskOptions, Library
+    from answer.library import AskOptions, Library
 
     library = Library(settings_from(data_dir, chroma_host, chroma_port))
     streamed = answerer == "llm" and not as_json and batch is None  # the model's words shown as they come

@@ -13,13 +13,13 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from answer.compose import answer
+from answer.library import AskOptions, Library
+from answer.scorer import AnswerModel
 from core.errors import OnRecordError
 from core.models import Filters, Hit
 from eval.suites import Question, Suite, domain_of
-from index.answer import answer
-from index.library import AskOptions, Library
 from index.retrieval import ANSWER_ORDER, Query, Retriever
-from index.scorer import AnswerModel
 
 WAYS = ("meeting", "library", "without", "elsewhere", "unsaid")
 REFUSAL_NAMES = {

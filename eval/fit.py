@@ -1,4 +1,4 @@
-"""Fitting the answer model (`index.scorer`) on QMSum train: which sentences answer a question,
+"""Fitting the answer model (`answer.scorer`) on QMSum train: which sentences answer a question,
 whether a library answers it at all, the bar every quoted sentence must pass, and where to refuse.
 
 Every train question is asked within its meeting, of the whole library, of the library without its
@@ -7,7 +7,7 @@ gold span (`eval.asked`). A sentence is labelled as
 answering when the turn that holds it is in the question's gold span and it shares enough words with
 the gold answer (a span is often many turns, most of them not the answer); a question asked without its
 meeting or series is labelled as not answerable. The models are logistic regressions (scikit-learn)
-over standardized features; their coefficients, rounded, go to `index/answer_model.json`."""
+over standardized features; their coefficients, rounded, go to `answer/answer_model.json`."""
 
 from __future__ import annotations
 
@@ -18,18 +18,12 @@ from functools import cache
 
 import numpy as np
 
-from core.errors import OnRecordError
-from core.models import Hit
-from eval.asked import Asked, asked_ways
-from eval.metrics import rouge
-from eval.suites import Suite
-from index.answer import PASSAGES, Scored, compose, rerank, shortlist
-from index.factoids import kind_gap
-from index.keyword import terms
-from index.library import Library
-from index.scorer import AnswerModel, Logistic
-from index.sentences import Sentence, candidates, with_turns
-from index.signals import (
+from answer.compose import PASSAGES, Scored, compose, rerank, shortlist
+from answer.factoids import kind_gap
+from answer.library import Library
+from answer.scorer import AnswerModel, Logistic
+from answer.sentences import Sentence, candidates, with_turns
+from answer.signals import (
     FITTED_RERANK,
     QUESTION_FEATURES,
     RERANK_FEATURES,
@@ -40,6 +34,12 @@ from index.signals import (
     sentence_cosines,
     sentence_features,
 )
+from core.errors import OnRecordError
+from core.models import Hit
+from eval.asked import Asked, asked_ways
+from eval.metrics import rouge
+from eval.suites import Suite
+from index.keyword import terms
 
 BARS = tuple(round(0.05 * i, 2) for i in range(1, 19))  # sentence bars tried: 0.05 … 0.90
 RELATIVE_BARS = (0.0, 0.25, 0.5, 0.75)  # shares of the first sentence's probability tried
@@ -170,7 +170,7 @@ def fit(examples: list[Example], described: str, on_step: Callable[[], None] | N
 
 
 def _kind_gate_refusals(examples: list[Example], scored: list[Scored], answered: np.ndarray) -> float:
-    """The share of the answerable train askings the factoid rule (`index.factoids`) refuses on top
+    """The share of the answerable train askings the factoid rule (`answer.factoids`) refuses on top
     of the threshold; the rule is kept when it is at most GATE_FALSE_REFUSALS. Train holds too few
     factoid questions (11 of 1,095) to show what the rule is for; that is measured on the samples
     suite (`eval/suites/samples.json`): here it is only held to do no harm."""

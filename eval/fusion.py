@@ -10,13 +10,13 @@ from pathlib import Path
 
 import numpy as np
 
+from answer.scorer import largest_difference
 from core.errors import OnRecordError
 from core.models import Filters
 from eval.fit import logistic
 from eval.suites import Suite
 from index.fusion import FUSION_FEATURES
 from index.retrieval import CANDIDATES, Retriever
-from index.scorer import largest_difference
 
 
 def fusion_examples(

@@ -1,18 +1,18 @@
 """Written answers in an evaluation: the configured language model answers each question from the
 same retrieval as On Record's extractive answer, and every sentence it writes is checked
-(index.written). Beside the usual figures, ALCE-style citation support: the share of the sentences
+(answer.written). Beside the usual figures, ALCE-style citation support: the share of the sentences
 it wrote that the passages they cite support."""
 
 from __future__ import annotations
 
+from answer.llm import Backend
+from answer.sentences import TurnsOf
+from answer.written import written_answer
 from core.errors import OnRecordError
 from core.models import Filters
 from eval.suites import Question
 from eval.systems import DEPTH, Outcome, answer_hits, cited_passage, hit_passage
-from index.llm import Backend
 from index.retrieval import Retriever
-from index.sentences import TurnsOf
-from index.written import written_answer
 
 
 class WrittenAnswers:

@@ -10,8 +10,8 @@ sentences sharing a word with the question."""
 
 from __future__ import annotations
 
-from index.scorer import AnswerModel, Logistic
-from index.signals import QUESTION_FEATURES, RERANK_FEATURES, SENTENCE_FEATURES
+from answer.scorer import AnswerModel, Logistic
+from answer.signals import QUESTION_FEATURES, RERANK_FEATURES, SENTENCE_FEATURES
 
 _SENTENCE_WEIGHTS = {
     "overlap": 1.0,

@@ -6,14 +6,14 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+from answer.library import Library
+from answer.llm import Backend
 from eval.ceiling import GoldSpanCeiling
 from eval.generated import WrittenAnswers
 from eval.previous import PREVIOUS_RELEASE
 from eval.runner import QueryResult, run_suite
 from eval.suites import Suite, SuiteError, load_suite, qmsum_suite
 from eval.systems import NaiveLlamaIndex, OnRecord, System
-from index.library import Library
-from index.llm import Backend
 from index.retrieval import Retriever
 from ingest.parsing import Failure, parse_paths
 

@@ -8,14 +8,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from answer.compose import TurnsOf, answer
+from answer.library import AskOptions
+from answer.scorer import AnswerModel
 from core.models import Citation, Filters, Transcript
 from eval.metrics import Passage
 from eval.suites import Question
-from index.answer import TurnsOf, answer
 from index.embedding import Embedder, llama_embedding
-from index.library import AskOptions
 from index.retrieval import ANSWER_ORDER, Mode, Retriever
-from index.scorer import AnswerModel
 
 DEPTH = 30  # passages retrieved per question: enough for the 2,000-word budget
 ANSWER_PASSAGES = AskOptions().k  # as `onrecord ask` answers

@@ -27,13 +27,8 @@ from pathlib import Path
 
 import numpy as np
 
-from core.models import Check
-from core.text import sentences, words
-from eval.fit import logistic
-from eval.suites import domain_of, spread
-from index.claims import attributed_speakers, named, number_tokens, stems
-from index.keyword import terms
-from index.verify import (
+from answer.claims import attributed_speakers, named, number_tokens, stems
+from answer.verify import (
     FEATURES,
     Embed,
     Rarity,
@@ -45,6 +40,11 @@ from index.verify import (
     unheld_claim,
     verify,
 )
+from core.models import Check
+from core.text import sentences, words
+from eval.fit import logistic
+from eval.suites import domain_of, spread
+from index.keyword import terms
 from ingest.formats.qmsum import clean_content
 
 KINDS = ("true", "speaker", "number", "citation", "negation", "invented")

@@ -17,22 +17,22 @@ from typing import Literal
 import numpy as np
 
 from core.errors import QueryError, StoreError
+from core.logistic import Logistic, ModelError
 from core.models import Chunk, Filters, Hit
 from index.catalog import Catalog
 from index.dense import QUANTIZED_FROM
 from index.embedding import Embedder
+from index.evidence import Evidence
 from index.focus import focus, keyword_query
 from index.fusion import FUSION_FEATURES, FUSION_FILE, Signals, best_positions, fusion_rows, ordered
 from index.links import deep_link
-from index.scorer import Logistic, ModelError
-from index.signals import Evidence
 
 Mode = Literal["hybrid", "dense", "keyword"]
 MODES: tuple[Mode, ...] = ("hybrid", "dense", "keyword")
 MAX_QUESTION_CHARS = 2000
 MAX_K = 100
 CANDIDATES = 40  # per ranking, before fusion
-# The answer model (index/answer_model.json) was fitted on passages in reciprocal rank fusion's order,
+# The answer model (answer/answer_model.json) was fitted on passages in reciprocal rank fusion's order,
 # and answers are composed from that order: `retrieve_query(..., fused=ANSWER_ORDER)`
 ANSWER_ORDER = False
 SENTENCE_CACHE = 20_000  # candidate sentences' vectors kept (about 30 MiB)

@@ -76,7 +76,7 @@ def seed_data_dir(tmp_path_factory):
 @pytest.fixture(scope="session")
 def seed_library(seed_data_dir, settings_for, embedder, counter):
     """A real Chroma directory holding the seed transcript and two fixtures; returns a Retriever."""
-    from index.library import Library
+    from answer.library import Library
 
     library = Library(settings_for(seed_data_dir), embedder)
     results = library.ingest([SEED, DATA / "plain.txt", DATA / "captions.vtt"])

@@ -10,9 +10,9 @@ from fastapi.responses import PlainTextResponse
 from fastapi.security import HTTPBasic, HTTPBasicCredentials
 from pydantic import BaseModel, Field
 
+from answer.library import Library
 from core.errors import OnRecordError
 from core.settings import Settings
-from index.library import Library
 from ingest.chapters import vtt_track
 from web.questions import answer_question
 

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import gradio as gr
 
+from answer.library import Library
 from core.errors import OnRecordError
 from core.models import Answer, Chapter, Citation
-from index.library import Library
 from index.links import deep_link
 from index.retrieval import MODES
 from ingest.chapters import chapter_at, chapters

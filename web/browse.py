@@ -8,9 +8,9 @@ from html import escape
 
 import gradio as gr
 
+from answer.library import Library
 from core.errors import OnRecordError
 from core.models import Filters
-from index.library import Library
 from index.links import deep_link
 from web import render
 from web.questions import ANY

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import gradio as gr
 
+from answer.library import Library
 from core.errors import OnRecordError
 from core.settings import load_settings
 from eval.report import COLUMNS, write_report
 from eval.run import evaluate, resolve_suite
-from index.library import Library
 
 
 def on_run(library: Library, reports_dir: Path, suite_name, limit, progress=gr.Progress()) -> tuple:

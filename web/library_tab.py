@@ -12,8 +12,8 @@ from typing import Any
 
 import gradio as gr
 
+from answer.library import Library
 from core.errors import OnRecordError
-from index.library import Library
 from index.writer import IngestResult
 from web.ask import choices
 from web.questions import ANY

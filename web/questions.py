@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from answer.library import AskOptions, Library
 from core.errors import QueryError
 from core.models import Answer, Filters
-from index.library import AskOptions, Library
 from index.retrieval import MODES
 
 ANY = "(any)"

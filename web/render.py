@@ -8,9 +8,9 @@ import re
 from collections.abc import Callable, Sequence
 from html import escape
 
+from answer.compose import ABSTENTION
 from core.models import Answer, Chapter, Citation, Meeting, Turn
 from core.text import clock, word_spans
-from index.answer import ABSTENTION
 from index.keyword import terms
 
 # What Markdown could read as a link, image, HTML, heading, list, emphasis, code or table in

@@ -15,7 +15,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
-from index.library import Library
+from answer.library import Library
 from web.api import api
 
 log = logging.getLogger(__name__)

@@ -14,7 +14,7 @@ from tests.llm_server import Script, ScriptedLLM, passage_number
 
 @pytest.fixture(scope="module")
 def written_url(tmp_path_factory, settings_for, embedder):
-    from index.library import Library
+    from answer.library import Library
 
     server = ScriptedLLM()
     settings = settings_for(

@@ -9,9 +9,8 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from core.models import Chunk, Hit
-from index.sentences import candidates
-from index.signals import (
+from answer.sentences import candidates
+from answer.signals import (
     QUESTION_FEATURES,
     RERANK_FEATURES,
     SENTENCE_FEATURES,
@@ -21,6 +20,7 @@ from index.signals import (
     question_features,
     sentence_features,
 )
+from core.models import Chunk, Hit
 from tests.conftest import QMSUM
 
 runner = CliRunner()
@@ -86,9 +86,9 @@ def test_question_features_see_words_the_library_lacks():
 
 @pytest.fixture(scope="module")
 def train_slice(tmp_path_factory, settings_for, embedder):
+    from answer.library import Library
     from eval.fit import collect
     from eval.suites import qmsum_suite
-    from index.library import Library
 
     suite = qmsum_suite(QMSUM / "train", limit=2)
     library = Library(settings_for(tmp_path_factory.mktemp("train-slice")), embedder)
@@ -110,8 +110,8 @@ def test_every_question_is_asked_within_its_meeting_of_the_library_and_without_i
 
 
 def test_a_fit_is_reproducible_and_ranks_gold_sentences_higher(train_slice):
+    from answer.scorer import AnswerModel
     from eval.fit import fit
-    from index.scorer import AnswerModel
 
     _suite, library, examples = train_slice
     model = fit(examples, "slice")
@@ -129,7 +129,7 @@ def test_a_fit_is_reproducible_and_ranks_gold_sentences_higher(train_slice):
 
 
 def test_the_committed_model_file_is_a_train_fit_of_these_features():
-    from index.scorer import MODEL_FILE, load_model
+    from answer.scorer import MODEL_FILE, load_model
 
     model = load_model(MODEL_FILE)
     assert model.sentence.features == SENTENCE_FEATURES and model.question.features == QUESTION_FEATURES

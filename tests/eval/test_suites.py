@@ -9,11 +9,11 @@ import json
 
 import pytest
 
+from answer.library import Library
 from eval.report import write_report
 from eval.run import evaluate, resolve_suite
 from eval.runner import summarize
 from eval.suites import SuiteError, load_suite, qmsum_suite
-from index.library import Library
 from tests.conftest import QMSUM, SEED
 
 

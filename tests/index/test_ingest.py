@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from answer.library import Library, ask
 from core.errors import ConflictError, QueryError, StoreError
-from index.library import Library, ask
 from index.snapshot import load_catalog
 from index.store import COMPLETE, WRITING, Store
 from index.writer import ingest_transcript, remove_meeting, write_lock

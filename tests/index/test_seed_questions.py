@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
+from answer.library import AskOptions, ask
 from core.models import Filters
-from index.library import AskOptions, ask
 from index.retrieval import Retriever, Tuning
 from tests.conftest import ROOT
 
@@ -63,7 +63,7 @@ def test_questions_the_transcript_cannot_answer_abstain_and_still_list_passages(
 
 def test_most_answerable_questions_are_answered(seed_library):
     answered = [q["id"] for q in ANSWERABLE if not ask(seed_library, q["question"]).abstained]
-    # the factoid rule (index.factoids) refuses one more than the model alone: "When did this call
+    # the factoid rule (answer.factoids) refuses one more than the model alone: "When did this call
     # take place?", whose answer is a long header sentence the model finds only 0.37 similar
     assert len(answered) >= len(ANSWERABLE) - 3
 

@@ -417,7 +417,7 @@ def test_an_up_to_date_library_answers_from_its_snapshot_without_opening_chroma(
     """A library whose last writer finished opens from the snapshot alone: its answers cite turns
     (kept in the snapshot) and it never opens the store. A writer cut short, or a store changed
     behind the snapshot's back, sends the next reader to the store."""
-    from index.library import GENERATION_FILE, Library
+    from answer.library import GENERATION_FILE, Library
 
     settings = settings_for(tmp_path / "store")
     Library(settings, embedder).ingest([DATA / "notes.txt", DATA / "captions.srt"])
@@ -443,7 +443,7 @@ def test_the_cli_answers_without_importing_chroma(tmp_path, settings_for, embedd
     import subprocess
     import sys
 
-    from index.library import Library
+    from answer.library import Library
 
     settings = settings_for(tmp_path / "store")
     Library(settings, embedder).ingest([DATA / "notes.txt"])

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from index.library import AskOptions, Library
+from answer.library import AskOptions, Library
 from tests.conftest import ROOT
 from tests.llm_server import Script, ScriptedLLM, passage_number, shown_count
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from answer.factoids import answering, factoid_kind, gives, kind_gap, not_given
+from answer.sentences import candidates
+from answer.signals import Evidence
 from core.models import Chunk, Hit
-from index.factoids import answering, factoid_kind, gives, kind_gap, not_given
-from index.sentences import candidates
-from index.signals import Evidence
 
 
 def _hit(text: str, speakers: tuple[str, ...], rank: int = 1) -> Hit:

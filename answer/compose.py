@@ -1,6 +1,6 @@
 """Grounded extractive answers: the transcript sentences a fitted model finds answer the question
 (each above a bar of its own, redundant ones left out), each followed by its citation marker; or a
-refusal when the model finds the library does not answer it. See `index.scorer` for the model."""
+refusal when the model finds the library does not answer it. See `answer.scorer` for the model."""
 
 from __future__ import annotations
 
@@ -10,14 +10,10 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from core.models import Answer, AnswerPart, Citation, Hit
-from core.text import without_fillers
-from index.factoids import answering, not_given
-from index.keyword import terms
-from index.links import deep_link
-from index.scorer import AnswerModel, Logistic, default_model
-from index.sentences import Sentence, TurnsOf, candidates, with_turns
-from index.signals import (
+from answer.factoids import answering, not_given
+from answer.scorer import AnswerModel, Logistic, default_model
+from answer.sentences import Sentence, TurnsOf, candidates, with_turns
+from answer.signals import (
     FUSED_FEATURES,
     KIND_COLUMN,
     NO_EVIDENCE,
@@ -29,6 +25,10 @@ from index.signals import (
     sentence_cosines,
     sentence_features,
 )
+from core.models import Answer, AnswerPart, Citation, Hit
+from core.text import without_fillers
+from index.keyword import terms
+from index.links import deep_link
 
 __all__ = [
     "ABSTENTION",

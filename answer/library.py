@@ -23,18 +23,18 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
+from answer.compose import TurnsOf, answer
+from answer.llm import Backend, LLMError, backend_for
+from answer.written import written_answer
 from core.errors import QueryError
 from core.models import Answer, Chapter, Filters, Hit, Meeting, Turn
 from core.settings import Settings
-from index.answer import TurnsOf, answer
 from index.catalog import Catalog, closest_known
 from index.embedding import Embedder, load_embedder
-from index.llm import Backend, LLMError, backend_for
 from index.retrieval import ANSWER_ORDER, Mode, Retriever
 from index.snapshot import load_catalog, read_snapshot, versions
 from index.store import COMPLETE, MeetingRecord, Store, turns_from
 from index.writer import IngestResult, ingest_paths, remove_meeting, write_lock
-from index.written import written_answer
 from ingest.chapters import chapters
 from ingest.wordpieces import word_counter
 
@@ -62,7 +62,7 @@ def ask(
     writer: Callable[..., Answer] | None = None,
 ) -> Answer:
     """Retrieve passages for a question and answer it from them, citing the turns (given
-    `turns_of`) or else the passages that hold each quote; with `writer` (index.written, bound to
+    `turns_of`) or else the passages that hold each quote; with `writer` (answer.written, bound to
     a model), the answer is written by a language model and checked."""
     if options.answerer not in ANSWERERS:
         raise QueryError(f"unknown answerer {options.answerer!r}; use one of: {', '.join(ANSWERERS)}")
@@ -184,7 +184,7 @@ class Library:
 
     @property
     def llm(self) -> Backend:
-        """The language model the settings name (index.llm); a QueryError when none is set."""
+        """The language model the settings name (answer.llm); a QueryError when none is set."""
         if self._llm is None:
             try:
                 self._llm = backend_for(self.settings)

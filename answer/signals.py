@@ -1,7 +1,7 @@
 """What a fitted model weighs: features of each candidate sentence (does it answer the question?),
 the same with the sentence's own similarity to the question for the likeliest few (the rerank), and
 features of the question against the library (does the library answer it at all?). Pure functions
-over an `Evidence` bundle; `index.scorer` holds the fitted weights, `eval.fit` fits them on QMSum
+over an `Evidence` bundle; `answer.scorer` holds the fitted weights, `eval.fit` fits them on QMSum
 train."""
 
 from __future__ import annotations
@@ -10,34 +10,15 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
 
+from answer.sentences import Sentence
 from core.models import Hit
+from index.evidence import NO_EVIDENCE, Evidence
 from index.focus import keyword_query
 from index.keyword import KeywordIndex, terms
-from index.sentences import Sentence
-
-Occurs = Callable[[str], bool]  # whether a term occurs anywhere in what the question may search
-Similarity = Callable[[Sequence[str]], np.ndarray]  # each text's cosine similarity to the question
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """What answering a question can consult beside its passages: the keyword index (word rarity),
-    the speakers the question names, whether a word occurs in the library, and the model's
-    similarity of a sentence to the question. Missing parts count as unknown."""
-
-    keyword: KeywordIndex | None = None
-    speakers: tuple[str, ...] = ()
-    occurs: Occurs | None = None
-    similarity: Similarity | None = None
-    fused: bool = True  # the passages' scores are hybrid fused scores (dense and keyword scores mean other things)
-
-
-NO_EVIDENCE = Evidence()
 
 SENTENCE_FEATURES = (
     "overlap",  # the question's words (function words aside) it holds, weighted by rarity, as a share of them all

@@ -4,7 +4,7 @@ gives something of the kind asked for that the question does not already hold, b
 the question asks about ("How much did the snow removal overruns cost?" is not answered by "The
 budget is tight after the snow removal overruns", nor by "The lane costs 1.2 million dollars").
 
-The sentence model (`index.signals`) sees the kind only as one feature among many, fitted on
+The sentence model (`answer.signals`) sees the kind only as one feature among many, fitted on
 QMSum's questions, few of which are factoid; this module is the rule on top of it: the gate that
 refuses when no likely sentence gives what is asked, and the order that puts the ones that do
 first (`AnswerModel.kind_gate`)."""
@@ -14,9 +14,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from index.keyword import terms
-from index.sentences import Sentence
-from index.signals import (
+from answer.sentences import Sentence
+from answer.signals import (
     ANSWER_KINDS,
     DAYS,
     HOLDS,
@@ -26,6 +25,7 @@ from index.signals import (
     content_terms,
     sentence_cosines,
 )
+from index.keyword import terms
 
 FACTOID_KINDS = ("time", "number", "person", "name")
 

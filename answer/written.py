@@ -1,5 +1,5 @@
 """Written answers: a language model answers from the retrieved turns, and every sentence it writes
-is checked against the turns it cites (index.verify) before it is shown.
+is checked against the turns it cites (answer.verify) before it is shown.
 
 The extractive answer is made first: it is the gate (when the library does not answer, no model is
 asked), and the fallback whenever the model fails, is slow, or writes nothing that survives the
@@ -11,14 +11,14 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
+from answer.compose import answer, escape_brackets
+from answer.llm import Backend, LLMError, stream_within
+from answer.sentences import TurnsOf
+from answer.signals import PASSAGES, Evidence
+from answer.verify import Embed, Shown, verify
 from core.models import Answer, AnswerPart, Citation, Hit, Turn
 from core.text import clock, sentences, without_fillers
-from index.answer import answer, escape_brackets
 from index.links import deep_link
-from index.llm import Backend, LLMError, stream_within
-from index.sentences import TurnsOf
-from index.signals import PASSAGES, Evidence
-from index.verify import Embed, Shown, verify
 
 MAX_SHOWN = 8  # turns the model is shown
 MAX_TURN_WORDS = 220  # a longer turn is shown up to here, cut at a sentence's end

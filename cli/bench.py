@@ -187,6 +187,15 @@ def bench_startup_command(
     console.print(table)
 
 
+@app.command("mcp")
+@reports_errors
+def bench_mcp_command(data_dir: DataDirOption = None, asks: Annotated[int, typer.Option(help="asks")] = 20) -> None:
+    """From starting `onrecord mcp` to its first answered ask; an ask through MCP against the Python API."""
+    from bench.agents import agents_tables, bench_agents
+
+    console.print(*agents_tables(bench_agents(data_dir, asks)))
+
+
 @app.command("ui")
 @reports_errors
 def bench_ui_command(

@@ -1,14 +1,16 @@
-"""Topics for transcripts that have none (captions, Whisper, plain `Speaker: text`): where the
-discussion changes, and what each part is called.
+"""Topics for the turns a transcript's source leaves without one (all of a caption file, Whisper
+JSON or plain `Speaker: text`; the part of notes before their first heading; QMSum turns outside the
+topic spans): where the discussion changes, and what each part is called. Each run of turns without a
+topic is segmented on its own; the source's topics stay as they are.
 
-The meeting's chunks are partitioned into runs by dynamic programming. A run costs how far its chunks
-stray from the run's mean in three views: the embedding model's vectors of the chunks (the ones ingest
-computes anyway, so segmenting embeds nothing more), who speaks (each speaker's share of the words)
-and which words (TF-IDF, hashed to a fixed number of dimensions); each segment costs a fixed price,
-less a bonus where a chunk opens an agenda item ("the second item is", "move on to"). The weights,
-the price and the bonus are fitted on QMSum train (`onrecord fit-topics`). Each boundary is then moved
-to the turn, or the caption cue inside a merged turn, nearest the change: a turn that holds the
-change is split there, each part keeping its own times.
+The run's chunks are partitioned into segments by dynamic programming. A segment costs how far its
+chunks stray from its mean in three views: the embedding model's vectors of the chunks (the ones
+ingest computes anyway, so segmenting embeds nothing more), who speaks (each speaker's share of the
+words) and which words (TF-IDF, hashed to a fixed number of dimensions); each segment costs a fixed
+price, less a bonus where a chunk opens an agenda item ("the second item is", "move on to"). The
+weights, the price and the bonus are fitted on QMSum train (`onrecord fit-topics`). Each boundary is
+then moved to the turn, or the caption cue inside a merged turn, nearest the change: a turn that
+holds the change is split there, each part keeping its own times.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from core.logistic import Logistic
 from core.models import Chunk, Transcript, Turn
 from ingest.boundaries import FEATURES, gap_rows, opening
 from ingest.labels import labels, topic_terms
+from ingest.spoken import SPOKEN_HEADING, is_spoken_heading
 
 MODEL_FILE = Path(__file__).with_name("topic_model.json")
 REFIT = "onrecord fit-topics --data ../shared/data/qmsum/train"
@@ -39,16 +42,6 @@ AGENDA = re.compile(
     r"|item (?:number )?(?:\d+|one|two|three|four|five)\b|moving on to\b|move on(?: now)? to\b"
     r"|on to the next\b|next on the agenda\b|let'?s (?:move|go) on\b|turn (?:now )?to (?:the )?(?:item|question)"
     r"|questions? (?:now )?(?:on|about|from)\b)",
-    re.IGNORECASE,
-)
-
-
-# A turn or cue that opens by announcing an agenda item is a spoken heading: a topic starts there,
-# whatever the partition finds (as written headings win over it).
-SPOKEN_HEADING = re.compile(
-    r"(?:the )?(?:first|second|third|fourth|fifth|sixth|next|last|final) (?:item|agenda item)\b"
-    r"|(?:agenda )?item (?:number )?(?:\d+|one|two|three|four|five|six)\s*[:.,-]"
-    r"|(?:now )?moving on to (?:the )?(?:next )?(?:item|agenda)",
     re.IGNORECASE,
 )
 
@@ -98,8 +91,21 @@ def without_topics(transcript: Transcript) -> Transcript:
 
 
 def needs_topics(transcript: Transcript) -> bool:
-    """True when no turn has a topic from the source (headings, QMSum spans)."""
-    return all(turn.topic is None for turn in transcript.turns)
+    """True when some turn has no topic from the source (headings, QMSum spans)."""
+    return any(turn.topic is None for turn in transcript.turns)
+
+
+def uncovered(turns: Sequence[Turn]) -> list[range]:
+    """The runs of consecutive turns (by index) that have no topic."""
+    runs: list[range] = []
+    for turn in turns:
+        if turn.topic is not None:
+            continue
+        if runs and runs[-1].stop == turn.index:
+            runs[-1] = range(runs[-1].start, turn.index + 1)
+        else:
+            runs.append(range(turn.index, turn.index + 1))
+    return runs
 
 
 # the partition
@@ -189,11 +195,28 @@ def segment(
     model: TopicModel,
     embed: Callable[[list[str]], np.ndarray],
 ) -> list[Cut]:
-    """Where the topics of a meeting without topics change: cuts at turns, or at the cues of merged
-    turns. A long meeting is partitioned by its chunks (`vectors`); a short one, whose chunks are too
-    few to tell topics apart, by its turns and cues, which `embed` turns into vectors."""
-    units = units_of(turns)
-    if len(turns) < MIN_TURNS or len(units) < MIN_TURNS or not chunks:
+    """Where the topics change inside each run of turns without a topic (the whole of a meeting
+    without topics): cuts at turns, or at the cues of merged turns. A long run is partitioned by its
+    chunks (`vectors`); a short one, whose chunks are too few to tell topics apart, by its turns and
+    cues, which `embed` turns into vectors."""
+    cuts: list[Cut] = []
+    for run in uncovered(turns):
+        inside = [row for row, chunk in enumerate(chunks) if chunk.turn_start in run]
+        run_chunks = [chunks[row] for row in inside]
+        cuts += _segment_run(run_chunks, np.asarray(vectors)[inside], turns, run, model, embed)
+    return cuts
+
+
+def _segment_run(
+    chunks: Sequence[Chunk],
+    vectors: np.ndarray,
+    turns: Sequence[Turn],
+    run: range,
+    model: TopicModel,
+    embed: Callable[[list[str]], np.ndarray],
+) -> list[Cut]:
+    units = units_of(turns[run.start : run.stop])
+    if len(run) < MIN_TURNS or len(units) < MIN_TURNS or not chunks:
         return []
     if len(units) <= SHORT:
         found = by_units(units, unit_views(turns, units, embed), model)
@@ -232,7 +255,7 @@ def by_chunks(
 def _with_headings(units: list[Unit], found: list[int], near: int = 2) -> list[int]:
     """The boundaries found, with a boundary at every spoken heading; one found within `near` units
     of a heading gives way to it."""
-    headings = [i for i, (_, text) in enumerate(units) if i and SPOKEN_HEADING.match(text.lstrip())]
+    headings = [i for i, (_, text) in enumerate(units) if i and is_spoken_heading(text)]
     kept = [i for i in found if all(abs(i - h) > near for h in headings)]
     return sorted({*kept, *headings})
 
@@ -317,21 +340,26 @@ def refine(units: list[Unit], boundaries: list[int], reach: int = 6) -> list[int
 
 
 def with_topics(transcript: Transcript, cuts: Sequence[Cut]) -> Transcript:
-    """The transcript with a labelled automatic topic on every turn, and turns split where a cut
-    falls inside them."""
+    """The transcript with a labelled automatic topic on every turn that has none from its source
+    (each run of them starts a topic, and so does each cut), and turns split where a cut falls
+    inside them. A part whose words give no label takes the topic before it, else the title."""
     turns, starts = _split(transcript.turns, cuts)
     groups: list[list[Turn]] = []
     for turn in turns:
-        if turn.index in starts or not groups:
+        opens = turn.topic is None and turn.index in starts
+        if not groups or opens or turn.topic != groups[-1][-1].topic:
             groups.append([])
         groups[-1].append(turn)
     names = labels([" ".join(t.clean_text for t in group) for group in groups])
     named: list[Turn] = []
-    previous = None
     for group, name in zip(groups, names, strict=True):
-        name = name or previous or transcript.title
-        previous = name
-        named += [replace(t, topic=name, topic_source=AUTO) for t in group]
+        if group[0].topic is not None:
+            named += group
+        elif name:
+            named += [replace(t, topic=name, topic_source=AUTO) for t in group]
+        else:
+            before = named[-1] if named else replace(group[0], topic=transcript.title, topic_source=AUTO)
+            named += [replace(t, topic=before.topic, topic_source=before.topic_source) for t in group]
     return replace(transcript, turns=tuple(named))
 
 

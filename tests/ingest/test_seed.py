@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from ingest.chunking import chunk_transcript
+from ingest.segmenting import AUTO, load_model, needs_topics, segment, with_topics
 from tests.conftest import SEED
 
 SECTIONS = [
@@ -51,6 +53,19 @@ def test_every_answer_is_tied_to_the_question_above_it(seed):
         if t.question == "What has the Foundation been doing to support Ukraine?" and t.speaker
     ]
     assert ukraine == ["Maggie Dennis", "Cameran Ashraf", "Maggie Dennis"]
+
+
+def test_at_ingest_every_seed_turn_has_a_topic_found_before_the_first_heading_and_given_after(seed, counter, embedder):
+    assert needs_topics(seed)  # its opening, before the first heading, has none of its own
+    chunks = chunk_transcript(seed, 192, counter.count)
+    vectors = embedder.embed_batch([chunk.text for chunk in chunks])
+    topical = with_topics(seed, segment(chunks, vectors, seed.turns, load_model(), embedder.embed_batch))
+    assert len(topical.turns) == len(seed.turns) and all(turn.topic for turn in topical.turns)
+    for parsed, turn in zip(seed.turns, topical.turns, strict=True):
+        assert turn.topic_source == (AUTO if parsed.topic is None else None)
+        assert parsed.topic is None or turn.topic == parsed.topic
+    assert sum(turn.topic_source == AUTO for turn in topical.turns) == 30
+    assert [topic for topic, _, _ in topical.topics][-6:] == SECTIONS[1:]
 
 
 def test_intro_paragraphs_are_turns_without_a_speaker(seed):

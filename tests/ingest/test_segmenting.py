@@ -24,6 +24,7 @@ from ingest.segmenting import (
     units_of,
     with_topics,
 )
+from ingest.spoken import is_spoken_heading
 
 
 def words(texts):
@@ -82,11 +83,41 @@ def test_a_short_meeting_is_cut_where_its_words_change_and_the_cut_is_the_same_e
     assert again == found
 
 
-def test_a_spoken_heading_starts_a_topic_whatever_the_partition_says():
-    meeting = transcript([*GARDEN[:2], ("Ana", "The second item is the parking garage budget."), *BUDGET[:2]])
-    model = TopicModel(short_price=1000.0)  # the partition alone would keep one topic
+def starts_with_headings_alone(turns: list[tuple[str, str]]) -> list[int]:
+    """The units where topics start when the partition alone would keep one topic."""
+    meeting = transcript(turns)
     units = units_of(meeting.turns)
-    assert by_units(units, unit_views(meeting.turns, units, HashedWords()), model) == [2]
+    return by_units(units, unit_views(meeting.turns, units, HashedWords()), TopicModel(short_price=1000.0))
+
+
+@pytest.mark.parametrize(
+    "announcement",
+    [
+        "The second item is the parking garage budget.",
+        "Thank you. The second item is the parking garage budget.",
+        "Thanks, Maria. Next on the agenda is the parking garage budget.",
+        "Okay, thank you all. Item three: the parking garage budget.",
+        "Many thanks, Priya Raman. The last item: the parking garage budget.",
+        "Alright, so, moving on to the next item, the parking garage budget.",
+        "Thank you very much for that! Item 4 - the parking garage budget.",
+    ],
+)
+def test_a_spoken_heading_starts_a_topic_whatever_the_partition_says_after_a_courtesy_too(announcement):
+    assert starts_with_headings_alone([*GARDEN[:2], ("Ana", announcement), *BUDGET[:2]]) == [2]
+
+
+@pytest.mark.parametrize(
+    "courtesy",
+    [
+        "Thank you.",
+        "Thanks, Maria, that second item was clear.",
+        "Okay, thank you all for the first item.",
+        "So I think the next item is too long for today.",
+    ],
+)
+def test_a_courtesy_that_announces_no_item_starts_no_topic(courtesy):
+    assert not is_spoken_heading(courtesy)
+    assert starts_with_headings_alone([*GARDEN[:2], ("Ana", courtesy), *GARDEN[2:]]) == []
 
 
 def test_one_or_two_turns_are_one_topic(counter):

@@ -22,14 +22,16 @@ DEFAULT_QMSUM = Path(__file__).resolve().parent.parent.parent / "shared" / "data
 
 
 def resolve_suite(name: str, data: Path | None = None, limit: int | None = None) -> Suite:
-    """A suite by name (`seed`, `qmsum`) or by path to a suite file."""
+    """A suite by name (`seed`, `qmsum`) or by path to a suite file; `NAME:SPLIT` (`shapes:held_out`)
+    asks only the questions of that split."""
     if name == "qmsum":
         return qmsum_suite(data or DEFAULT_QMSUM, limit)
+    name, _, split = name.partition(":")
     path = SUITES_DIR / f"{name}.json" if (SUITES_DIR / f"{name}.json").exists() else Path(name)
     if not path.exists():
         known = ", ".join(sorted(p.stem for p in SUITES_DIR.glob("*.json")))
         raise SuiteError(f"no suite named {name!r}; use qmsum, one of {known}, or a suite file path")
-    return load_suite(path)
+    return load_suite(path, split or None)
 
 
 def fused_by(retriever: Retriever, learned: bool) -> Retriever:

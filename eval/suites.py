@@ -9,7 +9,8 @@ A suite file is JSON:
          "meeting": "budget-2024-05-02",                 # optional: answer within this meeting
          "gold_turns": [[12, 14]],                       # inclusive turn ranges; [] = not answerable
          "speaker": "Dana Okafor",                       # optional: the speaker the answer comes from
-         "answer": "We kept it at 12,000."}]}            # optional: for ROUGE
+         "answer": "We kept it at 12,000.",              # optional: for ROUGE
+         "split": "held_out"}]}                          # optional: `SUITE:held_out` asks only these
 """
 
 from __future__ import annotations
@@ -52,8 +53,9 @@ class Suite:
     notes: tuple[str, ...] = field(default_factory=tuple)
 
 
-def load_suite(path: Path) -> Suite:
-    """A suite from its JSON file; transcript paths are relative to the file."""
+def load_suite(path: Path, split: str | None = None) -> Suite:
+    """A suite from its JSON file; transcript paths are relative to the file. With `split`, only the
+    questions marked with it (a part kept aside until the end, say)."""
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as error:
@@ -72,9 +74,13 @@ def load_suite(path: Path) -> Suite:
                 answer=item.get("answer"),
             )
             for number, item in enumerate(data["questions"], 1)
+            if split is None or item.get("split") == split
         )
+        if split and not questions:
+            raise SuiteError(f"{path}: no questions with split {split!r}")
         transcripts = tuple((base / entry).resolve() for entry in data["transcripts"])
-        return Suite(name=data.get("name", Path(path).stem), transcripts=transcripts, questions=questions)
+        name = data.get("name", Path(path).stem)
+        return Suite(name=f"{name}-{split}" if split else name, transcripts=transcripts, questions=questions)
     except (KeyError, TypeError, ValueError) as error:
         raise SuiteError(
             f"{path}: a suite needs 'transcripts' and 'questions' with 'question' and 'gold_turns' ({error!r}); "

@@ -25,6 +25,18 @@ def test_seed_suite_loads_with_its_transcript_and_unanswerable_questions():
     assert sum(q.speaker is not None for q in suite.questions) >= 10
 
 
+def test_the_shapes_suite_keeps_a_third_aside_and_asks_it_alone():
+    whole = resolve_suite("shapes")
+    held_out = resolve_suite("shapes:held_out")
+    assert len(whole.questions) >= 40 and held_out.name == "shapes-held_out"
+    assert 3 * len(held_out.questions) == len(whole.questions)
+    assert {q.id for q in held_out.questions} < {q.id for q in whole.questions}
+    answerable = sum(q.answerable for q in held_out.questions)
+    assert answerable == len(held_out.questions) - answerable
+    with pytest.raises(SuiteError, match="no questions with split 'nowhere'"):
+        resolve_suite("shapes:nowhere")
+
+
 def test_qmsum_suite_keeps_specific_queries_with_spans_and_says_what_it_left_out():
     suite = qmsum_suite(QMSUM / "val")
     data = json.loads((QMSUM / "val" / "Bed002.json").read_text())

@@ -23,14 +23,18 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
+from answer.asking import Sources, scoped_ask
 from answer.compose import TurnsOf, answer
 from answer.llm import Backend, LLMError, backend_for
+from answer.minutes import build_minutes
 from answer.written import written_answer
 from core.errors import QueryError
+from core.minutes import Minutes
 from core.models import Answer, Chapter, Filters, Hit, Meeting, Turn
 from core.settings import Settings
 from index.catalog import Catalog, closest_known
 from index.embedding import Embedder, load_embedder
+from index.passages import meeting_passages
 from index.retrieval import ANSWER_ORDER, Mode, Retriever
 from index.snapshot import load_catalog, read_snapshot, versions
 from index.store import COMPLETE, MeetingRecord, Store, turns_from
@@ -60,12 +64,16 @@ def ask(
     options: AskOptions = AskOptions(),
     turns_of: TurnsOf | None = None,
     writer: Callable[..., Answer] | None = None,
+    sources: Sources | None = None,
 ) -> Answer:
     """Retrieve passages for a question and answer it from them, citing the turns (given
     `turns_of`) or else the passages that hold each quote; with `writer` (answer.written, bound to
-    a model), the answer is written by a language model and checked."""
+    a model), the answer is written by a language model and checked. With `sources`, a question
+    about a whole meeting or a subject across meetings is answered by its scope (answer.asking)."""
     if options.answerer not in ANSWERERS:
         raise QueryError(f"unknown answerer {options.answerer!r}; use one of: {', '.join(ANSWERERS)}")
+    if sources is not None and writer is None:
+        return scoped_ask(retriever, question, options.filters, options.mode, options.k, sources)
     query = retriever.prepare(question, options.filters, options.mode)
     hits = retriever.retrieve_query(query, options.k, options.mode, fused=ANSWER_ORDER)
     evidence = retriever.evidence(query, options.mode)
@@ -87,6 +95,7 @@ class Library:
         self._seen_generation: str | None = None
         self._turns: dict[str, list[Turn]] = {}
         self._chapters: dict[str, tuple[list[Turn], list[Chapter]]] = {}  # beside the turns they were made of
+        self._minutes: dict[str, tuple[list[Turn], Minutes]] = {}  # the same
         self._lock = threading.RLock()
         self._llm: Backend | None = None
 
@@ -169,6 +178,19 @@ class Library:
                 self._chapters[meeting.meeting_id] = cached
         return meeting, cached[1]
 
+    def minutes(self, meeting_id: str) -> Minutes:
+        """A meeting's minutes (named by its id, in any case), made once for the turns it has."""
+        meeting, found = self.chapters(meeting_id)
+        turns = self.turns(meeting.meeting_id)
+        cached = self._minutes.get(meeting.meeting_id)
+        if cached is None or cached[0] is not turns:
+            cached = (turns, build_minutes(meeting, turns, found))
+            with self._lock:
+                if len(self._minutes) >= TURNS_KEPT:
+                    self._minutes.pop(next(iter(self._minutes)))
+                self._minutes[meeting.meeting_id] = cached
+        return cached[1]
+
     def search(self, question: str, k: int = 10, filters: Filters | None = None, mode: Mode = "hybrid") -> list[Hit]:
         return self._searchable().retrieve(question, k, filters, mode)
 
@@ -180,7 +202,8 @@ class Library:
         writer = None
         if options.answerer == "llm":
             writer = partial(written_answer, backend=self.llm, timeout=self.settings.llm_timeout, on_text=on_text)
-        return ask(self._searchable(), question, options, self.turns, writer)
+        sources = Sources(self.turns, self.minutes, lambda meeting_id: meeting_passages(self.catalog, meeting_id))
+        return ask(self._searchable(), question, options, self.turns, writer, sources)
 
     @property
     def llm(self) -> Backend:
@@ -264,8 +287,7 @@ class Library:
         records = self.store.meetings()  # read once: for the catalog and for what it leaves out
         self._catalog = load_catalog(self.store, self.data_dir / "catalog", self._catalog, model, records)
         self._seen_generation = generation
-        self._turns = {}
-        self._chapters = {}
+        self._turns, self._chapters, self._minutes = {}, {}, {}
         if others := self.other_models(records):
             log.warning(
                 "%d meetings were embedded by another model than %s and are left out of search; ingest their "
@@ -311,7 +333,7 @@ class Library:
         if saved is None or saved.key != stamp.get("key"):
             return False
         self._catalog, self._seen_generation = saved, generation
-        self._turns, self._chapters = {}, {}
+        self._turns, self._chapters, self._minutes = {}, {}, {}
         return True
 
     def _generation(self) -> str | None:

@@ -17,7 +17,7 @@ app = typer.Typer()
 @reports_errors
 def evaluate_command(
     suite: Annotated[
-        str, typer.Argument(help="seed, qmsum, topics, verifier, or a suite file (see the README)")
+        str, typer.Argument(help="seed, samples, qmsum, topics, verifier, minutes, or a suite file (see the README)")
     ] = "seed",
     data: Annotated[Path | None, typer.Option(help="QMSum split folder for the qmsum suite")] = None,
     compare: Annotated[bool, typer.Option(help="also run dense, keyword and the naive LlamaIndex baseline")] = False,
@@ -29,6 +29,9 @@ def evaluate_command(
     answerer: Annotated[
         str, typer.Option(help="extractive, or llm: also the configured language model's checked answers")
     ] = "extractive",
+    general: Annotated[
+        bool, typer.Option(help="qmsum: the general queries (summaries) within their meeting, beside baselines")
+    ] = False,
     budget: BudgetOption = None,
     data_dir: Annotated[
         Path | None, typer.Option("--data-dir", help="store to build or reuse [default .onrecord-eval/SUITE]")
@@ -36,15 +39,7 @@ def evaluate_command(
 ) -> None:
     """Score retrieval, citations and answers on a suite, and write a report. `eval topics --data
     SPLIT` scores automatic topics instead."""
-    if suite == "verifier":
-        from cli.verifier import VAL, evaluate_verifier
-
-        evaluate_verifier(data or VAL, limit, out)
-        return
-    if suite == "topics":
-        from cli.topics import evaluate_topics
-
-        evaluate_topics(data or Path("../shared/data/qmsum/val"), limit, out, retrieval)
+    if _evaluated_apart(suite, data, limit, out, retrieval, general, data_dir):
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -88,6 +83,29 @@ def evaluate_command(
     console.print(
         f"report: {folder}/summary.md, results.json, recall_vs_budget.png, scores_by_domain.png", highlight=False
     )
+
+
+def _evaluated_apart(suite, data, limit, out, retrieval: bool, general: bool, data_dir) -> bool:
+    """The suites scored by commands of their own (minutes, verifier, topics, QMSum's general queries)."""
+    if suite == "minutes":
+        from cli.minutes import evaluate_minutes
+
+        evaluate_minutes(out)
+    elif suite == "verifier":
+        from cli.verifier import VAL, evaluate_verifier
+
+        evaluate_verifier(data or VAL, limit, out)
+    elif suite == "topics":
+        from cli.topics import evaluate_topics
+
+        evaluate_topics(data or Path("../shared/data/qmsum/val"), limit, out, retrieval)
+    elif suite == "qmsum" and general:
+        from cli.minutes import evaluate_general_queries
+
+        evaluate_general_queries(data, limit, out, data_dir)
+    else:
+        return False
+    return True
 
 
 def _library_refusals(chosen, library, compare: bool) -> dict[str, dict]:
@@ -167,3 +185,4 @@ def _format_value(value: object) -> str:
     if isinstance(value, float):
         return f"{value:.0f}" if value > 5 else f"{value:.3f}"
     return str(value)
+

@@ -40,6 +40,10 @@ JsonOption = Annotated[bool, typer.Option("--json", help="print JSON")]
 ModeOption = Annotated[str, typer.Option("--mode", help="hybrid, dense or keyword")]
 KOption = Annotated[int | None, typer.Option("--k", "-k", help="passages to retrieve", show_default=False)]
 MeetingOption = Annotated[str | None, typer.Option("--meeting", help="only this meeting id", show_default=False)]
+MeetingsOption = Annotated[
+    list[str] | None,
+    typer.Option("--meeting", help="only this meeting id; repeat it for a set of meetings", show_default=False),
+]
 SpeakerOption = Annotated[
     str | None, typer.Option("--speaker", help="only passages with this speaker", show_default=False)
 ]

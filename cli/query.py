@@ -19,6 +19,7 @@ from cli.options import (
     JsonOption,
     KOption,
     MeetingOption,
+    MeetingsOption,
     ModeOption,
     PortOption,
     SpeakerOption,
@@ -70,7 +71,7 @@ def search(
 @reports_errors
 def ask(
     question: Annotated[str | None, typer.Argument(help="a question in plain language")] = None,
-    meeting: MeetingOption = None,
+    meeting: MeetingsOption = None,
     speaker: SpeakerOption = None,
     topic: TopicOption = None,
     date_from: FromOption = None,
@@ -141,8 +142,11 @@ def _single(request: dict) -> dict:
 def _filters(request: dict):
     from core.models import Filters
 
+    named = request.get("meeting")
+    named = [named] if isinstance(named, str) else list(named or []) + list(request.get("meetings") or [])
     return Filters(
-        meeting=request.get("meeting"),
+        meeting=named[0] if len(named) == 1 else None,
+        meetings=tuple(named) if len(named) > 1 else (),
         speaker=request.get("speaker"),
         topic=request.get("topic"),
         date_from=_day(request.get("date_from")),
@@ -231,6 +235,11 @@ def _print_answer(result: dict) -> None:
         if part["n"] is not None:
             answer.append(" " + "".join(f"[{n}]" for n in part.get("citations") or [part["n"]]), style="cyan")
     console.print(answer)
+    if result.get("resolved"):
+        console.print(Text(result["resolved"], style="dim"))
+    if result.get("scope", "needle") != "needle":
+        covered = ", ".join(m["meeting_id"] for m in result.get("meetings", []))
+        console.print(Text(f"scope: {result['scope']} ({covered})", style="dim"))
     if not result["abstained"]:
         console.print(Text(f"support: {result['support']} (verbatim quotes: --json, parts[].verbatim)", style="dim"))
     if result.get("notice"):

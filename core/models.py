@@ -176,6 +176,7 @@ class Filters:
     date_from: Date | None = None
     date_to: Date | None = None
     exclude: tuple[str, ...] = ()  # meetings left out (an evaluation asks a library without a meeting)
+    meetings: tuple[str, ...] = ()  # only these meetings (a question asked of a set of them)
 
     def is_empty(self) -> bool:
         return self == Filters()
@@ -341,6 +342,9 @@ class Answer:
     answerer: str = "extractive"  # what wrote `text`: extractive (quotes), or llm (a language model, checked)
     verification: tuple[Check, ...] = ()  # each sentence the model wrote, checked (empty for quotes)
     notice: str | None = None  # why a written answer was asked for and not shown, or what was left out
+    scope: str = "needle"  # one passage's fact, a whole `meeting`, or a subject across `meetings` (answer.scope)
+    meetings: tuple[Meeting, ...] = ()  # the meetings a meeting-level or cross-meeting answer covered
+    resolved: str | None = None  # which meeting the words of the question named, as chosen
 
     @property
     def dropped(self) -> tuple[Check, ...]:
@@ -355,6 +359,12 @@ class Answer:
             "support": self.support,
             "answerer": self.answerer,
             "notice": self.notice,
+            "scope": self.scope,
+            "meetings": [
+                {"meeting_id": m.meeting_id, "title": m.title, "date": m.date.isoformat() if m.date else None}
+                for m in self.meetings
+            ],
+            "resolved": self.resolved,
             "citations": [citation.to_dict() for citation in self.citations],
             "parts": [part.to_dict() for part in self.parts],
             "verification": [check.to_dict() for check in self.verification],

@@ -16,6 +16,22 @@ ABBREVIATIONS = ("Dr.", "Mr.", "Ms.", "Mrs.", "Prof.", "Hon.", "St.", "vs.", "e.
 _NOT_AFTER = "".join(rf"(?<!\b{re.escape(word)})" for word in ABBREVIATIONS)
 SENTENCE_END = re.compile(rf"(?:(?<=[.!?…])|(?<=[.!?…][\"'”’)\]])){_NOT_AFTER}\s+")
 
+MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+
 
 @cache
 def stemmer():

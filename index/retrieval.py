@@ -25,7 +25,7 @@ from index.embedding import Embedder
 from index.evidence import Evidence
 from index.focus import focus, keyword_query
 from index.fusion import FUSION_FEATURES, FUSION_FILE, Signals, best_positions, fusion_rows, ordered
-from index.links import deep_link
+from index.passages import hit_of
 
 Mode = Literal["hybrid", "dense", "keyword"]
 MODES: tuple[Mode, ...] = ("hybrid", "dense", "keyword")
@@ -340,18 +340,7 @@ class Retriever:
         return sorted(smoothed, key=lambda pair: -pair[1])
 
     def _hit(self, rank: int, group: list[str], score: float, similarity: float) -> Hit:
-        chunk = merged([self._chunk(chunk_id) for chunk_id in group])
-        meeting = self.catalog.meetings.get(chunk.meeting_id)
-        return Hit(
-            rank=rank,
-            score=score,
-            similarity=similarity,
-            chunk=chunk,
-            title=meeting.title if meeting else chunk.meeting_id,
-            date=meeting.date if meeting else None,
-            url=deep_link(meeting.media_url if meeting else None, chunk.start),
-            media_url=meeting.media_url if meeting else None,
-        )
+        return hit_of(self.catalog, merged([self._chunk(chunk_id) for chunk_id in group]), rank, score, similarity)
 
     def _chunk(self, chunk_id: str) -> Chunk:
         return self.catalog.chunks[self.catalog.position[chunk_id]]

@@ -95,6 +95,7 @@ SUPPORT_MEANING = {
     "strong": "the quoted passages match the question closely",
     "moderate": "the passages bear on the question; check the citations",
     "weak": "the nearest passages only partly match; read the citations before relying on it",
+    "minutes": "chosen from the whole meeting: its summary, decisions or action items",
 }
 
 

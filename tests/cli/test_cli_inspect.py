@@ -28,7 +28,9 @@ def test_inspect_json_has_meeting_turns_and_chunks():
     assert (turn["index"], turn["speaker"], turn["start"]) == (1, "Tom Becker", 12.0)
     chunk = dumped["chunks"][0]
     assert {"id", "text", "turn_start", "turn_end", "speakers", "topic"} <= set(chunk)
-    assert chunk["speakers"] == ["Chair Amy Lin", "Tom Becker"]
+    # "Thank you. First item is…" announces an agenda item after a courtesy: a topic starts at turn 1
+    assert chunk["speakers"] == ["Chair Amy Lin"] and chunk["turn_end"] == 0
+    assert dumped["turns"][1]["topic"] != dumped["turns"][0]["topic"]
     # a plain transcript has no headings: its topics are found, as ingest finds them, and marked so
     assert {t["topic_source"] for t in dumped["turns"]} == {"auto"} and all(t["topic"] for t in dumped["turns"])
     assert chunk["topic"] == dumped["turns"][chunk["turn_start"]]["topic"]
@@ -37,7 +39,10 @@ def test_inspect_json_has_meeting_turns_and_chunks():
 def test_inspect_json_marks_a_transcripts_own_topics_as_its_source():
     dumped = json.loads(runner.invoke(app, ["inspect", "--json", str(SEED)]).stdout)
     assert "Trust and Safety" in {t["topic"] for t in dumped["turns"]}
-    assert {t["topic_source"] for t in dumped["turns"] if t["topic"]} == {"source"}
+    # the headings' topics are the transcript's own; the opening before the first heading gets found ones
+    sources = {t["topic"]: t["topic_source"] for t in dumped["turns"]}
+    assert sources["Trust and Safety"] == "source" and dumped["turns"][0]["topic_source"] == "auto"
+    assert all(t["topic"] for t in dumped["turns"])
 
 
 def test_inspect_forced_format_and_budget():

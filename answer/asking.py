@@ -1,0 +1,175 @@
+"""A question by its scope (answer.scope): a needle goes down the passage path; a question about a
+whole meeting is answered from that meeting's minutes; a subject across meetings (or a
+meeting-level question asked of several) becomes a timeline, one group per meeting in date order.
+A meeting named in words is resolved first (answer.naming), and the answer says which it chose."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+from answer.compose import ABSTENTION, TurnsOf, answer
+from answer.naming import is_particular, resolve
+from answer.overview import meeting_answer, plain_text
+from answer.scope import scope_of
+from core.errors import QueryError
+from core.minutes import Minutes, Scope
+from core.models import Answer, AnswerPart, Citation, Filters, Hit, Meeting
+from index.retrieval import ANSWER_ORDER, Mode, Query, Retriever
+
+MOST_MEETINGS = 6  # a timeline or a meeting-level question over several meetings covers at most this many
+SCANNED = 30  # passages retrieved to find the meetings that discuss a subject
+
+
+@dataclass(frozen=True)
+class Sources:
+    """What scoped answering reads beside the retriever: turns, minutes and passages by meeting."""
+
+    turns_of: TurnsOf
+    minutes_of: Callable[[str], Minutes]
+    passages_of: Callable[[str], list[Hit]]
+
+
+def scoped_ask(retriever: Retriever, question: str, filters: Filters, mode: Mode, k: int, sources: Sources) -> Answer:
+    """The answer to `question` by its scope, extractive."""
+    query = retriever.prepare(question, filters, mode)
+    scope = scope_of(question, query.speakers)
+    allowed = in_scope(retriever, query.filters)
+    named, resolved = named_meetings(scope, allowed)
+    if scope.kind == "needle":
+        if named:
+            query = retriever.prepare(question, replace(filters, meeting=named[0].meeting_id), mode)
+        hits = retriever.retrieve_query(query, k, mode, fused=ANSWER_ORDER)
+        found = answer(query.text, hits, retriever.evidence(query, mode), sources.turns_of)
+        return replace(found, resolved=resolved)
+    targets = named or allowed
+    if scope.kind == "meeting" and len(targets) == 1:
+        only = targets[0]
+        found = meeting_answer(
+            question,
+            scope,
+            sources.minutes_of(only.meeting_id),
+            sources.passages_of(only.meeting_id),
+            sources.turns_of(only.meeting_id),
+        )
+        return replace(found, scope="meeting", meetings=(only,), resolved=resolved)
+    if scope.kind == "meeting":
+        latest = sorted(targets, key=_date_key)[-MOST_MEETINGS:]
+        shorter = replace(scope, words=max(scope.words // len(latest), 30))
+        groups = [
+            (
+                m,
+                meeting_answer(
+                    question,
+                    shorter,
+                    sources.minutes_of(m.meeting_id),
+                    sources.passages_of(m.meeting_id),
+                    sources.turns_of(m.meeting_id),
+                ),
+            )
+            for m in latest
+        ]
+        note = f"asked of {len(targets)} meetings; the latest {len(latest)} are shown. Name one for its full minutes"
+        found = timeline(question, groups, note if len(targets) > len(latest) else None)
+        return replace(found, resolved=resolved)
+    return replace(subject_timeline(retriever, question, query, targets, mode, k, sources.turns_of), resolved=resolved)
+
+
+def in_scope(retriever: Retriever, filters: Filters) -> list[Meeting]:
+    """The meetings the (resolved) filters allow, in date order."""
+    catalog = retriever.catalog
+    meetings = list(catalog.meetings.values())
+    if filters.meeting:
+        meetings = [m for m in meetings if m.meeting_id == filters.meeting]
+    if filters.meetings:
+        meetings = [m for m in meetings if m.meeting_id in filters.meetings]
+    if filters.exclude:
+        meetings = [m for m in meetings if m.meeting_id not in filters.exclude]
+    if filters.date_from:
+        meetings = [m for m in meetings if m.date and m.date >= filters.date_from]
+    if filters.date_to:
+        meetings = [m for m in meetings if m.date and m.date <= filters.date_to]
+    return sorted(meetings, key=_date_key)
+
+
+def named_meetings(scope: Scope, allowed: Sequence[Meeting]) -> tuple[list[Meeting], str | None]:
+    """The meeting the question names in words, and the sentence that says which was chosen. A
+    question about a whole meeting that names none or several is a QueryError listing the closest;
+    a needle question goes on without it."""
+    phrase = scope.meeting_phrase
+    if not phrase or not is_particular(phrase) or len(allowed) <= 1:
+        return [], None
+    try:
+        chosen = resolve(phrase, allowed)
+    except QueryError:
+        if scope.kind == "meeting":
+            raise
+        return [], None
+    meeting = chosen[0]
+    when = f", {meeting.date.isoformat()}" if meeting.date else ""
+    return chosen, f"“{phrase}” read as {meeting.title} ({meeting.meeting_id}{when})"
+
+
+def subject_timeline(
+    retriever: Retriever,
+    question: str,
+    query: Query,
+    meetings: Sequence[Meeting],
+    mode: Mode,
+    k: int,
+    turns_of: TurnsOf,
+) -> Answer:
+    """A subject across meetings: the meetings whose passages rank for it, each asked on its own;
+    those whose own answer is not a refusal, in date order."""
+    allowed = {m.meeting_id: m for m in meetings}
+    scanned = retriever.retrieve_query(query, SCANNED, mode, fused=ANSWER_ORDER)
+    ranked = list(dict.fromkeys(hit.chunk.meeting_id for hit in scanned if hit.chunk.meeting_id in allowed))
+    groups = []
+    for meeting_id in ranked[:MOST_MEETINGS]:
+        own = retriever.prepare(question, replace(query.filters, meeting=meeting_id, meetings=()), mode)
+        hits = retriever.retrieve_query(own, k, mode, fused=ANSWER_ORDER)
+        found = answer(own.text, hits, retriever.evidence(own, mode), turns_of)
+        if not found.abstained:
+            groups.append((allowed[meeting_id], found))
+    if not groups:
+        citations = tuple(Citation(n, hit) for n, hit in enumerate(scanned[:k], 1))
+        parts = (AnswerPart(ABSTENTION),)
+        return Answer(question, ABSTENTION, True, citations, tuple(scanned[:k]), 0.0, parts, "none", scope="meetings")
+    return timeline(question, groups)
+
+
+def timeline(question: str, groups: Sequence[tuple[Meeting, Answer]], notice: str | None = None) -> Answer:
+    """Answers of several meetings as one, grouped under each meeting's title and date, in date
+    order, their citations numbered on."""
+    parts: list[AnswerPart] = []
+    citations: list[Citation] = []
+    for meeting, found in sorted(groups, key=lambda group: _date_key(group[0])):
+        number = {c.n: len(citations) + i for i, c in enumerate(found.citations, 1)}
+        when = f" ({meeting.date.isoformat()})" if meeting.date else ""
+        parts.append(AnswerPart(f"{meeting.title}{when}:"))
+        for part in found.parts:
+            if part.n is None:
+                parts.append(part)
+            else:
+                more = tuple(number[m] for m in part.more if m in number)
+                parts.append(replace(part, n=number[part.n], more=more))
+        citations += [replace(c, n=number[c.n]) for c in found.citations]
+    weakest = min((found for _, found in groups), key=lambda found: found.evidence)
+    evidence, support = weakest.evidence, weakest.support
+    return Answer(
+        question,
+        plain_text(parts),
+        False,
+        tuple(citations),
+        (),
+        evidence,
+        tuple(parts),
+        support,
+        notice=notice,
+        scope="meetings",
+        meetings=tuple(sorted((m for m, _ in groups), key=_date_key)),
+    )
+
+
+def _date_key(meeting: Meeting) -> tuple:
+    return (meeting.date is None, meeting.date or 0, meeting.meeting_id)

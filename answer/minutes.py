@@ -1,0 +1,46 @@
+"""A meeting's minutes: what it covered (its chapters and a summary of its own sentences), what it
+decided, who is doing what by when, and who spoke how much. Built from the turns and chapters
+alone (no model call, nothing embedded), so a meeting of 1,000 turns has its minutes at once."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from answer.items import detect, reads_english
+from answer.summary import overview, summary_lines
+from core.minutes import Minutes
+from core.models import Chapter, Meeting, Turn
+
+SUMMARY_WORDS = 110  # about 100-150 words with the speakers' names
+TOO_SHORT = 2  # a meeting of this many turns or fewer has no sections to build
+ENGLISH_ONLY = "decisions and action items are detected in English only, and this transcript does not read as English"
+
+
+def build_minutes(
+    meeting: Meeting, turns: Sequence[Turn], chapters: Sequence[Chapter], words: int = SUMMARY_WORDS
+) -> Minutes:
+    """The minutes of one meeting; `words` is the summary's length."""
+    speakers = speaker_shares(turns)
+    if len(turns) <= TOO_SHORT:
+        note = f"this meeting has only {len(turns)} turn{'s' if len(turns) != 1 else ''}: too short for minutes"
+        return Minutes(meeting, None, (), (), (), tuple(chapters), speakers, (note,))
+    head = overview(chapters, words)
+    body = max(words - (len(head.split()) if head else 0), 20)
+    lines = tuple(summary_lines(turns, chapters, body))
+    notes: tuple[str, ...] = ()
+    if reads_english(turns):
+        decisions, actions = detect(turns)
+    else:
+        decisions, actions, notes = [], [], (ENGLISH_ONLY,)
+    return Minutes(meeting, head, lines, tuple(decisions), tuple(actions), tuple(chapters), speakers, notes)
+
+
+def speaker_shares(turns: Sequence[Turn]) -> tuple[tuple[str, float], ...]:
+    """Each speaker with their share of the meeting's words, most first."""
+    words: Counter[str] = Counter()
+    for turn in turns:
+        if turn.canonical_speaker:
+            words[turn.canonical_speaker] += len(turn.clean_text.split())
+    total = sum(words.values()) or 1
+    return tuple((name, count / total) for name, count in words.most_common())

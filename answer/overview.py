@@ -1,0 +1,171 @@
+"""Answers about a whole meeting (from its minutes: the summary, decisions, action items, open
+questions, who took part, a speaker's main points) and about a subject across meetings (a timeline:
+each meeting's own cited answer under its title and date, in date order). Quotes only; every
+sentence cites the turn it comes from."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from answer.compose import escape_brackets
+from answer.summary import summary_lines
+from core.minutes import Item, Minutes, Scope, SummaryLine
+from core.models import Answer, AnswerPart, Citation, Hit, Turn
+from core.text import sentences
+from index.links import deep_link
+from index.passages import passage_of
+
+OPEN = re.compile(
+    r"""\b(?:open\s+(?:question|issue)|still\s+(?:need|have)\s+to\s+(?:decide|figure|work\s+out|find\s+out)|
+    (?:not|n't)\s+(?:sure|decided|settled|clear)\s+yet|to\s+be\s+(?:decided|determined|confirmed)|\bTBD\b|
+    unresolved|(?:we'll|we\s+will|we\s+can)\s+(?:come\s+back\s+to|revisit|decide\s+(?:later|next))|
+    remains?\s+to\s+be\s+seen|pending|outstanding|(?:don't|do\s+not)\s+know\s+yet|parking\s+lot|
+    haven't\s+(?:decided|agreed|figured))""",
+    re.IGNORECASE | re.VERBOSE,
+)
+MOST_OPEN = 6
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A sentence to cite: its words, its turn and, where it is ours, a lead-in before it."""
+
+    text: str
+    turn: int
+    speaker: str | None
+    lead: str | None = None
+
+
+def cited_answer(question: str, quotes: Sequence[Quote], passages: list[Hit], turns: Sequence[Turn]) -> tuple:
+    """Parts and citations for quotes: one citation per distinct turn, numbered in order of quoting,
+    the speaker's name before a quote where the speaker changes."""
+    by_index = {turn.index: turn for turn in turns}
+    numbers: dict[int, int] = {}
+    parts: list[AnswerPart] = []
+    citations: list[Citation] = []
+    previous: str | None = None
+    for quote in quotes:
+        hit = passage_of(passages, quote.turn)
+        turn = by_index.get(quote.turn)
+        if hit is None or turn is None:
+            continue
+        if quote.turn not in numbers:
+            numbers[quote.turn] = len(numbers) + 1
+            citations.append(Citation(numbers[quote.turn], hit, (turn,), deep_link(hit.media_url, turn.start)))
+        if quote.lead:
+            parts.append(AnswerPart(quote.lead))
+            previous = None
+        prefix = f"{quote.speaker}: " if quote.speaker and quote.speaker != previous else ""
+        parts.append(AnswerPart(prefix + quote.text, numbers[quote.turn]))
+        previous = quote.speaker
+    return tuple(parts), tuple(citations)
+
+
+def plain_text(parts: Sequence[AnswerPart]) -> str:
+    return " ".join(escape_brackets(p.text) + "".join(f" [{n}]" for n in p.markers) for p in parts)
+
+
+def meeting_answer(question: str, scope: Scope, minutes: Minutes, passages: list[Hit], turns: Sequence[Turn]) -> Answer:
+    """The answer to a question about one meeting, from its minutes."""
+    title = minutes.meeting.title
+    own: list[str] = [*minutes.notes]
+    quotes = meeting_quotes(scope, minutes, turns)
+    if scope.aspect == "summary" and minutes.overview:
+        own.insert(0, minutes.overview)
+    if scope.aspect == "participants":
+        own.append(
+            f"{len(minutes.speakers)} people spoke in {title}: "
+            + ", ".join(f"{name} ({share:.0%} of the words)" for name, share in minutes.speakers)
+            + "."
+        )
+    if not quotes and scope.aspect not in ("participants", "summary"):
+        own.append(f"None found in {title}: {NONE_FOUND[scope.aspect]}.")
+    parts, citations = cited_answer(question, quotes, passages, turns)
+    parts = tuple(AnswerPart(text) for text in own) + parts
+    return Answer(
+        question,
+        plain_text(parts),
+        False,
+        citations,
+        (),
+        1.0,
+        parts,
+        "minutes" if citations else "none",
+    )
+
+
+NONE_FOUND = {
+    "decisions": "no sentence reads as a decision, a vote or an agreement",
+    "actions": "no one commits to or is given a task",
+    "open_questions": "no question is left open in so many words",
+    "speaker_points": "that speaker says nothing of summary length",
+    "summary": "",
+    "participants": "",
+}
+
+
+def meeting_quotes(scope: Scope, minutes: Minutes, turns: Sequence[Turn]) -> list[Quote]:
+    """What the answer quotes for the aspect asked, in transcript order."""
+    if scope.aspect == "summary":
+        return [_line_quote(line) for line in _fitted_summary(minutes, turns, scope.words)]
+    if scope.aspect == "decisions":
+        return [Quote(item.text, item.turn, item.speaker, _decision_lead(item)) for item in minutes.decisions]
+    if scope.aspect == "actions":
+        return [Quote(item.text, item.turn, item.speaker, _action_lead(item)) for item in minutes.actions]
+    if scope.aspect == "open_questions":
+        return open_questions(turns)
+    if scope.aspect == "participants":
+        first: dict[str, Turn] = {}
+        for turn in turns:
+            if turn.canonical_speaker and turn.canonical_speaker not in first and len(turn.clean_text.split()) > 3:
+                first[turn.canonical_speaker] = turn
+        return [Quote(_first_sentence(t), t.index, t.canonical_speaker) for t in first.values()][:12]
+    if scope.aspect == "speaker_points" and scope.speaker:
+        own = [turn for turn in turns if (turn.canonical_speaker or "").casefold() == scope.speaker.casefold()]
+        lines = summary_lines(own, minutes.chapters, scope.words)
+        return [_line_quote(line) for line in lines]
+    return []
+
+
+def _fitted_summary(minutes: Minutes, turns: Sequence[Turn], words: int) -> Sequence[SummaryLine]:
+    """The minutes' summary, or one of the length asked for."""
+    from answer.minutes import SUMMARY_WORDS
+
+    if words == SUMMARY_WORDS:
+        return minutes.summary
+    head = len(minutes.overview.split()) if minutes.overview else 0
+    return summary_lines(turns, minutes.chapters, max(words - head, 15))
+
+
+def _line_quote(line: SummaryLine) -> Quote:
+    return Quote(line.text, line.turn, line.speaker)
+
+
+def _decision_lead(item: Item) -> str | None:
+    return f"(vote: {item.vote})" if item.vote else None
+
+
+def _action_lead(item: Item) -> str | None:
+    """ "Owner: Tom; due Friday." before the quote, unless the speaker is the owner and gave no date."""
+    if item.owner == item.speaker and not item.due:
+        return None
+    due = f"; due {item.due}" if item.due else ""
+    return f"Owner: {item.owner or 'not named'}{due}."
+
+
+def _first_sentence(turn: Turn) -> str:
+    found = sentences(turn.clean_text)
+    return found[0].strip() if found else turn.clean_text
+
+
+def open_questions(turns: Sequence[Turn]) -> list[Quote]:
+    """Sentences that leave something open in so many words ("we still need to decide…", "TBD")."""
+    found = []
+    for turn in turns:
+        for sentence in sentences(turn.clean_text):
+            if OPEN.search(sentence) and len(sentence.split()) >= 5:
+                found.append(Quote(sentence.strip(), turn.index, turn.canonical_speaker))
+                break
+    return found[:MOST_OPEN]

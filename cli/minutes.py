@@ -1,0 +1,162 @@
+"""`onrecord minutes`: a meeting's minutes; `onrecord fit-minutes`: fit the decision and action-item
+detectors on the tuning part of the gold minutes; `onrecord eval minutes` (cli.evaluation) scores them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from cli.options import DataDirOption, HostOption, PortOption, console, errors, reports_errors, settings_from
+
+app = typer.Typer()
+TOLERANCE = 1e-6
+
+
+@app.command("minutes")
+@reports_errors
+def minutes_command(
+    meeting: Annotated[str, typer.Argument(help="meeting id (onrecord list shows them)")],
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+    markdown: Annotated[bool, typer.Option("--markdown", help="print Markdown")] = False,
+    data_dir: DataDirOption = None,
+    chroma_host: HostOption = None,
+    chroma_port: PortOption = None,
+) -> None:
+    """A meeting's minutes: summary, decisions, action items, chapters and speakers."""
+    from answer.library import Library
+    from web.minutes import minutes_markdown
+
+    library = Library(settings_from(data_dir, chroma_host, chroma_port))
+    minutes = library.minutes(meeting)
+    if as_json:
+        console.print_json(json.dumps(minutes.to_dict()))
+    elif markdown:
+        print(minutes_markdown(minutes))
+    else:
+        _print_minutes(minutes)
+
+
+def _print_minutes(minutes) -> None:
+    from core.text import clock
+
+    meeting = minutes.meeting
+    console.print(f"[bold]{meeting.title}[/] ({meeting.meeting_id}{', ' + str(meeting.date) if meeting.date else ''})")
+    for note in minutes.notes:
+        console.print(f"[yellow]note:[/] {note}", highlight=False)
+    if minutes.overview:
+        console.print(minutes.overview, highlight=False)
+    for line in minutes.summary:
+        console.print(f"  {line.speaker or '?'}: {line.text} [turn {line.turn}]", highlight=False, markup=False)
+    for title, items in (("Decisions", minutes.decisions), ("Action items", minutes.actions)):
+        table = Table("time", "turn", "who", "what", "due" if title == "Action items" else "vote", title=title)
+        for item in items:
+            who = item.owner if item.kind == "action" else item.speaker
+            extra = item.due if item.kind == "action" else item.vote
+            table.add_row(clock(item.start), str(item.turn), who or "", item.text, extra or "")
+        console.print(table if items else f"{title}: none found")
+    speakers = ", ".join(f"{name} {share:.0%}" for name, share in minutes.speakers)
+    console.print(f"Speakers: {speakers}", highlight=False)
+    console.print(f"Chapters: {len(minutes.chapters)} (onrecord chapters {meeting.meeting_id})", highlight=False)
+
+
+@app.command("fit-minutes")
+@reports_errors
+def fit_minutes_command(
+    suite: Annotated[Path | None, typer.Option(help="gold minutes [default eval/suites/minutes.json]")] = None,
+    out: Annotated[Path | None, typer.Option(help="model file [default answer/minutes_model.json]")] = None,
+    check: Annotated[bool, typer.Option(help="refit and compare with the file instead of writing it")] = False,
+) -> None:
+    """Fit the decision and action-item detectors on the gold minutes' tuning part (never the part kept aside)."""
+    from answer.items import MODEL_FILE
+    from eval.minutes import SUITE, fit_items, load_gold
+
+    chosen = suite or SUITE
+    tuning = [meeting for meeting in load_gold(chosen) if meeting.split == "tune"]
+    described = (
+        f"{len(tuning)} meetings of the tuning part of {chosen.name} "
+        f"({', '.join(m.meeting_id for m in tuning)}); by `onrecord fit-minutes`"
+    )
+    model = fit_items(tuning, described)
+    target = out or MODEL_FILE
+    fitted = model.to_dict()
+    if check:
+        saved = json.loads(target.read_text(encoding="utf-8"))
+        same = _largest_difference(saved, fitted)
+        console.print(f"largest difference from {target}: {same:.2g}", highlight=False)
+        raise typer.Exit(0 if same <= TOLERANCE else 1)
+    target.write_text(json.dumps(fitted, indent=1) + "\n", encoding="utf-8")
+    console.print(
+        f"wrote {target}: decision bar {model.decision_bar:.2f}, action bar {model.action_bar:.2f} ({described})",
+        highlight=False,
+    )
+
+
+def _largest_difference(a, b) -> float:
+    if isinstance(a, dict) and isinstance(b, dict):
+        return max((_largest_difference(a.get(k), b.get(k)) for k in a.keys() | b.keys()), default=0.0)
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        return max((_largest_difference(x, y) for x, y in zip(a, b, strict=True)), default=0.0)
+    if isinstance(a, int | float) and isinstance(b, int | float):
+        return abs(float(a) - float(b))
+    return 0.0 if a == b else float("inf")
+
+
+def evaluate_minutes(out: Path | None) -> None:
+    """`onrecord eval minutes`: precision and recall of decisions and action items per part, the fitted
+    detectors beside the cue list alone, in one run; writes reports/minutes/results.json."""
+    from answer.items import detect
+    from eval.minutes import cue_list, figures, load_gold
+
+    meetings = load_gold()
+    systems = {"fitted detectors": detect, "cue list alone": cue_list}
+    results: dict[str, dict] = {}
+    table = Table("system", "part", "meetings", "decisions P", "R", "action items P", "R", title="Minutes")
+    for split in ("tune", "held_out"):
+        group = [m for m in meetings if m.split == split]
+        for name, detector in systems.items():
+            scored = figures(group, detector)
+            results[f"{name} / {split}"] = scored
+            d, a = scored["decision"], scored["action"]
+            cells = [f"{d['precision']:.3f}", f"{d['recall']:.3f}", f"{a['precision']:.3f}", f"{a['recall']:.3f}"]
+            table.add_row(name, split, str(len(group)), *cells)
+    console.print(table)
+    console.print(
+        "tune: the meetings the detectors were fitted on; held_out: kept aside "
+        f"({', '.join(m.meeting_id for m in meetings if m.split == 'held_out')}). An action item is right when it "
+        "cites the labelled turn and names its owner.",
+        highlight=False,
+    )
+    folder = out or Path("reports") / "minutes"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "results.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
+    console.print(f"report: {folder}/results.json", highlight=False)
+
+
+def evaluate_general_queries(data: Path | None, limit: int | None, out: Path | None, data_dir: Path | None) -> None:
+    """`onrecord eval qmsum --general`: QMSum's general queries within their meeting, every system in one run."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from answer.library import Library
+    from eval.general import evaluate_general, general_queries
+    from eval.run import DEFAULT_QMSUM
+
+    folder = data or DEFAULT_QMSUM
+    library = Library(settings_from(data_dir or Path(".onrecord-eval") / f"qmsum-{folder.name}", None, None))
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=errors, transient=True) as progress:
+        task = progress.add_task("general queries", total=len(general_queries(folder, limit)[1]))
+        result = evaluate_general(library, folder, limit, lambda: progress.advance(task))
+    table = Table("system", "ROUGE-1", "ROUGE-2", "ROUGE-L", "words", "refused", "'summarize' refused")
+    table.title = f"QMSum {result['split']}: {result['queries']} general queries within their meeting"
+    for name, row in result["summary"].items():
+        cells = [f"{row[k]:.3f}" for k in ("ROUGE-1", "ROUGE-2", "ROUGE-L")]
+        table.add_row(name, *cells, f"{row['words']:.0f}", str(row["refused"]), str(row["summarize_refused"]))
+    console.print(table)
+    folder_out = out or Path("reports") / f"qmsum-general-{result['split']}"
+    folder_out.mkdir(parents=True, exist_ok=True)
+    (folder_out / "results.json").write_text(json.dumps(result, indent=1), encoding="utf-8")
+    console.print(f"report: {folder_out}/results.json", highlight=False)

@@ -1,0 +1,84 @@
+"""A meeting's minutes as HTML for the Browse tab (each decision and action item a link to its
+turn) and as Markdown for export. Transcript text is escaped as in answers (web.render)."""
+
+from __future__ import annotations
+
+from html import escape
+
+from core.minutes import Item, Minutes
+from core.text import clock
+from web.render import _md
+
+
+def minutes_html(minutes: Minutes) -> str:
+    """The minutes above a meeting's chapters: summary, decisions, action items, speakers."""
+    notes = "".join(f'<div class="onrecord-notice">{escape(note)}</div>' for note in minutes.notes)
+    summary = ""
+    if minutes.overview or minutes.summary:
+        lines = "".join(
+            f'<li><a href="#" class="onrecord-minute" data-turn="{line.turn}">{escape(line.speaker or "?")}:</a> '
+            f"{escape(line.text)}</li>"
+            for line in minutes.summary
+        )
+        overview = f"<p>{escape(minutes.overview)}</p>" if minutes.overview else ""
+        summary = f"<h4>Summary</h4>{overview}<ul>{lines}</ul>"
+    sections = [
+        _items_html("Decisions", "decision", minutes.decisions, minutes),
+        _items_html("Action items", "action", minutes.actions, minutes),
+    ]
+    speakers = ", ".join(f"{escape(name)} ({share:.0%})" for name, share in minutes.speakers)
+    return (
+        f'<div class="onrecord-minutes" id="minutes"><h3>Minutes</h3>{notes}{summary}{"".join(sections)}'
+        f'<div class="onrecord-minutes-speakers">Speakers: {speakers}</div></div>'
+    )
+
+
+def _items_html(title: str, kind: str, items: tuple[Item, ...], minutes: Minutes) -> str:
+    if minutes.notes and not items and not minutes.summary:
+        return ""
+    if not items:
+        return f'<h4>{title}</h4><p class="onrecord-none" id="minutes-no-{kind}">None found.</p>'
+    rows = "".join(
+        f'<li class="onrecord-{kind}"><a href="#" class="onrecord-minute" data-turn="{item.turn}">'
+        f"{escape(clock(item.start) or f'turn {item.turn}')}</a> {escape(_who(item))}{escape(item.text)}"
+        f"{escape(_extra(item))}</li>"
+        for item in items
+    )
+    return f'<h4>{title}</h4><ul id="minutes-{kind}s">{rows}</ul>'
+
+
+def _who(item: Item) -> str:
+    who = item.owner if item.kind == "action" else item.speaker
+    return f"{who}: " if who else ""
+
+
+def _extra(item: Item) -> str:
+    if item.kind == "action":
+        return f" (due {item.due})" if item.due else ""
+    return f" (vote {item.vote})" if item.vote else ""
+
+
+def minutes_markdown(minutes: Minutes) -> str:
+    """The minutes as Markdown; transcript text in it stays text."""
+    meeting = minutes.meeting
+    when = f" ({meeting.date.isoformat()})" if meeting.date else ""
+    lines = [f"# Minutes: {_md(meeting.title)}{when}", ""]
+    lines += [f"*{_md(note)}*" for note in minutes.notes]
+    if minutes.overview or minutes.summary:
+        lines += ["## Summary", ""]
+        if minutes.overview:
+            lines += [_md(minutes.overview), ""]
+        lines += [f"- {_md(line.speaker or '?')}: {_md(line.text)} (turn {line.turn})" for line in minutes.summary]
+        lines.append("")
+    for title, items in (("Decisions", minutes.decisions), ("Action items", minutes.actions)):
+        lines += [f"## {title}", ""]
+        lines += [
+            f"- {_md(clock(item.start) or '')} {_md(_who(item))}{_md(item.text)}{_md(_extra(item))} (turn {item.turn})"
+            for item in items
+        ] or ["None found."]
+        lines.append("")
+    lines += ["## Chapters", ""]
+    lines += [f"{c.n}. {_md(clock(c.start) or '')} {_md(c.topic or '(no topic)')}" for c in minutes.chapters]
+    lines += ["", "## Speakers", ""]
+    lines += [f"- {_md(name)}: {share:.0%} of the words" for name, share in minutes.speakers]
+    return "\n".join(lines) + "\n"

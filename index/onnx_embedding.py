@@ -36,10 +36,10 @@ def onnx_model(model_dir: Path, cache_dir: Path, int8: bool) -> Path:
         with tempfile.TemporaryDirectory(prefix="onrecord-onnx-") as scratch, _quiet():
             plain, fused = Path(scratch) / "model.onnx", Path(scratch) / "fused.onnx"
             _export(model_dir, plain)
-            _fuse(model_dir, plain, fused)
+            fuse_bert(model_dir, plain, fused)
             partial = target.with_suffix(".partial")
             if int8:
-                _quantize(fused, partial)
+                quantize_int8(fused, partial)
             else:
                 os.replace(fused, partial)
             os.replace(partial, target)
@@ -95,7 +95,8 @@ def _export(model_dir: Path, path: Path) -> None:
     )
 
 
-def _fuse(model_dir: Path, source: Path, target: Path) -> None:
+def fuse_bert(model_dir: Path, source: Path, target: Path) -> None:
+    """The BERT graph at `source` with its attention and layer norms fused, written to `target`."""
     import json
 
     from onnxruntime.transformers.optimizer import optimize_model
@@ -107,7 +108,8 @@ def _fuse(model_dir: Path, source: Path, target: Path) -> None:
     optimized.save_model_to_file(str(target))
 
 
-def _quantize(source: Path, target: Path) -> None:
+def quantize_int8(source: Path, target: Path) -> None:
+    """The graph at `source` with int8 weights (per channel, dynamic activations), written to `target`."""
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 

@@ -18,6 +18,7 @@ from core.models import Answer, AnswerPart, Citation, Filters, Hit, Meeting
 from index.retrieval import ANSWER_ORDER, Mode, Query, Retriever
 
 MOST_MEETINGS = 6  # a timeline or a meeting-level question over several meetings covers at most this many
+RELATIVE_EVIDENCE = 0.5  # a meeting joins a timeline when its answer is at least this likely, of the likeliest
 SCANNED = 30  # passages retrieved to find the meetings that discuss a subject
 
 
@@ -43,6 +44,8 @@ def scoped_ask(retriever: Retriever, question: str, filters: Filters, mode: Mode
         found = answer(query.text, hits, retriever.evidence(query, mode), sources.turns_of)
         return replace(found, resolved=resolved)
     targets = named or allowed
+    if scope.kind == "meetings" and scope.aspect != "subject":  # decisions, action items... of each meeting
+        scope = replace(scope, kind="meeting")
     if scope.kind == "meeting" and len(targets) == 1:
         only = targets[0]
         found = meeting_answer(
@@ -131,6 +134,8 @@ def subject_timeline(
         found = answer(own.text, hits, retriever.evidence(own, mode), turns_of)
         if not found.abstained:
             groups.append((allowed[meeting_id], found))
+    best = max((found.evidence for _, found in groups), default=0.0)
+    groups = [(meeting, found) for meeting, found in groups if found.evidence >= RELATIVE_EVIDENCE * best]
     if not groups:
         citations = tuple(Citation(n, hit) for n, hit in enumerate(scanned[:k], 1))
         parts = (AnswerPart(ABSTENTION),)

@@ -17,7 +17,8 @@ CUES = {
     "motion_result": r"""motion\s+(?:carries|carried|passes|passed|fails|failed|is\s+(?:approved|adopted|defeated))|
         (?:carries|passes|fails)\s+(?:unanimously|\d|(?:one|two|three|four|five|six|seven|eight|nine)\b)|
         \bunanimous(?:ly)?\b|all\s+(?:in\s+)?favou?r|any\s+opposed|ayes?\s+have\s+it|so\s+ordered""",
-    "vote_count": rf"\b{NUMBER}\s*(?:to|-|–)\s*{NUMBER}\b|\bvotes?\b|\bvoted\b|\bayes?\b|\bnays?\b|\babstain",
+    "vote_count": rf"""\b{NUMBER}\s*(?:to|-|–)\s*{NUMBER}\b|\bvotes?\b|\bvoted\b|\bayes?\b|\bnays?\b|\babstain|
+        \b{NUMBER}\s+(?:in\s+favou?r|against|opposed)\b""",
     "decided": r"""\b(?:we(?:'ve|\s+have)?\s+(?:decided|agreed|settled|concluded|chosen|resolved)|
         (?:it'?s|it\s+is|that'?s|that\s+is)\s+(?:decided|settled|agreed|final)|decision\s+is|we'll\s+go\s+with|
         (?:let'?s|we\s+will|we'll|we're\s+going\s+to)\s+(?:go\s+with|stick\s+with|use|keep|adopt|drop)|

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from answer.cues import FEATURES, NUMBER, sentence_rows
+from answer.cues import CUE_PATTERNS, FEATURES, NUMBER, sentence_rows, turn_sentences
 from core.logistic import DIGITS, Logistic, ModelError
 from core.minutes import Item
 from core.models import Turn
@@ -98,13 +98,25 @@ def _item(kind: str, sentence: str, turns: Sequence[Turn], position: int, probab
     common = {"kind": kind, "text": sentence, "turn": turn.index, "speaker": turn.canonical_speaker}
     common |= {"probability": probability, "start": turn.start}
     if kind == "decision":
-        return Item(**common, vote=vote_of(sentence))
+        said = decision_text(sentence, turn)
+        return Item(**(common | {"text": said}), vote=vote_of(said))
     following = turns[position + 1] if position + 1 < len(turns) else None
     owner = owner_of(sentence, turn, following, [t.canonical_speaker for t in turns if t.canonical_speaker])
     return Item(**common, owner=owner, task=task_of(sentence), due=due_of(sentence))
 
 
-_VOTE = re.compile(rf"\b({NUMBER})\s*(?:to|-|–)\s*({NUMBER})\b|\bunanimous(?:ly)?\b", re.IGNORECASE)
+_VOTE = re.compile(
+    rf"\b({NUMBER})\s*(?:to|-|–)\s*({NUMBER})\b|\b({NUMBER})\s+(?:in\s+favou?r|for|ayes?)[,;]?\s+({NUMBER}|no\s+one)\s+"
+    r"(?:against|opposed)|\bunanimous(?:ly)?\b",
+    re.IGNORECASE,
+)
+COUNTED = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve")
+_DIGITS = {word: n for n, word in enumerate(COUNTED)}
+_DIGITS |= {"none": 0, "nothing": 0, "no one": 0}
+_DECIDING = re.compile(
+    "|".join(CUE_PATTERNS[name].pattern for name in ("motion_result", "decided")) + r"|\bmotion\s+is\s+to\b",
+    re.IGNORECASE | re.VERBOSE,
+)
 _SELF = re.compile(
     r"\b(?:I\s*(?:'ll|will|shall|can)|I'm\s+going\s+to|I\s+am\s+going\s+to|let\s+me|I\s+volunteer|"
     r"(?:for|on|to)\s+me\b|will\s+do|I'm\s+on\s+it)",
@@ -149,11 +161,29 @@ _COMMON_WORDS = frozenset(
 )
 
 
-def vote_of(sentence: str) -> str | None:
-    match = _VOTE.search(sentence)
-    if match is None:
-        return None
-    return "unanimous" if match[1] is None else f"{match[1]} to {match[2]}"
+def vote_of(text: str) -> str | None:
+    """The count as said, in digits ("five in favour, none against" → "5–0"), or "unanimous"."""
+    found = list(_VOTE.finditer(text))
+    counted = next((m for m in found if m[1] or m[3]), None)
+    if counted is None:
+        return "unanimous" if found else None
+    yes, no = (counted[1], counted[2]) if counted[1] else (counted[3], counted[4])
+    return f"{_digits(yes)}–{_digits(no)}"
+
+
+def _digits(word: str) -> str:
+    return str(_DIGITS.get(" ".join(word.casefold().split()), word))
+
+
+def decision_text(sentence: str, turn: Turn) -> str:
+    """The decision as said in its turn: the sentences that move, count or announce it (questions such as
+    "All in favour?" aside), in order; the chosen sentence alone when no other does."""
+    said = [
+        s
+        for s in turn_sentences(turn)
+        if not s.rstrip().endswith("?") and (s == sentence or _DECIDING.search(s) or _VOTE.search(s))
+    ]
+    return " ".join(said) if said else sentence
 
 
 def owner_of(sentence: str, turn: Turn, following: Turn | None, speakers: Sequence[str]) -> str | None:

@@ -27,12 +27,13 @@ def build_minutes(
         return Minutes(meeting, None, (), (), (), tuple(chapters), speakers, (note,))
     head = overview(chapters, words)
     body = max(words - (len(head.split()) if head else 0), 20)
-    lines = tuple(summary_lines(turns, chapters, body))
     notes: tuple[str, ...] = ()
     if reads_english(turns):
         decisions, actions = detect(turns)
     else:
         decisions, actions, notes = [], [], (ENGLISH_ONLY,)
+    strongest = sorted(decisions, key=lambda item: -item.probability)
+    lines = tuple(summary_lines(turns, chapters, body, [(item.turn, item.text) for item in strongest]))
     return Minutes(meeting, head, lines, tuple(decisions), tuple(actions), tuple(chapters), speakers, notes)
 
 

@@ -111,9 +111,11 @@ def meeting_quotes(scope: Scope, minutes: Minutes, turns: Sequence[Turn]) -> lis
     if scope.aspect == "summary":
         return [_line_quote(line) for line in _fitted_summary(minutes, turns, scope.words)]
     if scope.aspect == "decisions":
-        return [Quote(item.text, item.turn, item.speaker, _decision_lead(item)) for item in minutes.decisions]
+        decisions = [item for item in minutes.decisions if _by(item.speaker, scope.speaker)]
+        return [Quote(item.text, item.turn, item.speaker, _decision_lead(item)) for item in decisions]
     if scope.aspect == "actions":
-        return [Quote(item.text, item.turn, item.speaker, _action_lead(item)) for item in minutes.actions]
+        actions = [item for item in minutes.actions if _by(item.owner, scope.speaker)]
+        return [Quote(item.text, item.turn, item.speaker, _action_lead(item)) for item in actions]
     if scope.aspect == "open_questions":
         return open_questions(turns)
     if scope.aspect == "participants":
@@ -127,6 +129,11 @@ def meeting_quotes(scope: Scope, minutes: Minutes, turns: Sequence[Turn]) -> lis
         lines = summary_lines(own, minutes.chapters, scope.words)
         return [_line_quote(line) for line in lines]
     return []
+
+
+def _by(person: str | None, asked: str | None) -> bool:
+    """Whether an item is the asked-for person's (any item when no one is asked for)."""
+    return asked is None or bool(person) and asked.casefold() in person.casefold()
 
 
 def _fitted_summary(minutes: Minutes, turns: Sequence[Turn], words: int) -> Sequence[SummaryLine]:

@@ -26,7 +26,7 @@ DATE_WORDS = (
 # "the February school board meeting", "last Tuesday's council session", "the product sync"
 MEETING_PHRASE = re.compile(
     rf"""\b(?:(?:at|in|during|from|of|for)\s+)?
-    (?P<phrase>(?:the|this|that|our|last|latest|first|yesterday'?s|today'?s|[\w-]+'s)\s+
+    (?P<phrase>(?:the|this|that|our|its|their|your|my|last|latest|first|yesterday'?s|today'?s|[\w-]+'s)\s+
     (?:(?!(?:from|of|at|in|on|about|for|with|during|across|to|and|or|what|who)\b)[\w'’/-]+\s+){{0,6}}?
     (?:{MEETING_NOUNS})
     (?:\s+(?:on|from|of|held\s+on|in|dated)\s+(?:the\s+)?(?:{DATE_WORDS})(?:[\s,]+(?:{DATE_WORDS}))*)?)\b""",
@@ -52,13 +52,16 @@ ASPECTS = {  # the first that matches wins: a question asking for action items n
 }
 ASPECT_PATTERNS = {aspect: re.compile(rf"\b(?:{words})", _FLAGS) for aspect, words in ASPECTS.items()}
 ACROSS = re.compile(
-    r"""\b(?:over\s+time|across\s+(?:the\s+|all\s+|several\s+|these\s+)?meetings|each\s+time|every\s+time|
+    r"""\b(?:over\s+time|across\s+(?:[\w-]+\s+){0,3}meetings|each\s+time|every\s+time|(?:in|at|from)\s+(?:any|all|each|
+    every)\s+(?:of\s+the\s+)?(?:[\w-]+\s+){0,2}meetings?|(?:the|these)\s+different\s+meetings|
     history\s+of|evolv(?:e|ed|ing)|unfold(?:ed|ing)?|progress(?:ed)?\s+(?:over|between|across)|timeline|
     (?:from\s+one\s+meeting\s+to\s+the\s+next)|between\s+(?:the\s+)?meetings|in\s+(?:all|each|every|several|
     previous|past|earlier|successive)\s+meetings|meeting\s+(?:to|after|by)\s+meeting|so\s+far|
     chang(?:e|ed)\s+(?:over|between|from\s+meeting)|developed\s+over|how\s+has\s+.+\s+(?:developed|changed))\b""",
     _FLAGS,
 )
+MEETING_NOUN = re.compile(rf"\b(?:{MEETING_NOUNS})\b", re.IGNORECASE)
+POSSESSIVE = re.compile(r"(\w)'s\b")
 LENGTHS = (  # (pattern, words): what length the question asks for
     (re.compile(r"\bin\s+(?:one|a\s+single|1)\s+sentence\b", re.I), 35),
     (re.compile(r"\bin\s+(?:two|2|a\s+couple\s+of)\s+sentences\b", re.I), 55),
@@ -82,7 +85,7 @@ REQUEST_WORDS = frozenset(
         "briefly brief short quick detail detailed thorough full long everything sentence sentences words whole "
         "entire made make give tell list please focus going happen needs done committed promised volunteered "
         "position positions view views opinion opinions argument arguments stance board council committee team "
-        "group commission panel staff members everyone people they"
+        "group commission panel staff members everyone people they write owners deadlines list left items"
     )
 )
 
@@ -102,6 +105,7 @@ def meeting_phrase(question: str) -> str | None:
 
 def scope_of(question: str, speakers: Iterable[str] = ()) -> Scope:
     """The scope of a question; `speakers` are the names the question named (for a speaker's points)."""
+    question = POSSESSIVE.sub(r"\1", question.replace("’", "'"))
     phrase = meeting_phrase(question)
     named = [s for s in speakers if s]
     rest = question.replace(phrase, "the meeting") if phrase else question
@@ -114,12 +118,20 @@ def scope_of(question: str, speakers: Iterable[str] = ()) -> Scope:
     subject_terms = [t for t in topic_terms(stripped) if t not in REQUEST_WORDS]
     subject = " ".join(subject_terms)
     words = length_asked(question)
-    if ACROSS.search(question) and subject_terms:
-        return Scope("meetings", "subject", words, phrase, None, subject)
+    if ACROSS.search(question):
+        return Scope(
+            "meetings",
+            aspect if not subject_terms and aspect else "subject",
+            words,
+            phrase,
+            named[0] if named else None,
+            subject,
+        )
     if subject_terms:
         return Scope("needle", "subject", words, phrase, None, subject)
     if named and aspect in (None, "summary"):
         return Scope("meeting", "speaker_points", words, phrase, named[0], "")
-    if aspect is not None:
-        return Scope("meeting", aspect, words, phrase, None, "")
-    return Scope("needle", "subject", words, phrase, None, subject)
+    if aspect is None and phrase is None and not MEETING_NOUN.search(question):
+        return Scope("needle", "subject", words, phrase, None, subject)
+    # a question about a meeting with no subject of its own once its request words are gone is about all of it
+    return Scope("meeting", aspect or "summary", words, phrase, None, "")

@@ -19,6 +19,7 @@ MIN_WORDS = 6  # shorter sentences say too little to stand in a summary
 MIN_TERMS = 3  # content words a summary sentence needs
 MAX_WORDS = 60  # a longer sentence (unpunctuated captions) is left to the needle path
 OVERVIEW_SHARE = 0.35  # the most of the words the list of chapters may take
+FIRST_SHARE = 0.7  # the most of a summary's words that the sentences given first (the decisions) may take
 DAMPING = 2.0  # a chosen sentence's words count for their probability to this power afterwards
 
 
@@ -64,24 +65,48 @@ def overview(chapters: Sequence[Chapter], words: int) -> str | None:
     return f"The meeting covered {'; '.join(kept)}."
 
 
-def summary_lines(turns: Sequence[Turn], chapters: Sequence[Chapter], words: int) -> list[SummaryLine]:
+def summary_lines(
+    turns: Sequence[Turn], chapters: Sequence[Chapter], words: int, first: Sequence[tuple[int, str]] = ()
+) -> list[SummaryLine]:
     """About `words` words of the meeting's own sentences, each chapter given a share of them by
-    its length, chosen by SumBasic, in transcript order."""
+    its length, chosen by SumBasic, in transcript order. `first` (turn index, words said: the
+    decisions) are taken before the rest, within FIRST_SHARE of the words."""
     found = candidates(turns, chapters)
     if not found:
         return []
     counts = Counter(term for candidate in found for term in candidate.terms)
     total = sum(counts.values())
     probability = {term: count / total for term, count in counts.items()}
-    quotas = _quotas(turns, chapters, words)
-    chosen: list[_Candidate] = []
+    chosen = _firsts(turns, chapters, first, words * FIRST_SHARE, probability)
+    found = [c for c in found if not any(c.text in given.text for given in chosen)]  # said already
+    quotas = _quotas(turns, chapters, words - sum(c.words for c in chosen))
     for number, quota in sorted(quotas.items(), key=lambda pair: -pair[1]):
         inside = [c for c in found if c.chapter == number]
         _choose(inside, quota, probability, chosen)
     used = sum(c.words for c in chosen)
     _choose([c for c in found if c not in chosen], words - used, probability, chosen)
-    chosen.sort(key=lambda c: (c.turn.index, found.index(c)))
+    chosen.sort(key=lambda c: (c.turn.index, c.text))
     return [SummaryLine(c.text, c.turn.index, c.turn.canonical_speaker, c.chapter) for c in chosen]
+
+
+def _firsts(
+    turns: Sequence[Turn], chapters: Sequence[Chapter], first: Sequence[tuple[int, str]], room: float, probability
+) -> list[_Candidate]:
+    """The sentences given first, as candidates, while they fit in `room` words; their words then count
+    for less (SumBasic), so the rest of the summary says other things."""
+    number = {turn: chapter.n for chapter in chapters for turn in range(chapter.turn_start, chapter.turn_end + 1)}
+    by_index = {turn.index: turn for turn in turns}
+    chosen: list[_Candidate] = []
+    for index, text in first:
+        words = len(text.split())
+        if index not in by_index or words > room:
+            continue
+        terms = frozenset(topic_terms(text))
+        chosen.append(_Candidate(text, by_index[index], number.get(index, 0), terms))
+        room -= words
+        for term in terms & probability.keys():
+            probability[term] = probability[term] ** DAMPING
+    return chosen
 
 
 def _quotas(turns: Sequence[Turn], chapters: Sequence[Chapter], words: int) -> dict[int, float]:

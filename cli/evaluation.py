@@ -90,7 +90,7 @@ def _evaluated_apart(suite, data, limit, out, retrieval: bool, general: bool, da
     if suite == "minutes":
         from cli.minutes import evaluate_minutes
 
-        evaluate_minutes(out)
+        evaluate_minutes(out, data_dir)
     elif suite == "verifier":
         from cli.verifier import VAL, evaluate_verifier
 

@@ -105,11 +105,13 @@ def _largest_difference(a, b) -> float:
     return 0.0 if a == b else float("inf")
 
 
-def evaluate_minutes(out: Path | None) -> None:
+def evaluate_minutes(out: Path | None, data_dir: Path | None = None) -> None:
     """`onrecord eval minutes`: precision and recall of decisions and action items per part, the fitted
-    detectors beside the cue list alone, in one run; writes reports/minutes/results.json."""
+    detectors beside the cue list alone, in one run; how often a question's scope is read right; and the
+    timelines of a library of the samples and the suite's meetings. Writes reports/minutes/results.json."""
     from answer.items import detect
-    from eval.minutes import cue_list, figures, load_gold
+    from answer.library import Library
+    from eval.minutes import SUITE, cue_list, figures, load_gold, scope_figures, timeline_figures
 
     meetings = load_gold()
     systems = {"fitted detectors": detect, "cue list alone": cue_list}
@@ -130,6 +132,19 @@ def evaluate_minutes(out: Path | None) -> None:
         "cites the labelled turn and names its owner.",
         highlight=False,
     )
+    library = Library(settings_from(data_dir or Path(".onrecord-eval") / "minutes", None, None))
+    library.ingest([Path(__file__).resolve().parent.parent / "samples", SUITE.parent / "meetings"])
+    results["scope"] = scope_figures(lambda question: library.retriever.prepare(question).speakers)
+    results["timeline"] = timeline_figures(library)
+    for part in ("tune", "held_out"):
+        scope, timeline = results["scope"].get(part, {}), results["timeline"].get(part, {})
+        scoped = f"{scope.get('right', 0)}/{scope.get('questions', 0)}"
+        timed = f"{timeline.get('right', 0)}/{timeline.get('questions', 0)}"
+        console.print(
+            f"{part}: scope read right {scoped}; timelines citing each meeting of the subject, in date order, and "
+            f"no other {timed}",
+            highlight=False,
+        )
     folder = out or Path("reports") / "minutes"
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "results.json").write_text(json.dumps(results, indent=1), encoding="utf-8")

@@ -181,3 +181,41 @@ def cue_list(turns: Sequence[Turn]) -> tuple[list[Item], list[Item]]:
             owner = owner_of(sentence, turn, following, [t.canonical_speaker for t in turns if t.canonical_speaker])
             actions.setdefault(position, Item("action", **common, owner=owner))
     return list(decisions.values()), list(actions.values())
+
+
+def scope_figures(speakers_of: Callable[[str], Sequence[str]], path: Path = SUITE) -> dict[str, dict[str, float]]:
+    """Per part of the suite: the share of its questions whose scope (needle, meeting, meetings)
+    answer.scope reads right (given the speakers each names), and which it misread."""
+    from answer.scope import scope_of
+
+    data = json.loads(path.read_text(encoding="utf-8"))
+    result: dict[str, dict] = {}
+    for entry in data.get("scope_questions", []):
+        row = result.setdefault(entry["split"], {"questions": 0, "right": 0, "misread": []})
+        found = scope_of(entry["question"], speakers_of(entry["question"])).kind
+        row["questions"] += 1
+        row["right"] += found == entry["scope"]
+        if found != entry["scope"]:
+            row["misread"].append(f"{entry['question']} ({entry['scope']} read as {found})")
+    for row in result.values():
+        row["accuracy"] = row["right"] / row["questions"]
+    return result
+
+
+def timeline_figures(library, path: Path = SUITE) -> dict[str, dict]:
+    """Per part: the timeline questions whose answer cites each meeting that discusses the subject, in
+    date order, and no other (asked of a library of the samples and the suite's meetings)."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    result: dict[str, dict] = {}
+    for entry in data.get("timeline", []):
+        row = result.setdefault(entry.get("split", "tune"), {"questions": 0, "right": 0, "wrong": []})
+        answer = library.ask(entry["question"])
+        covered = list(dict.fromkeys(c.hit.chunk.meeting_id for c in answer.citations)) if not answer.abstained else []
+        expected = sorted(entry["meetings"], key=lambda m: (library.meeting(m).date or "", m))
+        row["questions"] += 1
+        row["right"] += covered == expected
+        if covered != expected:
+            row["wrong"].append({"question": entry["question"], "cited": covered, "expected": expected})
+    for row in result.values():
+        row["share"] = row["right"] / row["questions"]
+    return result

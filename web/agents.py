@@ -26,6 +26,7 @@ from core.errors import OnRecordError, QueryError
 from core.models import Filters, Meeting, Turn
 from index.catalog import closest_known
 from index.links import deep_link
+from web.questions import filters_from
 
 PAGE_TURNS = 40  # turns in one page of read_transcript, at most
 PAGE_CHARS = 12_000  # and about this many characters of their text
@@ -71,7 +72,12 @@ def ask(
     `answer` (text with [n] markers), `parts` (each quoted piece and the numbers it cites), `citations` (n,
     meeting_id, title, date, speakers, turn_start/turn_end, start/end in seconds, url to the media at that
     moment, text), `abstained` (true when the transcripts do not answer it; then `citations` are the nearest
-    passages) and `support` (strong, moderate, weak). Narrow it with meetings, speaker, topic or dates."""
+    passages) and `support` (strong, moderate, weak; minutes for an answer about a whole meeting). A question
+    about a whole meeting ("What was decided at the March council meeting?", "Summarize the product sync") is
+    answered from its minutes, and one about a subject across meetings ("How did the contract unfold?") as a
+    timeline grouped by meeting in date order: `scope` says which (needle, meeting, meetings), `meetings` the
+    meetings covered and `resolved` which meeting the question's words named. Narrow it with meetings (one or
+    several ids), speaker, topic or dates."""
     filters = _filters_of(meetings, speaker, topic, date_from, date_to)
     return _library(ctx).ask(question, AskOptions(filters=filters, answerer=answerer)).to_dict()
 
@@ -157,6 +163,15 @@ def chapters(meeting: MeetingId, ctx: Context) -> dict[str, Any]:
     return {"meeting_id": found.meeting_id, "title": found.title, "chapters": [c.to_dict() for c in listed]}
 
 
+def minutes(meeting: MeetingId, ctx: Context) -> dict[str, Any]:
+    """A meeting's minutes: an overview of what it covered, a summary of its own sentences (each with its turn),
+    the decisions (with who announced them and the vote, where said), the action items (owner, task and due
+    date where said, each with its turn), its chapters and each speaker's share of the words. Notes say what
+    could not be built. Use it for "what was decided", "who is doing what", "summarize the meeting"; cite the
+    turns, or read_transcript around them."""
+    return _library(ctx).minutes(meeting).to_dict()
+
+
 def ingest(
     paths: Annotated[list[str], Field(description="transcript files or folders, under the allowed folders")],
     ctx: Context,
@@ -214,7 +229,7 @@ def agent_server(library: Library, allowed_dirs: Sequence[Path] = ()) -> AgentSe
         "On Record", instructions=INSTRUCTIONS, lifespan=partial(_serving, served), log_level="WARNING"
     )
     reading = ToolAnnotations(read_only_hint=True, open_world_hint=False)
-    for tool in (ask, search, list_meetings, read_transcript, chapters):
+    for tool in (ask, search, list_meetings, read_transcript, chapters, minutes):
         server.add_tool(tool, annotations=reading)
     if served.allowed_dirs:
         server.add_tool(ingest, annotations=ToolAnnotations(destructive_hint=False, open_world_hint=False))
@@ -235,16 +250,7 @@ def _library(ctx: Context) -> Library:
 
 
 def _filters_of(meetings, speaker, topic, date_from, date_to) -> Filters:
-    return Filters(meeting=_one_meeting(meetings), speaker=speaker, topic=topic, date_from=date_from, date_to=date_to)
-
-
-def _one_meeting(meetings: list[str] | None) -> str | None:
-    """The meeting the library scopes a question to: it takes one for now."""
-    if not meetings:
-        return None
-    if len(meetings) > 1:
-        raise QueryError(f"{len(meetings)} meetings given; ask about one meeting at a time, or leave meetings out")
-    return meetings[0]
+    return filters_from(meetings or [], speaker, topic, (date_from, date_to))
 
 
 def checked_paths(paths: Sequence[str], allowed_dirs: Sequence[Path]) -> list[Path]:

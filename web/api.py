@@ -4,6 +4,7 @@ optional log-in, around the Gradio page."""
 from __future__ import annotations
 
 import secrets
+from datetime import date as Date
 
 from fastapi import Depends, FastAPI, HTTPException
 from fastapi.responses import PlainTextResponse
@@ -21,7 +22,9 @@ class AskRequest(BaseModel):
     """The body of `POST /api/ask`; only `question` is required."""
 
     question: str = Field(max_length=20_000)
-    meeting: str | None = None
+    meeting: str | list[str] | None = None  # one meeting id, or a list: the question is asked of those meetings
+    date_from: Date | None = None
+    date_to: Date | None = None
     speaker: str | None = None
     topic: str | None = None
     mode: str = "hybrid"
@@ -64,6 +67,7 @@ def api(library: Library) -> FastAPI:
                 request.mode,
                 request.k,
                 request.answerer,
+                dates=(request.date_from, request.date_to),
             )
         except OnRecordError as error:
             raise HTTPException(400, str(error)) from None
@@ -77,6 +81,14 @@ def api(library: Library) -> FastAPI:
         except OnRecordError as error:
             raise HTTPException(404, str(error)) from None
         return {"meeting_id": meeting.meeting_id, "title": meeting.title, "chapters": [c.to_dict() for c in found]}
+
+    @app.get("/api/meetings/{meeting_id}/minutes", dependencies=[Depends(check)])
+    def meeting_minutes(meeting_id: str) -> dict:
+        """The same JSON as `onrecord minutes MEETING --json`."""
+        try:
+            return library.minutes(meeting_id).to_dict()
+        except OnRecordError as error:
+            raise HTTPException(404, str(error)) from None
 
     @app.get("/api/meetings/{meeting_id}/chapters.vtt", dependencies=[Depends(check)])
     def chapters_track(meeting_id: str) -> PlainTextResponse:

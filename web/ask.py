@@ -159,7 +159,9 @@ def ask_tab(library: Library) -> AskTab:
         ask_button = gr.Button("Ask", variant="primary", scale=1, elem_id="ask-button")
     meetings, speakers, topics = choices(library)
     with gr.Row():
-        meeting = gr.Dropdown(meetings, value=ANY, label="Meeting", elem_id="filter-meeting")
+        meeting = gr.Dropdown(
+            meetings[1:], value=[], multiselect=True, label="Meetings (any when none chosen)", elem_id="filter-meeting"
+        )
         speaker = gr.Dropdown(speakers, value=ANY, label="Speaker", elem_id="filter-speaker")
         topic = gr.Dropdown(topics, value=ANY, label="Topic", elem_id="filter-topic")
         mode = gr.Radio(list(MODES), value="hybrid", label="Retrieval")

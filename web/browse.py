@@ -13,6 +13,7 @@ from core.errors import OnRecordError
 from core.models import Filters
 from index.links import deep_link
 from web import render
+from web.minutes import minutes_html
 from web.questions import ANY
 
 _CHOOSE = "<p>Choose a meeting.</p>"
@@ -51,15 +52,32 @@ def browse(library: Library, meeting_id, topic, speaker, search_text) -> str:
 
 
 def on_meeting(library: Library, meeting_id) -> tuple:
-    """A meeting opened at its chapters, its whole transcript below them."""
+    """A meeting opened at its minutes and chapters, its whole transcript below them."""
     meeting = library.meeting(meeting_id) if meeting_id else None
     if meeting is None:
-        return gr.update(choices=[], value=None), gr.update(choices=[], value=None), "", _CHOOSE
+        return gr.update(choices=[], value=None), gr.update(choices=[], value=None), "", "", _CHOOSE
     return (
         gr.update(choices=[ANY, *meeting.topics], value=ANY),
         gr.update(choices=[ANY, *meeting.speakers], value=ANY),
+        minutes_html(library.minutes(meeting_id)),
         render.chapters_html(library.chapters(meeting_id)[1]),
         browse(library, meeting_id, ANY, ANY, ""),
+    )
+
+
+AROUND = 4  # turns shown before and after a turn opened from the minutes
+
+
+def open_turn(library: Library, meeting_id, number) -> str:
+    """The turns around turn `number` (a decision or action item clicked in the minutes), it marked."""
+    meeting = library.meeting(meeting_id) if meeting_id else None
+    if meeting is None or not str(number).strip().isdigit():
+        return _CHOOSE
+    index = int(number)
+    turns = [t for t in library.turns(meeting_id) if index - AROUND <= t.index <= index + AROUND]
+    media = meeting.media_url
+    return render.transcript_html(
+        meeting, turns, range(index, index + 1), (lambda s: deep_link(media, s)) if media else None
     )
 
 
@@ -89,11 +107,16 @@ def browse_tab(library: Library, meetings: list[str]) -> BrowseTab:
         topic = gr.Dropdown([], label="Topic", elem_id="browse-topic")
         speaker = gr.Dropdown([], label="Speaker", elem_id="browse-speaker")
         search = gr.Textbox(label="Search within the meeting", elem_id="browse-search")
+    minutes = gr.HTML("", elem_id="browse-minutes")
     chapters = gr.HTML("", elem_id="browse-chapters")
     view = gr.HTML(_CHOOSE, elem_id="browse-view", max_height=720)
     open_box = gr.Textbox(visible="hidden", elem_id="open-chapter")
     open_button = gr.Button("open", visible="hidden", elem_id="open-chapter-button")
-    meeting.change(partial(on_meeting, library), meeting, [topic, speaker, chapters, view], api_visibility="private")
+    turn_box = gr.Textbox(visible="hidden", elem_id="open-turn")
+    turn_button = gr.Button("open", visible="hidden", elem_id="open-turn-button")
+    shown_meeting = [topic, speaker, minutes, chapters, view]
+    meeting.change(partial(on_meeting, library), meeting, shown_meeting, api_visibility="private")
+    turn_button.click(partial(open_turn, library), [meeting, turn_box], view, api_visibility="private")
     open_button.click(partial(open_chapter, library), [meeting, open_box], [topic, view], api_visibility="private")
     shown = partial(browse, library)
     for control in (topic, speaker):

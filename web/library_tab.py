@@ -82,7 +82,7 @@ def filter_updates(library: Library) -> tuple:
     """New choices for every meeting, speaker and topic menu of the page, after a change."""
     meetings, speakers, topics = choices(library)
     return (
-        gr.update(choices=meetings, value=ANY),
+        gr.update(choices=meetings[1:], value=[]),  # the Ask tab's meetings: several may be chosen
         gr.update(choices=speakers, value=ANY),
         gr.update(choices=topics, value=ANY),
         gr.update(choices=meetings[1:], value=None),

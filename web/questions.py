@@ -13,11 +13,21 @@ from index.retrieval import MODES
 ANY = "(any)"
 
 
-def filters_from(meeting: str | None, speaker: str | None, topic: str | None) -> Filters:
+def filters_from(meeting, speaker: str | None, topic: str | None, dates: tuple = (None, None)) -> Filters:
+    """Filters from the page's or the API's choices: `meeting` one id or a list of them."""
+
     def value(choice: str | None) -> str | None:
         return None if not choice or choice == ANY else choice
 
-    return Filters(meeting=value(meeting), speaker=value(speaker), topic=value(topic))
+    named = [m for m in ([meeting] if isinstance(meeting, str) else meeting or []) if value(m)]
+    return Filters(
+        meeting=named[0] if len(named) == 1 else None,
+        meetings=tuple(named) if len(named) > 1 else (),
+        speaker=value(speaker),
+        topic=value(topic),
+        date_from=dates[0],
+        date_to=dates[1],
+    )
 
 
 def answer_question(
@@ -30,10 +40,11 @@ def answer_question(
     k: float,
     answerer: str = "extractive",
     on_text: Callable[[str], None] | None = None,
+    dates: tuple = (None, None),
 ) -> Answer:
     """The one way the page and both APIs ask: checked mode, filters from the choices; with
     `answerer="llm"`, written by the configured language model (its words to `on_text`) and checked."""
     if mode not in MODES:
         raise QueryError(f"unknown retrieval mode {mode!r}; use one of: {', '.join(MODES)}")
-    options = AskOptions(k=int(k), mode=mode, filters=filters_from(meeting, speaker, topic), answerer=answerer)
+    options = AskOptions(k=int(k), mode=mode, filters=filters_from(meeting, speaker, topic, dates), answerer=answerer)
     return library.ask(question, options, on_text)

@@ -278,6 +278,10 @@ CSS = """
 .onrecord-chapter { padding: 0.35em 0.5em; border-radius: 6px; cursor: pointer; border: 1px solid transparent; }
 .onrecord-chapter:hover { border-color: #6b8afd; }
 .onrecord-chapter-speakers { font-size: 0.85em; color: #667; }
+.onrecord-minutes { border: 1px solid #dde; border-radius: 8px; padding: 0.5em 0.8em; margin-bottom: 0.8em; }
+.onrecord-minutes h3 { margin: 0.1em 0 0.3em; } .onrecord-minutes h4 { margin: 0.6em 0 0.2em; }
+.onrecord-minute { font-weight: 600; text-decoration: none; cursor: pointer; }
+.onrecord-minutes-speakers { font-size: 0.85em; color: #667; margin-top: 0.4em; }
 .onrecord-chapter-summary { font-size: 0.9em; color: #334; margin-top: 0.15em; }
 mark { background: #ffe066; padding: 0 1px; }
 """
@@ -289,14 +293,15 @@ JS = """
   document.addEventListener('click', (event) => {
     if (event.target.closest('a[target="_blank"]')) return;  // media links open as links
     const chapter = event.target.closest('[data-chapter]');
-    const target = chapter || event.target.closest('[data-cite]');
+    const minute = event.target.closest('[data-turn]');
+    const target = chapter || minute || event.target.closest('[data-cite]');
     if (!target) return;
     event.preventDefault();
-    const which = chapter ? 'open-chapter' : 'open-cite';
+    const which = chapter ? 'open-chapter' : minute ? 'open-turn' : 'open-cite';
     const box = document.querySelector(`#${which} textarea, #${which} input`);
     const button = document.querySelector(`#${which}-button`);
     if (!box || !button) return;
-    box.value = chapter ? chapter.dataset.chapter : target.dataset.cite;
+    box.value = chapter ? chapter.dataset.chapter : minute ? minute.dataset.turn : target.dataset.cite;
     box.dispatchEvent(new Event('input', { bubbles: true }));
     setTimeout(() => button.click(), 50);
   });

@@ -6,7 +6,7 @@ import subprocess
 
 from tests.mcp.conftest import COUNCIL, ONRECORD, over_stdio
 
-READ_TOOLS = {"ask", "search", "list_meetings", "read_transcript", "chapters"}
+READ_TOOLS = {"ask", "search", "list_meetings", "read_transcript", "chapters", "minutes"}
 
 
 def test_ask_cites_the_council_meeting(samples_dir):
@@ -65,7 +65,8 @@ def test_bad_arguments_are_tool_errors_and_the_server_goes_on(samples_dir):
             "no meeting named 'nope' in the index": ("read_transcript", {"meeting": "nope"}),
             "date_from: Input should be a valid date": ("search", {"query": "lanes", "date_from": "2024-13-01"}),
             "k: Input should be less than or equal to 50": ("search", {"query": "lanes", "k": 500}),
-            "2 meetings given; ask about one meeting at a time": ("ask", {"question": "x?", "meetings": ["a", "b"]}),
+            "no meeting named 'nope' in the index": ("ask", {"question": "x?", "meetings": [COUNCIL, "nope"]}),
+            "no meeting named 'nowhere' in the index": ("minutes", {"meeting": "nowhere"}),
         }
         for message, (tool, arguments) in refused.items():
             result = await session.call_tool(tool, arguments)
@@ -79,6 +80,13 @@ def test_bad_arguments_are_tool_errors_and_the_server_goes_on(samples_dir):
         assert 1 <= len(hits["hits"]) <= 3 and {h["meeting_id"] for h in hits["hits"]} == {COUNCIL}
         outline = (await session.call_tool("chapters", {"meeting": COUNCIL})).structured_content
         assert outline["meeting_id"] == COUNCIL and outline["chapters"][0]["turn_start"] == 0
+        minutes = (await session.call_tool("minutes", {"meeting": COUNCIL})).structured_content
+        assert minutes["meeting_id"] == COUNCIL and any("five" in d["text"].casefold() for d in minutes["decisions"])
+        asked = await session.call_tool(
+            "ask", {"question": "What was decided?", "meetings": [COUNCIL, "product_sync_2024-05-06"]}
+        )
+        cited = {c["meeting_id"] for c in asked.structured_content["citations"]}
+        assert asked.structured_content["scope"] == "meetings" and cited <= {COUNCIL, "product_sync_2024-05-06"}
 
     over_stdio(["--data-dir", str(samples_dir)], scenario)
 

@@ -20,6 +20,7 @@ from core.minutes import Item
 from core.models import Turn
 from ingest.labels import stop_words
 
+QUESTION = FEATURES.index("question")
 MODEL_FILE = Path(__file__).resolve().with_name("minutes_model.json")
 REFIT = "onrecord fit-minutes"
 KINDS = ("decision", "action")
@@ -81,6 +82,8 @@ def detect(turns: Sequence[Turn], model: ItemsModel | None = None) -> tuple[list
         ("action", model.action, model.action_bar),
     ):
         probabilities = logistic.probability(matrix)
+        if kind == "decision":  # a question ("All in favour?", "Clear?") asks for a decision; it makes none
+            probabilities = np.where(matrix[:, QUESTION] > 0, 0.0, probabilities)
         best: dict[int, int] = {}
         for row, (position, _) in enumerate(found):
             if probabilities[row] >= bar and (

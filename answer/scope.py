@@ -85,7 +85,8 @@ REQUEST_WORDS = frozenset(
         "briefly brief short quick detail detailed thorough full long everything sentence sentences words whole "
         "entire made make give tell list please focus going happen needs done committed promised volunteered "
         "position positions view views opinion opinions argument arguments stance board council committee team "
-        "group commission panel staff members everyone people they write owners deadlines list left items"
+        "group commission panel staff members everyone people they write owners deadlines list left items failed "
+        "carried defeated postponed deferred rejected"
     )
 )
 
@@ -105,14 +106,14 @@ def meeting_phrase(question: str) -> str | None:
 
 def scope_of(question: str, speakers: Iterable[str] = ()) -> Scope:
     """The scope of a question; `speakers` are the names the question named (for a speaker's points)."""
-    question = POSSESSIVE.sub(r"\1", question.replace("’", "'"))
+    question = question.replace("’", "'")
     phrase = meeting_phrase(question)
     named = [s for s in speakers if s]
     rest = question.replace(phrase, "the meeting") if phrase else question
     for name in named:
         rest = rest.replace(name, " ")
     aspect = next((name for name, pattern in ASPECT_PATTERNS.items() if pattern.search(rest)), None)
-    stripped = ACROSS.sub(" ", rest)
+    stripped = ACROSS.sub(" ", POSSESSIVE.sub(r"\1", rest))
     for pattern in [*ASPECT_PATTERNS.values(), *(pattern for pattern, _ in LENGTHS), IN_WORDS]:
         stripped = pattern.sub(" ", stripped)
     subject_terms = [t for t in topic_terms(stripped) if t not in REQUEST_WORDS]

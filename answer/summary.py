@@ -99,7 +99,7 @@ def _firsts(
     chosen: list[_Candidate] = []
     for index, text in first:
         words = len(text.split())
-        if index not in by_index or words > room:
+        if index not in by_index or words > room or words < MIN_WORDS:
             continue
         terms = frozenset(topic_terms(text))
         chosen.append(_Candidate(text, by_index[index], number.get(index, 0), terms))

@@ -82,3 +82,22 @@ def seed_library(seed_data_dir, settings_for, embedder, counter):
     results = library.ingest([SEED, DATA / "plain.txt", DATA / "captions.vtt"])
     assert [r.status for r in results] == ["added"] * 3
     return library.retriever
+
+
+@pytest.fixture(scope="session")
+def samples_data_dir(tmp_path_factory, settings_for, embedder):
+    """A data directory holding the sample transcripts, ingested with the real model."""
+    from answer.library import Library
+
+    data_dir = tmp_path_factory.mktemp("samples-store")
+    results = Library(settings_for(data_dir), embedder).ingest([ROOT / "samples"])
+    assert {r.status for r in results} == {"added"}, results
+    return data_dir
+
+
+@pytest.fixture(scope="session")
+def samples_library(samples_data_dir, settings_for, embedder):
+    """The Library over the samples (the council meeting, the community call, the product sync, the podcast)."""
+    from answer.library import Library
+
+    return Library(settings_for(samples_data_dir), embedder)

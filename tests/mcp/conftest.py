@@ -15,15 +15,9 @@ COUNCIL = "city_council_2024-03-12"
 
 
 @pytest.fixture(scope="session")
-def samples_dir(tmp_path_factory, settings_for, embedder) -> Path:
+def samples_dir(samples_data_dir) -> Path:
     """A data directory holding the sample transcripts, ingested with the real model."""
-    from answer.library import Library
-    from app import SAMPLES
-
-    data_dir = tmp_path_factory.mktemp("mcp-store")
-    results = Library(settings_for(data_dir), embedder).ingest([SAMPLES])
-    assert {r.status for r in results} == {"added"}, results
-    return data_dir
+    return samples_data_dir
 
 
 def over_stdio(args: list[str], scenario: Callable[..., Awaitable[None]]) -> None:

@@ -65,7 +65,7 @@ def test_bad_arguments_are_tool_errors_and_the_server_goes_on(samples_dir):
             "no meeting named 'nope' in the index": ("read_transcript", {"meeting": "nope"}),
             "date_from: Input should be a valid date": ("search", {"query": "lanes", "date_from": "2024-13-01"}),
             "k: Input should be less than or equal to 50": ("search", {"query": "lanes", "k": 500}),
-            "no meeting named 'nope' in the index": ("ask", {"question": "x?", "meetings": [COUNCIL, "nope"]}),
+            "no meeting named 'other' in the index": ("ask", {"question": "x?", "meetings": [COUNCIL, "other"]}),
             "no meeting named 'nowhere' in the index": ("minutes", {"meeting": "nowhere"}),
         }
         for message, (tool, arguments) in refused.items():

@@ -14,7 +14,7 @@ from answer.overview import meeting_answer, plain_text
 from answer.scope import scope_of
 from core.errors import QueryError
 from core.minutes import Minutes, Scope
-from core.models import Answer, AnswerPart, Citation, Filters, Hit, Meeting
+from core.models import Answer, AnswerPart, Chapter, Citation, Filters, Hit, Meeting
 from index.retrieval import ANSWER_ORDER, Mode, Query, Retriever
 
 MOST_MEETINGS = 6  # a timeline or a meeting-level question over several meetings covers at most this many
@@ -29,6 +29,8 @@ class Sources:
     turns_of: TurnsOf
     minutes_of: Callable[[str], Minutes]
     passages_of: Callable[[str], list[Hit]]
+    # a meeting's summary written by a language model from the extractive one (answer.written_summary)
+    summary_writer: Callable[[str, Answer, Sequence[Chapter], int], Answer] | None = None
 
 
 def scoped_ask(retriever: Retriever, question: str, filters: Filters, mode: Mode, k: int, sources: Sources) -> Answer:
@@ -48,14 +50,13 @@ def scoped_ask(retriever: Retriever, question: str, filters: Filters, mode: Mode
         scope = replace(scope, kind="meeting")
     if scope.kind == "meeting" and len(targets) == 1:
         only = targets[0]
-        found = meeting_answer(
-            question,
-            scope,
-            sources.minutes_of(only.meeting_id),
-            sources.passages_of(only.meeting_id),
-            sources.turns_of(only.meeting_id),
-        )
-        return replace(found, scope="meeting", meetings=(only,), resolved=resolved)
+        minutes = sources.minutes_of(only.meeting_id)
+        turns = sources.turns_of(only.meeting_id)
+        found = meeting_answer(question, scope, minutes, sources.passages_of(only.meeting_id), turns)
+        found = replace(found, scope="meeting", meetings=(only,), resolved=resolved)
+        if scope.aspect == "summary" and sources.summary_writer is not None and found.citations:
+            found = sources.summary_writer(question, found, minutes.chapters, scope.words)
+        return found
     if scope.kind == "meeting":
         latest = sorted(targets, key=_date_key)[-MOST_MEETINGS:]
         shorter = replace(scope, words=max(scope.words // len(latest), 30))

@@ -19,7 +19,7 @@ import os
 import threading
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
@@ -28,6 +28,7 @@ from answer.compose import TurnsOf, answer
 from answer.llm import Backend, LLMError, backend_for
 from answer.minutes import build_minutes
 from answer.written import written_answer
+from answer.written_summary import written_summary
 from core.errors import QueryError
 from core.minutes import Minutes
 from core.models import Answer, Chapter, Filters, Hit, Meeting, Turn
@@ -48,6 +49,10 @@ log = logging.getLogger(__name__)
 
 
 ANSWERERS = ("extractive", "llm")
+WRITES_NEEDLES = (
+    "The language model writes answers to questions about a passage and summaries of a meeting; "
+    "this answer quotes the transcripts."
+)
 
 
 @dataclass(frozen=True)
@@ -72,8 +77,12 @@ def ask(
     about a whole meeting or a subject across meetings is answered by its scope (answer.asking)."""
     if options.answerer not in ANSWERERS:
         raise QueryError(f"unknown answerer {options.answerer!r}; use one of: {', '.join(ANSWERERS)}")
-    if sources is not None and writer is None:
-        return scoped_ask(retriever, question, options.filters, options.mode, options.k, sources)
+    if sources is not None:
+        found = scoped_ask(retriever, question, options.filters, options.mode, options.k, sources)
+        if writer is None or found.answerer == "llm":
+            return found
+        if found.scope != "needle":  # a written answer covers a passage's fact and a meeting's summary
+            return found if found.notice else replace(found, notice=WRITES_NEEDLES)
     query = retriever.prepare(question, options.filters, options.mode)
     hits = retriever.retrieve_query(query, options.k, options.mode, fused=ANSWER_ORDER)
     evidence = retriever.evidence(query, options.mode)
@@ -199,10 +208,19 @@ class Library:
     ) -> Answer:
         """The answer; with `options.answerer == "llm"`, written by the configured language model
         (`on_text` gets its words as they come) and checked, or the extractive one with a notice."""
-        writer = None
+        writer = summary_writer = None
         if options.answerer == "llm":
             writer = partial(written_answer, backend=self.llm, timeout=self.settings.llm_timeout, on_text=on_text)
-        sources = Sources(self.turns, self.minutes, lambda meeting_id: meeting_passages(self.catalog, meeting_id))
+            summary_writer = partial(
+                written_summary,
+                backend=self.llm,
+                embed=self._searchable().sentence_vectors,
+                timeout=self.settings.llm_timeout,
+                on_text=on_text,
+            )
+        sources = Sources(
+            self.turns, self.minutes, lambda meeting_id: meeting_passages(self.catalog, meeting_id), summary_writer
+        )
         return ask(self._searchable(), question, options, self.turns, writer, sources)
 
     @property

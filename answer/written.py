@@ -69,7 +69,7 @@ def passages_for(extractive: Answer, hits: Sequence[Hit], turns_of: TurnsOf | No
             add(hit, turn)
     passages, words_left = [], MAX_SHOWN_WORDS
     for hit, turn in picked:
-        text = _cut(turn.clean_text if turn else hit.chunk.text, min(MAX_TURN_WORDS, words_left))
+        text = shortened(turn.clean_text if turn else hit.chunk.text, min(MAX_TURN_WORDS, words_left))
         if not text:
             continue
         words_left -= len(text.split())
@@ -80,7 +80,8 @@ def passages_for(extractive: Answer, hits: Sequence[Hit], turns_of: TurnsOf | No
     return passages
 
 
-def _cut(text: str, limit: int) -> str:
+def shortened(text: str, limit: int) -> str:
+    """The text up to `limit` words, cut at a sentence's end (fillers left out)."""
     if limit <= 0:
         return ""
     kept: list[str] = []
@@ -140,6 +141,21 @@ def written_answer(
         warming.join()  # never left running: a process may exit right after the answer
     speakers = sorted({name for hit in hits for name in hit.chunk.speakers})
     rarity = evidence.keyword.idf if evidence.keyword is not None else None
+    return checked_answer(extractive, text, passages, embed, speakers, rarity, tuple(hits))
+
+
+def checked_answer(
+    extractive: Answer,
+    text: str,
+    passages: Sequence[Passage],
+    embed: Embed,
+    speakers: Sequence[str] = (),
+    rarity=None,
+    nearest: tuple[Hit, ...] = (),
+) -> Answer:
+    """The model's text, each sentence checked against the passages it cites: the supported ones shown,
+    renumbered by first use, the others listed as dropped; the extractive answer, with a notice, when
+    none holds."""
     checks = verify(text, [passage.shown for passage in passages], embed, speakers, rarity=rarity)
     kept = [check for check in checks if check.supported]
     if not kept:
@@ -166,18 +182,16 @@ def written_answer(
     notice = (
         f"{dropped} sentence{'s' * (dropped != 1)} removed: not supported by the cited passages." if dropped else None
     )
-    return Answer(
-        question,
-        shown,
-        False,
-        citations,
-        tuple(hits),
-        extractive.evidence,
-        parts,
-        extractive.support,
-        "llm",
-        tuple(checks),
-        notice,
+    return replace(
+        extractive,
+        text=shown,
+        abstained=False,
+        citations=citations,
+        nearest=nearest,
+        parts=parts,
+        answerer="llm",
+        verification=tuple(checks),
+        notice=notice,
     )
 
 

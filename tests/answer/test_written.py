@@ -168,3 +168,42 @@ def test_a_real_local_model_is_verified_or_replaced(library, settings_for, embed
         assert answer.citations and all(1 <= n <= len(answer.citations) for p in answer.parts for n in p.markers)
     else:
         assert "extractive answer" in answer.notice and "fifteenth of September" in answer.text
+
+
+def summary_writer(request: dict) -> str:
+    """A scripted model: each chapter's passages noted (map), then the notes combined with one invention."""
+    system, user = request["messages"][0]["content"], request["messages"][-1]["content"]
+    if system.startswith("Below are notes"):  # the combining pass: the notes as given, and one invented claim
+        notes = user.split("Notes:\n", 1)[1]
+        return f"{notes.strip()} The council also voted to close the central library for good [1]."
+    found = []
+    for line in user.splitlines():
+        if "fifteenth of September" in line:
+            n = line[1 : line.index("]")]
+            found.append(f"Construction of the Harbour Street bike lane starts on the fifteenth of September [{n}].")
+        if "one-year pilot" in line:
+            found.append(f"The council approved it as a one-year pilot [{line[1 : line.index(']')]}].")
+    return " ".join(found) or "Nothing was decided here."
+
+
+def test_a_meeting_summary_written_by_the_model_keeps_what_holds_and_drops_an_invention(library, server):
+    server.default = Script(summary_writer)
+    try:
+        answer = library.ask("Summarize the city council meeting", LLM)
+    finally:
+        server.default = Script("I have nothing scripted.")
+    assert answer.scope == "meeting" and answer.answerer == "llm"
+    assert "fifteenth of September" in answer.text and "one-year pilot" in answer.text
+    assert "close the central library" not in answer.text
+    assert any("close the central library" in check.sentence for check in answer.dropped)
+    assert "removed: not supported" in answer.notice
+    maps = [r for r in server.requests if r["messages"][0]["content"].startswith("Below are numbered passages")]
+    assert maps and server.requests[-1]["messages"][0]["content"].startswith("Below are notes")  # map, then reduce
+    assert all(c.turns and c.hit.chunk.meeting_id == "city_council_2024-03-12" for c in answer.citations)
+
+
+def test_a_failing_model_leaves_the_extractive_summary(library, server):
+    server.say(Script(status=500))
+    answer = library.ask("Summarize the city council meeting", LLM)
+    assert answer.scope == "meeting" and answer.answerer == "extractive" and "HTTP 500" in answer.notice
+    assert "bike lane" in answer.text

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from cli.bench import app as bench
 from cli.options import DataDirOption, HostOption, PortOption, console, errors, reports_errors, settings_from
 
 app = typer.Typer()
@@ -175,3 +176,22 @@ def evaluate_general_queries(data: Path | None, limit: int | None, out: Path | N
     folder_out.mkdir(parents=True, exist_ok=True)
     (folder_out / "results.json").write_text(json.dumps(result, indent=1), encoding="utf-8")
     console.print(f"report: {folder_out}/results.json", highlight=False)
+
+
+@bench.command("minutes")
+@reports_errors
+def bench_minutes_command(
+    data: Annotated[Path, typer.Option(help="QMSum split whose longest meetings are timed")] = Path(
+        "../shared/data/qmsum/val"
+    ),
+    count: Annotated[int, typer.Option(help="meetings")] = 3,
+) -> None:
+    """A meeting's minutes built from its turns (the first opening; later ones read the cache)."""
+    from bench.minutes import bench_minutes
+
+    table = Table("meeting", "turns", "chapters ms", "minutes ms", "decisions", "action items")
+    table.title = f"Minutes of the {count} longest meetings of {data}, built from their turns (median of 3)"
+    for row in bench_minutes(data, count):
+        cells = [f"{row.chapters_ms:.0f}", f"{row.built_ms:.0f}", str(row.decisions), str(row.actions)]
+        table.add_row(row.meeting_id, str(row.turns), *cells)
+    console.print(table)

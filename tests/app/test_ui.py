@@ -170,6 +170,19 @@ def test_browse_opens_a_meeting_at_its_chapters_and_a_chapter_opens_its_turns(pa
     assert "Saturday opening hours" in shown and "protected bike lane" not in shown
 
 
+def test_browse_opens_a_meeting_at_its_minutes_and_a_decision_opens_its_turn(page):
+    page.get_by_role("tab", name="Browse").click()
+    choose(page, "browse-meeting", "city_council_2024-03-12")
+    page.wait_for_selector("#browse-minutes #minutes-decisions li", timeout=30_000)
+    minutes = page.locator("#browse-minutes").inner_text()
+    assert "Minutes" in minutes and "(vote 5–0)" in minutes and "pilot is approved" in minutes
+    assert "Speakers: Mayor Lena Ortiz" in minutes
+    page.locator("#minutes-decisions .onrecord-minute").first.click()
+    page.wait_for_function("() => document.querySelectorAll('#browse-view .onrecord-turn').length < 16")
+    cited = page.locator("#browse-view .onrecord-cited").inner_text()
+    assert "the motion is to approve the Harbour Street protected bike lane" in cited
+
+
 def test_a_citation_shows_its_chapter(page):
     ask(page, "When does the bike lane construction start?")
     page.wait_for_selector("#citations #card-1", timeout=30_000)

@@ -20,6 +20,14 @@ def samples_dir(samples_data_dir) -> Path:
     return samples_data_dir
 
 
+def run_apart(run: Callable[[], Awaitable]):
+    """`anyio.run(run)` in a thread of its own: the browser tests' event loop may be running in this one."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as apart:
+        return apart.submit(anyio.run, run).result()
+
+
 def over_stdio(args: list[str], scenario: Callable[..., Awaitable[None]]) -> None:
     """Run `onrecord mcp ARGS` and `scenario(session)` against it with the SDK's own client."""
     from mcp.client.session import ClientSession
@@ -33,4 +41,4 @@ def over_stdio(args: list[str], scenario: Callable[..., Awaitable[None]]) -> Non
             await session.initialize()
             await scenario(session)
 
-    anyio.run(run)
+    run_apart(run)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import anyio
 import httpx
 import httpx2
 import pytest
 
 from tests.app.conftest import free_port, serving
-from tests.mcp.conftest import COUNCIL
+from tests.mcp.conftest import COUNCIL, run_apart
 
 LOGIN = ("clerk", "minutes-2024")
 
@@ -40,7 +39,7 @@ def test_ask_over_http_with_the_login(app_with_login):
             assert refused.is_error and refused.content[0].text.startswith("no meeting named 'nope'")
             return result.structured_content
 
-    answer = anyio.run(run)
+    answer = run_apart(run)
     assert any(c["meeting_id"] == COUNCIL and "shop owners" in c["text"] for c in answer["citations"])
 
 

@@ -119,13 +119,15 @@ def evaluate_minutes(out: Path | None, data_dir: Path | None = None) -> None:
     results: dict[str, dict] = {}
     table = Table("system", "part", "meetings", "decisions P", "R", "action items P", "R", title="Minutes")
     for split in ("tune", "held_out"):
-        group = [m for m in meetings if m.split == split]
-        for name, detector in systems.items():
-            scored = figures(group, detector)
-            results[f"{name} / {split}"] = scored
-            d, a = scored["decision"], scored["action"]
-            cells = [f"{d['precision']:.3f}", f"{d['recall']:.3f}", f"{a['precision']:.3f}", f"{a['recall']:.3f}"]
-            table.add_row(name, split, str(len(group)), *cells)
+        for origin in ("all", "written", "qmsum"):
+            group = [m for m in meetings if m.split == split and origin in ("all", m.source)]
+            for name, detector in systems.items() if origin == "all" else [("fitted detectors", detect)]:
+                scored = figures(group, detector)
+                results[f"{name} / {split}" + ("" if origin == "all" else f" / {origin}")] = scored
+                d, a = scored["decision"], scored["action"]
+                cells = [f"{d['precision']:.3f}", f"{d['recall']:.3f}", f"{a['precision']:.3f}", f"{a['recall']:.3f}"]
+                part = split if origin == "all" else f"{split}, {origin} only"
+                table.add_row(name, part, str(len(group)), *cells)
     console.print(table)
     console.print(
         "tune: the meetings the detectors were fitted on; held_out: kept aside "

@@ -30,6 +30,7 @@ class GoldMeeting:
     split: str
     turns: tuple[Turn, ...]
     gold: dict[str, tuple[dict, ...]]  # kind → labelled items, each with its turn (and also_turns)
+    source: str = "written"  # "written" (a transcript of ours) or "qmsum" (a QMSum train meeting)
 
 
 def load_gold(path: Path = SUITE, shared: Path = SHARED) -> list[GoldMeeting]:
@@ -42,7 +43,8 @@ def load_gold(path: Path = SUITE, shared: Path = SHARED) -> list[GoldMeeting]:
         file = shared / source if source.startswith("qmsum/") else root / source
         turns = parse_file(file).turns
         gold = {kind: tuple(entry.get(key, [])) for kind, key in GOLD_KEYS.items()}
-        meetings.append(GoldMeeting(entry["meeting_id"], entry["split"], turns, gold))
+        origin = "qmsum" if source.startswith("qmsum/") else "written"
+        meetings.append(GoldMeeting(entry["meeting_id"], entry["split"], turns, gold, origin))
     return meetings
 
 

@@ -13,7 +13,7 @@ from core.errors import OnRecordError
 from core.models import Filters
 from index.links import deep_link
 from web import render
-from web.minutes import minutes_html
+from web.minutes import minutes_html, minutes_markdown
 from web.questions import ANY
 
 _CHOOSE = "<p>Choose a meeting.</p>"
@@ -55,13 +55,15 @@ def on_meeting(library: Library, meeting_id) -> tuple:
     """A meeting opened at its minutes and chapters, its whole transcript below them."""
     meeting = library.meeting(meeting_id) if meeting_id else None
     if meeting is None:
-        return gr.update(choices=[], value=None), gr.update(choices=[], value=None), "", "", _CHOOSE
+        return gr.update(choices=[], value=None), gr.update(choices=[], value=None), "", "", _CHOOSE, ""
+    minutes = library.minutes(meeting_id)
     return (
         gr.update(choices=[ANY, *meeting.topics], value=ANY),
         gr.update(choices=[ANY, *meeting.speakers], value=ANY),
-        minutes_html(library.minutes(meeting_id)),
+        minutes_html(minutes),
         render.chapters_html(library.chapters(meeting_id)[1]),
         browse(library, meeting_id, ANY, ANY, ""),
+        minutes_markdown(minutes),
     )
 
 
@@ -114,7 +116,9 @@ def browse_tab(library: Library, meetings: list[str]) -> BrowseTab:
     open_button = gr.Button("open", visible="hidden", elem_id="open-chapter-button")
     turn_box = gr.Textbox(visible="hidden", elem_id="open-turn")
     turn_button = gr.Button("open", visible="hidden", elem_id="open-turn-button")
-    shown_meeting = [topic, speaker, minutes, chapters, view]
+    with gr.Accordion("Minutes as Markdown", open=False):
+        exported = gr.Textbox(label="Markdown", lines=8, buttons=["copy"], elem_id="minutes-markdown")
+    shown_meeting = [topic, speaker, minutes, chapters, view, exported]
     meeting.change(partial(on_meeting, library), meeting, shown_meeting, api_visibility="private")
     turn_button.click(partial(open_turn, library), [meeting, turn_box], view, api_visibility="private")
     open_button.click(partial(open_chapter, library), [meeting, open_box], [topic, view], api_visibility="private")

@@ -58,6 +58,13 @@ def _extra(item: Item) -> str:
     return f" (vote {item.vote})" if item.vote else ""
 
 
+def _md_item(item: Item) -> str:
+    """ "- 0:01:15 Owner: the sentence (due Friday) (turn 4)", every piece of the transcript escaped."""
+    extra = _extra(item).strip()
+    pieces = [clock(item.start) or "", _md(_who(item)), _md(item.text), f"({_md(extra[1:-1])})" if extra else ""]
+    return "- " + " ".join(piece for piece in pieces if piece) + f" (turn {item.turn})"
+
+
 def minutes_markdown(minutes: Minutes) -> str:
     """The minutes as Markdown; transcript text in it stays text."""
     meeting = minutes.meeting
@@ -72,10 +79,7 @@ def minutes_markdown(minutes: Minutes) -> str:
         lines.append("")
     for title, items in (("Decisions", minutes.decisions), ("Action items", minutes.actions)):
         lines += [f"## {title}", ""]
-        lines += [
-            f"- {_md(clock(item.start) or '')} {_md(_who(item))}{_md(item.text)}{_md(_extra(item))} (turn {item.turn})"
-            for item in items
-        ] or ["None found."]
+        lines += [_md_item(item) for item in items] or ["None found."]
         lines.append("")
     lines += ["## Chapters", ""]
     lines += [f"{c.n}. {_md(clock(c.start) or '')} {_md(c.topic or '(no topic)')}" for c in minutes.chapters]

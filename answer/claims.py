@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from core.text import words
+from core.text import MONTHS, WEEKDAYS, words
 from index.keyword import terms
 from index.mentions import mentioned_speakers
 
@@ -114,28 +114,7 @@ _NUMBER_WORDS = {  # single number words text2num leaves as words ("one" is left
 # what is said rather than counting it, unless it is a day of a month ("the 3rd of June")
 _NUMBER = re.compile(r"(?<![A-Za-z'’\d.])\d+(?:,\d{3}(?!\d))*(?:[.,]\d+)?(?!\d|st\b|nd\b|rd\b|th\b)")
 _ORDINAL = re.compile(r"(?<![A-Za-z'’\d.])(\d+)(?:st|nd|rd|th)\b")
-_DATE_WORDS = frozenset(
-    [
-        "january",
-        "february",
-        "march",
-        "april",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-    ]
-)
+_DATE_WORDS = frozenset([*(month for month in MONTHS if month != "may"), *WEEKDAYS])  # "may" is a verb first
 _MONTHS = frozenset(word for word in _DATE_WORDS if not word.endswith("day"))
 _ATTRIBUTION = re.compile(
     r"\b(?:said|says|say|stated|suggested|suggests|proposed|argued|asked|explained|mentioned|noted|thought|"

@@ -19,7 +19,9 @@ from index.retrieval import ANSWER_ORDER, Mode, Query, Retriever
 
 MOST_MEETINGS = 6  # a timeline or a meeting-level question over several meetings covers at most this many
 RELATIVE_EVIDENCE = 0.5  # a meeting joins a timeline when its answer is at least this likely, of the likeliest
-SCANNED = 30  # passages retrieved to find the meetings that discuss a subject
+SCANNED = 30
+SPREAD = 0.75  # a second meeting's best passage this close to the first's: the subject runs through both
+SPREAD_DEPTH = 8  # passages retrieved to find the meetings that discuss a subject
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,10 @@ def scoped_ask(retriever: Retriever, question: str, filters: Filters, mode: Mode
         if named:
             query = retriever.prepare(question, replace(filters, meeting=named[0].meeting_id), mode)
         hits = retriever.retrieve_query(query, k, mode, fused=ANSWER_ORDER)
+        if scope.aspect == "discussion" and not named and spread(hits):
+            return replace(
+                subject_timeline(retriever, question, query, allowed, mode, k, sources.turns_of), resolved=resolved
+            )
         found = answer(query.text, hits, retriever.evidence(query, mode), sources.turns_of)
         return replace(found, resolved=resolved)
     targets = named or allowed
@@ -79,6 +85,16 @@ def scoped_ask(retriever: Retriever, question: str, filters: Filters, mode: Mode
     return replace(subject_timeline(retriever, question, query, targets, mode, k, sources.turns_of), resolved=resolved)
 
 
+def spread(hits: Sequence[Hit]) -> bool:
+    """Whether the best passages for a subject come from several meetings, the second meeting's best
+    at least SPREAD of the first's score: a discussion that ran through several meetings."""
+    best: dict[str, float] = {}
+    for hit in hits[:SPREAD_DEPTH]:
+        best.setdefault(hit.chunk.meeting_id, hit.score)
+    scores = sorted(best.values(), reverse=True)
+    return len(scores) > 1 and scores[1] >= SPREAD * scores[0]
+
+
 def in_scope(retriever: Retriever, filters: Filters) -> list[Meeting]:
     """The meetings the (resolved) filters allow, in date order."""
     catalog = retriever.catalog
@@ -104,7 +120,7 @@ def named_meetings(scope: Scope, allowed: Sequence[Meeting]) -> tuple[list[Meeti
     if not phrase or not is_particular(phrase) or len(allowed) <= 1:
         return [], None
     try:
-        chosen = resolve(phrase, allowed)
+        chosen = resolve(phrase, allowed, scope.question)
     except QueryError:
         if scope.kind == "meeting":
             raise

@@ -87,7 +87,7 @@ def match_score(phrase: str, meeting: Meeting) -> float:
     return held / len(particular)
 
 
-def resolve(phrase: str, meetings: Sequence[Meeting]) -> list[Meeting]:
+def resolve(phrase: str, meetings: Sequence[Meeting], context: str = "") -> list[Meeting]:
     """The meetings a phrase names, best first: those whose title, id and date hold the most of
     its particular words (at least half); "last" or "first" picks the latest or earliest of them.
     A QueryError names the closest meetings when none or several fit."""
@@ -99,6 +99,10 @@ def resolve(phrase: str, meetings: Sequence[Meeting]) -> list[Meeting]:
             "Name it by its title, date or id (onrecord list shows them)"
         )
     chosen = [m for score, m in scored if score == best]
+    if len(chosen) > 1 and context:  # "the council … at its June session": the rest of the question breaks the tie
+        by_context = [(match_score(context, m), m) for m in chosen]
+        top = max(score for score, _ in by_context)
+        chosen = [m for score, m in by_context if score == top]
     words = set(_words(phrase))
     if len(chosen) > 1 and words & (LATEST | EARLIEST):
         dated = sorted((m for m in chosen if m.date), key=lambda m: m.date)

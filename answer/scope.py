@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 
 from core.minutes import Scope
 from core.text import MONTHS
@@ -16,7 +17,7 @@ from ingest.labels import topic_terms
 _FLAGS = re.IGNORECASE | re.VERBOSE
 MEETING_NOUNS = (
     r"meetings?|sessions?|calls?|syncs?|stand-?ups?|reviews?|hearings?|episodes?|podcasts?|office\s+hours|"
-    r"retros?|retrospectives?|workshops?|briefings?|check-?ins?|standups?|minutes"
+    r"retros?|retrospectives?|workshops?|briefings?|check-?ins?|standups?"
 )
 DATE_WORDS = (
     r"\d{4}-\d{2}-\d{2}|\d{1,2}(?:st|nd|rd|th)?|\d{4}|(?:mon|tues|wednes|thurs|fri|satur|sun)day|"
@@ -85,8 +86,8 @@ REQUEST_WORDS = frozenset(
         "briefly brief short quick detail detailed thorough full long everything sentence sentences words whole "
         "entire made make give tell list please focus going happen needs done committed promised volunteered "
         "position positions view views opinion opinions argument arguments stance board council committee team "
-        "group commission panel staff members everyone people they write owners deadlines list left items failed "
-        "carried defeated postponed deferred rejected"
+        "group commission panel staff members everyone people they write minutes owners deadlines list left items "
+        "failed carried defeated postponed deferred rejected"
     )
 )
 
@@ -106,6 +107,10 @@ def meeting_phrase(question: str) -> str | None:
 
 def scope_of(question: str, speakers: Iterable[str] = ()) -> Scope:
     """The scope of a question; `speakers` are the names the question named (for a speaker's points)."""
+    return replace(_scope_of(question, speakers), question=question)
+
+
+def _scope_of(question: str, speakers: Iterable[str]) -> Scope:
     question = question.replace("’", "'")
     phrase = meeting_phrase(question)
     named = [s for s in speakers if s]
@@ -128,8 +133,8 @@ def scope_of(question: str, speakers: Iterable[str] = ()) -> Scope:
             named[0] if named else None,
             subject,
         )
-    if subject_terms:
-        return Scope("needle", "subject", words, phrase, None, subject)
+    if subject_terms:  # "what was discussed about X": a subject, which may run through several meetings
+        return Scope("needle", "discussion" if aspect == "summary" else "subject", words, phrase, None, subject)
     if named and aspect in (None, "summary"):
         return Scope("meeting", "speaker_points", words, phrase, named[0], "")
     if aspect is None and phrase is None and not MEETING_NOUN.search(question):

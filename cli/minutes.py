@@ -4,6 +4,7 @@ detectors on the tuning part of the gold minutes; `onrecord eval minutes` (cli.e
 from __future__ import annotations
 
 import json
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
@@ -106,6 +107,17 @@ def _largest_difference(a, b) -> float:
     return 0.0 if a == b else float("inf")
 
 
+def _answered_scope(library, question: str) -> str:
+    """The scope a question is answered in by the library; `error` when it cannot be (a meeting its
+    words name ambiguously)."""
+    from core.errors import OnRecordError
+
+    try:
+        return library.ask(question).scope
+    except OnRecordError:
+        return "error"
+
+
 def evaluate_minutes(out: Path | None, data_dir: Path | None = None) -> None:
     """`onrecord eval minutes`: precision and recall of decisions and action items per part, the fitted
     detectors beside the cue list alone, in one run; how often a question's scope is read right; and the
@@ -137,7 +149,7 @@ def evaluate_minutes(out: Path | None, data_dir: Path | None = None) -> None:
     )
     library = Library(settings_from(data_dir or Path(".onrecord-eval") / "minutes", None, None))
     library.ingest([Path(__file__).resolve().parent.parent / "samples", SUITE.parent / "meetings"])
-    results["scope"] = scope_figures(lambda question: library.retriever.prepare(question).speakers)
+    results["scope"] = scope_figures(partial(_answered_scope, library))
     results["timeline"] = timeline_figures(library)
     for part in ("tune", "held_out"):
         scope, timeline = results["scope"].get(part, {}), results["timeline"].get(part, {})

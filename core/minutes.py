@@ -8,7 +8,16 @@ from dataclasses import dataclass
 from core.models import Chapter, Meeting
 
 SCOPES = ("needle", "meeting", "meetings")
-ASPECTS = ("summary", "decisions", "actions", "open_questions", "participants", "speaker_points", "subject")
+ASPECTS = (
+    "summary",
+    "decisions",
+    "actions",
+    "open_questions",
+    "participants",
+    "speaker_points",
+    "subject",
+    "discussion",  # a needle's subject asked about as a discussion ("what was said about X"): maybe several meetings
+)
 
 
 @dataclass(frozen=True)
@@ -24,7 +33,7 @@ class Scope:
     meeting_phrase: str | None = None
     speaker: str | None = None  # whose main points, for `speaker_points`
     subject: str = ""  # the question without its request and meeting words
-
+    question: str = ""  # the question as asked
 
 @dataclass(frozen=True)
 class SummaryLine:

@@ -185,16 +185,15 @@ def cue_list(turns: Sequence[Turn]) -> tuple[list[Item], list[Item]]:
     return list(decisions.values()), list(actions.values())
 
 
-def scope_figures(speakers_of: Callable[[str], Sequence[str]], path: Path = SUITE) -> dict[str, dict[str, float]]:
-    """Per part of the suite: the share of its questions whose scope (needle, meeting, meetings)
-    answer.scope reads right (given the speakers each names), and which it misread."""
-    from answer.scope import scope_of
+def scope_figures(scope_of: Callable[[str], str], path: Path = SUITE) -> dict[str, dict[str, float]]:
+    """Per part of the suite: the share of its questions answered in the right scope (needle,
+    meeting, meetings), as `scope_of` finds it, and which were misread."""
 
     data = json.loads(path.read_text(encoding="utf-8"))
     result: dict[str, dict] = {}
     for entry in data.get("scope_questions", []):
         row = result.setdefault(entry["split"], {"questions": 0, "right": 0, "misread": []})
-        found = scope_of(entry["question"], speakers_of(entry["question"])).kind
+        found = scope_of(entry["question"])
         row["questions"] += 1
         row["right"] += found == entry["scope"]
         if found != entry["scope"]:

@@ -27,7 +27,7 @@ from core.models import Meeting
         ("When does the bike lane construction start?", "needle", "subject"),
         ("What happens if the enforcement vote fails?", "needle", "subject"),
         ("What did the council decide about the bike lane?", "needle", "subject"),
-        ("Summarize the discussion about the remote's battery", "needle", "subject"),
+        ("Summarize the discussion about the remote's battery", "needle", "discussion"),
         ("How did the cafeteria contract decision unfold?", "meetings", "subject"),
         ("How has the budget debate changed over time?", "meetings", "subject"),
         ("What was said about parking across the council meetings?", "meetings", "subject"),

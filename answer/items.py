@@ -93,7 +93,8 @@ def detect(turns: Sequence[Turn], model: ItemsModel | None = None) -> tuple[list
         chosen[kind] = [
             _item(kind, found[row][1], turns, found[row][0], float(probabilities[row])) for row in sorted(best.values())
         ]
-    return chosen["decision"], chosen["action"]
+    moved = {item.motion_turn for item in chosen["decision"]}  # a motion is part of the decision that settles it
+    return [item for item in chosen["decision"] if item.turn not in moved], chosen["action"]
 
 
 def _item(kind: str, sentence: str, turns: Sequence[Turn], position: int, probability: float) -> Item:
@@ -102,7 +103,15 @@ def _item(kind: str, sentence: str, turns: Sequence[Turn], position: int, probab
     common |= {"probability": probability, "start": turn.start}
     if kind == "decision":
         said = decision_text(sentence, turn)
-        return Item(**(common | {"text": said}), vote=vote_of(said))
+        moved = motion_of(turns, position)
+        motion = moved if moved and moved[1] and moved[2] != turn.index else (None, None, None)
+        return Item(
+            **(common | {"text": said}),
+            vote=vote_of(said),
+            moved_by=moved[0] if moved else None,
+            motion=motion[1],
+            motion_turn=motion[2],
+        )
     following = turns[position + 1] if position + 1 < len(turns) else None
     owner = owner_of(sentence, turn, following, [t.canonical_speaker for t in turns if t.canonical_speaker])
     return Item(**common, owner=owner, task=task_of(sentence), due=due_of(sentence))
@@ -176,6 +185,33 @@ def vote_of(text: str) -> str | None:
 
 def _digits(word: str) -> str:
     return str(_DIGITS.get(" ".join(word.casefold().split()), word))
+
+
+_MOVES = re.compile(r"\bI\s+(?:move|would\s+(?:like\s+to\s+)?move|make\s+a\s+motion)\b|\bso\s+moved\b", re.IGNORECASE)
+_MOTION = (  # what a motion moves, said in the first person first
+    re.compile(r"\bI\s+(?:would\s+(?:like\s+to\s+)?)?move\s+(?:that|to)\b", re.IGNORECASE),
+    re.compile(r"\bmotion\s+(?:is\s+)?to\b", re.IGNORECASE),
+)
+_SETTLED = re.compile(CUE_PATTERNS["motion_result"].pattern + "|" + _VOTE.pattern, re.IGNORECASE | re.VERBOSE)
+MOTION_REACH = 8  # turns back from a decision to the motion it settles
+
+
+def motion_of(turns: Sequence[Turn], position: int) -> tuple[str | None, str, int] | None:
+    """The motion a decision settles: (who moved it, the sentence that says what it moves, that sentence's
+    turn), looked for in the decision's turn and the few before it: "I move that we award…" first, then
+    "the motion is to…"; the mover is who said "I move" or "So moved"."""
+    reach = [turns[position]]
+    for earlier in reversed(turns[max(position - MOTION_REACH, 0) : position]):
+        if _SETTLED.search(earlier.clean_text):  # an earlier decision's result: its motion is not this one's
+            break
+        reach.append(earlier)
+    mover = next((turn.canonical_speaker for turn in reach if _MOVES.search(turn.clean_text)), None)
+    for pattern in _MOTION:
+        for earlier in reach:
+            said = next((s for s in turn_sentences(earlier) if pattern.search(s)), None)
+            if said is not None:
+                return mover, said, earlier.index
+    return (mover, "", turns[position].index) if mover else None
 
 
 def decision_text(sentence: str, turn: Turn) -> str:

@@ -112,7 +112,7 @@ def meeting_quotes(scope: Scope, minutes: Minutes, turns: Sequence[Turn]) -> lis
         return [_line_quote(line) for line in _fitted_summary(minutes, turns, scope.words)]
     if scope.aspect == "decisions":
         decisions = [item for item in minutes.decisions if _by(item.speaker, scope.speaker)]
-        return [Quote(item.text, item.turn, item.speaker, _decision_lead(item)) for item in decisions]
+        return [quote for item in decisions for quote in _decision_quotes(item)]
     if scope.aspect == "actions":
         actions = [item for item in minutes.actions if _by(item.owner, scope.speaker)]
         return [Quote(item.text, item.turn, item.speaker, _action_lead(item)) for item in actions]
@@ -150,8 +150,17 @@ def _line_quote(line: SummaryLine) -> Quote:
     return Quote(line.text, line.turn, line.speaker)
 
 
+def _decision_quotes(item: Item) -> list[Quote]:
+    """The motion as moved (when an earlier turn moved it), then the decision as announced."""
+    moved = [Quote(item.motion, item.motion_turn, item.moved_by, _decision_lead(item))] if item.motion else []
+    return [*moved, Quote(item.text, item.turn, item.speaker, None if moved else _decision_lead(item))]
+
+
 def _decision_lead(item: Item) -> str | None:
-    return f"(vote: {item.vote})" if item.vote else None
+    """ "(moved by Trustee Nair; vote: 4–1)" before the quote, where said."""
+    said = [f"moved by {item.moved_by}" if item.moved_by else "", f"vote: {item.vote}" if item.vote else ""]
+    said = [piece for piece in said if piece]
+    return f"({'; '.join(said)})" if said else None
 
 
 def _action_lead(item: Item) -> str | None:

@@ -35,6 +35,7 @@ class Scope:
     subject: str = ""  # the question without its request and meeting words
     question: str = ""  # the question as asked
 
+
 @dataclass(frozen=True)
 class SummaryLine:
     """A sentence of a summary: the words quoted from a turn, its speaker and the turn's index."""
@@ -53,7 +54,7 @@ class Item:
     """A decision or an action item found in a turn. `text` is the sentence as said; a decision's
     `speaker` moved or announced it; an action item's `owner` is who will do it (the speaker when
     they commit themselves, the person named when one is assigned), `task` what and `due` by when,
-    where said. `vote` is a count as said ("five to nothing", "4-1")."""
+    where said. `vote` is a count as said ("five to nothing", "4-1"); `moved_by` who moved the motion."""
 
     kind: str  # "decision" or "action"
     text: str
@@ -65,6 +66,9 @@ class Item:
     due: str | None = None
     vote: str | None = None
     start: float | None = None
+    moved_by: str | None = None  # who moved the motion a decision settles ("I move that…"), where said
+    motion: str | None = None  # the motion as moved, when said in an earlier turn than the decision
+    motion_turn: int | None = None
 
     def to_dict(self) -> dict:
         data = {"kind": self.kind, "text": self.text, "turn": self.turn, "speaker": self.speaker}
@@ -72,7 +76,12 @@ class Item:
         if self.kind == "action":
             data |= {"owner": self.owner, "task": self.task, "due": self.due}
         else:
-            data |= {"vote": self.vote}
+            data |= {
+                "vote": self.vote,
+                "moved_by": self.moved_by,
+                "motion": self.motion,
+                "motion_turn": self.motion_turn,
+            }
         return data
 
 

@@ -49,13 +49,16 @@ def _items_html(title: str, kind: str, items: tuple[Item, ...], minutes: Minutes
 
 def _who(item: Item) -> str:
     who = item.owner if item.kind == "action" else item.speaker
-    return f"{who}: " if who else ""
+    moved = f"{item.moved_by}: {item.motion} … " if item.kind == "decision" and item.motion else ""
+    return moved + (f"{who}: " if who else "")
 
 
 def _extra(item: Item) -> str:
     if item.kind == "action":
         return f" (due {item.due})" if item.due else ""
-    return f" (vote {item.vote})" if item.vote else ""
+    said = [f"moved by {item.moved_by}" if item.moved_by else "", f"vote {item.vote}" if item.vote else ""]
+    said = [piece for piece in said if piece]
+    return f" ({'; '.join(said)})" if said else ""
 
 
 def _md_item(item: Item) -> str:

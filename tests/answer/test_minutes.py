@@ -124,3 +124,19 @@ def test_the_vote_and_the_owner_as_said():
     assert owner_of("Priya will update the roadmap.", tom, ann, speakers) == "Priya Shah"
     assert owner_of("Can you book the room for Friday?", tom, ann, speakers) == "Ann"  # asked, and accepted
     assert owner_of("Let's revisit this next week.", tom, ann, speakers) == "the team"
+
+
+def test_a_decision_names_its_motion_and_who_moved_it():
+    from answer.items import detect
+
+    turns = _turns(
+        ("Chair Ann Lee", "The next item is the library budget for the coming year."),
+        ("Priya Shah", "I move that we adopt the library budget as presented by staff."),
+        ("Tom Berg", "Second."),
+        ("Chair Ann Lee", "All in favour? Opposed? The motion carries four to one."),
+    )
+    decisions, _ = detect(turns)
+    (decision,) = decisions
+    assert (decision.turn, decision.speaker, decision.vote) == (3, "Chair Ann Lee", "4–1")
+    assert decision.moved_by == "Priya Shah" and decision.motion_turn == 1
+    assert decision.motion == "I move that we adopt the library budget as presented by staff."

@@ -158,6 +158,12 @@ def test_bench_runs_everything_on_a_small_library(tmp_path):
     checked = report["verification"]
     assert checked["answers"] >= 5 and 0 < checked["warm_median_ms"] < checked["cold_median_ms"]
     assert any(target["name"].startswith("checking a 5-sentence written answer") for target in report["targets"])
+    agents = report["agents"]
+    assert agents["first_answer_s"] > 0 and agents["mcp_median_ms"] > 0 and agents["python_median_ms"] > 0
+    assert {"start to first answer", "MCP overhead per ask (median)"} <= {t["name"] for t in report["targets"]}
+    longest = report["minutes"][0]
+    assert longest["turns"] > 1000 and longest["built_ms"] > 0
+    assert any(target["name"].startswith("minutes of a meeting of") for target in report["targets"])
     assert (out / "latency_vs_size.png").stat().st_size > 10_000
     assert "| 150 | real |" in readme.read_text()
     assert "![Query latency against library size](docs/latency_vs_size.png)" in readme.read_text()

@@ -17,7 +17,7 @@ from core.errors import SettingsError
 
 READER_FILE = Path(__file__).resolve().parent / "reader.onnx"
 MAX_LENGTH = 160  # word pieces of a question and what it is read against, together
-CONTEXT_WORDS = 32  # words of the turn around a sentence that the reader sees after it
+CONTEXT_WORDS = 20  # words of the turn around a sentence that the reader sees after it
 PAIRS_PER_BATCH = 16
 REFIT = "run `onrecord fit-reader --data ../shared/data/qmsum/train` to build it again"
 

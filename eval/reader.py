@@ -5,7 +5,8 @@ Positives: the sentences of a question's gold span that share enough of the gold
 `eval.fit` labels them), and passages of three turns inside the span. Hard negatives: sentences and
 passages of the same meeting outside its spans (the closest to the question in words among them),
 of other meetings of the same series or domain, and speaker-swapped pairs: the question asked as
-"What did <speaker> say about <subject>?" against the answering sentence said by someone else."""
+"What did <speaker> say about <subject>?" against the answering sentence said by someone else, and
+against what that speaker said of other subjects."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ SEED = 38
 POSITIVES = 3  # answering sentences per question, at most
 NEAR, FAR = 2, 2  # same-meeting negatives: the closest to the question in words, and any
 OTHER = 2  # sentences of other meetings of its series or domain
+OFF_SUBJECT = 2  # a named speaker's sentences outside the span: the speaker right, the subject not
 PASSAGE_TURNS = 3
 MIN_WORDS = 4  # shorter sentences ("Yeah.", "Okay, so.") are neither answers nor useful negatives
 
@@ -120,16 +122,24 @@ def _query_pairs(meeting: Meeting, query: dict, neighbours: list[Meeting], choos
         closest = sorted(_sample(chooser, list(other.said), 40), key=lambda said: -_shared(said, question_terms))
         for said in closest[:1]:
             yield Pair(question, said.read(), 0.0, meeting.id)
-    yield from _speaker_pairs(meeting, question, positives, chooser)
+    yield from _speaker_pairs(meeting, question, positives, outside, chooser)
     yield from _passage_pairs(meeting, question, gold, neighbours, chooser)
 
 
-def _speaker_pairs(meeting: Meeting, question: str, positives: list[Said], chooser: random.Random) -> Iterator[Pair]:
-    """The question asked of the speaker who said its answer, against that sentence and against the
-    same sentence said by another speaker of the meeting."""
+def _speaker_pairs(
+    meeting: Meeting, question: str, positives: list[Said], outside: list[Said], chooser: random.Random
+) -> Iterator[Pair]:
+    """The question asked of the speaker who said its answer, against that sentence, against the same
+    sentence said by another speaker of the meeting, and against what that speaker said of other
+    subjects (outside the span); a question that already names a speaker, against that speaker's
+    sentences outside the span."""
     speakers = sorted({speaker for speaker, _ in meeting.turns})
+    named = [speaker for speaker in speakers if len(speaker) > 3 and speaker.casefold() in question.casefold()]
+    for speaker in named[:1]:
+        for said in _sample(chooser, [said for said in outside if said.speaker == speaker], OFF_SUBJECT):
+            yield Pair(question, said.read(), 0.0, meeting.id)
     subject = focus(question).rstrip("?. ")
-    if subject == question.rstrip("?. "):  # the question is not a request to summarize: it may name someone
+    if named or subject == question.rstrip("?. "):  # not a request to summarize: it may name someone
         return
     for said in positives[:1]:
         others = [speaker for speaker in speakers if speaker != said.speaker]
@@ -138,6 +148,8 @@ def _speaker_pairs(meeting: Meeting, question: str, positives: list[Said], choos
         asked = f"What did {said.speaker} say about {subject}?"
         yield Pair(asked, said.read(), 1.0, meeting.id)
         yield Pair(asked, said.read(chooser.choice(others)), 0.0, meeting.id)
+        for other in _sample(chooser, [s for s in outside if s.speaker == said.speaker], OFF_SUBJECT):
+            yield Pair(asked, other.read(), 0.0, meeting.id)
 
 
 def _passage_pairs(

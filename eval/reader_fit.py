@@ -1,7 +1,7 @@
 """Fitting the reader (`answer.reader`): a sentence-transformers CrossEncoder built on the bundled
 all-MiniLM-L6-v2 encoder with a new scoring head, trained one epoch on pairs of QMSum train
 (`eval.reader`) with fixed seeds on one thread, exported to ONNX and quantized to int8 where its
-figures on the check slice stay within INT8_TOLERANCE of fp32's (else fp16). The figures go into the
+area under the ROC curve on the check slice stays within INT8_TOLERANCE of fp32's (else fp16). The figures go into the
 file's metadata, so `onrecord fit-reader --check` compares a refit with the committed file."""
 
 from __future__ import annotations
@@ -19,10 +19,11 @@ from core.settings import DEFAULT_MODEL, model_path
 from eval.reader import SEED, Pair
 from index.onnx_embedding import fuse_bert, quantize_int8
 
-TRAIN_PAIRS = 4000  # pairs trained on, at most (about 15 minutes on one thread)
+TRAIN_PAIRS = 12000  # pairs trained on, at most (about 15 minutes on one thread)
 CHECK_EVERY = 10  # every tenth train meeting is the check slice: never trained on, only measured
 BATCH = 16
-LEARNING_RATE = 4e-5
+LEARNING_RATE = 5e-5
+HEAD_LEARNING_RATE = 1e-3
 INT8_TOLERANCE = 0.005
 
 
@@ -36,7 +37,9 @@ def split_pairs(pairs: Sequence[Pair]) -> tuple[list[Pair], list[Pair]]:
 
 
 def train(pairs: Sequence[Pair], on_step: Callable[[], None] | None = None):
-    """The CrossEncoder after one epoch over `pairs`, in batches of similar length."""
+    """The scorer after one epoch over `pairs`, in batches of similar length: the CrossEncoder's BERT
+    encoder with a new head over its mean-pooled states (the bundled model was trained to mean-pool;
+    a head on its untrained [CLS] pooler learned only the share of positives in 4,000 pairs)."""
     import torch
     from sentence_transformers import CrossEncoder
 
@@ -47,9 +50,14 @@ def train(pairs: Sequence[Pair], on_step: Callable[[], None] | None = None):
     cross = CrossEncoder(
         str(model_path(DEFAULT_MODEL)), num_labels=1, max_length=MAX_LENGTH, device="cpu", local_files_only=True
     )
-    model, tokenizer = cross.model, cross.tokenizer
+    tokenizer = cross.tokenizer
+    model = _scorer(cross.model.bert)
     batches = _batches(pairs, tokenizer)
-    optimizer = torch.optim.AdamW(model.parameters(), lr=LEARNING_RATE, weight_decay=0.01)
+    groups = [
+        {"params": model.encoder.parameters(), "lr": LEARNING_RATE},
+        {"params": model.head.parameters(), "lr": HEAD_LEARNING_RATE},
+    ]
+    optimizer = torch.optim.AdamW(groups, weight_decay=0.01)
     warmup = max(1, len(batches) // 10)
     schedule = torch.optim.lr_scheduler.LambdaLR(
         optimizer, lambda step: min((step + 1) / warmup, max(0.0, (len(batches) - step) / (len(batches) - warmup)))
@@ -64,7 +72,7 @@ def train(pairs: Sequence[Pair], on_step: Callable[[], None] | None = None):
             padding=True,
             return_tensors="pt",
         )
-        logits = model(**encoded).logits.view(-1)
+        logits = model(encoded["input_ids"], encoded["attention_mask"], encoded["token_type_ids"]).view(-1)
         labels = torch.tensor([pair.label for pair in batch], dtype=torch.float32)
         loss = torch.nn.functional.binary_cross_entropy_with_logits(logits, labels)
         loss.backward()
@@ -75,6 +83,24 @@ def train(pairs: Sequence[Pair], on_step: Callable[[], None] | None = None):
         if on_step:
             on_step()
     return model.eval(), tokenizer
+
+
+def _scorer(encoder):
+    """The encoder with a new scoring head: a linear layer over its mean-pooled token states."""
+    import torch
+
+    class Scorer(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.encoder = encoder
+            self.head = torch.nn.Linear(encoder.config.hidden_size, 1)
+
+        def forward(self, input_ids, attention_mask, token_type_ids):
+            states = self.encoder(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids)[0]
+            mask = attention_mask.unsqueeze(-1).to(states.dtype)
+            return self.head((states * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1.0))
+
+    return Scorer()
 
 
 def _batches(pairs: Sequence[Pair], tokenizer) -> list[list[Pair]]:
@@ -108,7 +134,7 @@ def export(model, target: Path, check: Sequence[Pair]) -> dict:
         quantize_int8(fused, int8)
         small = figures(Reader(int8), check)
         chosen, precision = int8, "int8"
-        if max(abs(full[name] - small[name]) for name in full) > INT8_TOLERANCE:
+        if abs(full["auc"] - small["auc"]) > INT8_TOLERANCE:  # the continuous figure (a top-1 share moves in steps)
             chosen, precision = Path(scratch) / "fp16.onnx", "fp16"
             _half(fused, chosen)
             small = figures(Reader(chosen), check)

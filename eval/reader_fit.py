@@ -51,7 +51,7 @@ def train(pairs: Sequence[Pair], on_step: Callable[[], None] | None = None):
         str(model_path(DEFAULT_MODEL)), num_labels=1, max_length=MAX_LENGTH, device="cpu", local_files_only=True
     )
     tokenizer = cross.tokenizer
-    model = _scorer(cross.model.bert)
+    model = _with_head(cross.model.bert)
     batches = _batches(pairs, tokenizer)
     groups = [
         {"params": model.encoder.parameters(), "lr": LEARNING_RATE},
@@ -85,7 +85,7 @@ def train(pairs: Sequence[Pair], on_step: Callable[[], None] | None = None):
     return model.eval(), tokenizer
 
 
-def _scorer(encoder):
+def _with_head(encoder):
     """The encoder with a new scoring head: a linear layer over its mean-pooled token states."""
     import torch
 

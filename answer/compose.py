@@ -10,19 +10,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from answer.coverage import (
-    ANSWERED,
-    PARTIAL,
-    PARTIAL_READ,
-    missing_lead,
-    nearest,
-    not_given_part,
-)
-from answer.coverage import (
-    NOT_IN_TRANSCRIPTS as MISSING,
-)
 from answer.factoids import answering, not_given
-from answer.reader import Reader, default_reader, reader_texts
 from answer.scorer import AnswerModel, Logistic, default_model
 from answer.sentences import Sentence, TurnsOf, candidates, with_turns
 from answer.signals import (
@@ -73,30 +61,23 @@ class Scored:
     probabilities: tuple[float, ...]
     probability: float
     kinds: tuple[int, ...] = ()  # per sentence: +1 holds the kind of answer asked for, -1 not, 0 none asked
-    reads: tuple[float, ...] = ()  # per sentence: the reader's score (answer.reader)
 
 
 def score(
-    question: str,
-    hits: Sequence[Hit],
-    evidence: Evidence = NO_EVIDENCE,
-    model: AnswerModel | None = None,
-    reader: Reader | None = None,
+    question: str, hits: Sequence[Hit], evidence: Evidence = NO_EVIDENCE, model: AnswerModel | None = None
 ) -> Scored:
     """Every candidate sentence scored (the likeliest RERANK again, with their own similarity to the
-    question and the reader's score), and the probability that the passages answer the question."""
+    question), and the probability that the passages answer the question."""
     model = model or default_model()
     found = candidates(hits[:PASSAGES])
     if not found:
         return Scored((), (), 0.0)
     rows = sentence_features(question, found, hits, evidence)
     first = shortlist(rows, model.sentence, evidence)
-    shortlisted = [found[i] for i in first]
-    cosines = sentence_cosines(shortlisted, evidence)
-    reads = (reader or default_reader()).score(question, reader_texts(shortlisted))
-    ranked = rerank(found, rows, first, cosines, reads, model.rerank, evidence)
+    cosines = sentence_cosines([found[i] for i in first], evidence)
+    ranked = rerank(found, rows, first, cosines, model.rerank, evidence)
     best = ranked.probabilities[0]
-    row = question_features(question, hits, evidence, ranked.sentences, best, float(cosines.max()), reads)
+    row = question_features(question, hits, evidence, ranked.sentences, best, float(cosines.max()))
     answers = float(model.question.probability(_known(row, model.question, evidence))[0])
     return replace(ranked, probability=answers)
 
@@ -111,7 +92,6 @@ def rerank(
     rows: np.ndarray,
     first: np.ndarray,
     cosines: np.ndarray,
-    reads: np.ndarray,
     model: Logistic,
     evidence: Evidence = NO_EVIDENCE,
 ) -> Scored:
@@ -119,14 +99,13 @@ def rerank(
     question's probability left at 0)."""
     if not len(first):
         return Scored((), (), 0.0)
-    probabilities = model.probability(_known(rerank_features(rows[first], cosines, reads), model, evidence))
+    probabilities = model.probability(_known(rerank_features(rows[first], cosines), model, evidence))
     order = np.argsort(-probabilities, kind="stable")
     return Scored(
         tuple(sentences[first[i]] for i in order),
         tuple(float(probabilities[i]) for i in order),
         0.0,
         tuple(int(k) for k in rows[first][order, KIND_COLUMN]),
-        tuple(float(reads[i]) for i in order),
     )
 
 
@@ -156,69 +135,17 @@ def answer(
     model = model or default_model()
     scored = score(question, hits, evidence, model)
     support = model.support_word(scored.probability)
-    speaker = evidence.speakers[0] if evidence.speakers else None  # the speaker the question names
     # a factoid question ("how much", "when", "who") is answered only by sentences that give what it asks
     refused = not hits or not scored.sentences or scored.probability < model.abstain_below
     giving = answering(question, scored.sentences, evidence) if model.kind_gate and not refused else None
-    notice = None
-    telling = model.says_what_is_missing
-    if telling and giving == [] and scored.reads and scored.reads[0] >= PARTIAL_READ:
-        giving, notice = [0], not_given(question)  # what it gives in place of the name or number asked for
-    if (
-        telling
-        and not refused
-        and speaker
-        and not any(s.speaker == speaker for s in compose(scored, model.sentence_bar))
-    ):
-        refused = True  # the speaker it names says nothing that answers it
     if refused or giving == []:
-        return _refusal(question, hits, scored, speaker if telling else None, turns_of, giving == [], telling)
+        citations = tuple(Citation(n, hit) for n, hit in enumerate(hits[:PASSAGES], 1))
+        said = ABSTENTION if refused else f"{ABSTENTION} {not_given(question)}"  # the factoid rule says why
+        parts = (AnswerPart(said),)
+        return Answer(question, said, True, citations, tuple(hits), scored.probability, parts, "none")
     if giving:
         scored = _only(scored, giving)
     chosen = compose(scored, model.sentence_bar, model.relative_bar, model.same_kind)
-    parts, citations = _quoted(chosen, turns_of)
-    if notice:
-        parts.append(not_given_part(notice))
-    text = " ".join(_shown(part) for part in parts)
-    coverage = PARTIAL if notice else ANSWERED
-    return Answer(
-        question, text, False, citations, tuple(hits), scored.probability, tuple(parts), support, coverage=coverage
-    )
-
-
-def _refusal(
-    question: str,
-    hits: list[Hit],
-    scored: Scored,
-    speaker: str | None,
-    turns_of: TurnsOf | None,
-    kind_gap: bool,
-    telling: bool = True,
-) -> Answer:
-    """A refusal that says what is missing and, when the reader finds a sentence near enough, what
-    the transcripts do say instead, cited; else the nearest passages."""
-    at = nearest(scored.sentences, scored.reads, speaker) if telling and scored.reads else None
-    if at is None:
-        citations = tuple(Citation(n, hit) for n, hit in enumerate(hits[:PASSAGES], 1))
-        said = f"{ABSTENTION} {not_given(question)}" if kind_gap else ABSTENTION  # the factoid rule says why
-        parts = (AnswerPart(said),)
-        return Answer(question, said, True, citations, tuple(hits), scored.probability, parts, coverage=MISSING)
-    quoted, citations = _quoted([scored.sentences[at]], turns_of)
-    parts = [AnswerPart(missing_lead(question, speaker)), *quoted]
-    text = " ".join(_shown(part) for part in parts)
-    return Answer(question, text, True, citations, tuple(hits), scored.probability, tuple(parts), coverage=MISSING)
-
-
-def _said_by(speaker: str, sentences: Sequence[Sentence]) -> bool:
-    return any(sentence.speaker == speaker for sentence in sentences)
-
-
-def _shown(part: AnswerPart) -> str:
-    return f"{escape_brackets(part.text)} [{part.n}]" if part.n else part.text
-
-
-def _quoted(chosen: list[Sentence], turns_of: TurnsOf | None) -> tuple[list[AnswerPart], tuple[Citation, ...]]:
-    """The chosen sentences as quoted parts, one per turn (or passage) in citation order, and their citations."""
     if turns_of is not None:
         chosen = with_turns(chosen, turns_of)
     numbers: dict[tuple[str, ...], int] = {}
@@ -238,7 +165,8 @@ def _quoted(chosen: list[Sentence], turns_of: TurnsOf | None) -> tuple[list[Answ
         parts.append(AnswerPart(prefix + shown, numbers[source], prefix + verbatim if shown != verbatim else None))
         previous_speaker = speaker
         citations.append(_citation(numbers[source], group[0]))
-    return parts, tuple(citations)
+    text = " ".join(f"{escape_brackets(part.text)} [{part.n}]" for part in parts)
+    return Answer(question, text, False, tuple(citations), tuple(hits), scored.probability, tuple(parts), support)
 
 
 def compose(scored: Scored, bar: float, relative_bar: float = 0.0, same_kind: bool = False) -> list[Sentence]:
@@ -278,19 +206,22 @@ def _kind_first(scored: Scored, bar: float) -> Scored:
     if not first:
         return scored
     order = first + [i for i in range(len(scored.sentences)) if i not in first]
-    return _only(scored, order)
+    return Scored(
+        tuple(scored.sentences[i] for i in order),
+        tuple(scored.probabilities[i] for i in order),
+        scored.probability,
+        tuple(scored.kinds[i] for i in order),
+    )
 
 
 def _only(scored: Scored, positions: Sequence[int]) -> Scored:
     """The scored sentences at `positions` (likeliest first, as given)."""
     kinds = tuple(scored.kinds[i] for i in positions) if scored.kinds else ()
-    reads = tuple(scored.reads[i] for i in positions) if scored.reads else ()
     return Scored(
         tuple(scored.sentences[i] for i in positions),
         tuple(scored.probabilities[i] for i in positions),
         scored.probability,
         kinds,
-        reads,
     )
 
 

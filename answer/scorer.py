@@ -34,7 +34,6 @@ class AnswerModel:
     support: tuple[tuple[float, str], ...]  # (lowest probability, word), highest first
     fitted_on: str = ""  # what it was fitted on, by which command
     kind_gate_false_refusals: float = 0.0  # the share of answerable train askings the factoid rule refuses in addition
-    says_what_is_missing: bool = True  # answer.coverage's rules (off for the answerers of earlier releases)
 
     def support_word(self, probability: float) -> str:
         return next((word for lowest, word in self.support if probability >= lowest), "none")

@@ -53,8 +53,6 @@ RERANK_FEATURES = (
     *SENTENCE_FEATURES,
     "cosine",  # the sentence's cosine similarity to the question (the bundled model)
     "cosine_vs_best",  # that less the best of the reranked sentences'
-    "reader",  # the reader's score (answer.reader: a cross-encoder reading the question and the sentence together)
-    "reader_vs_best",  # that less the best of the reranked sentences'
 )
 QUESTION_FEATURES = (
     "best_sentence",  # the best sentence's probability of answering
@@ -69,8 +67,6 @@ QUESTION_FEATURES = (
     "best_content",  # the share of the question's content words the likeliest sentence holds
     "kind_content",  # the most content words a likely sentence holding the asked-for kind holds (no kind: any)
     "absent_in_passages",  # the rarity-weighted share of content words that no top passage holds
-    "reader_best",  # the reader's best score among the reranked sentences
-    "reader_margin",  # that over the mean of the next four
 )
 EVIDENCE_PASSAGES = 3
 PASSAGES = 5  # the passages whose sentences are candidates
@@ -230,23 +226,11 @@ def sentence_features(
     return np.asarray(rows, dtype=np.float64).reshape(len(rows), len(SENTENCE_FEATURES))
 
 
-def rerank_features(rows: np.ndarray, cosines: np.ndarray, reads: np.ndarray) -> np.ndarray:
-    """RERANK_FEATURES: the sentences' SENTENCE_FEATURES rows with their cosine similarities and the
-    reader's scores."""
+def rerank_features(rows: np.ndarray, cosines: np.ndarray) -> np.ndarray:
+    """RERANK_FEATURES: the sentences' SENTENCE_FEATURES rows with their cosine similarities."""
     cosines = np.asarray(cosines, dtype=np.float64).reshape(-1)
-    reads = np.asarray(reads, dtype=np.float64).reshape(-1)
-    if not len(cosines):
-        return np.zeros((0, len(RERANK_FEATURES)))
-    return np.column_stack([rows, cosines, cosines - cosines.max(), reads, reads - reads.max()])
-
-
-def reader_summary(reads: Sequence[float]) -> tuple[float, float]:
-    """The reader's best score among the reranked sentences, and its margin over the mean of the next four."""
-    ordered = sorted((float(read) for read in reads), reverse=True)
-    if not ordered:
-        return 0.0, 0.0
-    following = ordered[1:5]
-    return ordered[0], ordered[0] - (sum(following) / len(following) if following else ordered[0])
+    best = cosines.max() if len(cosines) else 0.0
+    return np.column_stack([rows, cosines, cosines - best]) if len(cosines) else np.zeros((0, len(RERANK_FEATURES)))
 
 
 def question_features(
@@ -256,10 +240,9 @@ def question_features(
     likeliest: Sequence[Sentence],
     best_probability: float,
     best_cosine: float,
-    reads: Sequence[float] = (),
 ) -> np.ndarray:
-    """The row of QUESTION_FEATURES for a question, its retrieved passages (best first), its
-    likeliest sentences (most likely first) and the reader's scores of them."""
+    """The row of QUESTION_FEATURES for a question, its retrieved passages (best first) and its
+    likeliest sentences (most likely first)."""
     keyword, occurs = evidence.keyword, evidence.occurs
     weight = rarity(keyword)
     top = hits[:EVIDENCE_PASSAGES]
@@ -295,7 +278,6 @@ def question_features(
             shares[0] if shares else 0.0,
             kind_content,
             absent_in_passages,
-            *reader_summary(reads),
         ],
         dtype=np.float64,
     )

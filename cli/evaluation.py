@@ -55,9 +55,8 @@ def evaluate_command(
     if answerer not in ("extractive", "llm"):
         raise OnRecordError(f"unknown answerer {answerer!r}; use extractive or llm")
     writer = backend_or_message(library) if answerer == "llm" else None
-    # hybrid; with --compare: before the reader, passage citations, fitted fusion, dense, keyword, naive, ceiling;
-    # llm: written
-    systems = (8 if compare else 1) + (writer is not None)
+    # hybrid; with --compare: passage citations, fitted fusion, dense, keyword, naive, ceiling; llm: written
+    systems = (7 if compare else 1) + (writer is not None)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=errors, transient=True) as progress:
         ingesting = progress.add_task(f"indexing {len(chosen.transcripts)} transcripts", total=None)
@@ -114,10 +113,9 @@ def _library_refusals(chosen, library, compare: bool) -> dict[str, dict]:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from eval.asked import library_abstention
-    from eval.previous import PREVIOUS_RELEASE, before_reader
+    from eval.previous import PREVIOUS_RELEASE
 
-    earlier = {"onrecord-before-reader": before_reader(), "onrecord-previous-release": PREVIOUS_RELEASE}
-    models = {"onrecord-hybrid": None, **(earlier if compare else {})}
+    models = {"onrecord-hybrid": None, **({"onrecord-previous-release": PREVIOUS_RELEASE} if compare else {})}
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
     refusals = {}
     with Progress(*columns, console=errors, transient=True) as progress:
@@ -187,3 +185,4 @@ def _format_value(value: object) -> str:
     if isinstance(value, float):
         return f"{value:.0f}" if value > 5 else f"{value:.3f}"
     return str(value)
+

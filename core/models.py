@@ -345,12 +345,6 @@ class Answer:
     scope: str = "needle"  # one passage's fact, a whole `meeting`, or a subject across `meetings` (answer.scope)
     meetings: tuple[Meeting, ...] = ()  # the meetings a meeting-level or cross-meeting answer covered
     resolved: str | None = None  # which meeting the words of the question named, as chosen
-    coverage: str = "answered"  # answered, or partial: the kind asked for given without its name or number
-
-    @property
-    def covers(self) -> str:
-        """What the transcripts give of what was asked: answered, partial, or not_in_transcripts (a refusal)."""
-        return "not_in_transcripts" if self.abstained else self.coverage
 
     @property
     def dropped(self) -> tuple[Check, ...]:
@@ -371,7 +365,6 @@ class Answer:
                 for m in self.meetings
             ],
             "resolved": self.resolved,
-            "coverage": self.covers,
             "citations": [citation.to_dict() for citation in self.citations],
             "parts": [part.to_dict() for part in self.parts],
             "verification": [check.to_dict() for check in self.verification],

@@ -21,7 +21,6 @@ import numpy as np
 from answer.compose import PASSAGES, Scored, compose, rerank, shortlist
 from answer.factoids import kind_gap
 from answer.library import Library
-from answer.reader import default_reader, reader_texts
 from answer.scorer import AnswerModel, Logistic
 from answer.sentences import Sentence, candidates, with_turns
 from answer.signals import (
@@ -63,7 +62,6 @@ class Example:
     labels: np.ndarray  # 1 where the sentence answers (asked within its meeting), else 0
     evidence: Evidence
     cosines: np.ndarray  # each sentence's similarity to the question, for those the rerank may see
-    reads: np.ndarray  # the reader's score of each of those
 
 
 def collect(suite: Suite, library: Library, on_step: Callable[[], None] | None = None) -> list[Example]:
@@ -87,8 +85,7 @@ def collect(suite: Suite, library: Library, on_step: Callable[[], None] | None =
                 gold = question.gold if asked.way == "meeting" else frozenset()
                 answer_terms = set(terms(question.answer or ""))
                 labels = np.array([float(_answers(s, gold, answer_terms)) for s in found])
-                unread = np.zeros(0)  # similarities and reader scores: filled in for the shortlisted (_first_stage)
-                examples.append(Example(asked, query.text, hits, found, rows, labels, evidence, unread, unread))
+                examples.append(Example(asked, query.text, hits, found, rows, labels, evidence, np.zeros(0)))
         if on_step:
             on_step()
     return examples
@@ -141,14 +138,13 @@ def fit(examples: list[Example], described: str, on_step: Callable[[], None] | N
         (e, first) for e, first in zip(examples, firsts, strict=True) if e.asked.way == "meeting" and len(first)
     ]
     reranker = logistic(
-        np.vstack([rerank_features(e.rows[first], e.cosines, e.reads) for e, first in reranked]),
+        np.vstack([rerank_features(e.rows[first], e.cosines) for e, first in reranked]),
         np.concatenate([e.labels[first] for e, first in reranked]),
         RERANK_FEATURES,
         _per_question([len(first) for _e, first in reranked]),
     )
     scored = [
-        rerank(e.sentences, e.rows, first, e.cosines, e.reads, reranker)
-        for e, first in zip(examples, firsts, strict=True)
+        rerank(e.sentences, e.rows, first, e.cosines, reranker) for e, first in zip(examples, firsts, strict=True)
     ]
     rows = np.vstack([_question_row(e, s) for e, s in zip(examples, scored, strict=True)])
     labels = np.array([float(e.asked.answerable) for e in examples])
@@ -189,12 +185,9 @@ def _per_question(sizes: list[int]) -> np.ndarray:
 
 
 def _first_stage(example: Example, sentence: Logistic, on_step: Callable[[], None] | None) -> np.ndarray:
-    """The sentences the rerank sees (the first stage's likeliest), their similarities and the
-    reader's scores filled in."""
+    """The sentences the rerank sees (the first stage's likeliest), their similarities filled in."""
     first = shortlist(example.rows, sentence, size=FITTED_RERANK) if example.sentences else np.zeros(0, dtype=int)
-    shortlisted = [example.sentences[i] for i in first]
-    example.cosines = sentence_cosines(shortlisted, example.evidence)
-    example.reads = default_reader().score(example.query, reader_texts(shortlisted))
+    example.cosines = sentence_cosines([example.sentences[i] for i in first], example.evidence)
     if on_step:
         on_step()
     return first
@@ -203,9 +196,7 @@ def _first_stage(example: Example, sentence: Logistic, on_step: Callable[[], Non
 def _question_row(example: Example, scored: Scored) -> np.ndarray:
     best = scored.probabilities[0] if scored.probabilities else 0.0
     best_cosine = float(example.cosines.max()) if len(example.cosines) else 0.0
-    return question_features(
-        example.query, example.hits, example.evidence, scored.sentences, best, best_cosine, example.reads
-    )
+    return question_features(example.query, example.hits, example.evidence, scored.sentences, best, best_cosine)
 
 
 def _bar_quality(

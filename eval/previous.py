@@ -10,14 +10,8 @@ sentences sharing a word with the question."""
 
 from __future__ import annotations
 
-import json
-from dataclasses import replace
-from pathlib import Path
-
 from answer.scorer import AnswerModel, Logistic
 from answer.signals import QUESTION_FEATURES, RERANK_FEATURES, SENTENCE_FEATURES
-
-BEFORE_READER_FILE = Path(__file__).resolve().with_name("answer_model_before_reader.json")
 
 _SENTENCE_WEIGHTS = {
     "overlap": 1.0,
@@ -48,28 +42,4 @@ PREVIOUS_RELEASE = AnswerModel(
     kind_gate=False,
     support=((0.5, "unrated"),),
     fitted_on="hand-set (the release before the fitted model)",
-    says_what_is_missing=False,
 )
-
-
-def _widened(data: dict, features: tuple[str, ...]) -> dict:
-    """A fitted logistic regression over the first of `features`, over all of them: the ones it never
-    saw weigh nothing (mean 0, scale 1, coefficient 0), so its probabilities are unchanged."""
-    extra = len(features) - len(data["features"])
-    return {
-        "features": list(features),
-        "mean": data["mean"] + [0.0] * extra,
-        "scale": data["scale"] + [1.0] * extra,
-        "coefficients": data["coefficients"] + [0.0] * extra,
-        "intercept": data["intercept"],
-    }
-
-
-def before_reader() -> AnswerModel:
-    """Issue 11's fitted answerer (answer_model_before_reader.json, as released before the reader):
-    its features are the first of today's, the reader's scores weigh nothing, and it says nothing
-    of what is missing."""
-    data = json.loads(BEFORE_READER_FILE.read_text(encoding="utf-8"))
-    data["rerank"] = _widened(data["rerank"], RERANK_FEATURES)
-    data["question"] = _widened(data["question"], QUESTION_FEATURES)
-    return replace(AnswerModel.from_dict(data), says_what_is_missing=False)

@@ -10,7 +10,7 @@ from answer.library import Library
 from answer.llm import Backend
 from eval.ceiling import GoldSpanCeiling
 from eval.generated import WrittenAnswers
-from eval.previous import PREVIOUS_RELEASE, before_reader
+from eval.previous import PREVIOUS_RELEASE
 from eval.runner import QueryResult, run_suite
 from eval.suites import Suite, SuiteError, load_suite, qmsum_suite
 from eval.systems import NaiveLlamaIndex, OnRecord, System
@@ -64,8 +64,6 @@ def evaluate(
         systems.append(WrittenAnswers(retriever, library.turns, writer, library.settings.llm_timeout))
     if compare:
         systems += [
-            # issue 11's fitted answerer, before the reader: the same retrieval and citations
-            OnRecord(retriever, "hybrid", library.turns, name="onrecord-before-reader", model=before_reader()),
             # the previous release's answerer: hand-set weights and threshold, citing whole passages
             # retrieval as it was: reciprocal rank fusion, before the fitted fusion
             OnRecord(fused_by(retriever, False), "hybrid", name="onrecord-previous-release", model=PREVIOUS_RELEASE),

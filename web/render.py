@@ -33,13 +33,7 @@ def highlight(text: str, question: str) -> str:
 
 
 def answer_html(answer: Answer) -> str:
-    """The answer with clickable [n] markers, or the visible 'not answered' state; what it covers in words."""
-    if answer.abstained and any(part.n for part in answer.parts):  # what is missing, and what they say instead
-        said = " ".join(escape(part.text) + "".join(f" {_cite_link(n)}" for n in part.markers) for part in answer.parts)
-        return (
-            '<div class="onrecord-abstained" id="answer-abstained"><strong>Not in these transcripts.</strong> '
-            f'<span id="answer-why">{said}</span></div>'
-        )
+    """The answer with clickable [n] markers, or the visible 'not answered' state."""
     if answer.abstained:
         why = answer.text.removeprefix(ABSTENTION).strip()  # what a factoid question's passages lack
         return (
@@ -69,13 +63,7 @@ def answer_html(answer: Answer) -> str:
             "checked against the passages it cites.</div>"
         )
     checked = _verification_html(answer)
-    covered = (
-        '<div class="onrecord-coverage" id="answer-coverage"><strong>Partly answered:</strong> the transcripts give '
-        "what was asked for, but not its name or number.</div>"
-        if answer.covers == "partial"
-        else ""
-    )
-    return f'<div class="onrecord-answer" id="answer-text">{body}</div>{covered}{verbatim}{written}{support}{checked}'
+    return f'<div class="onrecord-answer" id="answer-text">{body}</div>{verbatim}{written}{support}{checked}'
 
 
 def _verification_html(answer: Answer) -> str:

@@ -18,7 +18,6 @@ from answer.signals import (
     answer_kind,
     holds_kind,
     question_features,
-    rerank_features,
     sentence_features,
 )
 from core.models import Chunk, Hit
@@ -83,19 +82,6 @@ def test_question_features_see_words_the_library_lacks():
     column = dict(zip(QUESTION_FEATURES, row, strict=True))
     assert column["absent"] == column["absent_in_passages"] == 0
     assert column["best_content"] == 1.0 and column["kind_content"] == 1.0
-
-
-def test_the_readers_scores_are_features_of_the_rerank_and_of_the_question():
-    hits = [_hit("Dana: The garden budget is 18,500 dollars. Lee: We meet on Monday.", ("Dana", "Lee"))]
-    found = candidates(hits)
-    rows = rerank_features(np.zeros((2, len(SENTENCE_FEATURES))), np.array([0.5, 0.4]), np.array([1.5, -2.0]))
-    column = dict(zip(RERANK_FEATURES, rows.T, strict=True))
-    assert column["reader"].tolist() == [1.5, -2.0] and column["reader_vs_best"].tolist() == [0.0, -3.5]
-    row = question_features("How much is the garden budget?", hits, Evidence(), found, 0.3, 0.5, [2.0, 1.0, 0.0])
-    column = dict(zip(QUESTION_FEATURES, row, strict=True))
-    assert column["reader_best"] == 2.0 and column["reader_margin"] == 1.5  # over the mean of the next ones
-    row = question_features("How much is the garden budget?", hits, Evidence(), found, 0.3, 0.5)
-    assert dict(zip(QUESTION_FEATURES, row, strict=True))["reader_margin"] == 0.0
 
 
 @pytest.fixture(scope="module")

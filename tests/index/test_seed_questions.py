@@ -21,9 +21,7 @@ UNANSWERABLE = [q for q in SUITE if not q["gold_turns"]]
 ANSWERED_ANYWAY = {"s43", "s44", "s46"}
 REFUSED = {q["id"] for q in UNANSWERABLE} - ANSWERED_ANYWAY
 # Well-supported questions: each must be answered with a citation of its gold passage.
-# s19 ("What did Quim Gil say about grants?") left the list with the reader (issue 38): its answer now
-# quotes Quim Gil on the charter committee, a regression the README reports.
-CITED = ["s01", "s03", "s04", "s07", "s08", "s09", "s11", "s13", "s14", "s15", "s18", "s20", "s22", "s25", "s29"]
+CITED = ["s01", "s03", "s04", "s07", "s08", "s09", "s11", "s13", "s14", "s15", "s18", "s19", "s20", "s22", "s25", "s29"]
 
 
 def covers(citation, gold_turns) -> bool:
@@ -58,8 +56,8 @@ def test_speaker_questions_are_answered_in_that_speakers_words(seed_library, que
 @pytest.mark.parametrize("item", [q for q in UNANSWERABLE if q["id"] in REFUSED], ids=lambda q: q["id"])
 def test_questions_the_transcript_cannot_answer_abstain_and_still_list_passages(seed_library, item):
     result = ask(seed_library, item["question"])
-    assert result.abstained and result.covers == "not_in_transcripts"
-    assert "do not answer" in result.text or "does not speak of" in result.text  # a named speaker's silence
+    assert result.abstained
+    assert "do not answer" in result.text
     assert result.citations  # the nearest passages are still shown
 
 
@@ -88,9 +86,7 @@ def test_citation_carries_meeting_topic_speaker_turns_and_time(seed_library):
     assert cited["title"] == "Office hours 2022-03-24" and cited["date"] == "2022-03-24"
     assert cited["topic"] == "Human Rights"
     assert cited["turn_start"] <= 36 <= cited["turn_end"]
-    # within its meeting: of the whole library, the reader (issue 38) prefers a seed passage, a regression
-    within = AskOptions(filters=Filters(meeting="plain"))
-    timed = ask(seed_library, "Which day is the library open on Saturday afternoons?", within).to_dict()["citations"][0]
+    timed = ask(seed_library, "Which day is the library open on Saturday afternoons?").to_dict()["citations"][0]
     assert timed["meeting_id"] == "plain" and timed["start"] == 5.0
     assert timed["url"] == "https://www.youtube.com/watch?v=abc123XYZ00&t=5s"
 

@@ -10,6 +10,18 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from answer.coverage import (
+    ANSWERED,
+    NOT_IN_TRANSCRIPTS,
+    PARTIAL,
+    not_given_words,
+    silent_lead,
+    speaks_of,
+    stands_in,
+    subject_of,
+    unattested_event,
+    unattested_lead,
+)
 from answer.factoids import answering, not_given
 from answer.scorer import AnswerModel, Logistic, default_model
 from answer.sentences import Sentence, TurnsOf, candidates, with_turns
@@ -20,6 +32,7 @@ from answer.signals import (
     PASSAGES,
     RERANK,
     Evidence,
+    content_terms,
     question_features,
     rerank_features,
     sentence_cosines,
@@ -127,27 +140,69 @@ def answer(
     evidence: Evidence = NO_EVIDENCE,
     turns_of: TurnsOf | None = None,
     model: AnswerModel | None = None,
+    coverage: bool = True,
 ) -> Answer:
     """An extractive answer to `question` from `hits` (best first). With `turns_of`, each citation
     names the turn that holds its quote (numbered per distinct turn, the sentences of one turn
     joined into one quote in transcript order); without, it names the passage. `evidence` is what
-    the scoring may consult beside the passages (`Retriever.evidence` gives all of it)."""
+    the scoring may consult beside the passages (`Retriever.evidence` gives all of it). What the
+    answer covers of what was asked is checked as answer.coverage says (unless `coverage` is off,
+    as issue 11's answers were, for comparisons)."""
     model = model or default_model()
+    silent = _speaker_silent(question, hits, evidence, turns_of) if coverage else None
+    if silent is not None:
+        return silent
     scored = score(question, hits, evidence, model)
     support = model.support_word(scored.probability)
     # a factoid question ("how much", "when", "who") is answered only by sentences that give what it asks
     refused = not hits or not scored.sentences or scored.probability < model.abstain_below
     giving = answering(question, scored.sentences, evidence) if model.kind_gate and not refused else None
+    closing: list[AnswerPart] = []
+    if (
+        giving == [] and coverage
+    ):  # the kind asked for is not given: a role or a vague amount in its place, or a refusal
+        giving = _standing_in(question, scored, evidence) or []
+        closing = [AnswerPart(not_given_words(question))] if giving else []
     if refused or giving == []:
         citations = tuple(Citation(n, hit) for n, hit in enumerate(hits[:PASSAGES], 1))
         said = ABSTENTION if refused else f"{ABSTENTION} {not_given(question)}"  # the factoid rule says why
         parts = (AnswerPart(said),)
         return Answer(question, said, True, citations, tuple(hits), scored.probability, parts, "none")
+    event = unattested_event(question, " ".join(hit.chunk.text for hit in hits[:PASSAGES])) if coverage else None
+    if event is not None:  # the question takes for granted what the passages never speak of
+        nearest = [with_turns([scored.sentences[0]], turns_of)[0] if turns_of else scored.sentences[0]]
+        return _not_in_transcripts(question, unattested_lead(event, True), nearest, hits, scored.probability)
     if giving:
         scored = _only(scored, giving)
     chosen = compose(scored, model.sentence_bar, model.relative_bar, model.same_kind)
     if turns_of is not None:
         chosen = with_turns(chosen, turns_of)
+    parts, citations = _quoted(chosen)
+    parts += closing
+    text = " ".join(_written(part) for part in parts)
+    coverage = PARTIAL if closing else ANSWERED
+    return Answer(
+        question,
+        text,
+        False,
+        tuple(citations),
+        tuple(hits),
+        scored.probability,
+        tuple(parts),
+        support,
+        coverage=coverage,
+    )
+
+
+def _written(part: AnswerPart) -> str:
+    """A part as the answer's plain text: quotes escaped and followed by their marker; our own words as they are."""
+    return f"{escape_brackets(part.text)} [{part.n}]" if part.n is not None else part.text
+
+
+def _quoted(chosen: Sequence[Sentence], previous_speaker: str | None = None) -> tuple[list[AnswerPart], list[Citation]]:
+    """The chosen sentences as quoted parts, one per source (turn or passage) in the order first
+    chosen, each after its speaker's name where the speaker changes (from `previous_speaker`, one
+    the words before them name), and their citations."""
     numbers: dict[tuple[str, ...], int] = {}
     for sentence in chosen:
         numbers.setdefault(sentence.source, len(numbers) + 1)
@@ -156,7 +211,6 @@ def answer(
         groups.setdefault(sentence.source, []).append(sentence)
     parts: list[AnswerPart] = []
     citations: list[Citation] = []
-    previous_speaker: str | None = None
     for source, group in groups.items():
         speaker = group[0].speaker
         prefix = f"{speaker}: " if speaker and speaker != previous_speaker else ""
@@ -165,8 +219,70 @@ def answer(
         parts.append(AnswerPart(prefix + shown, numbers[source], prefix + verbatim if shown != verbatim else None))
         previous_speaker = speaker
         citations.append(_citation(numbers[source], group[0]))
-    text = " ".join(f"{escape_brackets(part.text)} [{part.n}]" for part in parts)
-    return Answer(question, text, False, tuple(citations), tuple(hits), scored.probability, tuple(parts), support)
+    return parts, citations
+
+
+def _speaker_silent(question: str, hits: list[Hit], evidence: Evidence, turns_of: TurnsOf | None) -> Answer | None:
+    """For a question about what a named speaker said of a subject that none of their own words is
+    about, the answer that says so, quoting what they said nearest to the question; else None."""
+    subject = subject_of(question)
+    if subject is None or not evidence.speakers or evidence.said_by is None:
+        return None
+    speaker = evidence.speakers[0]
+    own = [s for s in candidates(evidence.said_by(speaker, subject)) if s.speaker == speaker]
+    if speaks_of(subject, speaker, own, evidence):
+        return None
+    nearest: list[Sentence] = []
+    if own:
+        closeness = sentence_cosines(own, evidence)
+        nearest = [own[int(np.argmax(closeness))]]
+        nearest = with_turns(nearest, turns_of) if turns_of is not None else nearest
+    lead = silent_lead(speaker, subject, bool(nearest))
+    return _not_in_transcripts(question, lead, nearest, hits, 0.0, speaker)
+
+
+def _standing_in(question: str, scored: Scored, evidence: Evidence) -> list[int]:
+    """The positions of the likeliest sentences that give the kind asked for without its name or
+    number and are about the question (answer.coverage.stands_in)."""
+    if not scored.sentences:
+        return []
+    wanted = content_terms(question)
+    weight = evidence.keyword.idf if evidence.keyword is not None and evidence.keyword.size else (lambda t: 1.0)
+    total = sum(weight(term) for term in wanted) or 1.0
+    cosines = sentence_cosines(list(scored.sentences), evidence)
+    found = []
+    for i, (sentence, cosine) in enumerate(zip(scored.sentences, cosines, strict=True)):
+        held = set(terms(sentence.text))
+        share = sum(weight(term) for term in wanted if term in held) / total
+        if stands_in(question, sentence, float(cosine), share):
+            found.append(i)
+    return found[:1]
+
+
+def _not_in_transcripts(
+    question: str,
+    lead: str,
+    nearest: Sequence[Sentence],
+    hits: Sequence[Hit],
+    probability: float,
+    named: str | None = None,
+) -> Answer:
+    """A refusal that says what is missing and quotes, cited, what the transcripts say nearest to it
+    (without its speaker's name where the lead names them)."""
+    parts, citations = _quoted(nearest, named)
+    parts = [AnswerPart(lead), *parts]
+    text = " ".join(_written(part) for part in parts)
+    return Answer(
+        question,
+        text,
+        True,
+        tuple(citations),
+        tuple(hits),
+        probability,
+        tuple(parts),
+        "none",
+        coverage=NOT_IN_TRANSCRIPTS,
+    )
 
 
 def compose(scored: Scored, bar: float, relative_bar: float = 0.0, same_kind: bool = False) -> list[Sentence]:

@@ -115,13 +115,22 @@ def _library_refusals(chosen, library, compare: bool) -> dict[str, dict]:
     from eval.asked import library_abstention
     from eval.previous import PREVIOUS_RELEASE
 
-    models = {"onrecord-hybrid": None, **({"onrecord-previous-release": PREVIOUS_RELEASE} if compare else {})}
+    # name: (answer model, coverage checks); issue 11's answers are the same without the checks
+    models = {
+        "onrecord-hybrid": (None, True),
+        **(
+            {"onrecord-before-coverage": (None, False), "onrecord-previous-release": (PREVIOUS_RELEASE, False)}
+            if compare
+            else {}
+        ),
+    }
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
     refusals = {}
     with Progress(*columns, console=errors, transient=True) as progress:
-        for name, model in models.items():
+        for name, (model, coverage) in models.items():
             task = progress.add_task(f"library-level refusals: {name}", total=len(chosen.questions))
-            refusals[name] = library_abstention(chosen, library, model, lambda task=task: progress.advance(task))
+            step = lambda task=task: progress.advance(task)  # noqa: E731
+            refusals[name] = library_abstention(chosen, library, model, step, coverage)
     return refusals
 
 
@@ -185,4 +194,3 @@ def _format_value(value: object) -> str:
     if isinstance(value, float):
         return f"{value:.0f}" if value > 5 else f"{value:.3f}"
     return str(value)
-

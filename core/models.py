@@ -345,6 +345,14 @@ class Answer:
     scope: str = "needle"  # one passage's fact, a whole `meeting`, or a subject across `meetings` (answer.scope)
     meetings: tuple[Meeting, ...] = ()  # the meetings a meeting-level or cross-meeting answer covered
     resolved: str | None = None  # which meeting the words of the question named, as chosen
+    # what the transcripts give of what was asked (answer.coverage): answered, or partial (the kind
+    # asked for without its name or number); a refusal is not_in_transcripts (`covers`)
+    coverage: str = "answered"
+
+    @property
+    def covers(self) -> str:
+        """What the transcripts give of what was asked: answered, partial, or not_in_transcripts."""
+        return "not_in_transcripts" if self.abstained else self.coverage
 
     @property
     def dropped(self) -> tuple[Check, ...]:
@@ -365,6 +373,7 @@ class Answer:
                 for m in self.meetings
             ],
             "resolved": self.resolved,
+            "coverage": self.covers,
             "citations": [citation.to_dict() for citation in self.citations],
             "parts": [part.to_dict() for part in self.parts],
             "verification": [check.to_dict() for check in self.verification],

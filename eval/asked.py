@@ -85,10 +85,11 @@ def library_abstention(
     library: Library,
     model: AnswerModel | None = None,
     on_step: Callable[[], None] | None = None,
+    coverage: bool = True,
 ) -> dict[str, dict[str, float | int]]:
     """Per domain (and "all"): the share of questions refused when asked within their meeting and of
     the whole library (false refusals), and when asked without their meeting or series, or without
-    their domain (right refusals)."""
+    their domain (right refusals). `coverage` off: answers as before issue 38's coverage checks."""
     meetings = sorted({q.meeting for q in suite.questions if q.meeting})
     refused: dict[tuple[str, str], list[bool]] = defaultdict(list)
     retriever = library.retriever
@@ -99,7 +100,7 @@ def library_abstention(
             try:
                 query = retriever.prepare(question.question, asked.filters)
                 hits = asked.retrieve(retriever, query)
-                result = answer(query.text, hits, retriever.evidence(query), None, model)
+                result = answer(query.text, hits, retriever.evidence(query), None, model, coverage)
                 abstained = result.abstained
             except OnRecordError:
                 abstained = True

@@ -48,8 +48,10 @@ class OnRecord:
         turns_of: TurnsOf | None = None,
         name: str = "",
         model: AnswerModel | None = None,
+        coverage: bool = True,
     ):
         self.retriever = retriever
+        self.coverage = coverage
         self.mode = mode
         self.turns_of = turns_of
         self.name = name or f"onrecord-{mode}"
@@ -60,7 +62,12 @@ class OnRecord:
         hits = self.retriever.retrieve_query(query, DEPTH, self.mode)
         evidence = self.retriever.evidence(query, self.mode)
         result = answer(
-            query.text, answer_hits(self.retriever, query, hits, self.mode), evidence, self.turns_of, self.model
+            query.text,
+            answer_hits(self.retriever, query, hits, self.mode),
+            evidence,
+            self.turns_of,
+            self.model,
+            self.coverage,
         )
         cited = [] if result.abstained else [cited_passage(citation) for citation in result.citations]
         ranked = [hit_passage(hit) for hit in hits]

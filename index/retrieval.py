@@ -35,6 +35,7 @@ CANDIDATES = 40  # per ranking, before fusion
 # The answer model (answer/answer_model.json) was fitted on passages in reciprocal rank fusion's order,
 # and answers are composed from that order: `retrieve_query(..., fused=ANSWER_ORDER)`
 ANSWER_ORDER = False
+SAID_BY = 5  # a named speaker's passages, likeliest about a subject, read to tell whether they speak of it
 SENTENCE_CACHE = 20_000  # candidate sentences' vectors kept (about 30 MiB)
 _BESIDE = ThreadPoolExecutor(1, thread_name_prefix="onrecord-dense")  # dense scans beside keyword scoring
 _KEYWORDS = ThreadPoolExecutor(
@@ -119,8 +120,9 @@ class Retriever:
     def evidence(self, query: Query, mode: Mode = "hybrid") -> Evidence:
         """What answering the query may consult beside its passages: word rarity, the speakers it
         names, whether a (stemmed) word occurs in the library (less the meetings the query leaves
-        out), and each sentence's similarity to the question. A word the library lacks altogether
-        is evidence that it cannot answer; a word one meeting lacks is not (questions paraphrase)."""
+        out), each sentence's similarity to the question, and a named speaker's own passages. A word
+        the library lacks altogether is evidence that it cannot answer; a word one meeting lacks is
+        not (questions paraphrase)."""
         keyword = self.catalog.keyword
         allowed = self.catalog.mask(Filters(exclude=query.filters.exclude))
 
@@ -130,7 +132,11 @@ class Retriever:
         def occurs(term: str) -> bool:
             return keyword.occurs(term, allowed)
 
-        return Evidence(keyword, query.speakers, occurs, similarity, fused=mode == "hybrid")
+        def said_by(speaker: str, about: str) -> list[Hit]:
+            own = self.prepare(about, replace(query.filters, speaker=speaker), mode)
+            return self.retrieve_query(own, SAID_BY, mode, fused=ANSWER_ORDER)
+
+        return Evidence(keyword, query.speakers, occurs, similarity, said_by, self.sentence_vectors, mode == "hybrid")
 
     def forget_sentences(self) -> None:
         """Empty the cache of sentence vectors (for benchmarks that time embedding them)."""

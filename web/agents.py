@@ -72,7 +72,10 @@ def ask(
     `answer` (text with [n] markers), `parts` (each quoted piece and the numbers it cites), `citations` (n,
     meeting_id, title, date, speakers, turn_start/turn_end, start/end in seconds, url to the media at that
     moment, text), `abstained` (true when the transcripts do not answer it; then `citations` are the nearest
-    passages) and `support` (strong, moderate, weak; minutes for an answer about a whole meeting). A question
+    passages, or the one quote of what they say nearest to it), `coverage` (answered; partial: what was asked
+    for is given without its name or number; not_in_transcripts: a named speaker never speaks of the subject,
+    the question takes for granted an event they never speak of, or nothing answers it) and `support`
+    (strong, moderate, weak; minutes for an answer about a whole meeting). A question
     about a whole meeting ("What was decided at the March council meeting?", "Summarize the product sync") is
     answered from its minutes, and one about a subject across meetings ("How did the contract unfold?") as a
     timeline grouped by meeting in date order: `scope` says which (needle, meeting, meetings), `meetings` the

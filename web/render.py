@@ -33,7 +33,14 @@ def highlight(text: str, question: str) -> str:
 
 
 def answer_html(answer: Answer) -> str:
-    """The answer with clickable [n] markers, or the visible 'not answered' state."""
+    """The answer with clickable [n] markers, or the visible 'not answered' state; what the
+    transcripts give of what was asked, in words (`Answer.covers`)."""
+    if answer.abstained and any(part.n for part in answer.parts):  # what is missing, and what they say instead
+        said = " ".join(escape(part.text) + "".join(f" {_cite_link(n)}" for n in part.markers) for part in answer.parts)
+        return (
+            '<div class="onrecord-abstained" id="answer-abstained"><strong>Not in these transcripts.</strong> '
+            f'<span id="answer-why">{said}</span></div>'
+        )
     if answer.abstained:
         why = answer.text.removeprefix(ABSTENTION).strip()  # what a factoid question's passages lack
         return (
@@ -63,7 +70,13 @@ def answer_html(answer: Answer) -> str:
             "checked against the passages it cites.</div>"
         )
     checked = _verification_html(answer)
-    return f'<div class="onrecord-answer" id="answer-text">{body}</div>{verbatim}{written}{support}{checked}'
+    covered = (
+        '<div class="onrecord-coverage" id="answer-coverage"><strong>Partly answered:</strong> the transcripts give '
+        "what was asked for without its name or number.</div>"
+        if answer.covers == "partial"
+        else ""
+    )
+    return f'<div class="onrecord-answer" id="answer-text">{body}</div>{covered}{verbatim}{written}{support}{checked}'
 
 
 def _verification_html(answer: Answer) -> str:
@@ -258,6 +271,7 @@ CSS = """
 .onrecord-cite { font-weight: 600; text-decoration: none; cursor: pointer; }
 .onrecord-support { font-size: 0.85em; color: #556; margin-top: 0.4em; }
 .onrecord-verbatim { font-size: 0.85em; color: #556; margin-top: 0.3em; }
+.onrecord-coverage { background: #eef4ff; border-left: 4px solid #4a7bd0; padding: 0.4em 0.9em; margin-top: 0.4em; }
 .onrecord-abstained { background: #fff4e5; border-left: 4px solid #f0a020; padding: 0.6em 0.9em; color: #333; }
 .onrecord-card { border: 1px solid #d8dde6; border-radius: 8px; padding: 0.6em 0.8em; margin: 0.5em 0;
   cursor: pointer; }

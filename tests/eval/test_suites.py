@@ -107,6 +107,7 @@ def test_qmsum_subset_floors_and_the_naive_baseline(tmp_path, settings_for, embe
         "onrecord-hybrid",
         "onrecord-previous-release",
         "onrecord-fitted-fusion",
+        "onrecord-before-coverage",
         "onrecord-dense",
         "onrecord-keyword",
         "naive-llamaindex",

@@ -1,0 +1,87 @@
+"""Answers that say what is there and what is not (answer.coverage), on the seed transcript: a named
+speaker who never speaks of the subject, the kind asked for given without a name, a question that
+takes for granted an event the transcripts never speak of, and an answer found."""
+
+from __future__ import annotations
+
+from answer.compose import ABSTENTION
+from answer.coverage import subject_of, unattested_event
+from answer.library import AskOptions, ask
+from core.models import Filters
+from web.render import answer_html
+
+SEED_MEETING = AskOptions(filters=Filters(meeting="office_hours_2022-03-24"))
+
+
+def test_roy_smith_on_the_movement_charter_is_said_not_to_be_in_the_transcripts_with_what_he_said(seed_library):
+    result = ask(seed_library, "What did Roy Smith say about the Movement Charter?")
+    assert result.abstained and result.covers == "not_in_transcripts"
+    assert result.text.startswith("Roy Smith does not speak of the Movement Charter in these transcripts."), result.text
+    # what he did say nearest to it, cited: friendly-space policies at the New York events
+    assert "Friendly Space policies" in result.text and result.text.endswith("[1]")
+    assert [c.n for c in result.citations] == [1] and "Roy Smith" in result.citations[0].hit.chunk.speakers
+    assert result.to_dict()["coverage"] == "not_in_transcripts"
+    html = answer_html(result)
+    assert "Not in these transcripts" in html and 'data-cite="1"' in html
+
+
+def test_the_same_question_before_the_checks_quoted_him_as_if_he_answered(seed_library):
+    query = seed_library.prepare("What did Roy Smith say about the Movement Charter?")
+    hits = seed_library.retrieve_query(query, 8)
+    from answer.compose import answer
+
+    before = answer(query.text, hits, seed_library.evidence(query), coverage=False)
+    assert not before.abstained and "Friendly Space" in before.text
+
+
+def test_the_kind_asked_for_given_without_a_name_is_an_answer_that_says_what_is_not_given(seed_library):
+    result = ask(seed_library, "Who on the human rights team supports Eastern Europe?")
+    assert not result.abstained and result.covers == "partial", result.text
+    assert "dedicated HR fellow" in result.text
+    assert result.text.endswith("The transcripts do not give the name asked for.")
+    assert "Cameran Ashraf" in result.citations[0].hit.chunk.speakers
+    assert result.to_dict()["coverage"] == "partial"
+    assert "Partly answered" in answer_html(result)
+
+
+def test_a_question_taking_for_granted_an_event_never_spoken_of_says_so_with_what_is_said(seed_library):
+    result = ask(seed_library, "Why did the Foundation stop funding the regional hubs?", SEED_MEETING)
+    assert result.abstained and result.covers == "not_in_transcripts"
+    assert result.text.startswith('The transcripts do not say this: nothing in them speaks of "stop"'), result.text
+    assert len(result.citations) == 1 and result.text.endswith("[1]")
+
+
+def test_an_answer_found_is_marked_answered(seed_library):
+    for question in (
+        "What did Cameran Ashraf say about jurisdictions?",
+        "How were the members of the charter drafting committee chosen?",  # "selected": the same event
+    ):
+        result = ask(seed_library, question, SEED_MEETING)
+        assert not result.abstained and result.covers == "answered", (question, result.text)
+        assert result.to_dict()["coverage"] == "answered"
+        assert "Partly answered" not in answer_html(result)
+
+
+def test_a_plain_refusal_is_not_in_the_transcripts(seed_library):
+    result = ask(seed_library, "Which programming language is the new editor written in?")
+    assert result.abstained and result.covers == "not_in_transcripts" and result.text.startswith(ABSTENTION)
+
+
+def test_an_event_is_spoken_of_by_its_own_word_or_one_like_it_never_by_a_supposition():
+    question = "Why did the council reject the bike lane?"
+    assert unattested_event(question, "Mayor: The motion carries, four in favour and one against.") == "reject"
+    assert unattested_event(question, "Mayor: The council turned it down; we declined the design.") is None
+    assert unattested_event(question, "Clerk: What happens if the council rejects it?") == "reject"
+    assert unattested_event(question, "Clerk: If the council rejects it, we start again.") == "reject"
+    assert unattested_event("Why was the beta cancelled?", "Priya: We scrapped the beta.") is None
+    # no event taken for granted: what someone said, or a factoid
+    assert unattested_event("What did the council say about the lane?", "Mayor: Nothing.") is None
+    assert unattested_event("How much did the cancelled beta cost?", "Priya: Nothing.") is None
+
+
+def test_the_subject_a_question_asks_a_speakers_words_about():
+    assert subject_of("What did Roy Smith say about the Movement Charter?") == "the Movement Charter"
+    assert subject_of("What is Patrick Earley's position on transparency in harassment cases?") == (
+        "transparency in harassment cases"
+    )
+    assert subject_of("Why did the vote fail?") is None

@@ -128,9 +128,10 @@ def speaks_of(subject: str, speaker: str, said: Sequence[Sentence], evidence: Ev
 
 
 def unattested_event(question: str, passages_text: str) -> str | None:
-    """The event word of the question (as the question says it) that the passages never speak of,
-    by it or a word like it, other than in a question or a supposition ("what if it fails?"); None
-    when there is none or the question takes no event for granted."""
+    """The event word of the question (as the question says it) that the passages never speak of
+    about its subject: by it or a word of its row, in a turn that holds another of the question's
+    content words, other than in a question or a supposition ("what if it fails?"). None when there
+    is none or the question takes no event for granted."""
     if not _PRESUPPOSING.search(question) or factoid_kind(question) is not None:
         return None
     events = _events()
@@ -138,15 +139,21 @@ def unattested_event(question: str, passages_text: str) -> str | None:
     asked = [(word, stems[0]) for word, stems in asked if len(stems) == 1 and stems[0] in events]
     if not asked:
         return None
+    subject = set(content_terms(question)) - {stem for _, stem in asked}
     held = set()
-    for sentence in SENTENCE_END.split(passages_text.replace("\n", ". ")):
-        if sentence.rstrip().endswith("?"):
+    for line in passages_text.split("\n"):
+        words = _LABEL.sub("", line)  # the speaker's name is not the subject
+        if subject and not subject & set(terms(words)):
             continue
-        supposed = _SUPPOSING.search(sentence)
-        held |= set(terms(sentence[: supposed.start()] if supposed else sentence))
+        for sentence in SENTENCE_END.split(words):
+            if sentence.rstrip().endswith("?"):
+                continue
+            supposed = _SUPPOSING.search(sentence)
+            held |= set(terms(sentence[: supposed.start()] if supposed else sentence))
     return next((word for word, stem in asked if not events[stem] & held), None)
 
 
+_LABEL = re.compile(r"^[^:\n]{1,80}:\s+")
 _SUPPOSING = re.compile(r"\b(?:if|whether|unless|in case|suppose|supposing|what happens)\b", re.I)
 
 

@@ -74,6 +74,8 @@ def test_an_event_is_spoken_of_by_its_own_word_or_one_like_it_never_by_a_supposi
     assert unattested_event(question, "Clerk: What happens if the council rejects it?") == "reject"
     assert unattested_event(question, "Clerk: If the council rejects it, we start again.") == "reject"
     assert unattested_event("Why was the beta cancelled?", "Priya: We scrapped the beta.") is None
+    # spoken of, but of another subject: the pricing test was cancelled, not the beta
+    assert unattested_event("Why was the beta cancelled?", "Priya: We cancelled the pricing test.") == "cancelled"
     # no event taken for granted: what someone said, or a factoid
     assert unattested_event("What did the council say about the lane?", "Mayor: Nothing.") is None
     assert unattested_event("How much did the cancelled beta cost?", "Priya: Nothing.") is None

@@ -96,20 +96,9 @@ def spread(hits: Sequence[Hit]) -> bool:
 
 
 def in_scope(retriever: Retriever, filters: Filters) -> list[Meeting]:
-    """The meetings the (resolved) filters allow, in date order."""
-    catalog = retriever.catalog
-    meetings = list(catalog.meetings.values())
-    if filters.meeting:
-        meetings = [m for m in meetings if m.meeting_id == filters.meeting]
-    if filters.meetings:
-        meetings = [m for m in meetings if m.meeting_id in filters.meetings]
-    if filters.exclude:
-        meetings = [m for m in meetings if m.meeting_id not in filters.exclude]
-    if filters.date_from:
-        meetings = [m for m in meetings if m.date and m.date >= filters.date_from]
-    if filters.date_to:
-        meetings = [m for m in meetings if m.date and m.date <= filters.date_to]
-    return sorted(meetings, key=_date_key)
+    """The meetings the (resolved) filters allow, in date order: by the catalog's own rules, so a
+    speaker or topic filter keeps the meetings where they speak or it is discussed."""
+    return sorted(retriever.catalog.meetings_of(filters), key=_date_key)
 
 
 def named_meetings(scope: Scope, allowed: Sequence[Meeting]) -> tuple[list[Meeting], str | None]:

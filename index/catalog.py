@@ -145,6 +145,15 @@ class Catalog:
             allowed &= (self._date_of <= date_number(filters.date_to)) & (self._date_of > 0)
         return allowed
 
+    def meetings_of(self, filters: Filters) -> list[Meeting]:
+        """The meetings holding a chunk that the (resolved) filters allow: by id, set, exclusion and
+        dates, and where a speaker speaks or a topic is discussed."""
+        allowed = self.mask(filters)
+        if allowed is None:
+            return list(self.meetings.values())
+        held = set(np.unique(np.asarray(self.chunks.arrays["meeting"])[allowed]).tolist())
+        return [meeting for key, meeting in self.meetings.items() if self._meeting_code.get(key, -1) in held]
+
     def _of_speaker(self, speaker: str) -> np.ndarray:
         """The chunks in which the speaker speaks: the owners of the matching speaker codes, kept for
         the latest SPEAKER_MASKS speakers (a question naming a speaker filters by them: 5 ms of a

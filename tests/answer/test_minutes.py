@@ -55,6 +55,13 @@ def test_a_question_over_a_set_of_meetings_cites_only_those(samples_library):
     assert answer.text.index("Riverton City Council") < answer.text.index("product sync")  # in date order
 
 
+def test_a_speaker_filter_keeps_the_meetings_where_they_speak(samples_library):
+    # the mayor speaks only at the council meeting: its minutes, not every meeting's
+    answer = samples_library.ask("What was decided?", AskOptions(filters=Filters(speaker="Mayor Lena Ortiz")))
+    assert answer.scope == "meeting" and [m.meeting_id for m in answer.meetings] == [COUNCIL]
+    assert {c.hit.chunk.meeting_id for c in answer.citations} == {COUNCIL}
+
+
 def test_a_subject_across_meetings_is_a_timeline_of_the_meetings_that_discuss_it(samples_library):
     answer = samples_library.ask("How did the bike lane plans evolve across meetings?")
     assert answer.scope == "meetings" and not answer.abstained

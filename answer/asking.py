@@ -15,6 +15,7 @@ from answer.scope import scope_of
 from core.errors import QueryError
 from core.minutes import Minutes, Scope
 from core.models import Answer, AnswerPart, Chapter, Citation, Filters, Hit, Meeting
+from index.evidence import Evidence
 from index.retrieval import ANSWER_ORDER, Mode, Query, Retriever
 
 MOST_MEETINGS = 6  # a timeline or a meeting-level question over several meetings covers at most this many
@@ -33,10 +34,12 @@ class Sources:
     passages_of: Callable[[str], list[Hit]]
     # a meeting's summary written by a language model from the extractive one (answer.written_summary)
     summary_writer: Callable[[str, Answer, Sequence[Chapter], int], Answer] | None = None
+    # a needle question's answer from its passages (answer.written, bound to a model); extractive without
+    needle: Callable[[str, list[Hit], Evidence, TurnsOf], Answer] | None = None
 
 
 def scoped_ask(retriever: Retriever, question: str, filters: Filters, mode: Mode, k: int, sources: Sources) -> Answer:
-    """The answer to `question` by its scope, extractive."""
+    """The answer to `question` by its scope: extractive, or for a needle `sources.needle`'s."""
     query = retriever.prepare(question, filters, mode)
     scope = scope_of(question, query.speakers)
     allowed = in_scope(retriever, query.filters)
@@ -49,7 +52,8 @@ def scoped_ask(retriever: Retriever, question: str, filters: Filters, mode: Mode
             return replace(
                 subject_timeline(retriever, question, query, allowed, mode, k, sources.turns_of), resolved=resolved
             )
-        found = answer(query.text, hits, retriever.evidence(query, mode), sources.turns_of)
+        needle = sources.needle or answer
+        found = needle(query.text, hits, retriever.evidence(query, mode), sources.turns_of)
         return replace(found, resolved=resolved)
     targets = named or allowed
     if scope.kind == "meetings" and scope.aspect != "subject":  # decisions, action items... of each meeting

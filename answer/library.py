@@ -78,11 +78,13 @@ def ask(
     if options.answerer not in ANSWERERS:
         raise QueryError(f"unknown answerer {options.answerer!r}; use one of: {', '.join(ANSWERERS)}")
     if sources is not None:
+        if writer is not None:  # the scope is read first: a needle goes straight to the writer
+            sources = replace(sources, needle=partial(writer, embed=retriever.sentence_vectors))
         found = scoped_ask(retriever, question, options.filters, options.mode, options.k, sources)
-        if writer is None or found.answerer == "llm":
+        if writer is None or found.answerer == "llm" or found.scope == "needle":
             return found
-        if found.scope != "needle":  # a written answer covers a passage's fact and a meeting's summary
-            return found if found.notice else replace(found, notice=WRITES_NEEDLES)
+        # a written answer covers a passage's fact and a meeting's summary
+        return found if found.notice else replace(found, notice=WRITES_NEEDLES)
     query = retriever.prepare(question, options.filters, options.mode)
     hits = retriever.retrieve_query(query, options.k, options.mode, fused=ANSWER_ORDER)
     evidence = retriever.evidence(query, options.mode)
@@ -105,6 +107,7 @@ class Library:
         self._turns: dict[str, list[Turn]] = {}
         self._chapters: dict[str, tuple[list[Turn], list[Chapter]]] = {}  # beside the turns they were made of
         self._minutes: dict[str, tuple[list[Turn], Minutes]] = {}  # the same
+        self._passages: dict[str, tuple[Catalog, list[Hit]]] = {}  # a meeting's chunks as passages, per catalog
         self._lock = threading.RLock()
         self._llm: Backend | None = None
 
@@ -200,6 +203,18 @@ class Library:
                 self._minutes[meeting.meeting_id] = cached
         return cached[1]
 
+    def passages(self, meeting_id: str) -> list[Hit]:
+        """Every chunk of a meeting as a passage, in transcript order, made once for the catalog it is in."""
+        catalog = self.catalog
+        cached = self._passages.get(meeting_id)
+        if cached is None or cached[0] is not catalog:
+            cached = (catalog, meeting_passages(catalog, meeting_id))
+            with self._lock:
+                if len(self._passages) >= TURNS_KEPT:
+                    self._passages.pop(next(iter(self._passages)))
+                self._passages[meeting_id] = cached
+        return cached[1]
+
     def search(self, question: str, k: int = 10, filters: Filters | None = None, mode: Mode = "hybrid") -> list[Hit]:
         return self._searchable().retrieve(question, k, filters, mode)
 
@@ -218,9 +233,7 @@ class Library:
                 timeout=self.settings.llm_timeout,
                 on_text=on_text,
             )
-        sources = Sources(
-            self.turns, self.minutes, lambda meeting_id: meeting_passages(self.catalog, meeting_id), summary_writer
-        )
+        sources = Sources(self.turns, self.minutes, self.passages, summary_writer)
         return ask(self._searchable(), question, options, self.turns, writer, sources)
 
     @property
@@ -305,7 +318,7 @@ class Library:
         records = self.store.meetings()  # read once: for the catalog and for what it leaves out
         self._catalog = load_catalog(self.store, self.data_dir / "catalog", self._catalog, model, records)
         self._seen_generation = generation
-        self._turns, self._chapters, self._minutes = {}, {}, {}
+        self._turns, self._chapters, self._minutes, self._passages = {}, {}, {}, {}
         if others := self.other_models(records):
             log.warning(
                 "%d meetings were embedded by another model than %s and are left out of search; ingest their "
@@ -351,7 +364,7 @@ class Library:
         if saved is None or saved.key != stamp.get("key"):
             return False
         self._catalog, self._seen_generation = saved, generation
-        self._turns, self._chapters, self._minutes = {}, {}, {}
+        self._turns, self._chapters, self._minutes, self._passages = {}, {}, {}, {}
         return True
 
     def _generation(self) -> str | None:

@@ -141,6 +141,7 @@ def _single(request: dict) -> dict:
 
 def _filters(request: dict):
     from core.models import Filters
+    from web.questions import day
 
     named = request.get("meeting")
     named = [named] if isinstance(named, str) else list(named or []) + list(request.get("meetings") or [])
@@ -149,22 +150,9 @@ def _filters(request: dict):
         meetings=tuple(named) if len(named) > 1 else (),
         speaker=request.get("speaker"),
         topic=request.get("topic"),
-        date_from=_day(request.get("date_from")),
-        date_to=_day(request.get("date_to")),
+        date_from=day(request.get("date_from")),
+        date_to=day(request.get("date_to")),
     )
-
-
-def _day(value: str | None):
-    from datetime import date
-
-    from core.errors import QueryError
-
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError as error:
-        raise QueryError(f"date {value!r} is not YYYY-MM-DD; write it like 2022-03-24") from error
 
 
 def _run_batch(path: Path, run: Callable[[dict], dict]) -> None:

@@ -109,12 +109,15 @@ def show(library: Library, downloads: Downloads, result: Answer, past: list[Answ
     )
 
 
-def on_ask(library: Library, downloads: Downloads, text, meeting, speaker, topic, mode, k, answerer, past) -> Iterator:
+def on_ask(
+    library: Library, downloads: Downloads, text, meeting, speaker, topic, date_from, date_to, mode, k, answerer, past
+) -> Iterator:
     """The answer's views; a written answer's words are shown as they come, then replaced by the
     checked answer."""
+    dates = (date_from, date_to)
     if answerer != "llm":
         try:
-            result = answer_question(library, text, meeting, speaker, topic, mode, k)
+            result = answer_question(library, text, meeting, speaker, topic, mode, k, dates=dates)
         except OnRecordError as error:
             raise gr.Error(str(error)) from None
         yield show(library, downloads, result, [*past, result])
@@ -124,7 +127,7 @@ def on_ask(library: Library, downloads: Downloads, text, meeting, speaker, topic
 
     def run() -> None:
         try:
-            outcome.append(answer_question(library, text, meeting, speaker, topic, mode, k, "llm", pieces.put))
+            outcome.append(answer_question(library, text, meeting, speaker, topic, mode, k, "llm", pieces.put, dates))
         except OnRecordError as error:
             outcome.append(error)
         pieces.put(None)
@@ -164,6 +167,8 @@ def ask_tab(library: Library) -> AskTab:
         )
         speaker = gr.Dropdown(speakers, value=ANY, label="Speaker", elem_id="filter-speaker")
         topic = gr.Dropdown(topics, value=ANY, label="Topic", elem_id="filter-topic")
+        date_from = gr.Textbox(label="From (YYYY-MM-DD)", placeholder="any", max_lines=1, elem_id="filter-from")
+        date_to = gr.Textbox(label="To (YYYY-MM-DD)", placeholder="any", max_lines=1, elem_id="filter-to")
         mode = gr.Radio(list(MODES), value="hybrid", label="Retrieval")
         k = gr.Slider(3, 20, value=8, step=1, label="Passages")
         answerer = gr.Radio(  # shown when a language model is set (ONRECORD_LLM_URL or ONRECORD_LLM_PATH)
@@ -187,7 +192,7 @@ def ask_tab(library: Library) -> AskTab:
         earlier = gr.Dropdown([], label="Earlier questions this session", elem_id="earlier")
 
     outputs = [answer_view, cards_view, transcript_view, markdown_view, download, last_answer, history, earlier]
-    inputs = [question, meeting, speaker, topic, mode, k, answerer, history]
+    inputs = [question, meeting, speaker, topic, date_from, date_to, mode, k, answerer, history]
     asked = partial(on_ask, library, downloads)
     ask_button.click(asked, inputs, outputs, api_visibility="private")
     question.submit(asked, inputs, outputs, api_visibility="private")

@@ -4,6 +4,7 @@ while the page is still being built)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 from answer.library import AskOptions, Library
 from core.errors import QueryError
@@ -11,6 +12,18 @@ from core.models import Answer, Filters
 from index.retrieval import MODES
 
 ANY = "(any)"
+
+
+def day(value: str | date | None) -> date | None:
+    """A day written YYYY-MM-DD (blank: none); a QueryError saying how to write it otherwise."""
+    if isinstance(value, date) or value is None:
+        return value
+    if not str(value).strip():
+        return None
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError as error:
+        raise QueryError(f"date {value!r} is not YYYY-MM-DD; write it like 2022-03-24") from error
 
 
 def filters_from(meeting, speaker: str | None, topic: str | None, dates: tuple = (None, None)) -> Filters:
@@ -25,8 +38,8 @@ def filters_from(meeting, speaker: str | None, topic: str | None, dates: tuple =
         meetings=tuple(named) if len(named) > 1 else (),
         speaker=value(speaker),
         topic=value(topic),
-        date_from=dates[0],
-        date_to=dates[1],
+        date_from=day(dates[0]),
+        date_to=day(dates[1]),
     )
 
 

@@ -53,6 +53,32 @@ def test_unanswerable_question_shows_the_not_answered_state(page):
     assert page.locator("#citations .onrecord-card").count() >= 1  # nearest passages still listed
 
 
+def test_what_the_transcripts_do_not_cover_is_said_in_words(page):
+    ask(page, "What did Roy Smith say about the Movement Charter?")
+    page.wait_for_selector("#answer-abstained .onrecord-cite", timeout=30_000)
+    shown = page.locator("#answer-abstained").inner_text()
+    assert "Not in these transcripts" in shown and "Roy Smith does not speak of the Movement Charter" in shown
+    ask(page, "Who on the human rights team supports Eastern Europe?")
+    page.wait_for_selector("#answer-coverage", timeout=30_000)
+    assert "Partly answered" in page.locator("#answer-coverage").inner_text()
+    assert "dedicated HR fellow" in page.locator("#answer-text").inner_text()
+
+
+def test_a_date_range_keeps_the_meetings_within_it(page):
+    page.locator("#filter-from input, #filter-from textarea").first.fill("2024-05-01")
+    page.locator("#filter-to input, #filter-to textarea").first.fill("2024-05-31")
+    ask(page, "What was decided?")
+    page.wait_for_selector("#answer-text .onrecord-cite", timeout=30_000)
+    cards = page.locator("#citations .onrecord-card").all_inner_texts()
+    assert cards and all("2024-05-06" in card for card in cards)  # the product sync, the one meeting in May
+
+
+def test_a_date_not_written_as_a_day_is_a_message_saying_how(page):
+    page.locator("#filter-from input, #filter-from textarea").first.fill("last March")
+    ask(page, "What was decided?")
+    page.wait_for_function("() => document.body.innerText.includes('write it like 2022-03-24')", timeout=30_000)
+
+
 def test_upload_a_vtt_file_then_ask_from_it(page, tmp_path):
     upload = tmp_path / "garden_club_2024-08-01.vtt"
     upload.write_text(

@@ -268,8 +268,11 @@ def _not_in_transcripts(
     named: str | None = None,
 ) -> Answer:
     """A refusal that says what is missing and quotes, cited, what the transcripts say nearest to it
-    (without its speaker's name where the lead names them)."""
+    (without its speaker's name where the lead names them); with nothing to quote, it lists the
+    nearest passages."""
     parts, citations = _quoted(nearest, named)
+    if not nearest:  # nothing to quote: the nearest passages are listed, as with any refusal
+        citations = [Citation(n, hit) for n, hit in enumerate(hits[:PASSAGES], 1)]
     parts = [AnswerPart(lead), *parts]
     text = " ".join(_written(part) for part in parts)
     return Answer(

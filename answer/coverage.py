@@ -196,8 +196,10 @@ def not_given_words(question: str) -> str:
 
 
 def silent_lead(speaker: str, subject: str, nearest: bool) -> str:
-    lead = f"{speaker} does not speak of {subject} in these transcripts."
-    return f"{lead} What {speaker} did say nearest to it:" if nearest else lead
+    """What a refusal says of a speaker silent on the subject (`nearest`: their words follow)."""
+    if not nearest:  # nothing of theirs where the question looked
+        return f"{speaker} does not speak in the meetings searched, so not of {subject}."
+    return f"{speaker} does not speak of {subject} in these transcripts. What {speaker} did say nearest to it:"
 
 
 def unattested_lead(word: str, nearest: bool) -> str:

@@ -34,6 +34,17 @@ def test_the_same_question_before_the_checks_quoted_him_as_if_he_answered(seed_l
     assert not before.abstained and "Friendly Space" in before.text
 
 
+def test_a_speaker_who_does_not_speak_in_the_meetings_searched_is_said_so(seed_library):
+    # Roy Smith speaks in the seed only: asked within the plain-text fixture, he says nothing there
+    plain = next(m for m in seed_library.catalog.meetings if m != "office_hours_2022-03-24" and "plain" in m)
+    result = ask(
+        seed_library, "What did Roy Smith say about the Movement Charter?", AskOptions(filters=Filters(meeting=plain))
+    )
+    assert result.abstained and result.covers == "not_in_transcripts"
+    assert result.citations and all(c.hit.chunk.meeting_id == plain for c in result.citations)  # nearest passages
+    assert result.text == "Roy Smith does not speak in the meetings searched, so not of the Movement Charter."
+
+
 def test_the_kind_asked_for_given_without_a_name_is_an_answer_that_says_what_is_not_given(seed_library):
     result = ask(seed_library, "Who on the human rights team supports Eastern Europe?")
     assert not result.abstained and result.covers == "partial", result.text

@@ -31,6 +31,7 @@ from answer.signals import (
     NO_EVIDENCE,
     PASSAGES,
     RERANK,
+    SHORT_WORDS,
     Evidence,
     content_terms,
     question_features,
@@ -233,9 +234,10 @@ def _speaker_silent(question: str, hits: list[Hit], evidence: Evidence, turns_of
     if speaks_of(subject, speaker, own, evidence):
         return None
     nearest: list[Sentence] = []
-    if own:
-        closeness = sentence_cosines(own, evidence)
-        nearest = [own[int(np.argmax(closeness))]]
+    if own:  # their likeliest sentence of some substance ("Thank you, Mayor." says nothing near it)
+        said = [s for s in own if len(s.text.split()) >= SHORT_WORDS] or own
+        closeness = sentence_cosines(said, evidence)
+        nearest = [said[int(np.argmax(closeness))]]
         nearest = with_turns(nearest, turns_of) if turns_of is not None else nearest
     lead = silent_lead(speaker, subject, bool(nearest))
     return _not_in_transcripts(question, lead, nearest, hits, 0.0, speaker)

@@ -56,7 +56,10 @@ _PRESUPPOSING = re.compile(r"^\s*(?:why|how|did|does|do|was|were|is|are|has|have
 _EVENTS = (
     "reject rejected rejects rejection|decline declined veto vetoed refuse refused deny denied oppose opposed",
     "fail failed fails failure|defeat defeated lose lost collapse collapsed",
-    "cancel cancelled canceled cancels cancellation|scrap scrapped drop dropped abandon abandoned shelve shelved",
+    "cancel cancelled canceled cancels cancellation scrap scrapped abandon abandoned shelve shelved|drop dropped",
+    "drop dropped decrease decreased fall fell decline declined|lower lowered reduce reduced shrink shrank cut",
+    "increase increased rise rose grow grew|raise raised higher jump jumped double doubled",
+    "fix fixed|patch patched resolve resolved solve solved repair repaired",
     "stop stopped stops|halt halted discontinue discontinued cease ceased suspend suspended pause paused withdraw",
     "postpone postponed delay delayed push pushed defer deferred reschedule rescheduled|slip slipped later",
     "replace replaced replacement|substitute substituted successor succeed succeeded swap swapped",
@@ -78,14 +81,11 @@ _EVENTS = (
 
 @cache
 def _events() -> dict[str, frozenset[str]]:
-    """Each event word's stem, with the stems of every word that speaks of its event."""
-    found: dict[str, frozenset[str]] = {}
-    for row in _EVENTS:
-        asked, _, alike = row.partition("|")
-        same = frozenset(terms(f"{asked} {alike}"))
-        for stem in terms(asked):
-            found[stem] = found.get(stem, frozenset()) | same
-    return found
+    """Each event word's stem, with the stems of every word that speaks of its event: those of every
+    row the word is in ("drop" is cancelled, or fallen)."""
+    rows = [(frozenset(terms(row.partition("|")[0])), frozenset(terms(row.replace("|", " ")))) for row in _EVENTS]
+    asked = frozenset().union(*(first for first, _ in rows))
+    return {stem: frozenset().union(*(every for _, every in rows if stem in every)) for stem in asked}
 
 
 # Where the question says when it was said, not what about: "…when discussing the budget", "…in the meeting".

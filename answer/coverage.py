@@ -48,6 +48,13 @@ _SPEAKER_SUBJECT = re.compile(
     r"concerns?|thoughts|feelings|take)\b[^?]*?\b(?:about|on|regarding|concerning|of)\s+(?P<subject>[^?]+?)\s*[?.!]*\s*$",
     re.I,
 )
+# "Did X mention Y?", "Has X discussed Y?": the subject as the verb's object.
+_SPEAKER_OBJECT = re.compile(
+    r"\b(?:mention|mentioned|mentions|discuss|discussed|discusses|raise|raised|raises|address|addressed|"
+    r"addresses|bring up|brought up|brings up)\s+(?!about\b|on\b|that\b|whether\b|if\b|how\b|why\b)"
+    r"(?P<subject>[^?]+?)\s*[?.!]*\s*$",
+    re.I,
+)
 # A question that takes an event for granted: why it happened, how it happened or will, whether it did.
 _PRESUPPOSING = re.compile(r"^\s*(?:why|how|did|does|do|was|were|is|are|has|have|had|will|would|can|could)\b", re.I)
 # Events a question can take for granted, each with words that speak of the same event. A question
@@ -100,7 +107,7 @@ _CONTEXT = re.compile(
 def subject_of(question: str) -> str | None:
     """What a question asks a speaker's words about ("the Movement Charter"), without where it says
     it was said ("…when discussing the budget"), or None."""
-    match = _SPEAKER_SUBJECT.search(question)
+    match = _SPEAKER_SUBJECT.search(question) or _SPEAKER_OBJECT.search(question)
     if not match:
         return None
     subject = _CONTEXT.sub("", match["subject"]).strip()

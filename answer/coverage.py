@@ -24,7 +24,7 @@ import numpy as np
 
 from answer.factoids import factoid_kind
 from answer.sentences import Sentence
-from answer.signals import NO_EVIDENCE, Evidence, content_terms
+from answer.signals import NO_EVIDENCE, Evidence, content_share, content_terms, rarity
 from core.text import SENTENCE_END
 from index.keyword import terms
 
@@ -122,9 +122,8 @@ def speaks_of(subject: str, speaker: str, said: Sequence[Sentence], evidence: Ev
         return True
     if not own:
         return False
-    weight = evidence.keyword.idf if evidence.keyword is not None and evidence.keyword.size else (lambda term: 1.0)
-    total = sum(weight(term) for term in wanted) or 1.0
-    share = max(sum(weight(term) for term in wanted if term in set(terms(s.text))) / total for s in own)
+    weight = rarity(evidence.keyword)
+    share = max(content_share(wanted, sentence.text, weight) for sentence in own)
     if share > SUBJECT_SHARE:
         return True
     if evidence.vectors is None:

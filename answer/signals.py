@@ -262,7 +262,7 @@ def question_features(
     kind = answer_kind(question)
     few = likeliest[:5]
     kinds = [holds_kind(kind, s.text, s.hit.chunk.speakers) for s in few]
-    shares = [_content_share(content, s.text, weight) for s in few]
+    shares = [content_share(content, s.text, weight) for s in few]
     kind_content = max((share for share, held in zip(shares, kinds, strict=True) if held >= 0), default=0.0)
     return np.asarray(
         [
@@ -283,7 +283,7 @@ def question_features(
     )
 
 
-def _content_share(content: Sequence[str], text: str, weight: Callable[[str], float]) -> float:
+def content_share(content: Sequence[str], text: str, weight: Callable[[str], float]) -> float:
     """The rarity-weighted share of the content words that the text holds."""
     words = set(terms(text))
     return sum(weight(term) for term in content if term in words) / (sum(weight(term) for term in content) or 1.0)

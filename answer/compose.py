@@ -169,7 +169,7 @@ def answer(
         said = ABSTENTION if refused else f"{ABSTENTION} {not_given(question)}"  # the factoid rule says why
         parts = (AnswerPart(said),)
         return Answer(question, said, True, citations, tuple(hits), scored.probability, parts, "none")
-    event = unattested_event(question, " ".join(hit.chunk.text for hit in hits[:PASSAGES])) if coverage else None
+    event = unattested_event(question, candidates(hits[:PASSAGES])) if coverage else None
     if event is not None:  # the question takes for granted what the passages never speak of
         nearest = [with_turns([scored.sentences[0]], turns_of)[0] if turns_of else scored.sentences[0]]
         return _not_in_transcripts(question, unattested_lead(event, True), nearest, hits, scored.probability)

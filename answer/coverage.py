@@ -25,7 +25,6 @@ import numpy as np
 from answer.factoids import factoid_kind
 from answer.sentences import Sentence
 from answer.signals import NO_EVIDENCE, Evidence, content_share, content_terms, rarity
-from core.text import SENTENCE_END
 from index.keyword import terms
 
 ANSWERED, PARTIAL, NOT_IN_TRANSCRIPTS = "answered", "partial", "not_in_transcripts"
@@ -132,11 +131,12 @@ def speaks_of(subject: str, speaker: str, said: Sequence[Sentence], evidence: Ev
     return float(np.max(vectors @ evidence.vectors([subject])[0])) >= SUBJECT_COSINE
 
 
-def unattested_event(question: str, passages_text: str) -> str | None:
-    """The event word of the question (as the question says it) that the passages never speak of
-    about its subject: by it or a word of its row, in a turn that holds another of the question's
-    content words, other than in a question or a supposition ("what if it fails?"). None when there
-    is none or the question takes no event for granted."""
+def unattested_event(question: str, sentences: Sequence[Sentence]) -> str | None:
+    """The event word of the question (as the question says it) that the passages' sentences
+    (answer.sentences.candidates) never speak of about its subject: by it or a word of its row, in a
+    turn that holds another of the question's content words, other than in a question or a
+    supposition ("what if it fails?"). None when there is none or the question takes no event for
+    granted."""
     if not _PRESUPPOSING.search(question) or factoid_kind(question) is not None:
         return None
     events = _events()
@@ -145,20 +145,21 @@ def unattested_event(question: str, passages_text: str) -> str | None:
     if not asked:
         return None
     subject = set(content_terms(question)) - {stem for _, stem in asked}
+    turns: dict[tuple[str, int], list[str]] = {}
+    for sentence in sentences:
+        turns.setdefault((sentence.hit.chunk.id, sentence.line), []).append(sentence.text)
     held = set()
-    for line in passages_text.split("\n"):
-        words = _LABEL.sub("", line)  # the speaker's name is not the subject
-        if subject and not subject & set(terms(words)):
+    for said in turns.values():
+        if subject and not subject & set(terms(" ".join(said))):
             continue
-        for sentence in SENTENCE_END.split(words):
-            if sentence.rstrip().endswith("?"):
+        for text in said:
+            if text.rstrip().endswith("?"):
                 continue
-            supposed = _SUPPOSING.search(sentence)
-            held |= set(terms(sentence[: supposed.start()] if supposed else sentence))
+            supposed = _SUPPOSING.search(text)
+            held |= set(terms(text[: supposed.start()] if supposed else text))
     return next((word for word, stem in asked if not events[stem] & held), None)
 
 
-_LABEL = re.compile(r"^[^:\n]{1,80}:\s+")
 _SUPPOSING = re.compile(r"\b(?:if|whether|unless|in case|suppose|supposing|what happens)\b", re.I)
 
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 from answer.compose import ABSTENTION
 from answer.coverage import subject_of, unattested_event
 from answer.library import AskOptions, ask
-from core.models import Filters
+from answer.sentences import candidates
+from core.models import Chunk, Filters, Hit
 from web.render import answer_html
 
 SEED_MEETING = AskOptions(filters=Filters(meeting="office_hours_2022-03-24"))
@@ -78,18 +79,30 @@ def test_a_plain_refusal_is_not_in_the_transcripts(seed_library):
     assert result.abstained and result.covers == "not_in_transcripts" and result.text.startswith(ABSTENTION)
 
 
+def _said(*lines: str) -> list:
+    """The sentences of one passage of `lines` ("Speaker: words"), as answers read them."""
+    text = "\n".join(lines)
+    speakers = tuple(dict.fromkeys(line.split(":", 1)[0] for line in lines))
+    return candidates([Hit(1, 1.0, 1.0, Chunk("m:0", "m", text, 0, len(lines) - 1, speakers), "m", None, None)])
+
+
 def test_an_event_is_spoken_of_by_its_own_word_or_one_like_it_never_by_a_supposition():
     question = "Why did the council reject the bike lane?"
-    assert unattested_event(question, "Mayor: The motion carries, four in favour and one against.") == "reject"
-    assert unattested_event(question, "Mayor: The council turned it down; we declined the design.") is None
-    assert unattested_event(question, "Clerk: What happens if the council rejects it?") == "reject"
-    assert unattested_event(question, "Clerk: If the council rejects it, we start again.") == "reject"
-    assert unattested_event("Why was the beta cancelled?", "Priya: We scrapped the beta.") is None
+    assert unattested_event(question, _said("Mayor: The motion carries, four in favour and one against.")) == "reject"
+    assert unattested_event(question, _said("Mayor: The council turned it down; we declined the design.")) is None
+    assert unattested_event(question, _said("Clerk: What happens if the council rejects it?")) == "reject"
+    assert unattested_event(question, _said("Clerk: If the council rejects it, we start again.")) == "reject"
+    assert unattested_event("Why was the beta cancelled?", _said("Priya: We scrapped the beta.")) is None
     # spoken of, but of another subject: the pricing test was cancelled, not the beta
-    assert unattested_event("Why was the beta cancelled?", "Priya: We cancelled the pricing test.") == "cancelled"
+    assert (
+        unattested_event("Why was the beta cancelled?", _said("Priya: We cancelled the pricing test.")) == "cancelled"
+    )
+    # in the turn that speaks of the subject, not in another
+    turns = _said("Priya: The beta goes on.", "Tom: We cancelled the pricing test.")
+    assert unattested_event("Why was the beta cancelled?", turns) == "cancelled"
     # no event taken for granted: what someone said, or a factoid
-    assert unattested_event("What did the council say about the lane?", "Mayor: Nothing.") is None
-    assert unattested_event("How much did the cancelled beta cost?", "Priya: Nothing.") is None
+    assert unattested_event("What did the council say about the lane?", _said("Mayor: Nothing.")) is None
+    assert unattested_event("How much did the cancelled beta cost?", _said("Priya: Nothing.")) is None
 
 
 def test_the_subject_a_question_asks_a_speakers_words_about():
@@ -110,8 +123,9 @@ def test_a_written_partial_answer_still_says_what_is_not_given(seed_library):
     server = ScriptedLLM()
     try:
         server.say(
-            lambda request: "A dedicated HR fellow supports Eastern Europe "
-            f"[{passage_number(request, 'dedicated HR fellow')}]."
+            lambda request: (
+                f"A dedicated HR fellow supports Eastern Europe [{passage_number(request, 'dedicated HR fellow')}]."
+            )
         )
         question = "Who on the human rights team supports Eastern Europe?"
         query = seed_library.prepare(question)

@@ -47,8 +47,10 @@ def test_a_speakers_main_points_need_the_speaker_named():
 
 def test_the_length_asked_for():
     assert length_asked("Summarize the meeting in one sentence") < length_asked("Briefly, what happened?")
-    assert length_asked("Briefly, what happened?") < length_asked("Summarize the meeting") < length_asked(
-        "Describe the meeting in detail"
+    assert (
+        length_asked("Briefly, what happened?")
+        < length_asked("Summarize the meeting")
+        < length_asked("Describe the meeting in detail")
     )
     assert length_asked("Summarize it in 50 words") == 50
 

@@ -11,8 +11,8 @@ granted and what the transcripts hold:
 - a factoid question whose kind is given without its name or number ("a dedicated HR fellow" for
   "who") is answered with it, and the answer says what is not given (`partial`).
 
-These are rules over words, not a trained reader: issue 38's cross-encoder (answer.reader) did not
-tell these cases apart (README, "The reader and what answers cover")."""
+These are rules over words. A trained cross-encoder reader was tried and measured worse; it is in the
+git history (docs/notes/reader.md)."""
 
 from __future__ import annotations
 

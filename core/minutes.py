@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from core.models import Chapter, Meeting
 
-SCOPES = ("needle", "meeting", "meetings")
 ASPECTS = (
     "summary",
     "decisions",

@@ -14,7 +14,6 @@ from functools import cache
 
 import numpy as np
 
-RANKING_MEASURES = ("Hit@1", "Hit@5", "MRR@10", "nDCG@10")
 WORD_BUDGETS = (1000, 2000)
 WORDS_TO_FIRST_GOLD = 200  # the share of queries whose first gold turn comes within this many words read
 

@@ -10,8 +10,6 @@ from pathlib import Path
 from core.errors import SettingsError
 from core.settings import Settings, model_path
 
-SPECIAL_TOKENS = 2  # [CLS] and [SEP], added to every text the model sees
-
 
 class WordPieceCounter:
     """Counts word pieces with the model's own fast tokenizer (no model weights loaded)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date as Date
 from pathlib import Path
 
@@ -163,18 +163,3 @@ def find_date(text: str) -> Date | None:
         except ValueError:
             continue
     return None
-
-
-def with_overrides(
-    transcript: Transcript,
-    meeting_id: str | None = None,
-    title: str | None = None,
-    date: Date | None = None,
-    media_url: str | None = None,
-) -> Transcript:
-    changes = {
-        key: value
-        for key, value in dict(meeting_id=meeting_id, title=title, date=date, media_url=media_url).items()
-        if value is not None
-    }
-    return replace(transcript, **changes) if changes else transcript

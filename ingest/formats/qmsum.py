@@ -11,7 +11,6 @@ from ingest.formats.jsonfile import load, looks_like_json, shape_error
 # Annotation markers such as {disfmarker} and {vocalsound} carry no meaning for search
 # and cost the embedding model about seven word pieces each.
 MARKER = re.compile(r"\{[a-z_]+\}")
-_SPACE_BEFORE_PUNCT = re.compile(r"\s+(?=[,.?!;:])")
 _EXPECTED = "QMSum: {'meeting_transcripts': [{'speaker': ..., 'content': ...}], 'topic_list': [...]}"
 
 

@@ -67,6 +67,21 @@ def sentences(text: str) -> list[str]:
     return [piece for _, sentence in sentence_spans(text) if (piece := sentence.strip())]
 
 
+# Terminal control: whole escape sequences first (OSC, DCS, SOS, PM and APC strings ended by BEL or
+# ST; CSI sequences; two-character escapes such as ESC c), then any other C0 or C1 control or DEL.
+# Tab and newline are text.
+_STRING_SEQUENCE = r"(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)"
+_CSI_SEQUENCE = r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"
+_OTHER_ESCAPE = r"\x1b[ -/]*[0-~]"
+CONTROL = re.compile(rf"{_STRING_SEQUENCE}|{_CSI_SEQUENCE}|{_OTHER_ESCAPE}|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """The text without terminal escape sequences (removed whole) and without any other control
+    character but tab and newline: what is safe to store and to print."""
+    return CONTROL.sub("", text)
+
+
 def clock(seconds: float | None) -> str:
     """A time in a recording as H:MM:SS; empty when unknown."""
     if seconds is None:

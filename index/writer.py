@@ -89,8 +89,9 @@ def ingest_transcript(
             "rename the file, or remove that meeting first with `onrecord remove`"
         )
     same = record is not None and record.meeting.content_hash == digest and record.meeting.model == model
-    if same and record.status == COMPLETE:
-        return IngestResult(status="unchanged", **base)
+    if same and record.status == COMPLETE:  # as stored: its chunks were made again within its topics
+        stored = dict(base, turns=record.meeting.turn_count, chunks=record.meeting.chunk_count)
+        return IngestResult(status="unchanged", **stored)
     known: dict[str, np.ndarray] = {}
     if topics is not None:
         if record is not None:  # a changed file: the vectors its meeting has in the store are not made again
@@ -166,10 +167,12 @@ def ingest_paths(
     on_result: Callable[[IngestResult], None] | None = None,
     on_embedded: Callable[[int], None] | None = None,
     own_topics: bool = True,
+    within: Sequence[Path] = (),
 ) -> list[IngestResult]:
-    """Ingest every transcript file under `paths`; a bad file is reported and the rest go on."""
+    """Ingest every transcript file under `paths`; a bad file is reported and the rest go on. With
+    `within`, only files lying inside those folders once links are followed are read."""
     results = []
-    for parsed in parse_paths(list(paths), fmt):
+    for parsed in parse_paths(list(paths), fmt, within):
         if isinstance(parsed, Failure):
             result = IngestResult(path=parsed.path, status="failed", message=parsed.message)
         else:

@@ -266,3 +266,15 @@ def test_changing_the_model_embeds_again_and_never_mixes_vectors(tmp_path, setti
     Library(torch_settings, embedder).remove("captions")
     with pytest.raises(QueryError, match="embedded by another model"):
         Library(torch_settings, embedder).ask("How long does a small grant take?")
+
+
+def test_an_unchanged_file_reports_the_turns_and_chunks_its_meeting_has(tmp_path, settings_for, embedder):
+    # a meeting whose topics are found at ingest is chunked again within them: the stored counts stand
+    library = Library(settings_for(tmp_path / "store"), embedder)
+    files = [DATA / "plain.txt", ROOT / "samples" / "city_council_2024-03-12.vtt"]
+    library.ingest(files)
+    again = library.ingest(files)
+    assert [result.status for result in again] == ["unchanged", "unchanged"]
+    for result in again:
+        meeting = library.meeting(result.meeting_id)
+        assert (result.turns, result.chunks) == (meeting.turn_count, meeting.chunk_count)

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date as Date
 from pathlib import Path
 
 from core.errors import ParseError
 from core.models import Transcript, Turn
+from core.text import CONTROL, printable
 from ingest.speakers import canonical_names
 
 
@@ -59,8 +60,63 @@ FORMATS: dict[str, Format] = {}
 
 
 def register(fmt: Format) -> Format:
-    FORMATS[fmt.name] = fmt
+    """Add a format to the registry. Its parser is wrapped so that no control character or terminal
+    escape sequence reaches a transcript, whatever the format: the text is filtered before parsing,
+    and every field of the result after (for what a format decodes, such as JSON's \\u001b)."""
+    FORMATS[fmt.name] = replace(fmt, parse=_printable_parser(fmt.parse))
     return fmt
+
+
+# Line breaks that str.splitlines() honours; they stay line breaks when control characters go.
+_LINE_BREAK_CONTROL = re.compile(r"\r\n?|[\x0b\x0c\x1c-\x1e\x85]")
+
+
+def _printable_parser(parse: Callable[[Source], Transcript]) -> Callable[[Source], Transcript]:
+    def parse_printable(source: Source) -> Transcript:
+        text = printable(_LINE_BREAK_CONTROL.sub("\n", source.text))
+        return printable_transcript(parse(replace(source, text=text) if text != source.text else source))
+
+    return parse_printable
+
+
+def printable_transcript(transcript: Transcript) -> Transcript:
+    """The transcript with every text field taken from the file passed through `printable`."""
+    turns = tuple(_printable_turn(turn) for turn in transcript.turns)
+    if not any(turn.clean_text.strip() for turn in turns):
+        raise ParseError(transcript.source_path, "no transcript text found", "check that the file holds words")
+    return replace(
+        transcript,
+        meeting_id=printable(transcript.meeting_id),
+        title=printable(transcript.title),
+        turns=turns,
+        media_url=_printable_or_none(transcript.media_url),
+        warnings=tuple(printable(warning) for warning in transcript.warnings),
+    )
+
+
+def _printable_turn(turn: Turn) -> Turn:
+    fields = (turn.speaker, turn.canonical_speaker, turn.text, turn.clean_text, turn.topic, turn.question)
+    if not any(value and CONTROL.search(value) for value in fields):
+        return turn
+    removed = [match.span() for match in CONTROL.finditer(turn.text)]
+    return replace(
+        turn,
+        speaker=_printable_or_none(turn.speaker),
+        canonical_speaker=_printable_or_none(turn.canonical_speaker),
+        text=printable(turn.text),
+        clean_text=printable(turn.clean_text),
+        topic=_printable_or_none(turn.topic),
+        question=_printable_or_none(turn.question),
+        marks=tuple((offset - _removed_before(offset, removed), time) for offset, time in turn.marks),
+    )
+
+
+def _printable_or_none(value: str | None) -> str | None:
+    return (printable(value).strip() or None) if value else value
+
+
+def _removed_before(offset: int, removed: list[tuple[int, int]]) -> int:
+    return sum(min(end, offset) - start for start, end in removed if start < offset)
 
 
 def detect(source: Source, forced: str | None = None) -> Format:

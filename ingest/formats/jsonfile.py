@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from core.errors import ParseError
+from core.text import printable
 from ingest.formats.base import Source
 
 
@@ -13,10 +14,28 @@ def looks_like_json(text: str, key: str) -> bool:
 
 
 def load(source: Source) -> object:
+    """The decoded JSON, every string in it without control characters: escapes such as \\u001b
+    decode to terminal control, which the raw text did not show."""
     try:
-        return json.loads(source.text.lstrip("\ufeff"))
+        return _printable_strings(json.loads(source.text.lstrip("\ufeff")))
     except json.JSONDecodeError as error:
         raise ParseError(source.path, f"invalid JSON: {error.msg}", "fix the JSON syntax", line=error.lineno) from error
+    except RecursionError as error:
+        raise ParseError(source.path, "JSON nested too deeply", "give a transcript's JSON") from error
+
+
+def _printable_strings(data: object) -> object:
+    if isinstance(data, str):
+        return printable(data)
+    pending = [data] if isinstance(data, list | dict) else []
+    while pending:
+        node = pending.pop()
+        for key, value in list(node.items() if isinstance(node, dict) else enumerate(node)):
+            if isinstance(value, str):
+                node[key] = printable(value)
+            elif isinstance(value, list | dict):
+                pending.append(value)
+    return data
 
 
 def shape_error(source: Source, problem: str, expected: str) -> ParseError:

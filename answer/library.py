@@ -266,9 +266,11 @@ class Library:
         fmt: str | None = None,
         on_result: Callable[[IngestResult], None] | None = None,
         on_embedded: Callable[[int], None] | None = None,
+        within: Sequence[Path] = (),
     ) -> list[IngestResult]:
         """Ingest every transcript file under `paths`: unchanged files are skipped, changed ones
-        replace their meeting, bad ones are reported and the rest go on."""
+        replace their meeting, bad ones are reported and the rest go on. With `within`, files are
+        read only from inside those folders, links followed (a link leading out is a failed file)."""
         settings = self.settings
         with self._lock, write_lock(settings.data_dir):
             self._stamp({"writing": os.getpid()})
@@ -283,6 +285,7 @@ class Library:
                 on_result=on_result,
                 on_embedded=on_embedded,
                 own_topics=settings.topics == "source",
+                within=within,
             )
             if any(result.status in ("added", "updated") for result in results):
                 self._changed()

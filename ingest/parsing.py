@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, replace
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from core.errors import ParseError
 from core.models import Transcript
 from ingest.formats import FORMATS, Source, detect
-from ingest.reading import read_text
+from ingest.reading import inside, outside, read_text
 
 TRANSCRIPT_SUFFIXES = tuple(sorted({suffix for fmt in FORMATS.values() for suffix in fmt.extensions}))
 # Files that sit beside transcripts in a folder but are not transcripts.
@@ -22,10 +23,11 @@ def parse_text(path: Path | str, text: str, fmt: str | None = None) -> Transcrip
     return detect(source, fmt).parse(source)
 
 
-def parse_file(path: Path | str, fmt: str | None = None) -> Transcript:
-    """Parse one transcript file, detecting its format unless `fmt` names one."""
+def parse_file(path: Path | str, fmt: str | None = None, within: Sequence[Path] = ()) -> Transcript:
+    """Parse one transcript file, detecting its format unless `fmt` names one; with `within`, only
+    a file lying inside one of those folders once links are followed (ingest.reading.read_bytes)."""
     path = Path(path)
-    text, notices = read_text(path)
+    text, notices = read_text(path, within)
     transcript = parse_text(path, text, fmt)
     if notices:
         transcript = replace(transcript, warnings=(*notices, *transcript.warnings))
@@ -38,29 +40,68 @@ class Failure:
     message: str
 
 
-def transcript_files(paths: list[Path]) -> Iterator[Path]:
+@dataclass(frozen=True)
+class Found:
+    """The transcript files under the paths given, and what their folders held besides."""
+
+    files: list[Path] = field(default_factory=list)
+    skipped: list[Path] = field(default_factory=list)  # files of types that are not transcripts
+    outside: list[Failure] = field(default_factory=list)  # links leading out of the allowed folders
+
+    def skipped_note(self) -> str | None:
+        """One line on the files passed over for their type, e.g. "skipped 16 files of types .xml, .csv"."""
+        if not self.skipped:
+            return None
+        types = sorted({path.suffix.lower() or "(no extension)" for path in self.skipped})
+        files = "1 file" if len(self.skipped) == 1 else f"{len(self.skipped)} files"
+        kinds = "type" if len(types) == 1 else "types"
+        return f"skipped {files} of {kinds} {', '.join(types)}: not transcripts"
+
+
+def find_transcripts(paths: Sequence[Path], within: Sequence[Path] = ()) -> Found:
+    """The files named, and the transcript files inside any folder named, in a stable order. Links
+    to folders are never entered (no loops); with `within`, a file or folder whose link leads out
+    of those folders is not listed but put in `outside`."""
+    found = Found()
+    for path in map(Path, paths):
+        if not path.is_dir():
+            found.files.append(path)
+            continue
+        listed = []
+        for root, folders, names in os.walk(path):  # not into links to folders
+            for name in folders:
+                if within and not inside(Path(root, name), within):
+                    found.outside.append(Failure(str(Path(root, name)), str(outside(Path(root, name)))))
+            for child in (Path(root, name) for name in names):
+                if child.name.startswith(".") or child.stem.lower().startswith(NOT_TRANSCRIPTS):
+                    continue
+                if child.suffix.lower() not in TRANSCRIPT_SUFFIXES:
+                    found.skipped.append(child)
+                elif within and not inside(child, within):
+                    found.outside.append(Failure(str(child), str(outside(child))))
+                elif child.is_file():
+                    listed.append(child)
+        found.files.extend(sorted(listed))
+    return found
+
+
+def transcript_files(paths: Sequence[Path]) -> Iterator[Path]:
     """The files named, and the transcript files inside any folder named, in a stable order."""
-    for path in paths:
-        if path.is_dir():
-            yield from sorted(
-                child
-                for child in path.rglob("*")
-                if child.is_file()
-                and child.suffix.lower() in TRANSCRIPT_SUFFIXES
-                and not child.name.startswith(".")
-                and not child.stem.lower().startswith(NOT_TRANSCRIPTS)
-            )
-        else:
-            yield path
+    yield from find_transcripts(paths).files
 
 
-def parse_paths(paths: list[Path], fmt: str | None = None) -> Iterator[Transcript | Failure]:
-    """Each file parsed in turn; a file that cannot be parsed yields a Failure and the rest go on."""
-    for path in transcript_files(paths):
+def parse_paths(
+    paths: Sequence[Path], fmt: str | None = None, within: Sequence[Path] = ()
+) -> Iterator[Transcript | Failure]:
+    """Each file parsed in turn; a file that cannot be parsed yields a Failure and the rest go on.
+    With `within`, files are read only from inside those folders (links followed), the rest Failures."""
+    found = find_transcripts(paths, within)
+    yield from found.outside
+    for path in found.files:
         if not path.exists():
             yield Failure(str(path), f"{path}: no such file (check the path)")
             continue
         try:
-            yield parse_file(path, fmt)
+            yield parse_file(path, fmt, within)
         except ParseError as error:
             yield Failure(str(path), str(error))

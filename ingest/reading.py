@@ -1,7 +1,12 @@
-"""Reading transcript files as text: binary files refused, legacy encodings decoded with a notice."""
+"""Reading transcript files as text: binary files refused, legacy encodings decoded with a notice,
+and (given the folders a file must lie in) nothing read through a link that leads out of them."""
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
+from collections.abc import Sequence
 from pathlib import Path
 
 from charset_normalizer import from_bytes
@@ -43,15 +48,61 @@ def decode(path: Path | str, raw: bytes) -> tuple[str, list[str]]:
         return _checked(path, text), [notice]
 
 
-def read_text(path: Path) -> tuple[str, list[str]]:
-    """Read a transcript file as text, with notices about its encoding."""
+def read_text(path: Path, within: Sequence[Path] = ()) -> tuple[str, list[str]]:
+    """Read a transcript file as text, with notices about its encoding; with `within`, only a file
+    that lies inside one of those folders once links are followed (see `read_bytes`)."""
+    return decode(path, read_bytes(path, within))
+
+
+def read_bytes(path: Path | str, within: Sequence[Path] = ()) -> bytes:
+    """A file's bytes. With `within`, the file is opened first (its last name not followed as a link)
+    and read only when the file opened lies inside one of those folders: what is read is what was
+    checked, so a link put in its place or in its folder's meanwhile is refused, never followed."""
     try:
-        raw = path.read_bytes()
-    except IsADirectoryError as error:
-        raise ParseError(path, "this is a directory", "give the files inside it") from error
+        descriptor = os.open(os.path.realpath(path), os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError as error:
+        if error.errno == errno.ELOOP:  # the resolved name turned into a link after it was resolved
+            raise ParseError(path, "it was replaced by a link while being read", "ingest it again") from error
         raise ParseError(path, f"cannot be read: {error.strerror}", "check the path and its permissions") from error
-    return decode(path, raw)
+    try:
+        kind = os.fstat(descriptor).st_mode
+        if stat.S_ISDIR(kind):
+            raise ParseError(path, "this is a directory", "give the files inside it")
+        if not stat.S_ISREG(kind):
+            raise ParseError(path, "this is not a regular file", "give a transcript file")
+        if within and not inside(_opened_path(descriptor), within):
+            raise outside(path)
+        with os.fdopen(descriptor, "rb", closefd=False) as handle:
+            return handle.read()
+    except OSError as error:
+        raise ParseError(path, f"cannot be read: {error.strerror}", "check the file") from error
+    finally:
+        os.close(descriptor)
+
+
+def inside(path: Path | str, within: Sequence[Path]) -> bool:
+    """Whether `path`, links followed, lies inside one of the folders `within` (links followed too)."""
+    real = Path(os.path.realpath(path))
+    return any(real.is_relative_to(os.path.realpath(folder)) for folder in within)
+
+
+def outside(path: Path | str) -> ParseError:
+    """The refusal of a file that leads out of the folders it may be read from."""
+    return ParseError(
+        path, "it leads outside the folders allowed for reading (a link); skipped", "put the file itself in one of them"
+    )
+
+
+def _opened_path(descriptor: int) -> str:
+    """Where the file open on `descriptor` lies, as the system knows it (not as it was named)."""
+    try:
+        return os.readlink(f"/proc/self/fd/{descriptor}")
+    except OSError:
+        import fcntl
+
+        if not hasattr(fcntl, "F_GETPATH"):
+            raise
+        return fcntl.fcntl(descriptor, fcntl.F_GETPATH, bytes(1024)).rstrip(b"\0").decode()  # macOS
 
 
 def _looks_binary(raw: bytes) -> bool:

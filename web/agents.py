@@ -26,6 +26,8 @@ from core.errors import OnRecordError, QueryError
 from core.models import Filters, Meeting, Turn
 from index.catalog import closest_known
 from index.links import deep_link
+from index.writer import IngestResult
+from ingest.parsing import find_transcripts
 from web.questions import filters_from
 
 PAGE_TURNS = 40  # turns in one page of read_transcript, at most
@@ -180,11 +182,15 @@ def ingest(
     ctx: Context,
 ) -> dict[str, Any]:
     """Add transcript files (WebVTT, SRT, Whisper JSON, plain text) to the library, only from the folders this
-    server was allowed to read (--allow-dir). Unchanged files are skipped; a changed file replaces its meeting.
-    Returns each file's path, status (added, updated, unchanged, failed), meeting_id, turns, chunks, message."""
+    server was allowed to read (--allow-dir); a file whose link leads out of them is skipped (failed). Unchanged
+    files are skipped; a changed file replaces its meeting. Returns each file's path, status (added, updated,
+    unchanged, failed), meeting_id, turns, chunks, message, and notes (files passed over for their type)."""
     served: Served = ctx.request_context.lifespan_context
-    results = served.library.ingest(checked_paths(paths, served.allowed_dirs))
-    return {"results": [_result_dict(result) for result in results]}
+    found = find_transcripts(checked_paths(paths, served.allowed_dirs), served.allowed_dirs)
+    refused = [IngestResult(path=failure.path, status="failed", message=failure.message) for failure in found.outside]
+    results = served.library.ingest(found.files, within=served.allowed_dirs) if found.files else []
+    notes = [note] if (note := found.skipped_note()) else []
+    return {"results": [_result_dict(result) for result in (*refused, *results)], "notes": notes}
 
 
 def remove(meeting: MeetingId, ctx: Context) -> dict[str, Any]:

@@ -1,0 +1,63 @@
+"""Reading confined to folders (ingest.reading.read_bytes with `within`): what is read is the file
+whose place was checked, even while a link is being swapped under it."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import pytest
+
+from core.errors import ParseError
+from ingest.reading import read_bytes
+
+
+def test_a_link_flipped_between_inside_and_outside_never_reads_outside(tmp_path):
+    allowed, elsewhere = tmp_path / "allowed", tmp_path / "elsewhere"
+    allowed.mkdir()
+    elsewhere.mkdir()
+    (allowed / "real.txt").write_bytes(b"inside")
+    (elsewhere / "secret.txt").write_bytes(b"SECRET")
+    link = allowed / "meeting.txt"
+    link.symlink_to(allowed / "real.txt")
+    stop = threading.Event()
+
+    def flip() -> None:  # swap the link's target again and again, atomically (rename over it)
+        targets = [elsewhere / "secret.txt", allowed / "real.txt"]
+        while not stop.is_set():
+            spare = allowed / ".spare"
+            spare.symlink_to(targets[0])
+            os.replace(spare, link)
+            targets.reverse()
+
+    flipper = threading.Thread(target=flip)
+    flipper.start()
+    read, refused = [], 0
+    try:
+        for _ in range(2000):
+            try:
+                read.append(read_bytes(link, [allowed]))
+            except ParseError as error:
+                assert "leads outside the folders allowed for reading" in str(error) or "replaced by a link" in str(
+                    error
+                )
+                refused += 1
+    finally:
+        stop.set()
+        flipper.join()
+    assert set(read) == {b"inside"} and refused  # both happened; the secret never came back
+
+
+def test_without_folders_links_are_followed_and_odd_files_refused(tmp_path):
+    (tmp_path / "real.txt").write_bytes(b"hello")
+    (tmp_path / "link.txt").symlink_to(tmp_path / "real.txt")
+    assert read_bytes(tmp_path / "link.txt") == b"hello"
+    assert read_bytes(tmp_path / "link.txt", [tmp_path]) == b"hello"  # a link inside is fine
+    os.mkfifo(tmp_path / "pipe.txt")
+    with pytest.raises(ParseError, match="pipe.txt: this is not a regular file"):
+        read_bytes(tmp_path / "pipe.txt")  # refused at once, never waiting for a writer
+    with pytest.raises(ParseError, match="folder: this is a directory"):
+        (tmp_path / "folder").mkdir()
+        read_bytes(tmp_path / "folder")
+    with pytest.raises(ParseError, match="missing.txt: cannot be read: No such file"):
+        read_bytes(tmp_path / "missing.txt")

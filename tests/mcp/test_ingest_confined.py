@@ -1,0 +1,113 @@
+"""MCP ingest reads only inside --allow-dir: links out of it (to files, to folders), `..` and a
+link swapped in between the check and the read are refused, the rest of the folder ingested."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import DATA
+from tests.mcp.conftest import run_apart
+
+SECRET = "root:x:0:0:root:/root:/bin/bash nologin"
+
+
+@pytest.fixture
+def folders(tmp_path) -> tuple[Path, Path]:
+    """An allowed folder with a transcript, links leading out of it, a loop and files of other types;
+    beside it, a folder outside holding a secret and a transcript."""
+    allowed, elsewhere = tmp_path / "allowed", tmp_path / "elsewhere"
+    allowed.mkdir()
+    elsewhere.mkdir()
+    (elsewhere / "passwd.txt").write_text(f"Admin: {SECRET}\n")
+    (elsewhere / "hidden_meeting.txt").write_text(f"Admin: {SECRET}\n")
+    (allowed / "notes.txt").write_text((DATA / "notes.txt").read_text())
+    (allowed / "secrets.txt").symlink_to(elsewhere / "passwd.txt")  # a link to a file outside
+    (allowed / "up.txt").symlink_to(Path("..") / "elsewhere" / "passwd.txt")  # the same, by `..`
+    (allowed / "linked").symlink_to(elsewhere, target_is_directory=True)  # a link to a folder outside
+    (allowed / "loop").symlink_to(allowed, target_is_directory=True)  # a loop: never entered
+    (allowed / "same.txt").symlink_to(allowed / "notes.txt")  # a link inside: fine
+    (allowed / "table.csv").write_text("a,b\n")
+    (allowed / "feed.xml").write_text("<a/>\n")
+    (allowed / "more.xml").write_text("<b/>\n")
+    return allowed, elsewhere
+
+
+def call(library, allowed: Path, tool: str, arguments: dict):
+    from mcp import Client
+
+    from web.agents import agent_server
+
+    async def run():
+        async with Client(agent_server(library, [allowed])) as client:
+            return await client.call_tool(tool, arguments)
+
+    return run_apart(run)
+
+
+def test_a_folder_is_ingested_without_what_its_links_lead_to(folders, tmp_path, settings_for, embedder):
+    from answer.library import Library
+
+    allowed, elsewhere = folders
+    library = Library(settings_for(tmp_path / "store"), embedder)
+    result = call(library, allowed, "ingest", {"paths": [str(allowed)]})
+    assert not result.is_error, result.content
+    rows = {Path(row["path"]).name: row for row in result.structured_content["results"]}
+    assert rows["notes.txt"]["status"] == "added"
+    for name in ("secrets.txt", "up.txt", "linked"):
+        assert rows[name]["status"] == "failed", rows
+        assert rows[name]["message"] == (
+            f"{allowed / name}: it leads outside the folders allowed for reading (a link); skipped "
+            "(put the file itself in one of them)"
+        )
+    assert set(rows) <= {"notes.txt", "same.txt", "secrets.txt", "up.txt", "linked"}  # nothing through loop/
+    assert result.structured_content["notes"] == ["skipped 3 files of types .csv, .xml: not transcripts"]
+    assert "\n" not in " ".join(row["message"] for row in rows.values())
+
+    hits = call(library, allowed, "search", {"query": "root bin bash nologin", "k": 50}).structured_content["hits"]
+    assert hits and not any("nologin" in hit["text"] for hit in hits)
+    assert {meeting.meeting_id for meeting in library.meetings()} <= {"notes", "same"}
+
+
+def test_given_paths_outside_are_refused_before_anything_is_read(folders, tmp_path, settings_for, embedder):
+    from answer.library import Library
+
+    allowed, elsewhere = folders
+    library = Library(settings_for(tmp_path / "store"), embedder)
+    for given in (
+        allowed / "linked" / "passwd.txt",
+        allowed / "sub" / ".." / ".." / "elsewhere",
+        allowed / "secrets.txt",
+    ):
+        result = call(library, allowed, "ingest", {"paths": [str(given)]})
+        assert result.is_error
+        assert result.content[0].text.startswith(f"{given} is outside the folders this server may ingest from")
+    assert library.meetings() == []
+
+
+def test_a_link_swapped_in_after_the_check_is_not_followed(folders, tmp_path, settings_for, embedder):
+    """The check (the folder expanded) passes; then the file becomes a link out, and then its folder
+    does: ingest reads from the opened file, so both are refused and nothing outside is read."""
+    from answer.library import Library
+    from ingest.parsing import find_transcripts
+
+    allowed, elsewhere = folders
+    inner = allowed / "inner"
+    inner.mkdir()
+    (inner / "meeting.txt").write_text((DATA / "notes.txt").read_text())
+    checked = find_transcripts([inner], [allowed])
+    assert checked.files == [inner / "meeting.txt"] and not checked.outside
+
+    (inner / "meeting.txt").unlink()
+    (inner / "meeting.txt").symlink_to(elsewhere / "passwd.txt")
+    library = Library(settings_for(tmp_path / "store"), embedder)
+    (result,) = library.ingest(checked.files, within=[allowed])
+    assert result.status == "failed" and "leads outside the folders allowed for reading" in result.message
+
+    inner.rename(allowed / "was_inner")
+    inner.symlink_to(elsewhere, target_is_directory=True)
+    (elsewhere / "meeting.txt").write_text(f"Admin: {SECRET}\n")
+    (result,) = library.ingest(checked.files, within=[allowed])
+    assert result.status == "failed" and "leads outside the folders allowed for reading" in result.message
+    assert library.meetings() == []

@@ -3,8 +3,10 @@ and (given the folders a file must lie in) nothing read through a link that lead
 
 from __future__ import annotations
 
+import codecs
 import errno
 import os
+import re
 import stat
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,6 +16,22 @@ from charset_normalizer import from_bytes
 from core.errors import ParseError
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
+# Byte order marks, UTF-32's before UTF-16's: UTF-32LE's begins as UTF-16LE's does.
+BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# Documents that are not transcripts, by their first bytes: what each is, and what to do instead.
+NOT_TEXT = (
+    (b"%PDF-", "this is a PDF, not a transcript", "export its text first, as a .txt file"),
+    (b"PK\x03\x04", "this is a Word document or zip archive, not a transcript", "save it as .txt, or unzip it"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "this is an old Word or Office document", "save it as .txt"),
+    (b"{\\rtf", "this is a rich text (RTF) document, not plain text", "save it as plain text, .txt"),
+)
+_WORD = re.compile(r"[^\W\d_]{2}")  # two letters in a row
 
 
 def decode(path: Path | str, raw: bytes) -> tuple[str, list[str]]:
@@ -26,26 +44,48 @@ def decode(path: Path | str, raw: bytes) -> tuple[str, list[str]]:
             f"the file is {len(raw) / 2**20:.0f} MiB, over the {MAX_FILE_BYTES // 2**20} MiB limit",
             "split it into one file per meeting",
         )
-    for bom, encoding in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
-        if raw.startswith(bom):
-            return _checked(path, raw.decode(encoding, errors="replace")), []
-    if _looks_binary(raw):
+    for magic, problem, fix in NOT_TEXT:
+        if raw.startswith(magic):
+            raise ParseError(path, problem, fix)
+    encoding = next((encoding for bom, encoding in BOMS if raw.startswith(bom)), None)
+    if encoding is None and _looks_binary(raw):
         raise ParseError(
             path,
             "this is a binary file, not a transcript",
             "give a text transcript: .txt, .vtt, .srt or .json",
         )
+    text, notices = _unicode(path, raw, encoding or "utf-8")
+    if not text.strip():
+        raise ParseError(path, "the file has no text", "export the transcript again, with its text")
+    if not _WORD.search(text):
+        raise ParseError(
+            path, "no readable words in this file", "give a transcript with its text: .txt, .vtt, .srt or .json"
+        )
+    return text, notices
+
+
+def _unicode(path: Path | str, raw: bytes, encoding: str) -> tuple[str, list[str]]:
+    """The text in a Unicode encoding. A UTF-8 file with a few stray bytes (fewer than its own
+    multi-byte characters) is read as UTF-8, those bytes replaced; with more, as a legacy encoding."""
     try:
-        return _checked(path, raw.decode("utf-8")), []
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        encoding = _guess_legacy_encoding(raw)
-        text = raw.decode(encoding, errors="replace")
+        return raw.decode(encoding), []
+    except UnicodeDecodeError:
+        escaped = raw.decode(encoding, errors="surrogateescape")
+    positions = [at for at, character in enumerate(escaped) if "\udc80" <= character <= "\udcff"] or [len(escaped)]
+    stray, line = len(positions), escaped.count("\n", 0, positions[0]) + 1
+    if encoding == "utf-8" and sum(1 for character in escaped if ord(character) > 127) - stray < stray:
+        legacy = _guess_legacy_encoding(raw)
         notice = (
-            f"{path}: not UTF-8 (first bad byte on line {line}); read as {encoding}. "
+            f"{path}: not UTF-8 (first bad byte on line {line}); read as {legacy}. "
             "Save the file as UTF-8 if any characters look wrong."
         )
-        return _checked(path, text), [notice]
+        return raw.decode(legacy, errors="replace"), [notice]
+    name = encoding.removesuffix("-sig").upper()
+    notice = (
+        f"{path}: {stray} byte{'s' if stray > 1 else ''} not {name} (the first on line {line}) replaced with "
+        f"\ufffd; the rest read as {name}. Save the file as {name} if anything is missing."
+    )
+    return raw.decode(encoding, errors="replace"), [notice]
 
 
 def read_text(path: Path, within: Sequence[Path] = ()) -> tuple[str, list[str]]:
@@ -116,9 +156,3 @@ def _looks_binary(raw: bytes) -> bool:
 def _guess_legacy_encoding(raw: bytes) -> str:
     best = from_bytes(raw[:65536], cp_isolation=["cp1252", "latin_1", "cp1250", "mac_roman"]).best()
     return best.encoding if best is not None and best.encoding != "utf_8" else "cp1252"
-
-
-def _checked(path: Path | str, text: str) -> str:
-    if not text.strip():
-        raise ParseError(path, "the file has no text", "export the transcript again, with its text")
-    return text

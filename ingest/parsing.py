@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -49,10 +50,12 @@ class Found:
     outside: list[Failure] = field(default_factory=list)  # links leading out of the allowed folders
 
     def skipped_note(self) -> str | None:
-        """One line on the files passed over for their type, e.g. "skipped 16 files of types .xml, .csv"."""
+        """One line on the files passed over for their type, the commonest first: "skipped 16 files
+        of types .xml, .csv, .bak: not transcripts"; None when there were none."""
         if not self.skipped:
             return None
-        types = sorted({path.suffix.lower() or "(no extension)" for path in self.skipped})
+        counts = Counter(path.suffix.lower() or "(no extension)" for path in self.skipped)
+        types = sorted(counts, key=lambda suffix: (-counts[suffix], suffix))  # the commonest first
         files = "1 file" if len(self.skipped) == 1 else f"{len(self.skipped)} files"
         kinds = "type" if len(types) == 1 else "types"
         return f"skipped {files} of {kinds} {', '.join(types)}: not transcripts"

@@ -62,7 +62,7 @@ def test_a_folder_is_ingested_without_what_its_links_lead_to(folders, tmp_path, 
             "(put the file itself in one of them)"
         )
     assert set(rows) <= {"notes.txt", "same.txt", "secrets.txt", "up.txt", "linked"}  # nothing through loop/
-    assert result.structured_content["notes"] == ["skipped 3 files of types .csv, .xml: not transcripts"]
+    assert result.structured_content["notes"] == ["skipped 3 files of types .xml, .csv: not transcripts"]
     assert "\n" not in " ".join(row["message"] for row in rows.values())
 
     hits = call(library, allowed, "search", {"query": "root bin bash nologin", "k": 50}).structured_content["hits"]

@@ -35,6 +35,12 @@ class ScriptedLLM:
             def log_message(self, *args) -> None:  # quiet
                 pass
 
+            def handle(self) -> None:
+                try:
+                    super().handle()
+                except (BrokenPipeError, ConnectionResetError):  # the client hung up (a timeout, a closed client)
+                    self.close_connection = True
+
             def do_POST(self) -> None:
                 body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
                 server.requests.append(body)

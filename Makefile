@@ -7,7 +7,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: install run browser test lint bench eval clean
+.PHONY: install run browser test lint docs bench eval clean
 
 install: $(STAMP)
 
@@ -36,6 +36,10 @@ test: install browser
 
 lint: install
 	$(BIN)/ruff check .
+
+docs: install
+	# the docs site (mkdocs.yml), warnings as errors: a renamed page or a dead link fails the build
+	$(BIN)/mkdocs build --strict --site-dir .site
 
 bench: install
 	# every figure in one run: prints the tables, writes reports/bench/bench.json and the README section

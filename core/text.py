@@ -33,6 +33,12 @@ MONTHS = [
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
 
+def month_number(word: str) -> int | None:
+    """1 to 12 for a month's name or its abbreviation of three letters or more ("sept", "Feb")."""
+    word = word.lower()
+    return next((n for n, name in enumerate(MONTHS, start=1) if len(word) >= 3 and name.startswith(word)), None)
+
+
 @cache
 def stemmer():
     """The English Snowball stemmer (PyStemmer) that keyword search and topics share."""

@@ -17,6 +17,7 @@ from pathlib import Path
 from core.errors import ParseError
 from core.models import Transcript, Turn
 from core.text import CONTROL, printable
+from ingest.formats.metadata import find_date, readable_id
 from ingest.speakers import canonical_names
 
 
@@ -87,7 +88,7 @@ def printable_transcript(transcript: Transcript) -> Transcript:
     return replace(
         transcript,
         meeting_id=printable(transcript.meeting_id),
-        title=printable(transcript.title),
+        title=clean(printable(transcript.title)) or readable_id(printable(transcript.meeting_id)),
         turns=turns,
         media_url=_printable_or_none(transcript.media_url),
         warnings=tuple(printable(warning) for warning in transcript.warnings),
@@ -169,7 +170,9 @@ def build(
     warnings: Sequence[str] = (),
     keep_empty: bool = False,
 ) -> Transcript:
-    """Number the turns, canonicalize speakers and assemble the Transcript.
+    """Number the turns, canonicalize speakers and assemble the Transcript. A file that gives no
+    title gets one read from its id ("board_2025-02-10": "Board"); the date comes from the file's
+    own, else its title, else its name.
 
     Turns with no text are dropped unless `keep_empty` (formats whose turn numbers are
     referenced from outside, like QMSum's spans, keep every turn).
@@ -195,7 +198,7 @@ def build(
         )
         for index, draft in enumerate(drafts)
     )
-    title = title or source.path.stem
+    title = clean(title or "") or readable_id(source.meeting_id)
     return Transcript(
         meeting_id=source.meeting_id,
         title=title,
@@ -206,16 +209,3 @@ def build(
         media_url=media_url,
         warnings=tuple(warnings),
     )
-
-
-_ISO_DATE = re.compile(r"(?<!\d)(\d{4})[-_.](\d{2})[-_.](\d{2})(?!\d)")
-
-
-def find_date(text: str) -> Date | None:
-    """The first plausible ISO-style date (2022-03-24) in a title or file name."""
-    for match in _ISO_DATE.finditer(text):
-        try:
-            return Date(int(match[1]), int(match[2]), int(match[3]))
-        except ValueError:
-            continue
-    return None

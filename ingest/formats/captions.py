@@ -42,6 +42,23 @@ def parse_cues(source: Source, lines: list[str], first_line: int, fmt: str) -> l
     return segments
 
 
+def leading_blocks(lines: list[str]) -> tuple[list[list[str]], int]:
+    """The blocks of lines (stripped) before the first cue, and the index of that cue's first line."""
+    blocks: list[list[str]] = []
+    block: list[str] = []
+    start = 0
+    for number, line in enumerate([*lines, ""]):
+        if line.strip():
+            start = start if block else number
+            block.append(line.strip())
+        elif block:
+            if any("-->" in text for text in block):
+                return blocks, start
+            blocks.append(block)
+            block = []
+    return blocks, len(lines)
+
+
 def _cue(source: Source, block: list[tuple[int, str]], fmt: str) -> Segment | None:
     timing_at = next((i for i, (_, line) in enumerate(block) if "-->" in line), None)
     first_number, first = block[0]

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+from datetime import date as Date
 
 from core.errors import ParseError
 from core.text import printable
 from ingest.formats.base import Source
+from ingest.formats.metadata import find_date
+
+TITLE_KEYS = ("title", "meeting_title", "meeting")
 
 
 def looks_like_json(text: str, key: str) -> bool:
@@ -36,6 +40,16 @@ def _printable_strings(data: object) -> object:
             elif isinstance(value, list | dict):
                 pending.append(value)
     return data
+
+
+def title_and_date(data: object) -> tuple[str | None, Date | None]:
+    """The title ('title', 'meeting_title' or 'meeting') and 'date' a JSON transcript gives, if any."""
+    if not isinstance(data, dict):
+        return None, None
+    titles = (data.get(key) for key in TITLE_KEYS)
+    title = next((value.strip() for value in titles if isinstance(value, str) and value.strip()), None)
+    date = data.get("date")
+    return title, find_date(date) if isinstance(date, str) else None
 
 
 def shape_error(source: Source, problem: str, expected: str) -> ParseError:

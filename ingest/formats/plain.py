@@ -9,7 +9,8 @@ import re
 from datetime import date as Date
 
 from core.models import Transcript
-from ingest.formats.base import Draft, Format, Source, build, find_date, register
+from ingest.formats.base import Draft, Format, Source, build, register
+from ingest.formats.metadata import find_date, looks_like_title
 from ingest.speakers import _NAME, _ROLE, split_speaker
 
 CLOCK = r"(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
@@ -22,7 +23,9 @@ _EXPORT_HEADER = re.compile(
     rf"^(?P<speaker>{_NAME}{_ROLE})[ \t]{{2,}}(?P<time>{CLOCK})\s*$"
     rf"|^(?P<speaker2>{_NAME}{_ROLE})\s+(?P<time2>\d{{1,2}}:\d{{2}}:\d{{2}})\s*$"
 )
-_HEADER = re.compile(r"^(?P<key>title|date|media|video|recording|url)\s*:\s*(?P<value>\S.*)$", re.IGNORECASE)
+_HEADER = re.compile(
+    r"^(?P<key>title|meeting|subject|date|media|video|recording|url)\s*:\s*(?P<value>\S.*)$", re.IGNORECASE
+)
 
 
 def clock_seconds(clock: str) -> float:
@@ -79,7 +82,7 @@ def parse(source: Source) -> Transcript:
         else:
             current = Draft(speaker=None, text=text, start=time)
             drafts.append(current)
-    title = header.get("title") or _leading_title(drafts)
+    title = header.get("title") or header.get("meeting") or header.get("subject") or _leading_title(drafts)
     _fill_ends(drafts)
     _fill_marks(drafts)
     warnings = []
@@ -97,10 +100,10 @@ def parse(source: Source) -> Transcript:
 
 
 def _leading_title(drafts: list[Draft]) -> str | None:
-    """A short unlabelled first line above labelled turns is the transcript's title."""
+    """A short unlabelled first line above labelled turns ("# Board meeting") is the title."""
     if len(drafts) > 1 and drafts[0].speaker is None and any(d.speaker for d in drafts):
-        first = drafts[0].text
-        if "\n" not in first and len(first) <= 80 and first[-1] not in ".!?,;:":
+        first = drafts[0].text.strip("#= \t")
+        if looks_like_title(first):
             drafts.pop(0)
             return first
     return None

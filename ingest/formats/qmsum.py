@@ -6,7 +6,7 @@ import re
 
 from core.models import Transcript
 from ingest.formats.base import Draft, Format, Source, build, register
-from ingest.formats.jsonfile import load, looks_like_json, shape_error
+from ingest.formats.jsonfile import load, looks_like_json, shape_error, title_and_date
 
 # Annotation markers such as {disfmarker} and {vocalsound} carry no meaning for search
 # and cost the embedding model about seven word pieces each.
@@ -47,7 +47,8 @@ def parse(source: Source) -> Transcript:
         )
     # One turn per entry, so that QMSum's turn indices stay valid: an entry whose only
     # content is markers keeps its raw text and has nothing to index.
-    return build(source, drafts, "qmsum", keep_empty=True)
+    title, date = title_and_date(data)
+    return build(source, drafts, "qmsum", title=title, date=date, keep_empty=True)
 
 
 def _topic_of_turn(source: Source, topic_list: object, turn_count: int) -> dict[int, str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from core.models import Transcript
 from ingest.formats.base import Format, Source, build, register
-from ingest.formats.jsonfile import load, looks_like_json, shape_error
+from ingest.formats.jsonfile import load, looks_like_json, shape_error, title_and_date
 from ingest.formats.timed import Segment, labelled, merge
 
 _EXPECTED = "Whisper: {'segments': [{'start': 0.0, 'end': 2.5, 'text': '...', 'speaker': 'optional'}]}"
@@ -38,8 +38,8 @@ def parse(source: Source) -> Transcript:
         if speaker is None:
             speaker, text = labelled(text)
         segments.append(Segment(speaker=str(speaker) if speaker is not None else None, text=text, start=start, end=end))
-    title = data.get("title") if isinstance(data, dict) else None
-    return build(source, merge(segments), "whisper", title=title if isinstance(title, str) else None)
+    title, date = title_and_date(data)
+    return build(source, merge(segments), "whisper", title=title, date=date)
 
 
 register(Format("whisper", (".json",), sniff, parse, "Whisper / WhisperX JSON segments"))

@@ -42,7 +42,7 @@ docs: install
 	$(BIN)/mkdocs build --strict --site-dir .site
 
 bench: install
-	# every figure in one run: prints the tables, writes reports/bench/bench.json and the README section
+	# every figure in one run: prints the tables, writes reports/bench/bench.json and docs/performance.md's bench section
 	$(BIN)/onrecord bench
 
 eval: install

@@ -3,7 +3,7 @@
 Ingest against plain `SentenceTransformer.encode` on the same texts; query latency and peak
 memory at growing library sizes (each library measured in a process of its own, so that its
 start-up and memory are its own); the cold start of `onrecord serve` to its first answer. The
-run writes one JSON, a plot, a pyinstrument profile for each target missed, and the README's
+run writes one JSON, a plot, a pyinstrument profile for each target missed, and the performance page's
 benchmark section.
 """
 

@@ -1,12 +1,12 @@
-"""What `onrecord bench` writes for people: the latency plot and the README's benchmark section."""
+"""What `onrecord bench` writes for people: the latency plot and the performance page's benchmark section."""
 
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
 
-README_START = "<!-- bench:start -->"
-README_END = "<!-- bench:end -->"
+PAGE_START = "<!-- bench:start -->"
+PAGE_END = "<!-- bench:end -->"
 
 
 def plot_latency(rows: list[dict], path: Path) -> None:
@@ -97,18 +97,16 @@ def markdown(report: dict) -> str:
     return "\n".join(lines)
 
 
-def write_readme_section(readme: Path, section: str, plot: Path | None = None) -> bool:
-    """Replace the text between the bench markers, with the plot (copied beside the README, in
-    docs/) under it; False when the README has no markers."""
-    text = readme.read_text()
-    if README_START not in text or README_END not in text:
+def write_page_section(page: Path, section: str, plot: Path | None = None) -> bool:
+    """Replace the text between the bench markers of a docs page, with the plot (copied beside the
+    page) under it; False when the page has no markers."""
+    text = page.read_text()
+    if PAGE_START not in text or PAGE_END not in text:
         return False
     if plot is not None and plot.exists():
-        published = readme.parent / "docs" / plot.name
-        published.parent.mkdir(exist_ok=True)
-        shutil.copyfile(plot, published)
-        section += f"\n\n![Query latency against library size](docs/{plot.name})"
-    before, rest = text.split(README_START, 1)
-    _, after = rest.split(README_END, 1)
-    readme.write_text(f"{before}{README_START}\n{section}\n{README_END}{after}")
+        shutil.copyfile(plot, page.parent / plot.name)
+        section += f"\n\n![Query latency against library size]({plot.name})"
+    before, rest = text.split(PAGE_START, 1)
+    _, after = rest.split(PAGE_END, 1)
+    page.write_text(f"{before}{PAGE_START}\n{section}\n{PAGE_END}{after}")
     return True

@@ -251,12 +251,14 @@ def bench_all(
         ".onrecord-scale"
     ),
     out: Annotated[Path, typer.Option(help="folder for bench.json, the plot and profiles")] = Path("reports/bench"),
-    readme: Annotated[Path | None, typer.Option(help="README whose bench section is rewritten")] = Path("README.md"),
+    page: Annotated[
+        Path | None, typer.Option("--page", "--readme", help="docs page whose bench section is rewritten")
+    ] = Path("docs/performance.md"),
     startup_runs: Annotated[int, typer.Option(help="cold starts timed per library")] = 3,
     process_runs: Annotated[int, typer.Option(help="whole-process onrecord ask runs")] = 3,
 ) -> None:
     """Every benchmark in one run: ingest, query latency and memory by library size, cold start;
-    checked against the targets and written to OUT/bench.json and the README's bench section."""
+    checked against the targets and written to OUT/bench.json and the performance page's bench section."""
     if context.invoked_subcommand is not None:
         return
     import subprocess
@@ -264,7 +266,7 @@ def bench_all(
     import httpx
 
     from bench.harness import Options, run
-    from bench.report import markdown, write_readme_section
+    from bench.report import markdown, write_page_section
 
     options = Options(
         ingest_paths=ingest or [Path("../shared/data/seed"), qmsum / "val"],
@@ -286,11 +288,11 @@ def bench_all(
         raise OnRecordError(f"the benchmark could not run: {error}") from error
     _print_report(report)
     console.print(f"Figures written to {out / 'bench.json'}; plot {out / 'latency_vs_size.png'}", highlight=False)
-    if readme is not None:
-        if write_readme_section(readme, markdown(report), out / "latency_vs_size.png"):
-            console.print(f"README section rewritten: {readme}", highlight=False)
+    if page is not None:
+        if write_page_section(page, markdown(report), out / "latency_vs_size.png"):
+            console.print(f"Bench section rewritten: {page}", highlight=False)
         else:
-            errors.print(f"{readme} has no <!-- bench:start --> / <!-- bench:end --> markers; left as it is")
+            errors.print(f"{page} has no <!-- bench:start --> / <!-- bench:end --> markers; left as it is")
 
 
 def _progress(message: str) -> None:

@@ -84,7 +84,7 @@ def load_suite(path: Path, split: str | None = None) -> Suite:
     except (KeyError, TypeError, ValueError) as error:
         raise SuiteError(
             f"{path}: a suite needs 'transcripts' and 'questions' with 'question' and 'gold_turns' ({error!r}); "
-            "see the README's evaluation section"
+            "see docs/evaluation.md"
         ) from error
 
 

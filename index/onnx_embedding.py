@@ -1,6 +1,6 @@
 """ONNX Runtime embedders: the bundled model exported offline with its attention and layer norms
 fused, in fp32 (the same vectors as PyTorch, without loading PyTorch) or with int8 weights
-(quantized per channel: about 1.5x the speed, vectors at cosine 0.99 of fp32's; README)."""
+(quantized per channel: about 1.5x the speed, vectors at cosine 0.99 of fp32's; docs/performance.md)."""
 
 from __future__ import annotations
 

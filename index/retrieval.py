@@ -63,7 +63,7 @@ class Query:
 
 @dataclass(frozen=True)
 class Tuning:
-    """Retrieval choices measured with `onrecord eval --compare` (see the README)."""
+    """Retrieval choices measured with `onrecord eval --compare` (docs/evaluation.md)."""
 
     focus_dense: bool = True  # embed the question without its request phrasing
     focus_keywords: bool = True  # match keywords without request phrasing and meeting words
@@ -71,7 +71,7 @@ class Tuning:
     merge_adjacent: int = 4  # adjacent retrieved chunks joined into one passage, at most this many
     candidates: int = CANDIDATES
     # hybrid candidates ordered by the fusion fitted on QMSum train (index/fusion_model.json): off, since
-    # it ranks Q&A notes worse (the seed suite's Hit@1 0.906 → 0.438; README, "The retrieval fusion")
+    # it ranks Q&A notes worse (the seed suite's Hit@1 0.906 → 0.438; docs/notes/retrieval.md)
     learned_fusion: bool = False
 
 

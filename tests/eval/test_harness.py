@@ -1,4 +1,4 @@
-"""`onrecord bench`: one run on a small library writes the JSON, the plot and the README section;
+"""`onrecord bench`: one run on a small library writes the JSON, the plot and the performance page section;
 targets are judged from the figures."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import json
 from typer.testing import CliRunner
 
 from bench.harness import Options, profile_misses, targets
-from bench.report import markdown, write_readme_section
+from bench.report import markdown, write_page_section
 from cli import app
 from tests.conftest import DATA, QMSUM, ROOT
 
@@ -114,22 +114,23 @@ def test_a_million_chunks_are_judged_by_their_own_targets():
 
 
 def test_markdown_section_replaces_only_what_lies_between_the_markers(tmp_path):
-    readme = tmp_path / "README.md"
-    readme.write_text("# Title\n\nbefore\n<!-- bench:start -->\nold figures\n<!-- bench:end -->\nafter\n")
+    page = tmp_path / "performance.md"
+    page.write_text("# Title\n\nbefore\n<!-- bench:start -->\nold figures\n<!-- bench:end -->\nafter\n")
     section = markdown(figures())
-    assert write_readme_section(readme, section)
-    text = readme.read_text()
+    assert write_page_section(page, section)
+    text = page.read_text()
     assert "old figures" not in text and text.startswith("# Title\n\nbefore\n") and text.endswith("after\n")
     assert "| ask p95 at 100,000 chunks | < 2 × median | 2.40 × median | **missed** |" in text
     assert "| 100,000 | random unit | 20 / 30 ms | 25 / 60 ms | 30.0 s (2,500 MiB) | 6.0 s | 1,500 MiB |" in text
     plain = tmp_path / "OTHER.md"
     plain.write_text("no markers")
-    assert not write_readme_section(plain, section) and plain.read_text() == "no markers"
+    assert not write_page_section(plain, section) and plain.read_text() == "no markers"
 
 
 def test_bench_runs_everything_on_a_small_library(tmp_path):
-    readme = tmp_path / "README.md"
-    readme.write_text("<!-- bench:start -->\n<!-- bench:end -->\n")
+    page = tmp_path / "docs" / "performance.md"
+    page.parent.mkdir()
+    page.write_text("<!-- bench:start -->\n<!-- bench:end -->\n")
     out = tmp_path / "reports"
     result = runner.invoke(
         app,
@@ -138,7 +139,7 @@ def test_bench_runs_everything_on_a_small_library(tmp_path):
             *("--sizes", "150"),
             *("--ingest", str(DATA / "notes.txt"), "--ingest", str(DATA / "captions.vtt")),
             *("--qmsum", str(QMSUM), "--work-dir", str(tmp_path / "libraries"), "--out", str(out)),
-            *("--readme", str(readme), "--startup-runs", "1", "--process-runs", "1"),
+            *("--page", str(page), "--startup-runs", "1", "--process-runs", "1"),
         ],
     )
     assert result.exit_code == 0, result.output
@@ -151,7 +152,7 @@ def test_bench_runs_everything_on_a_small_library(tmp_path):
     assert asked["command"].startswith("onrecord ask") and asked["texts"] == 1 and asked["plain_seconds"] > 0
     assert ingested["texts"] == report["ingest"]["chunks"] and ingested["ratio"] > 0
     assert 0 < report["ingest"]["topic_step_s"] < report["ingest"]["auto_topics_s"]
-    assert "| `onrecord ask" in readme.read_text()
+    assert "| `onrecord ask" in page.read_text()
     (start,) = report["startup"]
     assert start["first_answer_s"] > 0 and start["page_s"] > 0 and start["server_peak_rss_mib"] > 150  # model + Gradio
     assert {target["name"] for target in report["targets"]} >= {"embedding throughput", "ingest beyond embedding"}
@@ -165,9 +166,9 @@ def test_bench_runs_everything_on_a_small_library(tmp_path):
     assert longest["turns"] > 1000 and longest["built_ms"] > 0
     assert any(target["name"].startswith("minutes of a meeting of") for target in report["targets"])
     assert (out / "latency_vs_size.png").stat().st_size > 10_000
-    assert "| 150 | real |" in readme.read_text()
-    assert "![Query latency against library size](docs/latency_vs_size.png)" in readme.read_text()
-    assert (tmp_path / "docs" / "latency_vs_size.png").read_bytes() == (out / "latency_vs_size.png").read_bytes()
+    assert "| 150 | real |" in page.read_text()
+    assert "![Query latency against library size](latency_vs_size.png)" in page.read_text()
+    assert (page.parent / "latency_vs_size.png").read_bytes() == (out / "latency_vs_size.png").read_bytes()
     assert (tmp_path / "libraries" / "samples" / "chroma").is_dir()  # the sample library, as make run builds it
     missed = [target["name"] for target in report["targets"] if not target["met"] and target["scope"] != "ingest"]
     assert report["profiles"] == [] or missed, "a profile is written only for a missed target"
@@ -178,7 +179,7 @@ def test_bench_runs_everything_on_a_small_library(tmp_path):
 
 
 def test_bad_sizes_are_a_message():
-    result = runner.invoke(app, ["bench", "--sizes", "ten", "--readme", str(ROOT / "missing.md")])
+    result = runner.invoke(app, ["bench", "--sizes", "ten", "--page", str(ROOT / "missing.md")])
     assert result.exit_code == 1 and "whole numbers" in result.output
 
 

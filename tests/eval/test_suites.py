@@ -1,6 +1,6 @@
 """Suites load, and On Record clears floors on the seed suite and a QMSum subset (real model, real store).
 
-The floors sit well below what the full runs reach (README, "Evaluation"), so they catch a
+The floors sit well below what the full runs reach (docs/evaluation.md), so they catch a
 broken system, not noise: runs are deterministic."""
 
 from __future__ import annotations
@@ -82,7 +82,7 @@ def test_seed_floors(seed_run):
     assert row["any_correct_citation"] >= 0.8
     assert row["speaker_attribution"] >= 0.6
     # 15 unanswerable questions, 12 of them in the seed's own domain (s36–s47): the fitted model
-    # refuses about a quarter; the open part of issue 11 (README, "Results")
+    # refuses about a quarter; the open part of issue 11 (docs/notes/coverage.md)
     assert row["abstention_accuracy"] >= 0.25
     assert row["false_refusal"] <= 0.15
     assert row["ROUGE-1"] >= 0.15

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 import secrets
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
@@ -24,6 +25,7 @@ from pydantic import Field, ValidationError
 from answer.library import AskOptions, Library
 from core.errors import OnRecordError, QueryError
 from core.models import Filters, Meeting, Turn
+from core.text import clock
 from index.catalog import closest_known
 from index.links import deep_link
 from index.writer import IngestResult
@@ -39,13 +41,21 @@ INSTRUCTIONS = (
 )
 
 Meetings = Annotated[
-    list[str] | None, Field(description="only these meeting ids (as list_meetings gives them); at most one for now")
+    list[str] | str | None,
+    Field(description="only these meetings: one meeting id or a list of them, as list_meetings gives them"),
 ]
 Speaker = Annotated[str | None, Field(description="only passages where this speaker talks")]
 Topic = Annotated[str | None, Field(description="only passages under this topic (an agenda item)")]
 DateFrom = Annotated[Date | None, Field(description="only meetings on or after this day, YYYY-MM-DD")]
 DateTo = Annotated[Date | None, Field(description="only meetings on or before this day, YYYY-MM-DD")]
 MeetingId = Annotated[str, Field(description="a meeting id, as list_meetings gives it")]
+EMPTY = "the library is empty: add transcripts with onrecord ingest PATH, or serve with --allow-writes to ingest"
+EMPTY_WRITABLE = "the library is empty: add transcripts first with the ingest tool"
+# The command line's words in messages the library writes, and this server's for the same.
+CLI_WORDS = (
+    (r"`?onrecord list`? shows them", "list_meetings shows them"),
+    (r"`onrecord remove ([^`]+)`( \(or in the page's Library tab\))?", r"the remove tool (meeting \1)"),
+)
 
 
 @dataclass(frozen=True)
@@ -83,8 +93,10 @@ def ask(
     timeline grouped by meeting in date order: `scope` says which (needle, meeting, meetings), `meetings` the
     meetings covered and `resolved` which meeting the question's words named. Narrow it with meetings (one or
     several ids), speaker, topic or dates."""
+    if not question.strip():
+        raise QueryError("question is empty: give the question to answer, in plain language")
     filters = _filters_of(meetings, speaker, topic, date_from, date_to)
-    return _library(ctx).ask(question, AskOptions(filters=filters, answerer=answerer)).to_dict()
+    return _library(ctx, searching=True).ask(question, AskOptions(filters=filters, answerer=answerer)).to_dict()
 
 
 def search(
@@ -101,8 +113,10 @@ def search(
     hit has rank, score, meeting_id, title, date, speakers, topic, turn_start/turn_end, start/end in seconds,
     url (the media at that moment) and text. Use it to gather evidence across meetings, then read_transcript
     around a hit for its context."""
+    if not query.strip():
+        raise QueryError("query is empty: give the words to search for")
     filters = _filters_of(meetings, speaker, topic, date_from, date_to)
-    hits = _library(ctx).search(query, k, filters)
+    hits = _library(ctx, searching=True).search(query, k, filters)
     return {"query": query, "hits": [hit.to_dict() for hit in hits]}
 
 
@@ -212,7 +226,7 @@ def transcript_markdown(meeting_id: str, ctx: Context) -> str:
             lines += ["", f"## {turn.topic}"]
         topic = turn.topic
         speaker = turn.canonical_speaker or turn.speaker or "Unknown"
-        when = f" [{_clock(turn.start)}]" if turn.start is not None else ""
+        when = f" [{clock(turn.start)}]" if turn.start is not None else ""
         lines += ["", f"**{speaker}**{when} (turn {turn.index}): {turn.text}"]
     return "\n".join(lines) + "\n"
 
@@ -254,12 +268,19 @@ async def _serving(served: Served, server: MCPServer) -> AsyncIterator[Served]:
     yield served
 
 
-def _library(ctx: Context) -> Library:
-    return ctx.request_context.lifespan_context.library
+def _library(ctx: Context, searching: bool = False) -> Library:
+    """The library; to search, one with meetings (else a QueryError saying how to add them)."""
+    served: Served = ctx.request_context.lifespan_context
+    if searching and not served.library.meetings():
+        raise QueryError(EMPTY_WRITABLE if served.allowed_dirs else EMPTY)
+    return served.library
 
 
 def _filters_of(meetings, speaker, topic, date_from, date_to) -> Filters:
-    return filters_from(meetings or [], speaker, topic, (date_from, date_to))
+    """Filters from the tools' arguments, `meetings` one id or a list of them."""
+    return filters_from(
+        [meetings] if isinstance(meetings, str) else meetings or [], speaker, topic, (date_from, date_to)
+    )
 
 
 def checked_paths(paths: Sequence[str], allowed_dirs: Sequence[Path]) -> list[Path]:
@@ -307,19 +328,20 @@ def _turn_dict(turn: Turn, media_url: str | None) -> dict[str, Any]:
 
 
 def _result_dict(result) -> dict[str, Any]:
-    fields = ("path", "status", "meeting_id", "turns", "chunks", "embedded", "removed", "message")
-    return {field: getattr(result, field) for field in fields}
+    fields = ("path", "status", "meeting_id", "turns", "chunks", "embedded", "removed")
+    return {**{field: getattr(result, field) for field in fields}, "message": in_tool_words(result.message)}
 
 
-def _clock(seconds: float) -> str:
-    from core.text import clock
-
-    return clock(seconds)
+def in_tool_words(message: str) -> str:
+    """A message written for the command line, with its command names put as this server's tools."""
+    for cli, tool in CLI_WORDS:
+        message = re.sub(cli, tool, message)
+    return message
 
 
 def _one_line(cause: BaseException | None) -> str | None:
     if isinstance(cause, OnRecordError):
-        return " ".join(str(cause).split())
+        return in_tool_words(" ".join(str(cause).split()))
     if isinstance(cause, ValidationError):
         problems = [f"{'.'.join(map(str, e['loc']))}: {e['msg']} (got {e.get('input')!r})" for e in cause.errors()]
         return "bad arguments: " + "; ".join(problems)

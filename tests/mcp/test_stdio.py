@@ -59,7 +59,8 @@ def test_read_transcript_pages_through_a_meeting(samples_dir):
 def test_bad_arguments_are_tool_errors_and_the_server_goes_on(samples_dir):
     async def scenario(session) -> None:
         refused = {
-            "the question is empty; type a question": ("ask", {"question": "  "}),
+            "question is empty: give the question to answer": ("ask", {"question": "  "}),
+            "query is empty: give the words to search for": ("search", {"query": ""}),
             "the question is 10,000 characters long": ("ask", {"question": "w" * 10_000}),
             "no speaker named 'Nobody' in the index": ("ask", {"question": "budget?", "speaker": "Nobody"}),
             "no meeting named 'nope' in the index": ("read_transcript", {"meeting": "nope"}),
@@ -74,10 +75,11 @@ def test_bad_arguments_are_tool_errors_and_the_server_goes_on(samples_dir):
             text = result.content[0].text
             assert text.startswith(message) or message in text, text
             assert "\n" not in text and "Traceback" not in text
-        hits = (
-            await session.call_tool("search", {"query": "bike lane", "k": 3, "meetings": [COUNCIL]})
-        ).structured_content
-        assert 1 <= len(hits["hits"]) <= 3 and {h["meeting_id"] for h in hits["hits"]} == {COUNCIL}
+        for meetings in ([COUNCIL], COUNCIL):  # a list of ids, or one id
+            hits = (
+                await session.call_tool("search", {"query": "bike lane", "k": 3, "meetings": meetings})
+            ).structured_content
+            assert 1 <= len(hits["hits"]) <= 3 and {h["meeting_id"] for h in hits["hits"]} == {COUNCIL}
         outline = (await session.call_tool("chapters", {"meeting": COUNCIL})).structured_content
         assert outline["meeting_id"] == COUNCIL and outline["chapters"][0]["turn_start"] == 0
         minutes = (await session.call_tool("minutes", {"meeting": COUNCIL})).structured_content

@@ -28,7 +28,7 @@ def mcp_command(
     chroma_port: PortOption = None,
 ) -> None:
     """Serve the library to an assistant (Claude Desktop, Cursor, VS Code...) as MCP tools over stdio:
-    ask, search, list_meetings, read_transcript, chapters; with --allow-writes, ingest and remove."""
+    ask, search, list_meetings, read_transcript, chapters, minutes; with --allow-writes, ingest and remove."""
     from answer.library import Library
     from web.agents import agent_server
 

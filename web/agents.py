@@ -1,5 +1,5 @@
 """The library as tools an assistant calls (the Model Context Protocol): ask, search, list_meetings,
-read_transcript and chapters, and with writes allowed ingest and remove. The same server runs over
+read_transcript, chapters and minutes, and with writes allowed ingest and remove. The same server runs over
 stdio (`onrecord mcp`) and over HTTP at /mcp of the app (`mount_agents`); its tools answer with the
 JSON of the CLI's `--json`, and an OnRecordError comes back as a tool error with the CLI's message."""
 
@@ -37,7 +37,8 @@ PAGE_CHARS = 12_000  # and about this many characters of their text
 INSTRUCTIONS = (
     "On Record answers questions from meeting transcripts with citations. Call list_meetings to see what is "
     "there, ask for a cited answer, search for passages, read_transcript to read around a citation, chapters "
-    "for a meeting's outline. Quote the citations (meeting, speaker, time, link) when you answer a person."
+    "for a meeting's outline, minutes for its decisions and action items. Quote the citations (meeting, "
+    "speaker, time, link) when you answer a person."
 )
 
 Meetings = Annotated[

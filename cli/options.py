@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
@@ -54,6 +56,46 @@ BatchOption = Annotated[
     Path | None,
     typer.Option("--batch", help='JSON lines: {"query": ..., "meeting": ..., "speaker": ..., "topic": ..., "k": ...}'),
 ]
+
+
+VerboseOption = Annotated[
+    bool, typer.Option("--verbose", help="show the libraries' log lines, down to DEBUG, on stderr", show_default=False)
+]
+
+
+class _Stderr(logging.StreamHandler):
+    """Log lines on whatever sys.stderr is when they are written."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setFormatter(logging.Formatter("%(message)s"))
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value) -> None:
+        pass
+
+
+def configure_logging(verbose: bool = False) -> None:
+    """Logging set once, at the command line's edge: warnings on stderr as plain lines, and nothing below
+    them (bm25s logs at DEBUG, and a library such as the MCP SDK installs its own handler when none is
+    there), unless `--verbose`, which shows every library's lines down to DEBUG on stderr, never stdout."""
+    root = logging.getLogger()
+    for handler in [h for h in root.handlers if isinstance(h, _Stderr)]:
+        root.removeHandler(handler)
+    handler = _Stderr()
+    if verbose:
+        handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG if verbose else logging.WARNING)
+    logging.disable(logging.NOTSET if verbose else logging.INFO)
+
+
+def global_options(verbose: VerboseOption = False) -> None:
+    configure_logging(verbose)
 
 
 def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:

@@ -70,7 +70,7 @@ def plain_text(parts: Sequence[AnswerPart]) -> str:
 def meeting_answer(question: str, scope: Scope, minutes: Minutes, passages: list[Hit], turns: Sequence[Turn]) -> Answer:
     """The answer to a question about one meeting, from its minutes."""
     title = minutes.meeting.title
-    own: list[str] = [*minutes.notes]
+    own: list[str] = [as_sentence(note) for note in minutes.notes]
     quotes = meeting_quotes(scope, minutes, turns)
     if scope.aspect == "summary" and minutes.overview:
         own.insert(0, minutes.overview)
@@ -81,7 +81,8 @@ def meeting_answer(question: str, scope: Scope, minutes: Minutes, passages: list
             + "."
         )
     if not quotes and scope.aspect not in ("participants", "summary"):
-        own.append(f"None found in {title}: {NONE_FOUND[scope.aspect]}.")
+        what, why = NONE_FOUND[scope.aspect]
+        own.append(f"No {what} were found in {title}: {why}.")
     parts, citations = cited_answer(question, quotes, passages, turns)
     parts = tuple(AnswerPart(text) for text in own) + parts
     return Answer(
@@ -96,14 +97,22 @@ def meeting_answer(question: str, scope: Scope, minutes: Minutes, passages: list
     )
 
 
-NONE_FOUND = {
-    "decisions": "no sentence reads as a decision, a vote or an agreement",
-    "actions": "no one commits to or is given a task",
-    "open_questions": "no question is left open in so many words",
-    "speaker_points": "that speaker says nothing of summary length",
-    "summary": "",
-    "participants": "",
+NONE_FOUND = {  # what was not found, and why
+    "decisions": ("decisions", "no sentence reads as a decision, a vote or an agreement"),
+    "actions": ("action items", "no one commits to or is given a task"),
+    "open_questions": ("open questions", "no question is left open in so many words"),
+    "speaker_points": ("main points", "that speaker says nothing of summary length"),
 }
+
+
+def as_sentence(note: str) -> str:
+    """A note of the minutes ("this meeting has only 2 turns: too short for minutes") as a sentence
+    of its own: capitalized, ending in a full stop."""
+    note = note.strip()
+    if not note:
+        return note
+    note = note[0].upper() + note[1:]
+    return note if note[-1] in ".!?" else note + "."
 
 
 def meeting_quotes(scope: Scope, minutes: Minutes, turns: Sequence[Turn]) -> list[Quote]:

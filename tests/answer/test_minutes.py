@@ -77,7 +77,7 @@ def test_a_meeting_phrase_matching_none_is_a_message_naming_the_closest(samples_
 def test_none_found_is_said_never_padded(samples_library):
     answer = samples_library.ask("What decisions were made in the science podcast episode?")
     assert answer.scope == "meeting" and not answer.citations
-    assert "None found in" in answer.text
+    assert "No decisions were found in " in answer.text
 
 
 def test_minutes_of_a_qmsum_val_meeting():

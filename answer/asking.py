@@ -9,8 +9,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from answer.compose import ABSTENTION, TurnsOf, answer
+from answer.factoids import asks_who_voted_against, motion_words, vote_about, vote_subject, votes_in
 from answer.naming import is_particular, resolve
-from answer.overview import meeting_answer, plain_text
+from answer.overview import meeting_answer, plain_text, vote_answer
 from answer.scope import scope_of
 from core.errors import QueryError
 from core.minutes import Minutes, Scope
@@ -23,6 +24,9 @@ RELATIVE_EVIDENCE = 0.5  # a meeting joins a timeline when its answer is at leas
 SCANNED = 30
 SPREAD = 0.75  # a second meeting's best passage this close to the first's: the subject runs through both
 SPREAD_DEPTH = 8  # passages retrieved to find the meetings that discuss a subject
+VOTE_MEETINGS = 3  # the likeliest meetings whose votes are read for a question of who voted against
+NEAREST = "The nearest passages are listed below."
+VOTE_ABOUT = 0.5  # the least share of the motion's words a vote's turns hold to be the vote asked about
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,8 @@ def scoped_ask(retriever: Retriever, question: str, filters: Filters, mode: Mode
     scope = scope_of(question, query.speakers)
     allowed = in_scope(retriever, query.filters)
     named, resolved = named_meetings(scope, allowed)
+    if asks_who_voted_against(question):
+        return replace(voted_against(retriever, question, query, named or allowed, mode, k, sources), resolved=resolved)
     if scope.kind == "needle":
         if named:
             query = retriever.prepare(question, replace(filters, meeting=named[0].meeting_id), mode)
@@ -87,6 +93,49 @@ def scoped_ask(retriever: Retriever, question: str, filters: Filters, mode: Mode
         found = timeline(question, groups, note if len(targets) > len(latest) else None)
         return replace(found, resolved=resolved)
     return replace(subject_timeline(retriever, question, query, targets, mode, k, sources.turns_of), resolved=resolved)
+
+
+def voted_against(
+    retriever: Retriever, question: str, query: Query, meetings: Sequence[Meeting], mode: Mode, k: int, sources: Sources
+) -> Answer:
+    """Who voted against the motion asked about: read off the votes (answer.factoids.votes_in) of
+    the meeting asked of, or of the likeliest meetings, the vote whose turns hold the most of the
+    motion's words; a refusal saying so when no vote on it is found."""
+    subject = vote_subject(query.text)
+    hits = retriever.retrieve_query(
+        retriever.prepare(question, replace(query.filters, meeting=meetings[0].meeting_id, meetings=()), mode)
+        if len(meetings) == 1
+        else query,
+        k,
+        mode,
+        fused=ANSWER_ORDER,
+    )
+    by_id = {m.meeting_id: m for m in meetings}
+    ranked = [by_id[i] for i in dict.fromkeys(hit.chunk.meeting_id for hit in hits) if i in by_id][:VOTE_MEETINGS]
+    best: tuple[float, Meeting, list[tuple[int, int]]] | None = None
+    for meeting in ranked:
+        turns = sources.turns_of(meeting.meeting_id)
+        about = {vote: vote_about(turns, vote, subject) for vote in votes_in(turns)}
+        top = max(about.values(), default=0.0)
+        if top >= VOTE_ABOUT and (best is None or top > best[0]):
+            best = (top, meeting, [vote for vote, share in about.items() if share == top])
+    if best is None:
+        said = f"No vote on {motion_words(question)} is recorded in the meetings searched. {NEAREST}"
+        citations = tuple(Citation(n, hit) for n, hit in enumerate(hits[:k], 1))
+        return Answer(
+            question,
+            said,
+            True,
+            citations,
+            tuple(hits),
+            0.0,
+            (AnswerPart(said),),
+            "none",
+            coverage="not_in_transcripts",
+        )
+    _, meeting, votes = best
+    turns = sources.turns_of(meeting.meeting_id)
+    return vote_answer(question, meeting, turns, sources.passages_of(meeting.meeting_id), votes)
 
 
 def spread(hits: Sequence[Hit]) -> bool:

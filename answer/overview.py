@@ -10,9 +10,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from answer.compose import escape_brackets
+from answer.factoids import dissenters, vote_sentence
 from answer.summary import summary_lines
 from core.minutes import Item, Minutes, Scope, SummaryLine
-from core.models import Answer, AnswerPart, Citation, Hit, Turn
+from core.models import Answer, AnswerPart, Citation, Hit, Meeting, Turn
 from core.text import sentences
 from index.links import deep_link
 from index.passages import passage_of
@@ -94,6 +95,38 @@ def meeting_answer(question: str, scope: Scope, minutes: Minutes, passages: list
         1.0,
         parts,
         "minutes" if citations else "none",
+    )
+
+
+def vote_answer(
+    question: str, meeting: Meeting, turns: Sequence[Turn], passages: list[Hit], votes: Sequence[tuple[int, int]]
+) -> Answer:
+    """Who voted against, in the votes of one meeting (answer.factoids.votes_in): their names, then
+    the turns that say so, cited; a refusal that says no one did, quoting the count, when no one did."""
+    names: list[str] = []
+    positions: set[int] = set()
+    for vote in votes:
+        against, cited, _ = dissenters(turns, vote)
+        names += against
+        positions |= set(cited)
+    names = list(dict.fromkeys(names))
+    quotes = [
+        Quote(vote_sentence(turns[i].clean_text), turns[i].index, turns[i].canonical_speaker or turns[i].speaker)
+        for i in sorted(positions)
+    ]
+    lead = f"Voted against: {', '.join(names)}." if names else f"No one voted against it in {meeting.title}."
+    parts, citations = cited_answer(question, quotes, passages, turns)
+    parts = (AnswerPart(lead), *parts)
+    return Answer(
+        question,
+        plain_text(parts),
+        not names,
+        citations,
+        (),
+        1.0 if names else 0.0,
+        parts,
+        "strong" if names else "none",
+        coverage="answered" if names else "not_in_transcripts",
     )
 
 

@@ -1,0 +1,80 @@
+"""Who voted against a motion, timelines grouped per meeting, and meeting-level answers in
+sentences: the real model and a real Chroma directory of three board meetings written for these
+tests (tests/data/votes/, with their vote questions in questions.json, written before the rules)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from answer.library import AskOptions, Library
+from core.models import Filters
+from tests.conftest import DATA
+
+VOTES = DATA / "votes"
+QUESTIONS = json.loads((VOTES / "questions.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def boards(tmp_path_factory, settings_for, embedder):
+    """A library of the three board meetings."""
+    library = Library(settings_for(tmp_path_factory.mktemp("votes-store")), embedder)
+    results = library.ingest(sorted(VOTES.glob("*.txt")))
+    assert {r.status for r in results} == {"added"}, results
+    return library
+
+
+def _against(boards, asked: dict) -> None:
+    answer = boards.ask(asked["question"])
+    against, text = asked["against"], answer.text
+    cited = {(c.hit.chunk.meeting_id, t.index) for c in answer.citations for t in c.turns}
+    if against:  # named, citing the turns in which they vote no
+        assert not answer.abstained and answer.support == "strong", text
+        assert text.startswith(f"Voted against: {', '.join(against)}."), text
+        for name in against:  # their own no, or a count that names them
+            saying = {
+                (m.meeting_id, t.index)
+                for m in boards.meetings()
+                for t in boards.turns(m.meeting_id)
+                if _says_against(t, name)
+            }
+            assert saying & cited, (name, text)
+    elif against == []:  # a vote no one voted against: said so, quoting the count
+        assert answer.abstained and answer.covers == "not_in_transcripts", text
+        assert text.startswith("No one voted against it in "), text
+        assert any(
+            "unanimous" in t.clean_text or "nothing" in t.clean_text or "none" in t.clean_text
+            for c in answer.citations
+            for t in c.turns
+        ), text
+    else:  # no vote taken
+        assert answer.abstained and text.startswith("No vote on "), text
+
+
+def _says_against(turn, name: str) -> bool:
+    """Whether a turn is `name` voting no, or a count naming them (or its speaker, as "myself") against."""
+    own, surname = turn.canonical_speaker == name, name.split()[-1]
+    return (
+        own
+        and re.search(r"\b(?:no|against)\b|(?:opposed|against)\?[^.]*\bmyself\b", turn.clean_text, re.I) is not None
+        or re.search(rf"\b{surname}\b.*\b(?:opposed|no|against)\b", turn.clean_text) is not None
+        or re.search(rf"\b(?:opposed|against)\?.*\b{surname}\b", turn.clean_text, re.I) is not None
+    )
+
+
+@pytest.mark.parametrize("asked", QUESTIONS["dev"], ids=[q["question"] for q in QUESTIONS["dev"]])
+def test_who_voted_against(boards, asked):
+    _against(boards, asked)
+
+
+@pytest.mark.parametrize("asked", QUESTIONS["aside"], ids=[q["question"] for q in QUESTIONS["aside"]])
+def test_who_voted_against_in_questions_set_aside(boards, asked):
+    _against(boards, asked)
+
+
+def test_a_vote_question_within_its_meeting(boards):
+    options = AskOptions(filters=Filters(meeting="school_board_2025-02-10"))
+    answer = boards.ask("Did anyone vote no?", options)
+    assert answer.text.startswith("Voted against: Member Rafael Alvarez, Member Tessa Brooks."), answer.text

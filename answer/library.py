@@ -267,6 +267,7 @@ class Library:
         on_result: Callable[[IngestResult], None] | None = None,
         on_embedded: Callable[[int], None] | None = None,
         within: Sequence[Path] = (),
+        uploads: dict[str, str] | None = None,  # uploaded files' names by their staged copy's path
     ) -> list[IngestResult]:
         """Ingest every transcript file under `paths`: unchanged files are skipped, changed ones
         replace their meeting, bad ones are reported and the rest go on. With `within`, files are
@@ -286,6 +287,7 @@ class Library:
                 on_embedded=on_embedded,
                 own_topics=settings.topics == "source",
                 within=within,
+                uploads=uploads,
             )
             if any(result.status in ("added", "updated") for result in results):
                 self._changed()

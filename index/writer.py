@@ -13,9 +13,9 @@ import hashlib
 import json
 import os
 from bisect import bisect_left
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
@@ -32,6 +32,7 @@ from ingest.segmenting import TopicModel, load_model, needs_topics, segment, wit
 
 EMBED_BATCH = 1024  # chunks per model call and store write; a progress step
 Status = Literal["added", "updated", "unchanged", "failed"]
+UPLOAD = "upload:"  # the source of an uploaded file: this, then the name it was uploaded under
 
 
 @dataclass(frozen=True)
@@ -83,10 +84,11 @@ def ingest_transcript(
         path=transcript.source_path, meeting_id=transcript.meeting_id, turns=len(transcript.turns), chunks=len(chunks)
     )
     other_file = record is not None and record.meeting.source_path != transcript.source_path
-    if other_file and Path(record.meeting.source_path).exists() and record.meeting.content_hash != digest:
+    if other_file and _still_there(record.meeting.source_path) and record.meeting.content_hash != digest:
         raise ConflictError(
-            f"meeting id {transcript.meeting_id!r} is already used by {record.meeting.source_path}; "
-            "rename the file, or remove that meeting first with `onrecord remove`"
+            f"{transcript.source_path.removeprefix(UPLOAD)}: meeting id {transcript.meeting_id!r} is already used by "
+            f"{shown_source(record.meeting.source_path)}; rename the file, or remove that meeting first "
+            f"with `onrecord remove {transcript.meeting_id}` (or in the page's Library tab)"
         )
     same = record is not None and record.meeting.content_hash == digest and record.meeting.model == model
     if same and record.status == COMPLETE:  # as stored: its chunks were made again within its topics
@@ -114,6 +116,17 @@ def ingest_transcript(
     store.delete_chunks(sorted(stale))
     store.set_status(transcript.meeting_id, COMPLETE)
     return IngestResult(status="added" if record is None else "updated", embedded=len(new), removed=len(stale), **base)
+
+
+def shown_source(source_path: str) -> str:
+    """Where a meeting came from, in words: its file's path, or the name an upload was given."""
+    return f"{source_path.removeprefix(UPLOAD)} (uploaded)" if source_path.startswith(UPLOAD) else source_path
+
+
+def _still_there(source_path: str) -> bool:
+    """Whether the file a meeting came from is still there to be read. An upload's copy is not kept,
+    so it stands until its meeting is removed: another file with its id is a conflict."""
+    return source_path.startswith(UPLOAD) or Path(source_path).exists()
 
 
 def found_topics(
@@ -168,14 +181,22 @@ def ingest_paths(
     on_embedded: Callable[[int], None] | None = None,
     own_topics: bool = True,
     within: Sequence[Path] = (),
+    uploads: Mapping[str, str] | None = None,
 ) -> list[IngestResult]:
     """Ingest every transcript file under `paths`; a bad file is reported and the rest go on. With
-    `within`, only files lying inside those folders once links are followed are read."""
+    `within`, only files lying inside those folders once links are followed are read. `uploads`
+    names uploaded files' staged copies by path: each is recorded as `upload:NAME` and called NAME
+    in messages, never by the private path of its copy."""
+    uploads = uploads or {}
     results = []
     for parsed in parse_paths(list(paths), fmt, within):
         if isinstance(parsed, Failure):
-            result = IngestResult(path=parsed.path, status="failed", message=parsed.message)
+            name = uploads.get(parsed.path)
+            message = parsed.message.replace(parsed.path, name) if name else parsed.message
+            result = IngestResult(path=UPLOAD + name if name else parsed.path, status="failed", message=message)
         else:
+            if parsed.source_path in uploads:
+                parsed = replace(parsed, source_path=UPLOAD + uploads[parsed.source_path])
             try:
                 result = ingest_transcript(parsed, store, embedder, count, budget, model, on_embedded, own_topics)
             except StoreError:

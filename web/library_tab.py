@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import shutil
+import stat
 import tempfile
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 import gradio as gr
+from gradio.utils import get_upload_folder
 
 from answer.library import Library
 from core.errors import OnRecordError
-from index.writer import IngestResult
+from index.writer import UPLOAD, IngestResult
 from web.ask import choices
 from web.questions import ANY
 
 _UNSAFE = re.compile(r"[^\w.\- ]+")
+_AGAIN = "choose the file again"
 MEETING_COLUMNS = ["meeting", "title", "date", "format", "turns", "chunks", "speakers", "topics", "model"]
 
 
@@ -27,28 +32,55 @@ def safe_name(name: str) -> str:
     return _UNSAFE.sub("_", Path(name).name).strip("._ ") or "transcript.txt"
 
 
-def stage_uploads(files: list[str], limit_mb: int) -> tuple[Path, list[Path], list[list[Any]]]:
-    """Uploaded files moved into a private temporary folder under safe, distinct names (two names
-    that read the same once made safe get -2, -3...); too-large files refused. Gradio's own copy of
-    each upload is deleted as soon as it is staged."""
+@dataclass(frozen=True)
+class Staged:
+    """Uploads copied into a private folder: each copy's path and the name it was uploaded under,
+    and the rows of those refused."""
+
+    folder: Path
+    names: dict[str, str]
+    refused: list[list[Any]]
+
+
+def stage_uploads(files: list[str], limit_mb: int, cache: Path | None = None) -> Staged:
+    """Uploaded files copied into a private temporary folder under safe, distinct names (two names
+    that read the same once made safe get -2, -3...); too-large files refused, and anything but a
+    regular file inside Gradio's upload folder (`cache`): a link is never followed. Gradio's own
+    copy of each upload is deleted as soon as it is staged."""
+    cache = Path(cache or get_upload_folder()).resolve()
     folder = Path(tempfile.mkdtemp(prefix="onrecord-upload-"))
-    staged: list[Path] = []
-    refused: list[list[Any]] = []
+    staged = Staged(folder, {}, [])
     for upload in files or []:
         source = Path(upload)
-        try:
-            if not source.is_file():
-                refused.append([source.name, "failed", 0, 0, "the upload is gone; choose the file again"])
-                continue
-            if source.stat().st_size > limit_mb * 2**20:
-                refused.append([source.name, "failed", 0, 0, f"larger than {limit_mb} MiB; split the file"])
-                continue
-            target = _free_path(folder, safe_name(source.name))
-            shutil.copyfile(source, target)
-            staged.append(target)
-        finally:
+        ours = not source.is_symlink() and source.resolve().is_relative_to(cache)
+        target = _free_path(folder, safe_name(source.name))
+        refusal = _copy_upload(source, target, limit_mb) if ours else f"not a file uploaded to this page; {_AGAIN}"
+        if refusal:
+            staged.refused.append([source.name, "failed", 0, 0, refusal])
+        else:
+            staged.names[str(target)] = source.name
+        if ours:
             _forget_upload(source)
-    return folder, staged, refused
+    return staged
+
+
+def _copy_upload(source: Path, target: Path, limit_mb: int) -> str | None:
+    """Copy a regular file, never through a link; what is wrong with it otherwise."""
+    try:
+        handle = os.open(source, os.O_RDONLY | os.O_NOFOLLOW)
+    except FileNotFoundError:
+        return f"the upload is gone; {_AGAIN}"
+    except OSError:
+        return f"a link, not a file; {_AGAIN}"
+    with os.fdopen(handle, "rb") as reading:
+        found = os.fstat(reading.fileno())
+        if not stat.S_ISREG(found.st_mode):
+            return f"not a regular file; {_AGAIN}"
+        if found.st_size > limit_mb * 2**20:
+            return f"larger than {limit_mb} MiB; split the file"
+        with open(target, "xb") as writing:
+            shutil.copyfileobj(reading, writing)
+    return None
 
 
 def _free_path(folder: Path, name: str) -> Path:
@@ -66,8 +98,10 @@ def _forget_upload(source: Path) -> None:
         source.parent.rmdir()
 
 
-def result_row(result: IngestResult) -> list[Any]:
-    return [Path(result.path).name, result.status, result.turns, result.chunks, result.message]
+def result_row(result: IngestResult, folder: Path) -> list[Any]:
+    """A file's row of the results, named as it was uploaded: never by the path of its private copy."""
+    message = result.message.replace(f"{folder}{os.sep}", "").replace(str(folder), "the upload")
+    return [result.path.removeprefix(UPLOAD), result.status, result.turns, result.chunks, message]
 
 
 def meetings_rows(library: Library) -> list[list[Any]]:
@@ -93,17 +127,20 @@ def filter_updates(library: Library) -> tuple:
 def on_add(library: Library, files, progress=gr.Progress()) -> tuple:
     if not files:
         raise gr.Error("choose one or more transcript files first")
-    folder, staged, rows = stage_uploads(files, library.settings.max_upload_mb)
+    staged = stage_uploads(files, library.settings.max_upload_mb)
+    folder, rows = staged.folder, list(staged.refused)
     try:
         progress(0, desc="adding transcripts")
         done: list[IngestResult] = []
 
         def step(result: IngestResult) -> None:
             done.append(result)
-            progress(len(done) / max(len(staged), 1), desc=f"added {len(done)} of {len(staged)}")
+            progress(len(done) / max(len(staged.names), 1), desc=f"added {len(done)} of {len(staged.names)}")
 
-        if staged:
-            rows += [result_row(result) for result in library.ingest(staged, on_result=step)]
+        if staged.names:
+            paths = [Path(path) for path in staged.names]
+            added = library.ingest(paths, on_result=step, within=[folder], uploads=staged.names)
+            rows += [result_row(result, folder) for result in added]
     except OnRecordError as error:
         raise gr.Error(str(error)) from None
     finally:

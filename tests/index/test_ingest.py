@@ -133,7 +133,10 @@ def test_two_files_with_one_meeting_id_is_a_conflict_and_the_first_is_kept(tmp_p
     settings = settings_for(tmp_path / "store")
     results = run_ingest(settings, embedder, counter, [DATA / "captions.srt", DATA / "captions.vtt"])
     assert [r.status for r in results] == ["added", "failed"]
-    assert "already used by" in results[1].message
+    refused = results[1].message  # names the refused file first, then the file that holds the id
+    assert refused.startswith(
+        f"{DATA / 'captions.vtt'}: meeting id 'captions' is already used by {DATA / 'captions.srt'};"
+    )
     assert Store.open(settings).meeting("captions").meeting.format == "srt"
     with pytest.raises(ConflictError):
         store = Store.open(settings)

@@ -21,6 +21,7 @@ from core.errors import OnRecordError
 from index.writer import UPLOAD, IngestResult
 from web.ask import choices
 from web.questions import ANY
+from web.render import one_line
 
 _UNSAFE = re.compile(r"[^\w.\- ]+")
 _AGAIN = "choose the file again"
@@ -56,9 +57,9 @@ def stage_uploads(files: list[str], limit_mb: int, cache: Path | None = None) ->
         target = _free_path(folder, safe_name(source.name))
         refusal = _copy_upload(source, target, limit_mb) if ours else f"not a file uploaded to this page; {_AGAIN}"
         if refusal:
-            staged.refused.append([source.name, "failed", 0, 0, refusal])
+            staged.refused.append([one_line(source.name), "failed", 0, 0, refusal])
         else:
-            staged.names[str(target)] = source.name
+            staged.names[str(target)] = one_line(source.name)
         if ours:
             _forget_upload(source)
     return staged
@@ -101,12 +102,19 @@ def _forget_upload(source: Path) -> None:
 def result_row(result: IngestResult, folder: Path) -> list[Any]:
     """A file's row of the results, named as it was uploaded: never by the path of its private copy."""
     message = result.message.replace(f"{folder}{os.sep}", "").replace(str(folder), "the upload")
-    return [result.path.removeprefix(UPLOAD), result.status, result.turns, result.chunks, message]
+    return [one_line(result.path.removeprefix(UPLOAD)), result.status, result.turns, result.chunks, one_line(message)]
 
 
 def meetings_rows(library: Library) -> list[list[Any]]:
     return [
-        [m.meeting_id, m.title, m.date.isoformat() if m.date else "", m.format, m.turn_count, m.chunk_count]
+        [
+            one_line(m.meeting_id),
+            one_line(m.title),
+            m.date.isoformat() if m.date else "",
+            m.format,
+            m.turn_count,
+            m.chunk_count,
+        ]
         + [len(m.speakers), f"{len(m.topics)}{' (auto)' if m.topic_source == 'auto' else ''}", m.model]
         for m in sorted(library.meetings(), key=lambda m: m.meeting_id)
     ]

@@ -10,12 +10,19 @@ from html import escape
 
 from answer.compose import ABSTENTION
 from core.models import Answer, Chapter, Citation, Meeting, Turn
-from core.text import clock, word_spans
+from core.text import clock, printable, word_spans
 from index.keyword import terms
 
 # What Markdown could read as a link, image, HTML, heading, list, emphasis, code or table in
 # transcript text; each is written with a backslash before it.
 _MARKDOWN_ACTIVE = re.compile(r"[\\`*_{}\[\]()#+\-.!<>|~=&]")
+_LINE_BREAKS = re.compile(r"[\t\n\u2028\u2029]+")  # what is left of line breaks once printable
+
+
+def one_line(text: str) -> str:
+    """A name or message to show on one line (a file name may hold a newline): no control character
+    (core.text.printable), and its line breaks and tabs written as spaces."""
+    return _LINE_BREAKS.sub(" ", printable(text))
 
 
 def highlight(text: str, question: str) -> str:

@@ -80,3 +80,34 @@ def test_only_regular_files_in_the_upload_folder_are_staged(tmp_path):
         link.unlink(missing_ok=True)
         (cache / "notes.txt").unlink(missing_ok=True)
         cache.rmdir()
+
+
+def test_a_name_holding_line_breaks_and_controls_stays_on_its_row(page, served):
+    library = served[1]
+    name = "ferry\u2028notes\x85\x9b31m.txt"  # Gradio keeps these: it drops only C0 controls from names
+    page.get_by_role("tab", name="Library").click()
+    listed_meetings(page, library)
+    before = {meeting.meeting_id for meeting in library.meetings()}
+    page.locator("#upload input[type=file]").set_input_files(
+        [{"name": name, "mimeType": "text/plain", "buffer": COLLIDE_TXT.replace("ferry", "tram").encode()}]
+    )
+    page.wait_for_timeout(1000)
+    page.locator("#add-button").click()
+    try:
+        page.wait_for_function(
+            "() => (document.querySelector('#library-status')?.innerText || '').includes('1 added or updated')"
+        )
+        rows = page.locator("#upload-results").evaluate(
+            "(table) => [...table.querySelectorAll('.virtual-row [role=gridcell]')].map((cell) => cell.textContent)"
+        )
+        shown = "".join(rows)
+        assert "ferry notes.txt" in shown and not any(character in shown for character in "\u2028\x85\x9b\n"), rows
+    finally:
+        for meeting_id in {meeting.meeting_id for meeting in library.meetings()} - before:
+            library.remove(meeting_id)
+
+
+def test_one_line_drops_controls_and_writes_line_breaks_as_spaces():
+    from web.render import one_line
+
+    assert one_line("board\nnotes\t2024\u2029.txt\x1b[31m") == "board notes 2024 .txt"

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from answer.compose import ABSTENTION, TurnsOf, answer
 from answer.factoids import asks_who_voted_against, motion_words, vote_about, vote_subject, votes_in
 from answer.naming import is_particular, resolve
-from answer.overview import meeting_answer, plain_text, vote_answer
+from answer.overview import meeting_answer, plain_text, timeline_group, vote_answer
 from answer.scope import scope_of
 from core.errors import QueryError
 from core.minutes import Minutes, Scope
@@ -55,9 +55,7 @@ def scoped_ask(retriever: Retriever, question: str, filters: Filters, mode: Mode
             query = retriever.prepare(question, replace(filters, meeting=named[0].meeting_id), mode)
         hits = retriever.retrieve_query(query, k, mode, fused=ANSWER_ORDER)
         if scope.aspect == "discussion" and not named and spread(hits):
-            return replace(
-                subject_timeline(retriever, question, query, allowed, mode, k, sources.turns_of), resolved=resolved
-            )
+            return replace(subject_timeline(retriever, scope, query, allowed, mode, k, sources), resolved=resolved)
         needle = sources.needle or answer
         found = needle(query.text, hits, retriever.evidence(query, mode), sources.turns_of)
         return replace(found, resolved=resolved)
@@ -92,7 +90,7 @@ def scoped_ask(retriever: Retriever, question: str, filters: Filters, mode: Mode
         note = f"asked of {len(targets)} meetings; the latest {len(latest)} are shown. Name one for its full minutes"
         found = timeline(question, groups, note if len(targets) > len(latest) else None)
         return replace(found, resolved=resolved)
-    return replace(subject_timeline(retriever, question, query, targets, mode, k, sources.turns_of), resolved=resolved)
+    return replace(subject_timeline(retriever, scope, query, targets, mode, k, sources), resolved=resolved)
 
 
 def voted_against(
@@ -174,15 +172,17 @@ def named_meetings(scope: Scope, allowed: Sequence[Meeting]) -> tuple[list[Meeti
 
 def subject_timeline(
     retriever: Retriever,
-    question: str,
+    scope: Scope,
     query: Query,
     meetings: Sequence[Meeting],
     mode: Mode,
     k: int,
-    turns_of: TurnsOf,
+    sources: Sources,
 ) -> Answer:
     """A subject across meetings: the meetings whose passages rank for it, each asked on its own;
-    those whose own answer is not a refusal, in date order."""
+    those whose own answer is not a refusal, in date order, each group its decisions about the
+    subject first, then its sentences in turn order (answer.overview.timeline_group)."""
+    question, turns_of = scope.question, sources.turns_of
     allowed = {m.meeting_id: m for m in meetings}
     scanned = retriever.retrieve_query(query, SCANNED, mode, fused=ANSWER_ORDER)
     ranked = list(dict.fromkeys(hit.chunk.meeting_id for hit in scanned if hit.chunk.meeting_id in allowed))
@@ -194,12 +194,22 @@ def subject_timeline(
         if not found.abstained:
             groups.append((allowed[meeting_id], found))
     best = max((found.evidence for _, found in groups), default=0.0)
-    groups = [(meeting, found) for meeting, found in groups if found.evidence >= RELATIVE_EVIDENCE * best]
+    groups = [
+        (meeting, _grouped(scope, meeting, found, sources))
+        for meeting, found in groups
+        if found.evidence >= RELATIVE_EVIDENCE * best
+    ]
     if not groups:
         citations = tuple(Citation(n, hit) for n, hit in enumerate(scanned[:k], 1))
         parts = (AnswerPart(ABSTENTION),)
         return Answer(question, ABSTENTION, True, citations, tuple(scanned[:k]), 0.0, parts, "none", scope="meetings")
     return timeline(question, groups)
+
+
+def _grouped(scope: Scope, meeting: Meeting, found: Answer, sources: Sources) -> Answer:
+    meeting_id = meeting.meeting_id
+    minutes, turns = sources.minutes_of(meeting_id), sources.turns_of(meeting_id)
+    return timeline_group(scope.question, scope.subject, minutes, sources.passages_of(meeting_id), turns, found)
 
 
 def timeline(question: str, groups: Sequence[tuple[Meeting, Answer]], notice: str | None = None) -> Answer:
@@ -210,13 +220,13 @@ def timeline(question: str, groups: Sequence[tuple[Meeting, Answer]], notice: st
     for meeting, found in sorted(groups, key=lambda group: _date_key(group[0])):
         number = {c.n: len(citations) + i for i, c in enumerate(found.citations, 1)}
         when = f" ({meeting.date.isoformat()})" if meeting.date else ""
-        parts.append(AnswerPart(f"{meeting.title}{when}:"))
+        parts.append(AnswerPart(f"{meeting.title}{when}:", meeting=meeting.meeting_id))
         for part in found.parts:
             if part.n is None:
-                parts.append(part)
+                parts.append(replace(part, meeting=meeting.meeting_id))
             else:
                 more = tuple(number[m] for m in part.more if m in number)
-                parts.append(replace(part, n=number[part.n], more=more))
+                parts.append(replace(part, n=number[part.n], more=more, meeting=meeting.meeting_id))
         citations += [replace(c, n=number[c.n]) for c in found.citations]
     weakest = min((found for _, found in groups), key=lambda found: found.evidence)
     evidence, support = weakest.evidence, weakest.support

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from answer.compose import escape_brackets
 from answer.factoids import dissenters, vote_sentence
@@ -15,6 +15,7 @@ from answer.summary import summary_lines
 from core.minutes import Item, Minutes, Scope, SummaryLine
 from core.models import Answer, AnswerPart, Citation, Hit, Meeting, Turn
 from core.text import sentences
+from index.keyword import terms
 from index.links import deep_link
 from index.passages import passage_of
 
@@ -27,6 +28,13 @@ OPEN = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 MOST_OPEN = 6
+# a meeting's procedural opening, never what a timeline says of a subject when anything else is said
+PROCEDURAL = re.compile(
+    r"""\b(?:call(?:s|ed|ing)?\s+(?:[\w'’-]+\s+){0,10}?to\s+order|(?:come|comes|came)\s+to\s+order|roll\s+call|take\s+(?:the\s+)?roll|pledge\s+of\s+
+    allegiance|(?:approv\w+|adopt\w*)\s+(?:of\s+)?(?:the\s+|tonight's\s+|today's\s+)?(?:agenda|minutes)|quorum|
+    (?:meeting|session)\s+is\s+(?:now\s+)?(?:open|in\s+session|adjourned)|we\s+are\s+adjourned)""",
+    re.IGNORECASE | re.VERBOSE,
+)
 
 
 @dataclass(frozen=True)
@@ -128,6 +136,43 @@ def vote_answer(
         "strong" if names else "none",
         coverage="answered" if names else "not_in_transcripts",
     )
+
+
+def timeline_group(
+    question: str, subject: str, minutes: Minutes, passages: list[Hit], turns: Sequence[Turn], found: Answer
+) -> Answer:
+    """One meeting's group of a timeline, from its own answer (`found`): its decisions about the
+    subject first (the motion, then the result), then the answer's sentences in turn order, less a
+    procedural opener (a call to order, a roll call) where anything else is said."""
+    wanted = set(terms(subject))
+    about = [item for item in minutes.decisions if wanted & set(terms(f"{item.motion or ''} {item.text}"))]
+    decided = [quote for item in about for quote in _decision_quotes(item)]
+    said = sorted(_quotes_of(found), key=lambda quote: quote.turn)
+    said = [quote for quote in said if quote.turn not in {q.turn for q in decided}]
+    if decided or any(not PROCEDURAL.search(quote.text) for quote in said):
+        said = [quote for quote in said if not PROCEDURAL.search(quote.text)]
+    parts, citations = cited_answer(question, [*decided, *said], passages, turns)
+    if not citations:
+        return found
+    parts = (*parts, *(part for part in found.parts if part.n is None))
+    return replace(found, text=plain_text(parts), parts=parts, citations=citations)
+
+
+def _quotes_of(found: Answer) -> list[Quote]:
+    """An answer's quoted parts as quotes of their turns, without the speaker's name before them."""
+    cited = {citation.n: citation for citation in found.citations}
+    quotes = []
+    for part in found.parts:
+        citation = cited.get(part.n) if part.n is not None else None
+        if citation is None or not citation.turns:
+            continue
+        turn = citation.turns[0]
+        speaker = turn.speaker or turn.canonical_speaker
+        text = part.text
+        for name in {turn.speaker, turn.canonical_speaker} - {None}:
+            text = text.removeprefix(f"{name}: ")
+        quotes.append(Quote(text, turn.index, speaker))
+    return quotes
 
 
 NONE_FOUND = {  # what was not found, and why

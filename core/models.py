@@ -293,13 +293,15 @@ class AnswerPart:
     n: int | None = None
     verbatim: str | None = None
     more: tuple[int, ...] = ()  # further citations of a written sentence that cites several passages
+    meeting: str | None = None  # in a timeline, the id of the meeting whose group it is in (one block each)
 
     @property
     def markers(self) -> tuple[int, ...]:
         return () if self.n is None else (self.n, *self.more)
 
     def to_dict(self) -> dict:
-        return {"text": self.text, "n": self.n, "verbatim": self.verbatim or self.text, "citations": list(self.markers)}
+        data = {"text": self.text, "n": self.n, "verbatim": self.verbatim or self.text, "citations": list(self.markers)}
+        return data | ({"meeting": self.meeting} if self.meeting else {})
 
 
 @dataclass(frozen=True)

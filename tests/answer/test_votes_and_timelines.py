@@ -78,3 +78,42 @@ def test_a_vote_question_within_its_meeting(boards):
     options = AskOptions(filters=Filters(meeting="school_board_2025-02-10"))
     answer = boards.ask("Did anyone vote no?", options)
     assert answer.text.startswith("Voted against: Member Rafael Alvarez, Member Tessa Brooks."), answer.text
+
+
+@pytest.fixture(scope="module")
+def pool(tmp_path_factory, settings_for, embedder):
+    """A library of three meetings of a recreation board on its pool renovation."""
+    library = Library(settings_for(tmp_path_factory.mktemp("timelines-store")), embedder)
+    results = library.ingest(sorted((DATA / "timelines").glob("*.txt")))
+    assert {r.status for r in results} == {"added"}, results
+    return library
+
+
+def test_a_timeline_is_one_block_per_meeting_decisions_first_then_turn_order(pool):
+    answer = pool.ask("How did the community pool renovation evolve over the meetings?")
+    assert answer.scope == "meetings" and not answer.abstained, answer.text
+    meetings = [m.meeting_id for m in answer.meetings]
+    assert meetings == sorted(meetings) and len(meetings) >= 2, meetings
+    blocks: dict[str, list] = {}
+    for part in answer.parts:  # every part names its meeting, each meeting's parts together
+        assert part.meeting in meetings, part
+        assert not blocks or part.meeting == list(blocks)[-1] or part.meeting not in blocks, answer.parts
+        blocks.setdefault(part.meeting, []).append(part)
+    assert list(blocks) == meetings
+    cited = {c.n: c for c in answer.citations}
+    for meeting_id, parts in blocks.items():
+        assert parts[0].n is None and parts[0].text.endswith(":"), parts[0]  # the meeting's title and date
+        decisions = {d.turn for d in pool.minutes(meeting_id).decisions} | {
+            d.motion_turn for d in pool.minutes(meeting_id).decisions
+        }
+        order = [cited[p.n].turns[0].index for p in parts if p.n is not None]
+        assert all(cited[p.n].hit.chunk.meeting_id == meeting_id for p in parts if p.n is not None)
+        first = [i for i in order if i in decisions]
+        assert order[: len(first)] == first, (meeting_id, order)  # its decisions first
+        assert order[len(first) :] == sorted(order[len(first) :]), (meeting_id, order)  # then in turn order
+        text = " ".join(p.text for p in parts).casefold()
+        assert "to order" not in text and "roll" not in text and "quorum" not in text, text
+    may = " ".join(p.text for p in blocks["pool_board_2025-05-05"])
+    assert "postpone" in may, may  # its decision, not its call to order
+    data = answer.to_dict()["parts"]
+    assert {part["meeting"] for part in data} == set(meetings)

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import os
+import queue
 import re
 import shutil
 import stat
 import tempfile
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -132,32 +135,63 @@ def filter_updates(library: Library) -> tuple:
     )
 
 
-def on_add(library: Library, files, progress=gr.Progress()) -> tuple:
+def ingesting(library: Library, staged: Staged) -> Iterator[tuple[str, Any]]:
+    """The staged files ingested on a thread of their own, as it goes: ("embedded", chunks) after
+    each batch of a file's chunks is embedded, ("result", IngestResult) after each file."""
+    events: queue.Queue = queue.Queue()
+
+    def run() -> None:
+        try:
+            library.ingest(
+                [Path(path) for path in staged.names],
+                on_result=lambda result: events.put(("result", result)),
+                on_embedded=lambda count: events.put(("embedded", count)),
+                within=[staged.folder],
+                uploads=staged.names,
+            )
+        except Exception as error:  # noqa: BLE001 - raised again where the page is told
+            events.put(("error", error))
+        finally:
+            events.put(None)
+
+    threading.Thread(target=run, daemon=True, name="onrecord-upload").start()
+    while (event := events.get()) is not None:
+        if event[0] == "error":
+            raise event[1]
+        yield event
+
+
+def on_add(library: Library, files, progress=gr.Progress()) -> Iterator[tuple]:
+    """Each file's progress ("2/3 board.vtt: 40 chunks embedded") and its row as soon as it is done;
+    then the meetings and every menu refreshed."""
     if not files:
         raise gr.Error("choose one or more transcript files first")
     staged = stage_uploads(files, library.settings.max_upload_mb)
-    folder, rows = staged.folder, list(staged.refused)
+    rows, names = list(staged.refused), list(staged.names.values())
+    later = [gr.skip()] * 5  # the menus, refreshed at the end
     try:
-        progress(0, desc="adding transcripts")
-        done: list[IngestResult] = []
-
-        def step(result: IngestResult) -> None:
-            done.append(result)
-            progress(len(done) / max(len(staged.names), 1), desc=f"added {len(done)} of {len(staged.names)}")
-
-        if staged.names:
-            paths = [Path(path) for path in staged.names]
-            added = library.ingest(paths, on_result=step, within=[folder], uploads=staged.names)
-            rows += [result_row(result, folder) for result in added]
+        done = embedded = 0
+        if names:
+            progress(0, desc=f"1/{len(names)} {names[0]}: reading and embedding")
+        for kind, value in ingesting(library, staged) if names else ():
+            if kind == "embedded":
+                embedded += value
+                progress(done / len(names), desc=f"{done + 1}/{len(names)} {names[done]}: {embedded} chunks embedded")
+                continue
+            done, embedded = done + 1, 0
+            rows = [*rows, result_row(value, staged.folder)]
+            if done < len(names):
+                progress(done / len(names), desc=f"{done + 1}/{len(names)} {names[done]}: reading and embedding")
+            yield (gr.skip(), rows, gr.skip(), f"Adding transcripts: {done} of {len(names)} done…", *later)
     except OnRecordError as error:
         raise gr.Error(str(error)) from None
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        shutil.rmtree(staged.folder, ignore_errors=True)
     added = sum(row[1] in ("added", "updated") for row in rows)
     failed = sum(row[1] == "failed" for row in rows)
     status = f"{added} added or updated, {failed} failed, {len(rows) - added - failed} unchanged."
     cleared = gr.update(value=None)  # its files are deleted once staged
-    return (cleared, rows, meetings_rows(library), status, *filter_updates(library))
+    yield (cleared, rows, meetings_rows(library), status, *filter_updates(library))
 
 
 def on_remove(library: Library, meeting_id) -> tuple:

@@ -111,3 +111,34 @@ def test_one_line_drops_controls_and_writes_line_breaks_as_spaces():
     from web.render import one_line
 
     assert one_line("board\nnotes\t2024\u2029.txt\x1b[31m") == "board notes 2024 .txt"
+
+
+def test_each_files_progress_and_row_are_shown_as_it_goes(page, served, tmp_path):
+    library = served[1]
+    names = ["pier_a.txt", "pier_b.txt", "pier_c.txt"]
+    for number, name in enumerate(names):
+        (tmp_path / name).write_text(COLLIDE_TXT.replace("ferry", f"ferry number {number}"))
+    page.get_by_role("tab", name="Library").click()
+    listed_meetings(page, library)
+    page.evaluate(
+        """() => {
+            window.__seen = new Set();
+            const look = () => {
+                for (const node of document.querySelectorAll('[data-testid=status-tracker], #library-status')) {
+                    const text = node.innerText.trim();
+                    if (text) window.__seen.add(text);
+                }
+            };
+            new MutationObserver(look).observe(document.body, { childList: true, subtree: true, characterData: true });
+        }"""
+    )
+    try:
+        upload(page, [tmp_path / name for name in names], "3 added or updated")
+        seen = "\n".join(page.evaluate("() => [...window.__seen]"))
+        for number, name in enumerate(names, 1):  # each file named in turn while it is read and embedded
+            assert f"{number}/3 {name}:" in seen, seen
+        assert "1 of 3 done" in seen and "2 of 3 done" in seen, seen  # the rows came as each file was done
+    finally:
+        for name in names:
+            if library.meeting(name.removesuffix(".txt")):
+                library.remove(name.removesuffix(".txt"))

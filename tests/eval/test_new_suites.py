@@ -162,6 +162,13 @@ def test_who_questions_rest_on_a_turn_of_the_person_they_name():
             assert set(people) <= said_by, question["id"]
 
 
+def test_who_questions_on_diarized_meetings_are_kept_aside_with_their_meeting():
+    splits = {meeting["meeting"]: meeting["split"] for meeting in suite_data("naming")["meetings"]}
+    on_labels = [q for q in suite_data("who")["questions"] if q["meeting"] in splits]
+    assert len(on_labels) >= 6
+    assert all(q["split"] == splits[q["meeting"]] for q in on_labels)
+
+
 def test_who_questions_cover_each_kind_refusals_and_a_third_aside():
     questions = suite_data("who")["questions"]
     assert {q["kind"] for q in questions} == {"commitment", "vote", "proposal", "report", "objection"}
@@ -221,6 +228,10 @@ def test_followups_cover_each_phenomenon_and_keep_a_third_aside():
 
 
 @pytest.mark.parametrize("name", ["naming", "who", "followups"])
-def test_each_suite_says_it_was_written_before_tuning(name):
+def test_each_suite_says_it_was_written_before_tuning_and_keeps_its_meetings_out_of_the_minutes_folder(name):
+    """`onrecord minutes eval` ingests eval/suites/meetings/ whole: meetings there would join its timelines."""
     data = suite_data(name)
     assert data["written_before_tuning"] is True and data["name"] == name and "held_out" in data["about"]
+    minutes_folder = SUITES / "meetings"
+    for transcript in transcripts_of(name).values():
+        assert not Path(transcript.source_path).resolve().is_relative_to(minutes_folder), transcript.source_path

@@ -14,9 +14,20 @@ from core.text import sentences
 _I = re.IGNORECASE | re.VERBOSE
 NUMBER = r"(?:\d+|zero|nothing|none|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 CUES = {
-    "motion_result": r"""motion\s+(?:carries|carried|passes|passed|fails|failed|is\s+(?:approved|adopted|defeated))|
-        (?:carries|passes|fails)\s+(?:unanimously|\d|(?:one|two|three|four|five|six|seven|eight|nine)\b)|
-        \bunanimous(?:ly)?\b|all\s+(?:in\s+)?favou?r|any\s+opposed|ayes?\s+have\s+it|so\s+ordered""",
+    # a chair's result, said in any of its forms: "The motion carries", "Carried.", "It's carried", "That
+    # passes", "Defeated, two to three", "The ayes have it", "Motion fails"; not a report ("it carried over")
+    "motion_result": r"""\bmotion\s+(?:is\s+|was\s+|has\s+)?(?:carries|carried|passes|passed|fails|failed|approved|
+        adopted|defeated|lost|rejected)\b|\b(?:it|that|this|which)\s+(?:carries|passes|fails)\b|
+        \b(?:it|that|this|the\s+\w+)(?:'s|\s+is)\s+(?:carried|passed|defeated|lost)\b|
+        (?:^|(?<=[.?!,;:]\s))\W*(?:carried|carries|passed|passes|defeated|fails|failed|lost)\b
+        (?!\s+(?:over|out|on|forward|through|away|around|along|by\s+(?:the|a|an)\b))|
+        \b(?:carries|passes|fails|carried|passed|defeated|failed|lost)\s+(?:unanimously|\d|(?:one|two|three|four|
+        five|six|seven|eight|nine)\b)|\bunanimous(?:ly)?\b|\b(?:ayes?|yeas|nays|noes|nos)\s+have\s+it|
+        so\s+ordered|\bdeclared\s+(?:carried|passed|lost|defeated)""",
+    # a chair calling the vote, which asks for a decision and makes none
+    "vote_call": r"""\b(?:all|those)\s+(?:those\s+)?(?:in\s+)?favou?r|\b(?:any|all|those)\s+(?:opposed|against)|
+        (?:^|(?<=[.?!]\s))(?:opposed|against|in\s+favou?r|(?:any\s+)?abstentions?|nays?)\s*\?|\bsay\s+aye|
+        \broll\s+call|\bcall\s+the\s+roll|\brecorded\s+vote|\bvote\s+by\s+roll|\braise\s+your\s+hands?""",
     "vote_count": rf"""\b{NUMBER}\s*(?:to|-|–)\s*{NUMBER}\b|\bvotes?\b|\bvoted\b|\bayes?\b|\bnays?\b|\babstain|
         \b{NUMBER}\s+(?:in\s+favou?r|against|opposed)\b""",
     "decided": r"""\b(?:we(?:'ve|\s+have)?\s+(?:decided|agreed|settled|concluded|chosen|resolved)|
@@ -33,16 +44,28 @@ CUES = {
         (?:can|could|would)\s+you\s+(?:please\s+)?\w+|you\s+(?:will|'ll)\s+\w+|please\s+(?:send|draft|write|
         prepare|update|check|follow|share|schedule|review)|action\s+items?|assign(?:ed)?\s+to|
         (?:is|are)\s+responsible\s+for|take\s+care\s+of|in\s+charge\s+of|owner\s+(?:is|will))""",
+    # a sentence that opens by committing the speaker ("I'll pull together…", "Sure, I can take that")
+    "pledge": r"""^\W*(?:(?:sure|yes|yeah|okay|ok|right|then|and|so|fine|good|great|absolutely|of\s+course|no\s+problem)
+        [,.!]?\s+)*(?:I\s*(?:'ll|will|shall|can)|I'm\s+going\s+to|I\s+am\s+going\s+to|leave\s+it\s+with\s+me|
+        I'm\s+happy\s+to|I'd\s+be\s+happy\s+to)\s+(?!(?:just|be\s+honest|say|admit|second|move|vote|abstain|not|never|
+        try\s+to|think|guess|see|tell\s+you|show\s+you|stop|start\s+by|pass|hand\s+over|go\s+back|go\s+through|explain|
+        read|repeat|only|still|also\s+say)\b)""",
     "collective": r"\b(?:we(?:'ll|\s+will|\s+need\s+to|\s+should|\s+have\s+to|\s+must)|let'?s)\s+\w+",
     "due": r"""\b(?:by|before|until|no\s+later\s+than|due)\s+(?:the\s+)?(?:end\s+of\s+(?:the\s+)?\w+|next\s+\w+|
         this\s+\w+|tomorrow|tonight|\w+day|\d{1,2}(?:st|nd|rd|th)?|january|february|march|april|may|june|july|
-        august|september|october|november|december)|\b(?:next|this)\s+(?:week|month|meeting|time)\b|
+        august|september|october|november|december)|\bnext\s+(?:\w+\s+)?(?:week|month|meeting|time|session)\b|
+        \bthis\s+(?:week|month)\b|\b(?:january|february|march|april|may|june|july|august|september|october|
+        november|december)\s+(?:meeting|packet|agenda)\b|
         \btomorrow\b|\bend\s+of\s+(?:the\s+)?(?:day|week|month|quarter)\b""",
     "hedge": r"""\b(?:maybe|perhaps|might|could\s+(?:we|possibly|also)|if\s+we|what\s+if|I\s+(?:think|guess|
         suppose|wonder)|probably|not\s+sure|hypothetically|would\s+be\s+nice|ideally|in\s+theory|I\s+don't\s+know)\b""",
     "past": r"""\b(?:I|we|he|she|they)\s+(?:already\s+)?(?:sent|did|wrote|made|finished|emailed|called|talked|
         met|checked|updated|fixed|was|were|had)\b|last\s+(?:week|month|time|meeting)|yesterday""",
     "negated": r"""\b(?:not|n't|never|no\s+one|nobody)\b""",
+    # the motions and votes of a meeting's procedure, which commit no one to work
+    "procedural": r"""\bI(?:'ll|\s+will)?\s+second\b|\bI\s+(?:would\s+(?:like\s+to\s+)?|'d\s+)?move\b|\bI'll\s+move\b|
+        \bso\s+moved\b|\bI(?:'ll|\s+will|'m|\s+am)?\s+(?:be\s+|going\s+to\s+)?vot(?:e|ing)\b|\babstain|
+        \b(?:call(?:ed|ing|s)?|come|came)\s+(?:[\w'-]+\s+){0,10}?to\s+order\b|\badjourn""",
 }
 CUE_PATTERNS = {name: re.compile(words, _I) for name, words in CUES.items()}
 ACCEPT = re.compile(
@@ -68,7 +91,9 @@ def cue_counts(text: str) -> dict[str, int]:
 
 
 def turn_sentences(turn: Turn) -> list[str]:
-    return [sentence.strip() for sentence in sentences(turn.clean_text) if len(sentence.split()) >= 2]
+    """The turn's sentences of two words or more, and the one-word results of a vote ("Carried.", "Defeated.")."""
+    said = [sentence.strip() for sentence in sentences(turn.clean_text)]
+    return [s for s in said if len(s.split()) >= 2 or CUE_PATTERNS["motion_result"].search(s)]
 
 
 def sentence_rows(turns: Sequence[Turn]) -> tuple[list[tuple[int, str]], list[list[float]]]:

@@ -21,6 +21,7 @@ from core.models import Turn
 from ingest.labels import stop_words
 
 QUESTION = FEATURES.index("question")
+CALL, RESULT = FEATURES.index("cue_vote_call"), FEATURES.index("cue_motion_result")
 MODEL_FILE = Path(__file__).resolve().with_name("minutes_model.json")
 REFIT = "onrecord fit-minutes"
 KINDS = ("decision", "action")
@@ -82,8 +83,8 @@ def detect(turns: Sequence[Turn], model: ItemsModel | None = None) -> tuple[list
         ("action", model.action, model.action_bar),
     ):
         probabilities = logistic.probability(matrix)
-        if kind == "decision":  # a question ("All in favour?", "Clear?") asks for a decision; it makes none
-            probabilities = np.where(matrix[:, QUESTION] > 0, 0.0, probabilities)
+        if kind == "decision":  # a question ("All in favour?", "Clear?") or a call to vote asks for a decision
+            probabilities = np.where((matrix[:, QUESTION] > 0) | _calls_only(matrix), 0.0, probabilities)
         best: dict[int, int] = {}
         for row, (position, _) in enumerate(found):
             if probabilities[row] >= bar and (
@@ -95,6 +96,11 @@ def detect(turns: Sequence[Turn], model: ItemsModel | None = None) -> tuple[list
         ]
     moved = {item.motion_turn for item in chosen["decision"]}  # a motion is part of the decision that settles it
     return [item for item in chosen["decision"] if item.turn not in moved], chosen["action"]
+
+
+def _calls_only(matrix: np.ndarray) -> np.ndarray:
+    """The sentences that call a vote ("All in favour, say aye") without saying its result."""
+    return (matrix[:, CALL] > 0) & (matrix[:, RESULT] == 0)
 
 
 def _item(kind: str, sentence: str, turns: Sequence[Turn], position: int, probability: float) -> Item:
@@ -134,42 +140,36 @@ _SELF = re.compile(
     r"(?:for|on|to)\s+me\b|will\s+do|I'm\s+on\s+it)",
     re.IGNORECASE,
 )
-_ASKED = re.compile(r"\b(?:can|could|would|will)\s+you\b|\byou\s*(?:'ll|will)\b|\bplease\b", re.IGNORECASE)
+_ASKED = re.compile(  # asked of someone, who accepts in the next turn
+    r"\b(?:can|could|would|will)\s+you\b|\byou\s*(?:'ll|will)\b|\bplease\b|\b(?:someone|somebody|anyone|anybody)\s+"
+    r"(?:needs\s+to|has\s+to|should|must|will\s+have\s+to)\b|\bwho\s+(?:can|will|could)\b",
+    re.IGNORECASE,
+)
 _NAMED = re.compile(r"\b([A-Z][a-z]+)(?:\s+[A-Z][a-z]+)?\s*(?:,|\s+(?:will|is\s+going\s+to|'s\s+going\s+to|to|can)\b)")
 _WE = re.compile(r"\b(?:we(?:'ll|\s+will|\s+need\s+to|\s+should|\s+have\s+to)|let'?s)\b", re.IGNORECASE)
+_WITH_ME = re.compile(r"\b[A-Z][a-z]+\s+and\s+(?:I|me|myself)\b|\b(?:I|me)\s+and\s+[A-Z][a-z]+\b")
 _TASK = re.compile(
     r"\b(?:I\s*(?:'ll|will|shall|can)|(?:I'm|I\s+am|is|are|'s)\s+going\s+to|let\s+me|you\s+(?:please\s+)?|"
     r"will|to|we(?:'ll|\s+will|\s+need\s+to|\s+should)|let'?s)\s+(?P<task>(?:[a-z]\w*)(?:\s+\S+){0,14})",
     re.IGNORECASE,
 )
-_DUE = re.compile(
-    r"\b(?:(?:by|before|until|no\s+later\s+than|on)\s+(?:the\s+)?(?:end\s+of\s+(?:the\s+)?\w+|next\s+\w+|this\s+\w+|"
-    r"tomorrow|tonight|\w+day|(?:january|february|march|april|may|june|july|august|september|october|november|"
-    r"december)(?:\s+[\w-]+)?|\d{1,2}(?:st|nd|rd|th)?(?:\s+of\s+\w+)?)|(?:next|this)\s+(?:week|month|meeting)|"
-    r"tomorrow|end\s+of\s+(?:the\s+)?(?:day|week|month|quarter))",
+_ORDINALS = "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth"
+_ORDINALS += " fifteenth sixteenth seventeenth eighteenth nineteenth twentieth thirtieth"
+_DAY_OF_MONTH = rf"(?:\d{{1,2}}(?:st|nd|rd|th)?|(?:(?:twenty|thirty)-)?(?:{'|'.join(_ORDINALS.split())}))\b"
+_MONTH = r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
+_DUE = re.compile(  # "by Friday", "before our next meeting", "for next month's packet", "for the November packet"
+    r"\b(?:(?:by|before|until|no\s+later\s+than|on|for|at|in\s+time\s+for)\s+(?:the\s+|our\s+)?)?"
+    rf"(?:next\s+(?:\w+\s+)?(?:meeting|week|month|session)(?:'s\s+(?:packet|agenda|meeting))?|"
+    rf"{_MONTH}\s+(?:meeting|packet|agenda|session))|"
+    r"\b(?:by|before|until|no\s+later\s+than|on)\s+(?:the\s+)?(?:end\s+of\s+(?:the\s+|next\s+|this\s+)?\w+|this\s+\w+|"
+    rf"tomorrow|tonight|\w+day|{_MONTH}(?:\s+{_DAY_OF_MONTH})?|\d{{1,2}}(?:st|nd|rd|th)?(?:\s+of\s+\w+)?)|"
+    r"\bthis\s+(?:week|month)\b|\btomorrow\b|\bend\s+of\s+(?:the\s+)?(?:day|week|month|quarter)\b",
     re.IGNORECASE,
 )
-_COMMON_WORDS = frozenset(
-    [
-        "I",
-        "And",
-        "But",
-        "So",
-        "Okay",
-        "Yes",
-        "Yeah",
-        "Well",
-        "Then",
-        "The",
-        "We",
-        "Thanks",
-        "Thank",
-        "Sure",
-        "Right",
-        "Also",
-        "Now",
-        "Next",
-    ]
+_COMMON_WORDS = frozenset(  # capitalised words that name no one
+    """I I'm I’m And But So Okay Yes Yeah Well Then The We Thanks Thank Sure Right Also Now Next All Those Any
+    Anyone Everyone None Nobody Motion Opposed Against Abstentions Seeing Hearing Unanimous Unanimously Carried
+    Defeated Passed Seconded Second Moved Aye Ayes Nay Nays No Noted""".split()  # noqa: SIM905
 )
 
 
@@ -238,8 +238,8 @@ def owner_of(sentence: str, turn: Turn, following: Turn | None, speakers: Sequen
         return turn.canonical_speaker
     if _ASKED.search(sentence) and following is not None and following.canonical_speaker != turn.canonical_speaker:
         return following.canonical_speaker
-    if _WE.search(sentence):
-        return "the team"
+    if _WE.search(sentence):  # "we will", with the speaker named among us ("Elena and I will…") or not
+        return turn.canonical_speaker if _WITH_ME.search(turn.clean_text) else "the team"
     return turn.canonical_speaker
 
 

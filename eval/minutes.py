@@ -33,12 +33,19 @@ class GoldMeeting:
     source: str = "written"  # "written" (a transcript of ours) or "qmsum" (a QMSum train meeting)
 
 
+def suite_files(path: Path = SUITE) -> list[Path]:
+    """The suite and the files that extend it beside it (`minutes_votes.json` for `minutes.json`)."""
+    return [path, *sorted(path.parent.glob(f"{path.stem}_*.json"))]
+
+
 def load_gold(path: Path = SUITE, shared: Path = SHARED) -> list[GoldMeeting]:
-    """The labelled meetings, parsed as On Record parses them."""
-    data = json.loads(path.read_text(encoding="utf-8"))
+    """The labelled meetings of the suite and of the files that extend it, parsed as On Record parses them."""
+    entries = [
+        entry for file in suite_files(path) for entry in json.loads(file.read_text(encoding="utf-8"))["meetings"]
+    ]
     root = path.resolve().parent.parent.parent
     meetings = []
-    for entry in data["meetings"]:
+    for entry in entries:
         source = entry["source"]
         file = shared / source if source.startswith("qmsum/") else root / source
         turns = parse_file(file).turns

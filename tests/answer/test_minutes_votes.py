@@ -1,0 +1,102 @@
+"""Decisions said only as a chair's result, first-person commitments as action items, who voted
+against a decision, and the minutes of a two-turn meeting: transcripts of our own under tests/data
+(a parks board, a two-turn residents' vote), the fitted detectors as shipped, the real model and
+a real Chroma directory for the question asked of a library."""
+
+from __future__ import annotations
+
+import pytest
+
+from answer.items import detect
+from core.models import Turn
+from ingest.parsing import parse_file
+from tests.conftest import DATA
+
+PARKS = DATA / "minutes_votes_parks_board.txt"
+
+
+def _turns(*said: tuple[str, str]) -> list[Turn]:
+    return [Turn(i, speaker, speaker, text, text) for i, (speaker, text) in enumerate(said)]
+
+
+def _parks() -> list[Turn]:
+    return list(parse_file(PARKS).turns)
+
+
+def _vote_on(result: str) -> list[Turn]:
+    """A motion moved, seconded and voted on, the chair's result said as `result`."""
+    return _turns(
+        (
+            "Chair Ann Lee",
+            "The next item is the new playground equipment for Riverside Park, at forty thousand dollars.",
+        ),
+        ("Tom Berg", "I move that we buy the playground equipment from the reserve fund."),
+        ("Priya Shah", "Second."),
+        ("Chair Ann Lee", result),
+        ("Tom Berg", "The next item is the budget for the summer concerts in the park, which staff will present."),
+    )
+
+
+@pytest.mark.parametrize(
+    "result",
+    [
+        "All in favour? Unanimous. Carried.",
+        "Carried.",
+        "Motion carried unanimously.",
+        "All in favour? That passes.",
+        "All in favour? Opposed? None. It's carried.",
+        "The ayes have it.",
+        "Those in favour? Against? Motion fails.",
+        "All in favour? Opposed? Defeated.",
+        "The noes have it, two to three.",
+    ],
+)
+def test_a_chair_result_without_the_motion_carries_is_a_decision(result):
+    decisions, _ = detect(_vote_on(result))
+    assert [(d.turn, d.moved_by) for d in decisions] == [(3, "Tom Berg")]
+    assert "?" not in decisions[0].text  # the call for the vote is not the decision
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["All in favour, say aye.", "The parks budget carried over from last year, and it passed review in March."],
+)
+def test_a_call_to_vote_or_a_report_is_no_decision(said):
+    decisions, _ = detect(_vote_on(said))
+    assert decisions == []
+
+
+def test_the_parks_board_decisions_with_their_results_as_said():
+    decisions, _ = detect(_parks())
+    assert [(d.turn, d.text) for d in decisions] == [
+        (3, "Unanimous. Carried."),
+        (13, "Carried, five to one, Commissioner Okafor opposed."),
+        (19, "The ayes have it."),
+        (21, "Defeated."),
+    ]
+    assert [d.vote for d in decisions] == ["unanimous", "5–1", None, None]
+
+
+def test_first_person_commitments_are_action_items_of_the_speaker_with_their_due_date():
+    _, actions = detect(_parks())
+    assert [(a.turn, a.owner, a.due) for a in actions] == [
+        (14, "Commissioner Dana Okafor", "for next month's packet"),
+        (20, "Commissioner Grace Whitlock", "before our next meeting"),
+        (22, "Commissioner Victor Osei", "by Friday"),
+    ]
+    assert actions[0].task == "pull together the maintenance invoices for next month's packet"
+
+
+def test_taking_on_a_task_and_we_will_with_a_named_owner():
+    turns = _turns(
+        ("Chair Ann Lee", "The contractor still has not sent the revised drawings for the pavilion roof."),
+        ("Chair Ann Lee", "Someone needs to call the contractor about the roof before the next meeting."),
+        ("Dana Okafor", "I can take that."),
+        ("Tom Berg", "We will have the pavilion drawings in the packet, Priya and I, by the end of next week."),
+        ("Chair Ann Lee", "The next item is the budget for the summer concerts in the park, which staff will present."),
+    )
+    _, actions = detect(turns)
+    owners = {a.turn: a.owner for a in actions}
+    assert owners[2] == "Dana Okafor" and owners[3] == "Tom Berg"  # "Priya and I": the speaker among them
+    assert owners.get(1, "Dana Okafor") == "Dana Okafor"  # the open request is whoever takes it on
+    assert next(a.due for a in actions if a.turn == 3) == "by the end of next week"

@@ -18,6 +18,7 @@ from answer.cues import CUE_PATTERNS, FEATURES, NUMBER, sentence_rows, turn_sent
 from core.logistic import DIGITS, Logistic, ModelError
 from core.minutes import Item
 from core.models import Turn
+from core.text import sentences
 from ingest.labels import stop_words
 
 QUESTION = FEATURES.index("question")
@@ -111,12 +112,16 @@ def _item(kind: str, sentence: str, turns: Sequence[Turn], position: int, probab
         said = decision_text(sentence, turn)
         moved = motion_of(turns, position)
         motion = moved if moved and moved[1] and moved[2] != turn.index else (None, None, None)
+        in_favour, against, abstained = ballots(turns, position)
         return Item(
             **(common | {"text": said}),
             vote=vote_of(said),
             moved_by=moved[0] if moved else None,
             motion=motion[1],
             motion_turn=motion[2],
+            in_favour=in_favour,
+            against=against,
+            abstained=abstained,
         )
     following = turns[position + 1] if position + 1 < len(turns) else None
     owner = owner_of(sentence, turn, following, [t.canonical_speaker for t in turns if t.canonical_speaker])
@@ -200,11 +205,7 @@ def motion_of(turns: Sequence[Turn], position: int) -> tuple[str | None, str, in
     """The motion a decision settles: (who moved it, the sentence that says what it moves, that sentence's
     turn), looked for in the decision's turn and the few before it: "I move that we award…" first, then
     "the motion is to…"; the mover is who said "I move" or "So moved"."""
-    reach = [turns[position]]
-    for earlier in reversed(turns[max(position - MOTION_REACH, 0) : position]):
-        if _SETTLED.search(earlier.clean_text):  # an earlier decision's result: its motion is not this one's
-            break
-        reach.append(earlier)
+    reach = [turns[position], *_since_last_result(turns, position, MOTION_REACH)]
     mover = next((turn.canonical_speaker for turn in reach if _MOVES.search(turn.clean_text)), None)
     for pattern in _MOTION:
         for earlier in reach:
@@ -214,15 +215,31 @@ def motion_of(turns: Sequence[Turn], position: int) -> tuple[str | None, str, in
     return (mover, "", turns[position].index) if mover else None
 
 
+def _since_last_result(turns: Sequence[Turn], position: int, reach: int) -> list[Turn]:
+    """The turns before a decision, latest first, back to an earlier decision's result (its motion and
+    its vote are not this one's) or `reach` turns."""
+    found = []
+    for earlier in reversed(turns[max(position - reach, 0) : position]):
+        if _SETTLED.search(earlier.clean_text):
+            break
+        found.append(earlier)
+    return found
+
+
 def decision_text(sentence: str, turn: Turn) -> str:
-    """The decision as said in its turn: the sentences that move, count or announce it (questions such as
-    "All in favour?" aside), in order; the chosen sentence alone when no other does."""
-    said = [
-        s
-        for s in turn_sentences(turn)
-        if not s.rstrip().endswith("?") and (s == sentence or _DECIDING.search(s) or _VOTE.search(s))
-    ]
-    return " ".join(said) if said else sentence
+    """The decision as said in its turn: the sentences that move, count or announce it, and the vote
+    call's answers that name who voted how ("Opposed? Trustee Okafor."), in order; other questions such
+    as "All in favour?" aside; the chosen sentence alone when no other does."""
+    said = [piece.strip() for piece in sentences(turn.clean_text)]
+    kept: set[int] = set()
+    for n, piece in enumerate(said):
+        if piece.rstrip().endswith("?"):
+            continue
+        if piece == sentence or _DECIDING.search(piece) or _VOTE.search(piece):
+            kept.add(n)
+        elif named_ballots(piece, "", said[n - 1] if n else ""):
+            kept |= {n, n - 1} if n and CUE_PATTERNS["vote_call"].search(said[n - 1]) else {n}
+    return " ".join(said[n] for n in sorted(kept)) if kept else sentence
 
 
 def owner_of(sentence: str, turn: Turn, following: Turn | None, speakers: Sequence[str]) -> str | None:
@@ -252,3 +269,109 @@ def task_of(sentence: str) -> str:
 def due_of(sentence: str) -> str | None:
     match = _DUE.search(sentence)
     return match[0] if match else None
+
+
+SIDES = ("in_favour", "against", "abstained")
+BALLOT_REACH = 16  # turns back from a decision to the discussion of its motion, for who said how they vote
+_NAME = r"[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2}"
+_WORD_SIDE = {"aye": 0, "yes": 0, "yea": 0, "for": 0, "in favour": 0, "in favor": 0, "no": 1, "nay": 1}
+_WORD_SIDE |= {"against": 1, "opposed": 1, "dissenting": 1, "abstain": 2, "abstains": 2, "abstaining": 2}
+_WORD_SIDE |= {"abstained": 2}
+_BALLOT_WORD = re.compile(r"^\W*(aye|yes|yea|no|nay|opposed|against|abstain(?:s|ing)?)\b", re.IGNORECASE)
+_INTENT = re.compile(  # "I will vote no", "I'm voting against", "I vote no as well", "I abstain"
+    r"\bI(?:\s+will|'ll|\s+am\s+going\s+to|'m\s+going\s+to|'m|\s+am|\s+shall)?\s+(?:be\s+)?vot(?:e|ed|ing)\s+"
+    r"(no|nay|against|yes|aye|in\s+favou?r|for)\b|\bI(?:'m|\s+am|'ll\s+be|\s+will\s+be)?\s+(abstain(?:ing|ed)?)\b",
+    re.IGNORECASE,
+)
+_RECORDED = re.compile(r"\bI\s+(?:abstain(?:ed)?|voted)\b", re.IGNORECASE)  # said just after the result
+_NAMED_BALLOT = re.compile(  # "Trustee Okafor opposed", "with Trustee Kessler voting no", "Nandakumar abstains"
+    rf"({_NAME})\s*,?\s+(?:(?:is\s+|was\s+)?(opposed|against|dissenting|abstain(?:s|ing|ed)?)|"
+    r"vot(?:ing|ed|es)\s+(no|yes|against|in\s+favou?r))\b"
+)
+_ROLL_ANSWER = re.compile(rf"({_NAME})[?,]\s*((?i:aye|yes|yea|no|nay|abstain))\b")  # "Reyes? Aye.", "Hollis, yes."
+_CALL_SIDE = (
+    (re.compile(r"abstain|abstention", re.IGNORECASE), 2),
+    (re.compile(r"opposed|against|\bnays?\b|\bno\b", re.IGNORECASE), 1),
+    (re.compile(r"favou?r|\baye\b", re.IGNORECASE), 0),
+    (re.compile(r"\broll\b|recorded\s+vote", re.IGNORECASE), -1),
+)
+ROLL = -1  # a roll call: each member is called by name
+
+
+def _side(word: str) -> int:
+    return _WORD_SIDE[" ".join(word.casefold().split())]
+
+
+def _call_side(sentence: str) -> tuple[bool, int | None]:
+    """Whether a sentence calls a vote and for which side ("All opposed?"), ROLL for a roll call."""
+    if not CUE_PATTERNS["vote_call"].search(sentence):
+        return False, None
+    return True, next((side for pattern, side in _CALL_SIDE if pattern.search(sentence)), ROLL)
+
+
+def _voters_named(sentence: str) -> list[str] | None:
+    """The people a vote call's answer names ("Patel, Tanaka and myself", "One, Councillor Hollis"),
+    or None when the sentence is not a list of names."""
+    parts = [p.strip() for p in re.split(r",|\band\b|&", sentence.strip().rstrip(".!")) if p.strip()]
+    parts = [p for p in parts if p.casefold() not in _DIGITS and p.casefold() not in COUNTED]
+    if any(p.casefold() not in ("myself", "me") and not re.fullmatch(_NAME, p) for p in parts):
+        return None
+    if any(p.split()[0] in _COMMON_WORDS for p in parts if p.casefold() not in ("myself", "me")):
+        return None
+    return parts
+
+
+def named_ballots(sentence: str, speaker: str, previous: str) -> list[tuple[str, int]]:
+    """Who a sentence says voted how, as (name as said, side index into SIDES): a roll call's answers,
+    a named member's vote, the speaker's own ("I will vote no"; "myself"), or the names answering the
+    vote call of the sentence before ("Opposed? Trustee Okafor.")."""
+    found = [(m[1], _side(m[2])) for m in _ROLL_ANSWER.finditer(sentence)]
+    named = _NAMED_BALLOT.finditer(sentence)
+    found += [(m[1], _side(m[2] or m[3])) for m in named if m[1].split()[0] not in _COMMON_WORDS]
+    found += [(speaker, _side(m[1] or m[2])) for m in _INTENT.finditer(sentence)]
+    calling, side = _call_side(previous) if previous.rstrip().endswith("?") else (False, None)
+    if not found and calling and side is not None and side >= 0:
+        found = [(name, side) for name in _voters_named(sentence) or []]
+    return [(speaker if name.casefold() in ("myself", "me") else name, side) for name, side in found]
+
+
+def ballots(turns: Sequence[Turn], position: int) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """Who voted for, against and abstained on the motion a decision settles, where the transcript says:
+    the vote call and its answers (one turn or several), a roll call, members saying how they will vote
+    in the discussion before it, and a member recording an abstention just after. Names are resolved to
+    the meeting's speakers by surname where one matches."""
+    window = [*reversed(_since_last_result(turns, position, BALLOT_REACH)), turns[position]]
+    window += [t for t in turns[position + 1 : position + 3] if _RECORDED.search(t.clean_text)]
+    speakers = list(dict.fromkeys(t.canonical_speaker for t in turns if t.canonical_speaker))
+    votes: dict[str, int] = {}
+    side: int | None = None  # the side the vote call last asked for; None outside a call
+    prompt: tuple[str, int] | None = None  # a roll call's name, and the turn it was called in
+    previous = ""
+    for turn in window:
+        speaker = turn.canonical_speaker or ""
+        for sentence in sentences(turn.clean_text):
+            named = named_ballots(sentence, speaker, previous)
+            calling, called = _call_side(sentence)
+            word = _BALLOT_WORD.match(sentence)
+            if calling:
+                side, prompt = called, None
+            elif prompt and word:  # the roll call's answer: by the one called, in their turn or the caller's
+                named, prompt = [(speaker if turn.index != prompt[1] else prompt[0], _side(word[1]))], None
+            elif word and side is not None and side >= 0 and not named:
+                named = [(speaker, side if side and _side(word[1]) != 2 else _side(word[1]))]
+            elif side == ROLL and not named and re.fullmatch(rf"{_NAME}[?.]", sentence.strip()):
+                prompt = (sentence.strip()[:-1], turn.index) if sentence.split()[0] not in _COMMON_WORDS else None
+            for name, how in named:
+                votes[_speaker_named(name, speakers)] = how
+            if CUE_PATTERNS["motion_result"].search(sentence):
+                side = prompt = None
+            previous = sentence
+    return tuple(tuple(name for name, how in votes.items() if how == n) for n in range(len(SIDES)))
+
+
+def _speaker_named(name: str, speakers: Sequence[str]) -> str:
+    """The meeting's speaker a name refers to ("Trustee Okafor" → "Trustee Dana Okafor"), by the whole
+    name or the surname; the name as said when none or several match."""
+    surname = name.split()[-1].casefold()
+    found = [s for s in speakers if s == name or s.split()[-1].casefold() == surname]
+    return found[0] if len(found) == 1 else name

@@ -53,7 +53,9 @@ class Item:
     """A decision or an action item found in a turn. `text` is the sentence as said; a decision's
     `speaker` moved or announced it; an action item's `owner` is who will do it (the speaker when
     they commit themselves, the person named when one is assigned), `task` what and `due` by when,
-    where said. `vote` is a count as said ("five to nothing", "4-1"); `moved_by` who moved the motion."""
+    where said. `vote` is a count as said ("five to nothing", "4-1"); `moved_by` who moved the motion;
+    `in_favour`, `against` and `abstained` who voted how, where the transcript names them (the vote
+    call's answers, a roll call, a member saying "I will vote no"), as the meeting's speakers."""
 
     kind: str  # "decision" or "action"
     text: str
@@ -68,6 +70,9 @@ class Item:
     moved_by: str | None = None  # who moved the motion a decision settles ("I move that…"), where said
     motion: str | None = None  # the motion as moved, when said in an earlier turn than the decision
     motion_turn: int | None = None
+    in_favour: tuple[str, ...] = ()
+    against: tuple[str, ...] = ()
+    abstained: tuple[str, ...] = ()
 
     def to_dict(self) -> dict:
         data = {"kind": self.kind, "text": self.text, "turn": self.turn, "speaker": self.speaker}
@@ -80,8 +85,16 @@ class Item:
                 "moved_by": self.moved_by,
                 "motion": self.motion,
                 "motion_turn": self.motion_turn,
+                "in_favour": list(self.in_favour),
+                "against": list(self.against),
+                "abstained": list(self.abstained),
             }
         return data
+
+    def dissent(self) -> str | None:
+        """Who voted against and who abstained, as said: "Dana Okafor against; Simon Bell abstained"."""
+        said = [(names, how) for names, how in ((self.against, "against"), (self.abstained, "abstained")) if names]
+        return "; ".join(f"{', '.join(names)} {how}" for names, how in said) or None
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from answer.items import detect
+from answer.items import ballots, detect
 from core.models import Turn
 from ingest.parsing import parse_file
 from tests.conftest import DATA
@@ -100,3 +100,54 @@ def test_taking_on_a_task_and_we_will_with_a_named_owner():
     assert owners[2] == "Dana Okafor" and owners[3] == "Tom Berg"  # "Priya and I": the speaker among them
     assert owners.get(1, "Dana Okafor") == "Dana Okafor"  # the open request is whoever takes it on
     assert next(a.due for a in actions if a.turn == 3) == "by the end of next week"
+
+
+def test_a_decision_names_who_voted_against_from_the_vote_call():
+    decisions, _ = detect(_parks())
+    pool = next(d for d in decisions if d.turn == 13)
+    assert pool.against == ("Commissioner Dana Okafor",)  # "I will vote no", "All opposed? — No.", the count
+    assert pool.in_favour == ("Commissioner Victor Osei", "Commissioner Grace Whitlock")
+    data = pool.to_dict()
+    assert data["against"] == ["Commissioner Dana Okafor"] and data["abstained"] == [] and data["vote"] == "5–1"
+    assert {"kind", "text", "turn", "speaker", "vote", "moved_by", "motion", "motion_turn"} <= set(data)
+    assert pool.dissent() == "Commissioner Dana Okafor against"
+    minutes = next(d for d in decisions if d.turn == 3)
+    assert minutes.against == minutes.in_favour == minutes.abstained == () and minutes.dissent() is None
+
+
+def test_a_roll_call_in_one_turn_names_each_vote():
+    fence = next(d for d in detect(_parks())[0] if d.turn == 19)
+    assert fence.against == ("Commissioner Dana Okafor",) and fence.abstained == ("Brandt",)  # Brandt is no speaker
+    assert fence.in_favour == ("Commissioner Victor Osei", "Commissioner Grace Whitlock", "Chair Alma Reyes")
+    assert fence.dissent() == "Commissioner Dana Okafor against; Brandt abstained"
+
+
+def test_a_roll_call_across_turns_and_members_saying_how_they_vote():
+    turns = _turns(
+        ("Chair Ann Lee", "I move that the library open on Sundays. Clerk, please call the roll."),
+        ("Clerk Joe Park", "Trustee Shah?"),
+        ("Trustee Priya Shah", "Aye."),
+        ("Clerk Joe Park", "Trustee Berg?"),
+        ("Trustee Tom Berg", "No. It costs too much."),
+        ("Clerk Joe Park", "Trustee Kim?"),
+        ("Trustee Mina Kim", "I abstain."),
+        ("Chair Ann Lee", "I vote yes as well. The motion carries, two to one."),
+    )
+    assert ballots(turns, 7) == (("Trustee Priya Shah", "Chair Ann Lee"), ("Trustee Tom Berg",), ("Trustee Mina Kim",))
+
+
+def test_the_decision_quote_keeps_the_vote_call_that_names_the_dissenters():
+    turns = _turns(
+        ("Councillor Raj Patel", "I move that we award the concession to Lakeside Snacks for three seasons."),
+        ("Councillor Amina Yusuf", "Second."),
+        (
+            "Mayor Lena Ortiz",
+            "Those in favour? Patel, Yusuf and myself. Against? Councillor Kowalski. The motion carries three to one.",
+        ),
+    )
+    (decision,) = detect(turns)[0]
+    assert decision.text == (
+        "Those in favour? Patel, Yusuf and myself. Against? Councillor Kowalski. The motion carries three to one."
+    )
+    assert decision.against == ("Councillor Kowalski",)  # not a speaker here: as said
+    assert decision.in_favour == ("Councillor Raj Patel", "Councillor Amina Yusuf", "Mayor Lena Ortiz")

@@ -13,7 +13,7 @@ from core.minutes import Minutes
 from core.models import Chapter, Meeting, Turn
 
 SUMMARY_WORDS = 110  # about 100-150 words with the speakers' names
-TOO_SHORT = 2  # a meeting of this many turns or fewer has no sections to build
+TOO_SHORT = 2  # a meeting of this many turns or fewer has no summary (its decisions and actions it has)
 ENGLISH_ONLY = "decisions and action items are detected in English only, and this transcript does not read as English"
 
 
@@ -22,16 +22,16 @@ def build_minutes(
 ) -> Minutes:
     """The minutes of one meeting; `words` is the summary's length."""
     speakers = speaker_shares(turns)
-    if len(turns) <= TOO_SHORT:
-        note = f"this meeting has only {len(turns)} turn{'s' if len(turns) != 1 else ''}: too short for minutes"
-        return Minutes(meeting, None, (), (), (), tuple(chapters), speakers, (note,))
-    head = overview(chapters, words)
-    body = max(words - (len(head.split()) if head else 0), 20)
     notes: tuple[str, ...] = ()
     if reads_english(turns):
         decisions, actions = detect(turns)
     else:
         decisions, actions, notes = [], [], (ENGLISH_ONLY,)
+    if len(turns) <= TOO_SHORT:  # its decisions and action items, as said; no summary of a turn or two
+        note = f"this meeting has only {len(turns)} turn{'s' if len(turns) != 1 else ''}: too short for a summary"
+        return Minutes(meeting, None, (), tuple(decisions), tuple(actions), tuple(chapters), speakers, (note, *notes))
+    head = overview(chapters, words)
+    body = max(words - (len(head.split()) if head else 0), 20)
     strongest = sorted(decisions, key=lambda item: -item.probability)
     lines = tuple(summary_lines(turns, chapters, body, [(item.turn, item.text) for item in strongest]))
     return Minutes(meeting, head, lines, tuple(decisions), tuple(actions), tuple(chapters), speakers, notes)

@@ -99,12 +99,22 @@ def _turns(*said: tuple[str, str]) -> list[Turn]:
     return [Turn(i, speaker, speaker, text, text) for i, (speaker, text) in enumerate(said)]
 
 
-def test_a_meeting_of_two_turns_says_so_rather_than_inventing_sections():
+def test_a_meeting_of_two_turns_has_no_summary_and_invents_no_items():
     turns = _turns(("Ann", "Hello everyone, thanks for coming."), ("Bob", "Thanks, see you next week."))
     meeting = Meeting("short", "Short", None, "", "plain", None, (), (), 2, 1, "")
     minutes = build_minutes(meeting, turns, chapters(turns))
-    assert minutes.notes == ("this meeting has only 2 turns: too short for minutes",)
+    assert minutes.notes == ("this meeting has only 2 turns: too short for a summary",)
     assert not minutes.summary and not minutes.decisions and not minutes.actions and minutes.overview is None
+
+
+def test_a_meeting_of_two_turns_keeps_what_it_decided():
+    turns = _turns(
+        ("Ann", "All in favour of the new fence? The motion carries."), ("Bob", "I'll call the fencer by Friday.")
+    )
+    meeting = Meeting("short", "Short", None, "", "plain", None, (), (), 2, 1, "")
+    minutes = build_minutes(meeting, turns, chapters(turns))
+    assert [d.text for d in minutes.decisions] == ["The motion carries."]
+    assert [(a.owner, a.due) for a in minutes.actions] == [("Bob", "by Friday")] and not minutes.summary
 
 
 def test_a_transcript_in_another_language_gets_a_summary_and_a_note_on_the_detectors():

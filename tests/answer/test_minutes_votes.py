@@ -8,11 +8,14 @@ from __future__ import annotations
 import pytest
 
 from answer.items import ballots, detect
-from core.models import Turn
+from answer.minutes import build_minutes
+from core.models import Meeting, Turn
+from ingest.chapters import chapters
 from ingest.parsing import parse_file
 from tests.conftest import DATA
 
 PARKS = DATA / "minutes_votes_parks_board.txt"
+TWO_TURNS = DATA / "minutes_two_turn_meeting.txt"
 
 
 def _turns(*said: tuple[str, str]) -> list[Turn]:
@@ -151,3 +154,24 @@ def test_the_decision_quote_keeps_the_vote_call_that_names_the_dissenters():
     )
     assert decision.against == ("Councillor Kowalski",)  # not a speaker here: as said
     assert decision.in_favour == ("Councillor Raj Patel", "Councillor Amina Yusuf", "Mayor Lena Ortiz")
+
+
+def test_a_two_turn_meeting_has_its_decision_and_action_item_but_no_summary():
+    turns = list(parse_file(TWO_TURNS).turns)
+    meeting = Meeting("orchard", "Orchard Lane", None, "", "plain", None, (), (), 2, 1, "")
+    minutes = build_minutes(meeting, turns, chapters(turns))
+    assert [(d.turn, d.text) for d in minutes.decisions] == [(0, "The motion carries.")]
+    assert [(a.turn, a.owner, a.due) for a in minutes.actions] == [(1, "Treasurer Ivan Petrov", "by Friday")]
+    assert minutes.notes == ("this meeting has only 2 turns: too short for a summary",)
+    assert not minutes.summary and minutes.overview is None
+
+
+def test_what_a_two_turn_meeting_decided_is_answered_from_its_turn(tmp_path, settings_for, embedder):
+    from answer.library import Library
+
+    library = Library(settings_for(tmp_path / "store"), embedder)
+    assert [r.status for r in library.ingest([TWO_TURNS])] == ["added"]
+    answer = library.ask("What did the Orchard Lane residents meeting decide?")
+    assert answer.scope == "meeting" and not answer.abstained
+    assert "The motion carries." in answer.text and "None found" not in answer.text
+    assert [citation.turns for citation in answer.citations][:1] and answer.citations[0].hit.chunk.turn_start == 0

@@ -129,8 +129,10 @@ Detector = Callable[[Sequence[Turn]], tuple[list[Item], list[Item]]]
 
 def figures(meetings: Sequence[GoldMeeting], detector: Detector) -> dict[str, dict[str, float]]:
     """Precision, recall and F1 of decisions (the labelled turn) and action items (the labelled turn
-    and its owner), over all the meetings' items."""
+    and its owner), over all the meetings' items; and of the found decisions whose gold names who voted
+    against (`against`, even empty), the share naming the same people."""
     counts = {kind: {"found": 0, "right": 0, "gold": 0, "recalled": 0} for kind in KINDS}
+    dissent = {"labelled": 0, "same": 0}
     for meeting in meetings:
         decisions, actions = detector(meeting.turns)
         for kind, predicted in (("decision", decisions), ("action", actions)):
@@ -143,6 +145,9 @@ def figures(meetings: Sequence[GoldMeeting], detector: Detector) -> dict[str, di
                 )
                 if hit is not None:
                     matched.add(hit)
+                    if kind == "decision" and "against" in gold[hit]:
+                        dissent["labelled"] += 1
+                        dissent["same"] += same_people(item.against, gold[hit]["against"])
             counts[kind]["found"] += len(predicted)
             counts[kind]["right"] += len(matched)
             counts[kind]["gold"] += len(gold)
@@ -152,7 +157,14 @@ def figures(meetings: Sequence[GoldMeeting], detector: Detector) -> dict[str, di
         recall = c["right"] / c["gold"] if c["gold"] else 0.0
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
         result[kind] = {"precision": precision, "recall": recall, "f1": f1, "found": c["found"], "gold": c["gold"]}
+    result["decision"]["against_named"] = dissent["same"] / dissent["labelled"] if dissent["labelled"] else None
+    result["decision"]["against_labelled"] = dissent["labelled"]
     return result
+
+
+def same_people(found: Sequence[str], gold: Sequence[str]) -> bool:
+    """The same people, each found name the same person as one gold name (`same_owner`)."""
+    return len(found) == len(gold) and all(any(same_owner(f, g) for g in gold) for f in found)
 
 
 def _matches(kind: str, item: Item, gold: dict) -> bool:

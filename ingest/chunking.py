@@ -2,9 +2,10 @@
 
 Consecutive whole turns are grouped until the next would overflow the budget; a turn
 longer than the budget is split at sentence ends (and a sentence longer than the
-budget at word boundaries), so that the model sees every chunk whole. A chunk never
-crosses a topic or, in Q&A notes, a question. Each chunk's text carries its speakers'
-names (`Maggie Dennis: ...`), and each chunk of a Q&A opens with its question.
+budget at word boundaries, and a word longer than the budget between characters), so that the
+model sees every chunk whole. A chunk never crosses a topic or, in Q&A notes, a question. Each
+chunk's text carries its speakers' names (`Maggie Dennis: ...`), and each chunk of a Q&A opens
+with its question.
 """
 
 from __future__ import annotations
@@ -78,7 +79,11 @@ def _pieces(turns: list[Turn], room: int, count: CountWordPieces) -> list[Piece]
     lines = [
         f"{label}: {turn.clean_text}" if label else turn.clean_text for turn, label in zip(turns, labels, strict=True)
     ]
-    costs = count(lines)
+    # A line of more words than `room` is over the budget (each word is a word piece at least): it
+    # is split without being counted whole, which for a line of megabytes takes seconds.
+    over = [len(line.split()) > room for line in lines]
+    counted = iter(count([line for line, too_long in zip(lines, over, strict=True) if not too_long]))
+    costs = [room + 1 if too_long else next(counted) for too_long in over]
     pieces: list[Piece] = []
     for turn, label, cost in zip(turns, labels, costs, strict=True):
         if cost <= room:
@@ -98,8 +103,10 @@ Unit = tuple[int, str, int]  # offset in the turn's text, text, word pieces
 def _split_turn(turn: Turn, label: str | None, room: int, count: CountWordPieces) -> list[Piece]:
     label_cost = count([f"{label}:"])[0] if label else 0
     sentences = [(offset, sentence) for offset, sentence in sentence_spans(turn.clean_text) if sentence.strip()]
+    # One sentence is the whole turn, which is over the budget: it need not be counted again.
+    costs = count([s for _, s in sentences]) if len(sentences) > 1 else [room + 1]
     units: list[Unit] = []
-    for (offset, sentence), cost in zip(sentences, count([s for _, s in sentences]), strict=True):
+    for (offset, sentence), cost in zip(sentences, costs, strict=True):
         if cost <= room - label_cost:
             units.append((offset, sentence, cost))
         else:
@@ -111,10 +118,35 @@ def _split_turn(turn: Turn, label: str | None, room: int, count: CountWordPieces
 
 
 def _split_words(offset: int, sentence: str, room: int, count: CountWordPieces) -> list[Unit]:
-    words = [(match.start(), match.group()) for match in re.finditer(r"\S+\s*", sentence)]
-    costs = count([word for _, word in words])
-    units = [(offset + position, word, cost) for (position, word), cost in zip(words, costs, strict=True)]
-    return _joined(units, room)
+    return _joined(_fitting(offset, sentence, room, count), room)
+
+
+# A sentence over the budget is cut between words; a word over it (a URL, an encoded blob) between
+# its runs of letters and of marks; a run over it every `room` characters, then at half that, ...
+_CUTS = (re.compile(r"\S+\s*"), re.compile(r"\w+\s*|[^\w\s]+\s*|\s+"))
+
+
+def _fitting(offset: int, text: str, room: int, count: CountWordPieces, depth: int = 0) -> list[Unit]:
+    """A text of more than `room` word pieces in consecutive units of at most `room` each, each cut as
+    coarsely as fits."""
+    if len(text) == 1:
+        return [(offset, text, count([text])[0])]
+    if depth < len(_CUTS):
+        parts = [(match.start(), match.group()) for match in _CUTS[depth].finditer(text)]
+    else:
+        width = max(1, room >> (depth - len(_CUTS)))
+        parts = [(start, text[start : start + width]) for start in range(0, len(text), width)]
+    if len(parts) == 1:  # the text itself, known to be too long: cut finer
+        return _fitting(offset, text, room, count, depth + 1)
+    distinct = list(dict.fromkeys(part for _, part in parts))  # each counted once
+    cost_of = dict(zip(distinct, count(distinct), strict=True))
+    units: list[Unit] = []
+    for at, part in parts:
+        if cost_of[part] <= room or len(part) == 1:
+            units.append((offset + at, part, cost_of[part]))
+        else:
+            units.extend(_fitting(offset + at, part, room, count, depth + 1))
+    return units
 
 
 def _joined(units: list[Unit], room: int) -> list[Unit]:

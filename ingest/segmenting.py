@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import re
-import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -27,13 +26,13 @@ import numpy as np
 from core.logistic import Logistic
 from core.models import Chunk, Transcript, Turn
 from ingest.boundaries import FEATURES, gap_rows, opening
-from ingest.labels import labels, topic_terms
+from ingest.labels import labels
 from ingest.spoken import SPOKEN_HEADING, is_spoken_heading
+from ingest.views import hashed_terms, normalized, views, voice
 
 MODEL_FILE = Path(__file__).with_name("topic_model.json")
 REFIT = "onrecord fit-topics --data ../shared/data/qmsum/train"
 AUTO = "auto"
-HASHED_DIMENSIONS = 512
 MIN_TURNS = 3  # fewer turns are one topic
 SHORT = 150  # turns and cues, at most: partitioned one by one (embedding them costs under a second)
 LONGEST_SEGMENT = 400  # chunks; bounds the partition's time and memory on very long transcripts
@@ -109,51 +108,6 @@ def uncovered(turns: Sequence[Turn]) -> list[range]:
 
 
 # the partition
-
-
-def views(texts: Sequence[str], vectors: np.ndarray, voices: Sequence[dict[str, int]]) -> list[np.ndarray]:
-    """Each passage as a unit vector in the three views: the model's, who speaks (words by speaker,
-    from `voices`), which words."""
-    names = {name: i for i, name in enumerate(dict.fromkeys(name for voice in voices for name in voice))}
-    share = np.zeros((len(texts), max(len(names), 1)), dtype=np.float32)
-    for row, voice in enumerate(voices):
-        for name, count in voice.items():
-            share[row, names[name]] += count
-    return [_unit(np.asarray(vectors, dtype=np.float32)), _unit(share), _unit(hashed_terms(texts))]
-
-
-def voice(turns: Sequence[Turn]) -> dict[str, int]:
-    voice: dict[str, int] = {}
-    for turn in turns:
-        name = turn.canonical_speaker or ""
-        voice[name] = voice.get(name, 0) + len(turn.clean_text.split()) + 1
-    return voice
-
-
-def hashed_terms(texts: Sequence[str]) -> np.ndarray:
-    """TF-IDF of each text's content words (sublinear counts, IDF over these texts), each word
-    hashed to one signed dimension, so that no vocabulary is kept."""
-    bags = [topic_terms(text) for text in texts]
-    frequency: dict[str, int] = {}
-    for bag in bags:
-        for term in set(bag):
-            frequency[term] = frequency.get(term, 0) + 1
-    matrix = np.zeros((len(texts), HASHED_DIMENSIONS), dtype=np.float32)
-    for row, bag in enumerate(bags):
-        counts: dict[str, int] = {}
-        for term in bag:
-            counts[term] = counts.get(term, 0) + 1
-        for term, count in counts.items():
-            code = zlib.crc32(term.encode())
-            sign = 1.0 if code & 1 else -1.0
-            idf = np.log((len(texts) + 1) / (frequency[term] + 1)) + 1
-            matrix[row, (code >> 1) % HASHED_DIMENSIONS] += sign * (1 + np.log(count)) * idf
-    return matrix
-
-
-def _unit(matrix: np.ndarray) -> np.ndarray:
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    return matrix / np.where(norms > 0, norms, 1.0)
 
 
 def partition(views: Sequence[np.ndarray], weights: Sequence[float], price: float, bonus: np.ndarray) -> list[int]:
@@ -312,7 +266,7 @@ def refine(units: list[Unit], boundaries: list[int], reach: int = 6) -> list[int
     before and those after to the topic after; an agenda phrase draws it to itself."""
     if not boundaries:
         return []
-    vectors = _unit(hashed_terms([text for _, text in units]))
+    vectors = normalized(hashed_terms([text for _, text in units]))
     edges = [0, *boundaries, len(units)]
     refined: list[int] = []
     for k, boundary in enumerate(boundaries):
@@ -325,7 +279,7 @@ def refine(units: list[Unit], boundaries: list[int], reach: int = 6) -> list[int
         before = before if np.any(before) else vectors[edges[k] : boundary].sum(axis=0)
         after = vectors[high + 1 : edges[k + 2]].sum(axis=0)
         after = after if np.any(after) else vectors[boundary : edges[k + 2]].sum(axis=0)
-        lean = vectors[low - 1 : high + 1] @ (_unit(after[None])[0] - _unit(before[None])[0])
+        lean = vectors[low - 1 : high + 1] @ (normalized(after[None])[0] - normalized(before[None])[0])
         best, best_score = boundary, -np.inf
         for place in range(low, high + 1):
             score = lean[place - low + 1 :].sum() - lean[: place - low + 1].sum()

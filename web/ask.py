@@ -109,17 +109,24 @@ def show(library: Library, downloads: Downloads, result: Answer, past: list[Answ
     )
 
 
+def failed(error: OnRecordError, past: list[Answer]) -> tuple:
+    """Every view of the answer emptied and the one-line message in its place: an earlier answer
+    must not stand as if it answered the question that failed."""
+    return (render.error_html(str(error)), "", _PICK, "", None, None, past, gr.skip())
+
+
 def on_ask(
     library: Library, downloads: Downloads, text, meeting, speaker, topic, date_from, date_to, mode, k, answerer, past
 ) -> Iterator:
     """The answer's views; a written answer's words are shown as they come, then replaced by the
-    checked answer."""
+    checked answer. A question that cannot be asked empties them and says why."""
     dates = (date_from, date_to)
     if answerer != "llm":
         try:
             result = answer_question(library, text, meeting, speaker, topic, mode, k, dates=dates)
         except OnRecordError as error:
-            raise gr.Error(str(error)) from None
+            yield failed(error, past)
+            return
         yield show(library, downloads, result, [*past, result])
         return
     pieces: queue.Queue = queue.Queue()
@@ -138,7 +145,8 @@ def on_ask(
         written += piece
         yield (render.streaming_html(written), *[gr.skip()] * 7)
     if isinstance(outcome[0], OnRecordError):
-        raise gr.Error(str(outcome[0]))
+        yield failed(outcome[0], past)
+        return
     yield show(library, downloads, outcome[0], [*past, outcome[0]])
 
 

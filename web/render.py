@@ -41,7 +41,21 @@ def highlight(text: str, question: str) -> str:
 
 def answer_html(answer: Answer) -> str:
     """The answer with clickable [n] markers, or the visible 'not answered' state; what the
-    transcripts give of what was asked, in words (`Answer.covers`)."""
+    transcripts give of what was asked, in words (`Answer.covers`); first, which meeting the
+    question's words were read as naming, where they named one."""
+    if not answer.resolved:
+        return _answer_body_html(answer)
+    resolved = f'<div class="onrecord-resolved" id="answer-resolved">{escape(answer.resolved)}</div>'
+    return resolved + _answer_body_html(answer)
+
+
+def error_html(message: str) -> str:
+    """A question that could not be asked (a date not written as a day...): the one-line message
+    in the answer's place."""
+    return f'<div class="onrecord-error" id="answer-error">{escape(one_line(message))}</div>'
+
+
+def _answer_body_html(answer: Answer) -> str:
     if answer.abstained and any(part.n for part in answer.parts):  # what is missing, and what they say instead
         said = " ".join(escape(part.text) + "".join(f" {_cite_link(n)}" for n in part.markers) for part in answer.parts)
         return (
@@ -279,6 +293,8 @@ CSS = """
 .onrecord-support { font-size: 0.85em; color: #556; margin-top: 0.4em; }
 .onrecord-verbatim { font-size: 0.85em; color: #556; margin-top: 0.3em; }
 .onrecord-coverage { background: #eef4ff; border-left: 4px solid #4a7bd0; padding: 0.4em 0.9em; margin-top: 0.4em; }
+.onrecord-resolved { font-size: 0.9em; color: #445; margin-bottom: 0.4em; }
+.onrecord-error { background: #fdecea; border-left: 4px solid #d93025; padding: 0.6em 0.9em; color: #333; }
 .onrecord-abstained { background: #fff4e5; border-left: 4px solid #f0a020; padding: 0.6em 0.9em; color: #333; }
 .onrecord-card { border: 1px solid #d8dde6; border-radius: 8px; padding: 0.6em 0.8em; margin: 0.5em 0;
   cursor: pointer; }

@@ -26,6 +26,7 @@ class Passage:
     turns: frozenset[int]
     words: int
     speakers: tuple[str, ...] = ()
+    meeting: str | None = None  # the meeting it is from, where an answer may cite several
 
 
 def ranking_metrics(
@@ -98,15 +99,19 @@ def turn_recall_precision(read: set[int], gold: frozenset[int]) -> tuple[float, 
     return (found / len(gold) if gold else 0.0, found / len(read) if read else 0.0)
 
 
-def citation_metrics(cited: Sequence[Passage], gold: frozenset[int], speaker: str | None) -> dict[str, float | None]:
+def citation_metrics(
+    cited: Sequence[Passage], gold: frozenset[int], speaker: str | None, meeting: str | None = None
+) -> dict[str, float | None]:
     """Citation precision at turn level (the share of each citation's turns that are gold, averaged
     over citations: a citation of ten turns with one gold turn counts 0.1), whether any citation
-    holds a gold turn, and speaker attribution (the cited turns' own speakers; None when not asked)."""
-    right = [bool(p.turns & gold) for p in cited]
+    holds a gold turn, and speaker attribution (the cited turns' own speakers; None when not asked).
+    Given the gold's `meeting`, a passage of another meeting holds no gold turn."""
+    held = [p.turns & gold if meeting is None or p.meeting in (None, meeting) else frozenset() for p in cited]
+    right = [bool(turns) for turns in held]
     attribution = None
     if speaker is not None and cited:
         attribution = sum(speaker in p.speakers for p in cited) / len(cited)
-    precision = [len(p.turns & gold) / len(p.turns) for p in cited if p.turns]
+    precision = [len(turns) / len(p.turns) for p, turns in zip(cited, held, strict=True) if p.turns]
     return {
         "citation_precision": statistics.fmean(precision) if precision else 0.0,
         "any_correct_citation": float(any(right)),

@@ -13,7 +13,8 @@ COLUMNS = (
     "Hit@1", "Hit@5", "MRR@10", "nDCG@10", "words_per_passage", "words_before_gold_median", "gold_within_200w",
     "turn_recall@1000w", "turn_precision@1000w", "turn_recall@2000w",
     "turn_precision@2000w", "citation_precision", "any_correct_citation", "speaker_attribution", "ROUGE-1",
-    "ROUGE-2", "ROUGE-L", "generated_sentences", "sentence_support", "written_shown", "model_failed",
+    "ROUGE-2", "ROUGE-L", "cites_own_meeting", "timelines", "generated_sentences", "sentence_support",
+    "written_shown", "model_failed",
     "abstention_accuracy", "false_refusal", "median_ms", "p95_ms", "errors",
 )  # fmt: skip
 

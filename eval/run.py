@@ -13,7 +13,7 @@ from eval.generated import WrittenAnswers
 from eval.previous import PREVIOUS_RELEASE
 from eval.runner import QueryResult, run_suite
 from eval.suites import Suite, SuiteError, load_suite, qmsum_suite
-from eval.systems import NaiveLlamaIndex, OnRecord, System
+from eval.systems import LibraryAsked, NaiveLlamaIndex, OnRecord, System
 from index.retrieval import Retriever
 from ingest.parsing import Failure, parse_paths
 
@@ -49,7 +49,9 @@ def evaluate(
     writer: Backend | None = None,
 ) -> list[QueryResult]:
     """Run the suite on On Record (hybrid), with `writer` on its written answers beside it, and with
-    `compare` on every mode and the naive baseline."""
+    `compare` on every mode and the naive baseline. A QMSum suite of several meetings is also asked
+    of the whole library as users ask it (`onrecord-library`: its citation figures, and
+    `cites_own_meeting`, the share of its answers citing the question's own meeting)."""
     parsed = list(parse_paths(list(suite.transcripts)))
     failures = [result.message for result in parsed if isinstance(result, Failure)]
     if failures:
@@ -60,6 +62,8 @@ def evaluate(
         on_ingested()
     retriever = library.retriever
     systems: list[System] = [OnRecord(retriever, "hybrid", library.turns)]
+    if suite.name.startswith("qmsum") and len(transcripts) > 1:
+        systems.append(LibraryAsked(library))  # each question asked of the whole library, as users ask it
     if writer is not None:
         systems.append(WrittenAnswers(retriever, library.turns, writer, library.settings.llm_timeout))
     if compare:

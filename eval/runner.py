@@ -90,7 +90,7 @@ def _run_one(system: System, question: Question, words: dict[int, int]) -> Query
     if getattr(system, "ranks", True):  # a ceiling handed the gold turns ranks nothing
         _score_ranking(result, outcome, gold, words)
     if outcome.answer is not None:
-        result.metrics.update(citation_metrics(outcome.cited or [], gold, question.speaker))
+        result.metrics.update(citation_metrics(outcome.cited or [], gold, question.speaker, question.meeting))
         if question.answer and not outcome.abstained:
             result.metrics.update(rouge(outcome.answer, question.answer))
         elif question.answer:

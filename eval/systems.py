@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from answer.compose import TurnsOf, answer
-from answer.library import AskOptions
+from answer.library import AskOptions, Library
 from answer.scorer import AnswerModel
 from core.models import Citation, Filters, Transcript
 from eval.metrics import Passage
@@ -100,15 +100,38 @@ def cited_passage(citation: Citation) -> Passage:
     turns = citation.turns
     words = sum(len(turn.clean_text.split()) for turn in turns)
     return Passage(
-        f"{citation.hit.chunk.id}#{citation.turn_start}", frozenset(t.index for t in turns), words, citation.speakers
+        f"{citation.hit.chunk.id}#{citation.turn_start}",
+        frozenset(t.index for t in turns),
+        words,
+        citation.speakers,
+        citation.hit.chunk.meeting_id,
     )
 
 
 def hit_passage(hit) -> Passage:
     chunk = hit.chunk
-    return Passage(
-        chunk.id, frozenset(range(chunk.turn_start, chunk.turn_end + 1)), len(chunk.text.split()), chunk.speakers
-    )
+    turns = frozenset(range(chunk.turn_start, chunk.turn_end + 1))
+    return Passage(chunk.id, turns, len(chunk.text.split()), chunk.speakers, chunk.meeting_id)
+
+
+class LibraryAsked:
+    """The question asked of the whole library as users ask it (Library.ask, every scope): its
+    citations scored against its meeting's gold turns, and whether they include that meeting
+    (`cites_own_meeting`, over the answers not refused) and whether it read as a timeline."""
+
+    name = "onrecord-library"
+    ranks = False  # an answer, not a ranking
+
+    def __init__(self, library: Library):
+        self.library = library
+
+    def run(self, question: Question) -> Outcome:
+        found = self.library.ask(question.question, AskOptions())
+        cited = [] if found.abstained else [cited_passage(citation) for citation in found.citations]
+        own = None if found.abstained else float(any(p.meeting == question.meeting for p in cited))
+        timeline = None if found.abstained else float(found.scope == "meetings")
+        figures = {"cites_own_meeting": own, "timelines": timeline}
+        return Outcome([], [], found.text, found.abstained, cited, figures)
 
 
 class NaiveLlamaIndex:

@@ -108,6 +108,7 @@ def test_qmsum_subset_floors_and_the_naive_baseline(tmp_path, settings_for, embe
         "onrecord-previous-release",
         "onrecord-fitted-fusion",
         "onrecord-before-coverage",
+        "onrecord-library",
         "onrecord-dense",
         "onrecord-keyword",
         "naive-llamaindex",

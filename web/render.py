@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from html import escape
 
 from answer.compose import ABSTENTION
-from core.models import Answer, Chapter, Citation, Meeting, Turn
+from core.models import Answer, AnswerPart, Chapter, Citation, Meeting, Turn
 from core.text import clock, printable, word_spans
 from index.keyword import terms
 
@@ -70,7 +70,13 @@ def _answer_body_html(answer: Answer) -> str:
             + (f' <span id="answer-why">{escape(why)}</span>' if why else "")
             + "</div>"
         )
-    body = " ".join(escape(part.text) + ("".join(f" {_cite_link(n)}" for n in part.markers)) for part in answer.parts)
+    blocks = timeline_blocks(answer)
+    body = "".join(
+        f'<div class="onrecord-timeline-meeting" data-meeting="{escape(meeting_id)}">'
+        f'<div class="onrecord-timeline-head">{escape(heading)}</div><p>{_parts_html(parts)}</p></div>'
+        for meeting_id, heading, parts in blocks
+    )
+    body = body or _parts_html(answer.parts)
     support = (
         f'<div class="onrecord-support" id="answer-support">Support: <strong>{escape(answer.support)}</strong> '
         f"({SUPPORT_MEANING.get(answer.support, 'how likely the quotes answer the question')})</div>"
@@ -98,6 +104,39 @@ def _answer_body_html(answer: Answer) -> str:
         else ""
     )
     return f'<div class="onrecord-answer" id="answer-text">{body}</div>{covered}{verbatim}{written}{support}{checked}'
+
+
+def _parts_html(parts: Sequence[AnswerPart]) -> str:
+    return " ".join(escape(part.text) + "".join(f" {_cite_link(n)}" for n in part.markers) for part in parts)
+
+
+def timeline_blocks(answer: Answer) -> list[tuple[str, str, list[AnswerPart]]]:
+    """A timeline's parts by meeting, in the order they come: (meeting id, its heading "Title ·
+    date", its parts less its own title line). A part's meeting is the one it names, else its
+    citation's, else that of the part beside it. Empty for an answer that is not a timeline."""
+    if answer.scope != "meetings" or answer.abstained:
+        return []
+    cited = {citation.n: citation.hit for citation in answer.citations}
+    heads = {hit.chunk.meeting_id: (hit.title, hit.date) for hit in cited.values()}
+    heads |= {m.meeting_id: (m.title, m.date) for m in answer.meetings}
+    title_lines = {f"{title} ({day.isoformat()}):" if day else f"{title}:": key for key, (title, day) in heads.items()}
+    meetings = [
+        part.meeting or (cited[part.n].chunk.meeting_id if part.n in cited else title_lines.get(part.text))
+        for part in answer.parts
+    ]
+    for i in range(1, len(meetings)):  # a part without its own: the meeting of the part before it
+        meetings[i] = meetings[i] or meetings[i - 1]
+    for i in range(len(meetings) - 2, -1, -1):  # leading parts: that of the part after them
+        meetings[i] = meetings[i] or meetings[i + 1]
+    blocks: dict[str, list[AnswerPart]] = {}
+    for meeting_id, part in zip(meetings, answer.parts, strict=True):
+        if part.n or title_lines.get(part.text) != meeting_id:  # its title line: the block's heading instead
+            blocks.setdefault(meeting_id or "", []).append(part)
+    grouped = []
+    for meeting_id, parts in blocks.items():
+        title, day = heads.get(meeting_id, (meeting_id, None))
+        grouped.append((meeting_id, " · ".join([title, day.isoformat()] if day else [title]), parts))
+    return grouped
 
 
 def _verification_html(answer: Answer) -> str:
@@ -295,6 +334,8 @@ CSS = """
 .onrecord-coverage { background: #eef4ff; border-left: 4px solid #4a7bd0; padding: 0.4em 0.9em; margin-top: 0.4em; }
 .onrecord-resolved { font-size: 0.9em; color: #445; margin-bottom: 0.4em; }
 .onrecord-error { background: #fdecea; border-left: 4px solid #d93025; padding: 0.6em 0.9em; color: #333; }
+.onrecord-timeline-meeting { margin-bottom: 0.6em; } .onrecord-timeline-meeting p { margin: 0.2em 0 0; }
+.onrecord-timeline-head { font-weight: 700; color: #335; }
 .onrecord-abstained { background: #fff4e5; border-left: 4px solid #f0a020; padding: 0.6em 0.9em; color: #333; }
 .onrecord-card { border: 1px solid #d8dde6; border-radius: 8px; padding: 0.6em 0.8em; margin: 0.5em 0;
   cursor: pointer; }

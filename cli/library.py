@@ -76,11 +76,12 @@ def inspect(
     )
     speakers = Counter(turn.canonical_speaker or "(no speaker)" for turn in transcript.turns)
     table = Table("speaker", "turns", "as written", title="Speakers")
+    written: dict[str, set[str]] = {}  # each name's spellings, gathered in one pass over the turns
+    for turn in transcript.turns:
+        if turn.speaker:
+            written.setdefault(turn.canonical_speaker or "(no speaker)", set()).add(turn.speaker)
     for name, turns in speakers.most_common():
-        written = sorted(
-            {t.speaker for t in transcript.turns if (t.canonical_speaker or "(no speaker)") == name and t.speaker}
-        )
-        table.add_row(name, str(turns), "; ".join(w for w in written if w != name)[:80])
+        table.add_row(name, str(turns), "; ".join(w for w in sorted(written.get(name, ())) if w != name)[:80])
     console.print(table)
     found = any(turn.topic_source == "auto" for turn in transcript.turns)
     topics = Table("topic", "turns", title="Topics (found automatically)" if found else "Topics")

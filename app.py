@@ -66,12 +66,12 @@ def create_app(library: Library, reports_dir: Path = REPORTS):
 
     from web import render
     from web.agents import mount_agents
-    from web.api import api, credentials
+    from web.api import Guarded, api, credentials
 
     settings = library.settings
     app = api(library)
     mount_agents(app, library)
-    return gr.mount_gradio_app(
+    page = gr.mount_gradio_app(
         app,
         build(library, reports_dir),
         path="/",
@@ -81,6 +81,7 @@ def create_app(library: Library, reports_dir: Path = REPORTS):
         js=render.JS,
         footer_links=["api"],
     )
+    return Guarded(page, settings)  # outside /mcp too: one Host check and one log-in for every route
 
 
 def ensure_samples(library: Library) -> None:

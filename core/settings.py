@@ -41,6 +41,11 @@ class Settings(BaseSettings):
     model_cache: Path = Field(Path("~/.cache/onrecord"), description="where the exported ONNX model is kept")
     host: str = Field("127.0.0.1", description="where the app listens; localhost unless set")
     port: int = 7860
+    allowed_hosts: str = Field(
+        "",
+        description="comma-separated host names the app also answers to (its Host header), e.g. behind a proxy; "
+        "'*' for any. Served on loopback it answers localhost, 127.0.0.1 and [::1]; on 0.0.0.0, any name unless set",
+    )
     auth_username: str | None = Field(None, description="with auth_password: log-in required for the app and API")
     auth_password: str | None = None
     max_upload_mb: int = Field(20, description="largest transcript file the app accepts")

@@ -1,7 +1,8 @@
 """The server while the page is being built. Importing Gradio and building the page takes longer
 than opening the library (about 3 s against 1 s on two cores), so `onrecord serve` answers the
 API at once and builds the page beside it: until the page is ready, `POST /api/ask` and the other
-API routes answer, and every other path gets a short page (503, Retry-After) that reloads itself.
+API routes answer (behind the Host check and the log-in of the full app), and every other path gets a
+short page (503, Retry-After) that reloads itself.
 Then the full app (web.api with the Gradio page mounted) takes over, its own lifespan started as
 an ASGI server would start it."""
 
@@ -16,7 +17,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 
 from answer.library import Library
-from web.api import api
+from web.api import Guarded, api
 
 log = logging.getLogger(__name__)
 STARTING_PAGE = """<!doctype html><html><head><meta charset="utf-8"><meta http-equiv="refresh" content="1">
@@ -43,7 +44,7 @@ class Starting:
         def starting(request: Request, path: str) -> HTMLResponse:
             return HTMLResponse(STARTING_PAGE, status_code=503, headers={"Retry-After": "1"})
 
-        return first
+        return Guarded(first, library.settings)
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] == "lifespan":

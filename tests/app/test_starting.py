@@ -35,6 +35,9 @@ def test_the_api_answers_while_the_page_is_built_then_the_page_is_served(served)
             time.sleep(0.05)
         asked = httpx.post(f"{url}/api/ask", json={"question": "How much is the rooftop garden budget?"}, timeout=30)
         assert asked.status_code == 200 and asked.json()["citations"], asked.text
+        rebound = {"Host": f"evil.example:{port}"}  # the Host check holds while the page is built, too
+        assert httpx.post(f"{url}/api/ask", json={"question": "budget"}, headers=rebound, timeout=30).status_code == 421
+        assert httpx.get(f"{url}/docs", headers=rebound, timeout=30).status_code == 421
         waiting = httpx.get(f"{url}/", timeout=10)
         assert waiting.status_code == 503 and "being built" in waiting.text
         assert waiting.headers["retry-after"] == "1"

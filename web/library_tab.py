@@ -24,7 +24,7 @@ from core.errors import OnRecordError
 from index.writer import UPLOAD, IngestResult
 from web.ask import choices
 from web.questions import ANY
-from web.render import one_line
+from web.untrusted import one_line
 
 _UNSAFE = re.compile(r"[^\w.\- ]+")
 _AGAIN = "choose the file again"

@@ -7,7 +7,7 @@ from html import escape
 
 from core.minutes import Item, Minutes
 from core.text import clock
-from web.render import _md
+from web.untrusted import md_text
 
 
 def minutes_html(minutes: Minutes) -> str:
@@ -64,7 +64,12 @@ def _extra(item: Item) -> str:
 def _md_item(item: Item) -> str:
     """ "- 0:01:15 Owner: the sentence (due Friday) (turn 4)", every piece of the transcript escaped."""
     extra = _extra(item).strip()
-    pieces = [clock(item.start) or "", _md(_who(item)), _md(item.text), f"({_md(extra[1:-1])})" if extra else ""]
+    pieces = [
+        clock(item.start) or "",
+        md_text(_who(item)),
+        md_text(item.text),
+        f"({md_text(extra[1:-1])})" if extra else "",
+    ]
     return "- " + " ".join(piece for piece in pieces if piece) + f" (turn {item.turn})"
 
 
@@ -72,20 +77,30 @@ def minutes_markdown(minutes: Minutes) -> str:
     """The minutes as Markdown; transcript text in it stays text."""
     meeting = minutes.meeting
     when = f" ({meeting.date.isoformat()})" if meeting.date else ""
-    lines = [f"# Minutes: {_md(meeting.title)}{when}", ""]
-    lines += [f"*{_md(note)}*" for note in minutes.notes]
+    lines = [f"# Minutes: {md_text(meeting.title)}{when}", ""]
+    for note in minutes.notes:
+        lines += [f"*{md_text(note)}*", ""]
     if minutes.overview or minutes.summary:
         lines += ["## Summary", ""]
         if minutes.overview:
-            lines += [_md(minutes.overview), ""]
-        lines += [f"- {_md(line.speaker or '?')}: {_md(line.text)} (turn {line.turn})" for line in minutes.summary]
+            lines += [md_text(minutes.overview), ""]
+        lines += [
+            f"- {md_text(line.speaker or '?')}: {md_text(line.text)} (turn {line.turn})" for line in minutes.summary
+        ]
         lines.append("")
-    for title, items in (("Decisions", minutes.decisions), ("Action items", minutes.actions)):
-        lines += [f"## {title}", ""]
-        lines += [_md_item(item) for item in items] or ["None found."]
+    sections = {"Decisions": minutes.decisions, "Action items": minutes.actions}
+    for title, items in sections.items():
+        lines += [f"## {title}", "", *map(_md_item, items), ""] if items else []
+    none_found = [title.lower() for title, items in sections.items() if not items]
+    if none_found and (minutes.summary or not minutes.notes):  # a meeting too short for minutes: its note says so
+        lines += [f"None found: {', '.join(none_found)}.", ""]
+    if minutes.chapters:
+        lines += ["## Chapters", ""]
+        lines += [
+            f"{c.n}. {md_text(clock(c.start) or '')} {md_text(c.topic or '(no topic)')}" for c in minutes.chapters
+        ]
         lines.append("")
-    lines += ["## Chapters", ""]
-    lines += [f"{c.n}. {_md(clock(c.start) or '')} {_md(c.topic or '(no topic)')}" for c in minutes.chapters]
-    lines += ["", "## Speakers", ""]
-    lines += [f"- {_md(name)}: {share:.0%} of the words" for name, share in minutes.speakers]
-    return "\n".join(lines) + "\n"
+    if minutes.speakers:
+        lines += ["## Speakers", ""]
+        lines += [f"- {md_text(name)}: {share:.0%} of the words" for name, share in minutes.speakers]
+    return "\n".join(lines).rstrip("\n") + "\n"

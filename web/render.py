@@ -1,28 +1,23 @@
 """HTML for the front end, and the Markdown of an answer. Transcript text and file names are
-untrusted: every piece of them goes through html.escape (or, in Markdown, a backslash before each
-character Markdown acts on), and links are only ever http(s) links built by index.links."""
+untrusted: every piece of them goes through html.escape (or, in Markdown, web.markdown.md_text), and
+links are only ever http(s) links built by index.links."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from html import escape
 
 from answer.compose import ABSTENTION
 from core.models import Answer, AnswerPart, Chapter, Citation, Meeting, Turn
-from core.text import clock, printable, word_spans
+from core.text import clock, word_spans
 from index.keyword import terms
+from web.untrusted import md_link, md_text, one_line
 
-# What Markdown could read as a link, image, HTML, heading, list, emphasis, code or table in
-# transcript text; each is written with a backslash before it.
-_MARKDOWN_ACTIVE = re.compile(r"[\\`*_{}\[\]()#+\-.!<>|~=&]")
-_LINE_BREAKS = re.compile(r"[\t\n\u2028\u2029]+")  # what is left of line breaks once printable
-
-
-def one_line(text: str) -> str:
-    """A name or message to show on one line (a file name may hold a newline): no control character
-    (core.text.printable), and its line breaks and tabs written as spaces."""
-    return _LINE_BREAKS.sub(" ", printable(text))
+NOT_IN = "Not in these transcripts."
+NOT_ANSWERED = "Not answered by these transcripts."
+NEAREST = "The nearest passages are listed below; none of them answers the question well enough."
+PARTLY = "the transcripts give what was asked for without its name or number."
+WRITTEN = "Written by a language model; every sentence checked against the passages it cites."
 
 
 def highlight(text: str, question: str) -> str:
@@ -43,10 +38,10 @@ def answer_html(answer: Answer) -> str:
     """The answer with clickable [n] markers, or the visible 'not answered' state; what the
     transcripts give of what was asked, in words (`Answer.covers`); first, which meeting the
     question's words were read as naming, where they named one."""
-    if not answer.resolved:
-        return _answer_body_html(answer)
-    resolved = f'<div class="onrecord-resolved" id="answer-resolved">{escape(answer.resolved)}</div>'
-    return resolved + _answer_body_html(answer)
+    resolved = escape(answer.resolved or "")
+    return (f'<div class="onrecord-resolved" id="answer-resolved">{resolved}</div>' if resolved else "") + (
+        _answer_body_html(answer)
+    )
 
 
 def error_html(message: str) -> str:
@@ -59,14 +54,13 @@ def _answer_body_html(answer: Answer) -> str:
     if answer.abstained and any(part.n for part in answer.parts):  # what is missing, and what they say instead
         said = " ".join(escape(part.text) + "".join(f" {_cite_link(n)}" for n in part.markers) for part in answer.parts)
         return (
-            '<div class="onrecord-abstained" id="answer-abstained"><strong>Not in these transcripts.</strong> '
+            f'<div class="onrecord-abstained" id="answer-abstained"><strong>{NOT_IN}</strong> '
             f'<span id="answer-why">{said}</span></div>'
         )
     if answer.abstained:
         why = answer.text.removeprefix(ABSTENTION).strip()  # what a factoid question's passages lack
         return (
-            '<div class="onrecord-abstained" id="answer-abstained"><strong>Not answered by these transcripts.</strong> '
-            "The nearest passages are listed below; none of them answers the question well enough."
+            f'<div class="onrecord-abstained" id="answer-abstained"><strong>{NOT_ANSWERED}</strong> {NEAREST}'
             + (f' <span id="answer-why">{escape(why)}</span>' if why else "")
             + "</div>"
         )
@@ -92,14 +86,10 @@ def _answer_body_html(answer: Answer) -> str:
         )
     written = ""
     if answer.answerer == "llm":
-        written = (
-            '<div class="onrecord-written" id="answer-written">Written by a language model; every sentence '
-            "checked against the passages it cites.</div>"
-        )
+        written = f'<div class="onrecord-written" id="answer-written">{WRITTEN}</div>'
     checked = _verification_html(answer)
     covered = (
-        '<div class="onrecord-coverage" id="answer-coverage"><strong>Partly answered:</strong> the transcripts give '
-        "what was asked for without its name or number.</div>"
+        f'<div class="onrecord-coverage" id="answer-coverage"><strong>Partly answered:</strong> {PARTLY}</div>'
         if answer.covers == "partial"
         else ""
     )
@@ -177,39 +167,53 @@ def _cite_link(n: int) -> str:
 
 
 def answer_markdown(answer: Answer) -> str:
-    """The answer and its citations as Markdown, for copying or downloading; transcript text in it
-    stays text (no link, image, HTML or heading of its own)."""
-    body = " ".join(_md(part.text) + "".join(f" [{n}]" for n in part.markers) for part in answer.parts)
-    lines = [f"**Q:** {_md(answer.question)}", "", body, "", f"Support: {answer.support}", ""]
+    """The answer and its citations as Markdown, for copying or downloading, saying what the page
+    says around it (the meeting read as, a refusal, a written answer's note and removed sentences);
+    transcript text in it stays text (no link, image, HTML or heading of its own)."""
+    lines = [f"**Q:** {md_text(answer.question)}", ""]
+    lines += [f"*{md_text(answer.resolved)}*", ""] if answer.resolved else []
+    lines += [*_answer_markdown_lines(answer), f"Support: {answer.support}", ""]
     for citation in answer.citations:
         hit, chunk = citation.hit, citation.hit.chunk
-        where = _md(hit.title) + (f" ({hit.date.isoformat()})" if hit.date else "")
+        where = md_text(hit.title) + (f" ({hit.date.isoformat()})" if hit.date else "")
         extra = " · ".join(
             part
             for part in (
-                ", ".join(_md(speaker) for speaker in citation.speakers),
-                _md(chunk.topic or ""),
+                ", ".join(md_text(speaker) for speaker in citation.speakers),
+                md_text(chunk.topic or ""),
                 _turns_label(citation),
                 clock(citation.start),
-                _md_link(citation.url or hit.url),
+                md_link(citation.url or hit.url),
             )
             if part
         )
-        quoted = "\n".join(f"> {_md(line)}" for line in citation.text.split("\n"))
+        quoted = "\n".join(f"> {md_text(line)}" for line in citation.text.split("\n"))
         lines += [f"[{citation.n}] {where} — {extra}", "", quoted, ""]
     return "\n".join(lines)
 
 
-def _md(text: str) -> str:
-    """Text as Markdown that shows it as written, on one line."""
-    return _MARKDOWN_ACTIVE.sub(lambda match: "\\" + match[0], " ".join(text.split()))
+def _answer_markdown_lines(answer: Answer) -> list[str]:
+    def said(parts: Sequence[AnswerPart]) -> str:
+        return " ".join(md_text(part.text) + "".join(f" [{n}]" for n in part.markers) for part in parts)
 
-
-def _md_link(url: str | None) -> str:
-    """An http(s) URL of ours as a Markdown autolink; anything else as text."""
-    if url and url.startswith(("http://", "https://")) and not re.search(r"[\s<>]", url):
-        return f"<{url}>"
-    return _md(url or "")
+    if answer.abstained and any(part.n for part in answer.parts):
+        return [f"**{NOT_IN}** {said(answer.parts)}", ""]
+    if answer.abstained:
+        why = md_text(answer.text.removeprefix(ABSTENTION).strip())
+        return [f"**{NOT_ANSWERED}** {NEAREST}" + (f" {why}" if why else ""), ""]
+    blocks = timeline_blocks(answer)
+    lines = [line for _, heading, parts in blocks for line in (f"**{md_text(heading)}**", "", said(parts), "")]
+    lines = lines or [said(answer.parts), ""]
+    if answer.covers == "partial":
+        lines += [f"**Partly answered:** {PARTLY}", ""]
+    if answer.answerer == "llm":
+        lines += [f"*{WRITTEN}*", ""]
+    if answer.notice:
+        dropped = [
+            f"- {md_text(check.sentence)} ({md_text(check.reason or 'not supported')})" for check in answer.dropped
+        ]
+        lines += [f"*{md_text(answer.notice)}*", "", *dropped] + ([""] if dropped else [])
+    return lines
 
 
 def citation_cards(

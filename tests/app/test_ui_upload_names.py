@@ -108,7 +108,7 @@ def test_a_name_holding_line_breaks_and_controls_stays_on_its_row(page, served):
 
 
 def test_one_line_drops_controls_and_writes_line_breaks_as_spaces():
-    from web.render import one_line
+    from web.untrusted import one_line
 
     assert one_line("board\nnotes\t2024\u2029.txt\x1b[31m") == "board notes 2024 .txt"
 

@@ -6,11 +6,14 @@ a server answers the API while the page is being built (web.starting)."""
 
 from __future__ import annotations
 
+import sys
+import time
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from answer.library import Library
+from core.errors import OnRecordError, SettingsError
 from core.settings import Settings, load_settings, offline
 from index.embedding import Embedder
 
@@ -85,18 +88,44 @@ def create_app(library: Library, reports_dir: Path = REPORTS):
 
 
 def ensure_samples(library: Library) -> None:
-    """A new, empty library starts with the sample transcripts, so there is something to ask."""
-    if not library.meetings() and not library.records() and SAMPLES.is_dir():
-        library.ingest([SAMPLES])
+    """A new, empty library starts with the sample transcripts, so there is something to ask; it says so,
+    as the first start spends seconds on them."""
+    if library.meetings() or library.records() or not SAMPLES.is_dir():
+        return
+    from ingest.parsing import transcript_files
+
+    started = time.perf_counter()
+    count = len(list(transcript_files([SAMPLES])))
+    print(
+        f"Ingesting the {count} sample transcripts into a new library at {library.settings.data_dir}…",
+        end="",
+        flush=True,
+    )
+    results = library.ingest([SAMPLES])
+    failed = sum(result.status == "failed" for result in results)
+    print(f" done in {time.perf_counter() - started:.0f} s" + (f" ({failed} failed)" if failed else ""), flush=True)
 
 
-def serve(settings: Settings, embedder: Embedder | None = None) -> None:
+def refuse_open_public(settings: Settings, without_login: bool) -> None:
+    """Serving on an address others can reach, with no log-in set, needs `--no-auth` said out loud."""
+    from web.api import credentials, is_loopback
+
+    if not is_loopback(settings.host) and credentials(settings) is None and not without_login:
+        raise SettingsError(
+            f"not serving on {settings.host} without a log-in: anyone who reaches it could read and change the "
+            "library; set ONRECORD_AUTH_USERNAME and ONRECORD_AUTH_PASSWORD, or give --no-auth to serve it open"
+        )
+
+
+def serve(settings: Settings, embedder: Embedder | None = None, without_login: bool = False) -> None:
     """Open the library (ingesting the samples into a new one) and serve it until stopped: the API
-    at once, the page as soon as Gradio has built it (a page that says so until then)."""
+    at once, the page as soon as Gradio has built it (a page that says so until then). On an address
+    other than loopback, a log-in is required unless `without_login`."""
     import uvicorn
 
     from web.starting import Starting
 
+    refuse_open_public(settings, without_login)
     offline()
     library = Library(settings, embedder)
     ensure_samples(library)
@@ -108,4 +137,7 @@ def serve(settings: Settings, embedder: Embedder | None = None) -> None:
 
 if __name__ == "__main__":
     offline()
-    serve(load_settings())
+    try:
+        serve(load_settings())
+    except OnRecordError as error:
+        sys.exit(f"error: {error}")

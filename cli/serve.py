@@ -14,8 +14,18 @@ app = typer.Typer()
 @app.command()
 @reports_errors
 def serve(
-    host: Annotated[str | None, typer.Option(help="interface to listen on [default 127.0.0.1]")] = None,
-    port: Annotated[int | None, typer.Option(help="port [default 7860]")] = None,
+    host: Annotated[
+        str | None,
+        typer.Option(
+            help="interface to listen on [env ONRECORD_HOST; default 127.0.0.1]; another than loopback needs a "
+            "log-in (ONRECORD_AUTH_USERNAME and ONRECORD_AUTH_PASSWORD) or --no-auth"
+        ),
+    ] = None,
+    port: Annotated[int | None, typer.Option(help="port [env ONRECORD_PORT; default 7860]")] = None,
+    no_auth: Annotated[
+        bool,
+        typer.Option("--no-auth", help="serve on an address other than loopback without a log-in: open to anyone"),
+    ] = False,
     data_dir: DataDirOption = None,
     chroma_host: HostOption = None,
     chroma_port: PortOption = None,
@@ -23,4 +33,4 @@ def serve(
     """Serve the web app (ingesting the sample transcripts into a new, empty library)."""
     from app import serve as serve_app
 
-    serve_app(settings_from(data_dir, chroma_host, chroma_port, host=host, port=port))
+    serve_app(settings_from(data_dir, chroma_host, chroma_port, host=host, port=port), without_login=no_auth)

@@ -76,6 +76,46 @@ def serving(data_dir: Path, *args: str, **environment: str):
         server.wait(timeout=30)
 
 
+def test_a_public_address_without_a_login_is_refused_in_one_line(tmp_path):
+    for args, environment in [
+        (["--host", "0.0.0.0"], {}),
+        ([], {"ONRECORD_HOST": "0.0.0.0"}),
+        (["--host", "192.0.2.10"], {"ONRECORD_AUTH_USERNAME": "clerk"}),  # a username alone is no log-in
+    ]:
+        command = _onrecord("serve", "--data-dir", str(tmp_path / "library"), *args)
+        refused = subprocess.run(
+            command, cwd=ROOT, env=_environment(**environment), capture_output=True, text=True, timeout=120
+        )
+        assert refused.returncode == 1 and refused.stdout == "", refused.stdout
+        message = refused.stderr.strip()
+        assert "\n" not in message and "Traceback" not in message, message
+        assert message.startswith("error: not serving on ") and "without a log-in" in message
+        assert "ONRECORD_AUTH_USERNAME and ONRECORD_AUTH_PASSWORD" in message and "--no-auth" in message
+        assert not (tmp_path / "library").exists()  # refused before the library is opened
+
+
+def test_loopback_needs_no_login():
+    from core.settings import load_settings
+    from web.api import is_loopback
+
+    assert all(is_loopback(host) for host in ("127.0.0.1", "127.0.0.2", "::1", "[::1]", "localhost", "LocalHost"))
+    assert not any(is_loopback(host) for host in ("0.0.0.0", "::", "192.168.1.5", "example.com", "localhost.evil"))
+    from app import refuse_open_public
+
+    refuse_open_public(load_settings(host="localhost"), without_login=False)  # no error
+
+
+def test_serve_says_it_ingests_the_samples_then_serves_open_with_no_auth(tmp_path):
+    """A new library: the samples' ingest is said before the URL; --no-auth serves a public address open."""
+    data_dir = tmp_path / "library"
+    with serving(data_dir, "--host", "0.0.0.0", "--no-auth") as (port, printed):
+        chapters = httpx.get(f"http://127.0.0.1:{port}/api/meetings/{COUNCIL}/chapters", timeout=30)
+        assert chapters.status_code == 200 and chapters.json()["meeting_id"] == COUNCIL
+    first, url = printed[:2]
+    assert re.fullmatch(rf"Ingesting the 4 sample transcripts into a new library at {data_dir}… done in \d+ s\n", first)
+    assert url == f"On Record: 4 meetings at http://0.0.0.0:{port}\n"
+
+
 def test_with_a_login_every_listed_path_needs_it_on_the_real_server(samples_data_dir, tmp_path):
     """Served on every address with a log-in: the documentation, the schema and Gradio's startup-events
     answer 401 without it and work with it; the API too; a Host of any name is answered."""

@@ -85,10 +85,13 @@ def printable_transcript(transcript: Transcript) -> Transcript:
     turns = tuple(_printable_turn(turn) for turn in transcript.turns)
     if not any(turn.clean_text.strip() for turn in turns):
         raise ParseError(transcript.source_path, "no transcript text found", "check that the file holds words")
+    meeting_id = printable(transcript.meeting_id).strip()
+    if not meeting_id:
+        raise ParseError(transcript.source_path, "the file's name has no printable characters", "rename the file")
     return replace(
         transcript,
-        meeting_id=printable(transcript.meeting_id),
-        title=clean(printable(transcript.title)) or readable_id(printable(transcript.meeting_id)),
+        meeting_id=meeting_id,
+        title=clean(printable(transcript.title)) or readable_id(meeting_id),
         turns=turns,
         media_url=_printable_or_none(transcript.media_url),
         warnings=tuple(printable(warning) for warning in transcript.warnings),

@@ -172,3 +172,9 @@ def test_a_format_that_builds_its_own_transcript_is_cleaned_by_the_registry():
     )
     assert [turn.text[offset:] for offset, _ in turn.marks] == ["one two three", "three"]
     assert (transcript.meeting_id, transcript.title, transcript.media_url) == ("id", "Title", "u")
+
+
+def test_control_characters_in_a_file_name_stay_out_of_the_meeting_id():
+    assert parse_text(f"board{CLEAR}_2025-02-10.txt", "Ana: hi\n").meeting_id == "board_2025-02-10"
+    with pytest.raises(ParseError, match="no printable characters"):
+        parse_text(f"{CLEAR}.txt", "Ana: hi\n")

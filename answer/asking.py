@@ -1,6 +1,7 @@
-"""A question by its scope (answer.scope): a needle goes down the passage path; a question about a
-whole meeting is answered from that meeting's minutes; a subject across meetings (or a
-meeting-level question asked of several) becomes a timeline, one group per meeting in date order.
+"""A question by its scope (answer.scope): a needle goes down the passage path, within one meeting
+(the likeliest, when asked of several); a question about a whole meeting is answered from that
+meeting's minutes; a subject across meetings (or a meeting-level question asked of several)
+becomes a timeline, one group per meeting in date order.
 A meeting named in words is resolved first (answer.naming), and the answer says which it chose."""
 
 from __future__ import annotations
@@ -22,9 +23,9 @@ from index.retrieval import ANSWER_ORDER, Mode, Query, Retriever
 MOST_MEETINGS = 6  # a timeline or a meeting-level question over several meetings covers at most this many
 RELATIVE_EVIDENCE = 0.5  # a meeting joins a timeline when its answer is at least this likely, of the likeliest
 SCANNED = 30
-SPREAD = 0.75  # a second meeting's best passage this close to the first's: the subject runs through both
-SPREAD_DEPTH = 8  # passages retrieved to find the meetings that discuss a subject
-VOTE_MEETINGS = 3  # the likeliest meetings whose votes are read for a question of who voted against
+# a specific question asked of several meetings is answered within the likeliest of the meetings
+# whose passages rank best (this many; chosen on QMSum train); so are the votes read for who voted against
+MEETINGS_READ = 3
 NEAREST = "The nearest passages are listed below."
 VOTE_ABOUT = 0.5  # the least share of the motion's words a vote's turns hold to be the vote asked about
 
@@ -53,11 +54,14 @@ def scoped_ask(retriever: Retriever, question: str, filters: Filters, mode: Mode
     if scope.kind == "needle":
         if named:
             query = retriever.prepare(question, replace(filters, meeting=named[0].meeting_id), mode)
-        hits = retriever.retrieve_query(query, k, mode, fused=ANSWER_ORDER)
-        if scope.aspect == "discussion" and not named and spread(hits):
-            return replace(subject_timeline(retriever, scope, query, allowed, mode, k, sources), resolved=resolved)
         needle = sources.needle or answer
-        found = needle(query.text, hits, retriever.evidence(query, mode), sources.turns_of)
+        within = None if named or len(allowed) < 2 else likeliest_meeting(retriever, query, allowed, mode, k, sources)
+        if within is None:
+            hits = retriever.retrieve_query(query, k, mode, fused=ANSWER_ORDER)
+            found = needle(query.text, hits, retriever.evidence(query, mode), sources.turns_of)
+        else:  # a specific question is answered within one meeting unless it asks across meetings
+            query, hits, evidence, found = within
+            found = found if sources.needle is None else needle(query.text, hits, evidence, sources.turns_of)
         return replace(found, resolved=resolved)
     targets = named or allowed
     if scope.kind == "meetings" and scope.aspect != "subject":  # decisions, action items... of each meeting
@@ -109,7 +113,7 @@ def voted_against(
         fused=ANSWER_ORDER,
     )
     by_id = {m.meeting_id: m for m in meetings}
-    ranked = [by_id[i] for i in dict.fromkeys(hit.chunk.meeting_id for hit in hits) if i in by_id][:VOTE_MEETINGS]
+    ranked = [by_id[i] for i in dict.fromkeys(hit.chunk.meeting_id for hit in hits) if i in by_id][:MEETINGS_READ]
     best: tuple[float, Meeting, list[tuple[int, int]]] | None = None
     for meeting in ranked:
         turns = sources.turns_of(meeting.meeting_id)
@@ -136,14 +140,24 @@ def voted_against(
     return vote_answer(question, meeting, turns, sources.passages_of(meeting.meeting_id), votes)
 
 
-def spread(hits: Sequence[Hit]) -> bool:
-    """Whether the best passages for a subject come from several meetings, the second meeting's best
-    at least SPREAD of the first's score: a discussion that ran through several meetings."""
-    best: dict[str, float] = {}
-    for hit in hits[:SPREAD_DEPTH]:
-        best.setdefault(hit.chunk.meeting_id, hit.score)
-    scores = sorted(best.values(), reverse=True)
-    return len(scores) > 1 and scores[1] >= SPREAD * scores[0]
+def likeliest_meeting(
+    retriever: Retriever, query: Query, meetings: Sequence[Meeting], mode: Mode, k: int, sources: Sources
+) -> tuple[Query, list[Hit], Evidence, Answer] | None:
+    """The meeting a specific question asked of several is answered from: of the MEETINGS_READ
+    whose passages rank best, the one whose own answer is likeliest; its query, passages, evidence
+    and extractive answer. None when each of them refuses."""
+    allowed = {m.meeting_id for m in meetings}
+    scanned = retriever.retrieve_query(query, SCANNED, mode, fused=ANSWER_ORDER)
+    ranked = list(dict.fromkeys(hit.chunk.meeting_id for hit in scanned if hit.chunk.meeting_id in allowed))
+    best = None
+    for meeting_id in ranked[:MEETINGS_READ]:
+        own = replace(query, filters=replace(query.filters, meeting=meeting_id, meetings=()))  # embedded once
+        hits = retriever.retrieve_query(own, k, mode, fused=ANSWER_ORDER)
+        evidence = retriever.evidence(own, mode)
+        found = answer(own.text, hits, evidence, sources.turns_of)
+        if not found.abstained and (best is None or found.evidence > best[3].evidence):
+            best = (own, hits, evidence, found)
+    return best
 
 
 def in_scope(retriever: Retriever, filters: Filters) -> list[Meeting]:

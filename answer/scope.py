@@ -28,7 +28,8 @@ DATE_WORDS = (
 MEETING_PHRASE = re.compile(
     rf"""\b(?:(?:at|in|during|from|of|for)\s+)?
     (?P<phrase>(?:the|this|that|our|its|their|your|my|last|latest|first|yesterday'?s|today'?s|[\w-]+'s)\s+
-    (?:(?!(?:from|of|at|in|on|about|for|with|during|across|to|and|or|what|who)\b)[\w'’/-]+\s+){{0,6}}?
+    (?:(?!(?:from|of|at|in|on|about|for|with|during|across|to|and|or|what|who|between|over|through|throughout|
+    since)\b)[\w'’/-]+\s+){{0,6}}?
     (?:{MEETING_NOUNS})
     (?:\s+(?:on|from|of|held\s+on|in|dated)\s+(?:the\s+)?(?:{DATE_WORDS})(?:[\s,]+(?:{DATE_WORDS}))*)?)\b""",
     _FLAGS,
@@ -58,7 +59,9 @@ ACROSS = re.compile(
     history\s+of|evolv(?:e|ed|ing)|unfold(?:ed|ing)?|progress(?:ed)?\s+(?:over|between|across)|timeline|
     (?:from\s+one\s+meeting\s+to\s+the\s+next)|between\s+(?:the\s+)?meetings|in\s+(?:all|each|every|several|
     previous|past|earlier|successive)\s+meetings|meeting\s+(?:to|after|by)\s+meeting|so\s+far|
-    chang(?:e|ed)\s+(?:over|between|from\s+meeting)|developed\s+over|how\s+has\s+.+\s+(?:developed|changed))\b""",
+    chang(?:e|ed)\s+(?:over|between|from\s+meeting)|developed\s+over|how\s+has\s+.+\s+(?:developed|changed)|
+    over\s+(?:[\w-]+\s+){0,4}meetings|(?:in|at|during|through|throughout)\s+(?:the|these|those|our|recent|previous|
+    past|last|earlier|later)\s+(?:[\w-]+\s+){0,2}meetings)\b""",
     _FLAGS,
 )
 MEETING_NOUN = re.compile(rf"\b(?:{MEETING_NOUNS})\b", re.IGNORECASE)

@@ -32,6 +32,14 @@ from core.models import Meeting
         ("How has the budget debate changed over time?", "meetings", "subject"),
         ("What was said about parking across the council meetings?", "meetings", "subject"),
         ("Which motions failed in any of the meetings?", "meetings", "decisions"),
+        # a timeline only when the question asks across meetings, in so many words
+        ("What happened with the author series over the meetings?", "meetings", "subject"),
+        ("How did the budget amendment change between meetings?", "meetings", "subject"),
+        ("What was said about parking during the last three meetings?", "meetings", "subject"),
+        ("What has the board said about the library hours so far?", "meetings", "subject"),
+        ("What did they say about the remote control's buttons?", "needle", "subject"),
+        ("Summarize the discussion about scheduling meetings going forward", "needle", "discussion"),
+        ("What did the group talk about as their reflection on the meetings?", "needle", "discussion"),
     ],
 )
 def test_the_scope_of_questions_in_varied_words(question, kind, aspect):

@@ -117,3 +117,12 @@ def test_a_timeline_is_one_block_per_meeting_decisions_first_then_turn_order(poo
     assert "postpone" in may, may  # its decision, not its call to order
     data = answer.to_dict()["parts"]
     assert {part["meeting"] for part in data} == set(meetings)
+
+
+def test_what_was_said_of_a_subject_is_answered_from_one_meeting(pool):
+    # the pool renovation runs through all three meetings, but the question does not ask across them
+    for question in ("What was said about the pool renovation?", "What did they say about the pool's filtration?"):
+        answer = pool.ask(question)
+        assert answer.scope == "needle" and not answer.abstained, answer.text
+        assert len({c.hit.chunk.meeting_id for c in answer.citations}) == 1, answer.text
+    assert pool.ask("What was said about the pool renovation over the meetings?").scope == "meetings"

@@ -94,7 +94,7 @@ def test_upload_a_vtt_file_then_ask_from_it(page, tmp_path):
     ask(page, "How many apple trees will the garden club plant?")
     page.wait_for_selector("#answer-text .onrecord-cite", timeout=30_000)
     card = page.locator("#citations #card-1").inner_text()
-    assert "Olga Petrova" in card and "garden_club_2024-08-01" in card
+    assert "Olga Petrova" in card and "Garden club (2024-08-01)" in card  # a title read from the file's id
     shown = page.locator("#answer-text").inner_text()  # fillers left out of the quote, nothing else changed
     assert "The garden club will plant forty apple trees along the river path in October." in shown
     assert "Um" not in shown and "you know" not in shown

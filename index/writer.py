@@ -47,6 +47,7 @@ class IngestResult:
     embedded: int = 0
     removed: int = 0
     message: str = ""
+    notices: tuple[str, ...] = ()  # how the file was read (an encoding guessed, stray bytes replaced)
 
 
 def content_hash(transcript: Transcript, chunk_ids: Sequence[str], topics: TopicModel | None = None) -> str:
@@ -81,7 +82,11 @@ def ingest_transcript(
     digest = content_hash(transcript, [chunk.id for chunk in chunks], topics)
     record = store.meeting(transcript.meeting_id)
     base = dict(
-        path=transcript.source_path, meeting_id=transcript.meeting_id, turns=len(transcript.turns), chunks=len(chunks)
+        path=transcript.source_path,
+        meeting_id=transcript.meeting_id,
+        turns=len(transcript.turns),
+        chunks=len(chunks),
+        notices=tuple(transcript.warnings),
     )
     other_file = record is not None and record.meeting.source_path != transcript.source_path
     if other_file and _still_there(record.meeting.source_path) and record.meeting.content_hash != digest:

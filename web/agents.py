@@ -330,7 +330,8 @@ def _turn_dict(turn: Turn, media_url: str | None) -> dict[str, Any]:
 
 def _result_dict(result) -> dict[str, Any]:
     fields = ("path", "status", "meeting_id", "turns", "chunks", "embedded", "removed")
-    return {**{field: getattr(result, field) for field in fields}, "message": in_tool_words(result.message)}
+    shown = {field: getattr(result, field) for field in fields}
+    return {**shown, "message": in_tool_words(result.message), "notices": list(result.notices)}
 
 
 def in_tool_words(message: str) -> str:

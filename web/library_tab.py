@@ -104,7 +104,8 @@ def _forget_upload(source: Path) -> None:
 
 def result_row(result: IngestResult, folder: Path) -> list[Any]:
     """A file's row of the results, named as it was uploaded: never by the path of its private copy."""
-    message = result.message.replace(f"{folder}{os.sep}", "").replace(str(folder), "the upload")
+    said = " ".join((result.message, *result.notices)).strip()
+    message = said.replace(f"{folder}{os.sep}", "").replace(str(folder), "the upload")
     return [one_line(result.path.removeprefix(UPLOAD)), result.status, result.turns, result.chunks, one_line(message)]
 
 

@@ -56,7 +56,11 @@ def _who(item: Item) -> str:
 def _extra(item: Item) -> str:
     if item.kind == "action":
         return f" (due {item.due})" if item.due else ""
-    said = [f"moved by {item.moved_by}" if item.moved_by else "", f"vote {item.vote}" if item.vote else ""]
+    said = [
+        f"moved by {item.moved_by}" if item.moved_by else "",
+        f"vote {item.vote}" if item.vote else "",
+        item.dissent() or "",
+    ]
     said = [piece for piece in said if piece]
     return f" ({'; '.join(said)})" if said else ""
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from markdown_it import MarkdownIt
 
 from core.minutes import Item, Minutes, SummaryLine
@@ -45,3 +47,10 @@ def test_none_found_is_said():
     assert 'id="minutes-no-decision"' in html and 'id="minutes-no-action"' in html
     markdown = minutes_markdown(empty)  # once, without empty sections
     assert markdown.count("None found") == 1 and "## Decisions" not in markdown
+
+
+def test_a_decision_says_who_voted_against_and_abstained():
+    decision = replace(_minutes().decisions[0], against=("Trustee Okafor",), abstained=("Simon Bell",))
+    minutes = replace(_minutes(), decisions=(decision,))
+    assert "Trustee Okafor against; Simon Bell abstained" in minutes_html(minutes)
+    assert "Trustee Okafor against; Simon Bell abstained" in minutes_markdown(minutes)

@@ -142,3 +142,15 @@ def test_each_files_progress_and_row_are_shown_as_it_goes(page, served, tmp_path
         for name in names:
             if library.meeting(name.removesuffix(".txt")):
                 library.remove(name.removesuffix(".txt"))
+
+
+def test_a_files_reading_notice_is_in_its_row_without_the_private_path(tmp_path):
+    from index.writer import UPLOAD, IngestResult
+    from web.library_tab import result_row
+
+    folder = tmp_path / "onrecord-upload-x"
+    notice = f"{folder / 'old.txt'}: not UTF-8 (first bad byte on line 2); read as cp1252."
+    result = IngestResult(UPLOAD + "old.txt", "added", "old", 3, 4, notices=(notice,))
+    (name, status, _, _, message) = result_row(result, folder)
+    assert name == "old.txt" and status == "added"
+    assert "old.txt: not UTF-8" in message and str(tmp_path) not in message

@@ -281,3 +281,11 @@ def test_an_unchanged_file_reports_the_turns_and_chunks_its_meeting_has(tmp_path
     for result in again:
         meeting = library.meeting(result.meeting_id)
         assert (result.turns, result.chunks) == (meeting.turn_count, meeting.chunk_count)
+
+
+def test_how_a_file_was_read_reaches_its_result(tmp_path, settings_for, embedder):
+    # an encoding guessed is said in the ingest line, the page's row and the MCP tool's answer
+    library = Library(settings_for(tmp_path / "store"), embedder)
+    legacy, plain = library.ingest([DATA / "cp1252.txt", DATA / "plain.txt"])
+    assert legacy.status == "added" and any("not UTF-8" in notice for notice in legacy.notices)
+    assert plain.notices == ()

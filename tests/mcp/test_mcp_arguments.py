@@ -66,3 +66,11 @@ def test_messages_name_the_tools_arguments_not_the_command_line(samples_library,
         assert result.is_error and text.startswith(message), text
         assert "onrecord ask" not in text and "onrecord list" not in text and "\n" not in text
     assert "list_meetings shows them" in results[2].content[0].text + results[3].content[0].text
+
+
+def test_an_ingest_rows_notices_are_in_its_answer():
+    from index.writer import IngestResult
+    from web.agents import _result_dict
+
+    row = _result_dict(IngestResult("old.txt", "added", "old", 3, 4, notices=("old.txt: read as cp1252.",)))
+    assert row["notices"] == ["old.txt: read as cp1252."] and row["status"] == "added"

@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from cli.options import (
     BudgetOption,
@@ -21,11 +22,14 @@ from cli.options import (
     PortOption,
     console,
     errors,
+    one_line,
     report_failures,
     reports_errors,
     settings_from,
+    shown,
 )
 from core.errors import OnRecordError
+from core.text import printable
 
 app = typer.Typer()
 
@@ -59,7 +63,7 @@ def inspect(
             transcript, chunks, embedder, counter.count, settings.chunk_budget, load_model()
         )
     for warning in transcript.warnings:
-        errors.print(f"[yellow]warning:[/] {warning}", highlight=False)
+        errors.print(Text.assemble(("warning:", "yellow"), " ", shown(warning)), soft_wrap=True)
     if as_json:
         payload = {
             "meeting": transcript.meeting_dict(),
@@ -69,11 +73,10 @@ def inspect(
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
         return
     meeting = transcript.meeting_dict()
-    console.print(
-        f"[bold]{transcript.title}[/]  ({transcript.meeting_id}, {meeting['date'] or 'no date'}, "
-        f"{transcript.format}, {len(transcript.turns)} turns)",
-        highlight=False,
-    )
+    heading = Text(printable(transcript.title), style="bold")
+    heading.append(printable(f"  ({transcript.meeting_id}, {meeting['date'] or 'no date'}, {transcript.format}, "))
+    heading.append(f"{len(transcript.turns)} turns)")
+    console.print(heading)
     speakers = Counter(turn.canonical_speaker or "(no speaker)" for turn in transcript.turns)
     table = Table("speaker", "turns", "as written", title="Speakers")
     written: dict[str, set[str]] = {}  # each name's spellings, gathered in one pass over the turns
@@ -81,12 +84,13 @@ def inspect(
         if turn.speaker:
             written.setdefault(turn.canonical_speaker or "(no speaker)", set()).add(turn.speaker)
     for name, turns in speakers.most_common():
-        table.add_row(name, str(turns), "; ".join(w for w in sorted(written.get(name, ())) if w != name)[:80])
+        spellings = "; ".join(w for w in sorted(written.get(name, ())) if w != name)[:80]
+        table.add_row(shown(name), str(turns), shown(spellings))
     console.print(table)
     found = any(turn.topic_source == "auto" for turn in transcript.turns)
     topics = Table("topic", "turns", title="Topics (found automatically)" if found else "Topics")
     for topic, first, last in transcript.topics:
-        topics.add_row(topic or "(untitled)", f"{first}-{last}")
+        topics.add_row(shown(topic or "(untitled)"), f"{first}-{last}")
     console.print(topics)
     sizes = [chunk.word_pieces for chunk in chunks]
     console.print(
@@ -139,12 +143,13 @@ def ingest(
 
 
 def _result_line(result) -> str:
+    """One line per file, whatever its name or message holds (a newline in it is shown as \\n)."""
     if result.status == "failed":
-        return f"failed     {result.message}"
+        return f"failed     {one_line(result.message)}"
     detail = f"{result.turns} turns, {result.chunks} chunks"
     if result.status != "unchanged":
         detail += f", {result.embedded} embedded" + (f", {result.removed} removed" if result.removed else "")
-    return f"{result.status:<10} {result.meeting_id}: {detail}"
+    return f"{result.status:<10} {one_line(result.meeting_id)}: {detail}"
 
 
 @app.command("list")
@@ -200,7 +205,7 @@ def remove(
     from answer.library import Library
 
     removed = Library(settings_from(data_dir, chroma_host, chroma_port)).remove(meeting)
-    console.print(f"removed {meeting}: {removed} chunks", highlight=False)
+    console.print(shown(f"removed {meeting}: {removed} chunks"))
 
 
 @app.command()

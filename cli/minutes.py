@@ -10,9 +10,20 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from cli.bench import app as bench
-from cli.options import DataDirOption, HostOption, PortOption, console, errors, reports_errors, settings_from
+from cli.options import (
+    DataDirOption,
+    HostOption,
+    PortOption,
+    console,
+    errors,
+    reports_errors,
+    settings_from,
+    shown,
+)
+from core.text import printable
 
 app = typer.Typer()
 TOLERANCE = 1e-6
@@ -37,7 +48,7 @@ def minutes_command(
     if as_json:
         console.print_json(json.dumps(minutes.to_dict()))
     elif markdown:
-        print(minutes_markdown(minutes))
+        print(printable(minutes_markdown(minutes)))
     else:
         _print_minutes(minutes)
 
@@ -46,23 +57,25 @@ def _print_minutes(minutes) -> None:
     from core.text import clock
 
     meeting = minutes.meeting
-    console.print(f"[bold]{meeting.title}[/] ({meeting.meeting_id}{', ' + str(meeting.date) if meeting.date else ''})")
+    heading = Text(printable(meeting.title), style="bold")
+    heading.append(printable(f" ({meeting.meeting_id}{', ' + str(meeting.date) if meeting.date else ''})"))
+    console.print(heading)
     for note in minutes.notes:
-        console.print(f"[yellow]note:[/] {note}", highlight=False)
+        console.print(Text.assemble(("note:", "yellow"), " ", shown(note)))
     if minutes.overview:
-        console.print(minutes.overview, highlight=False)
+        console.print(shown(minutes.overview))
     for line in minutes.summary:
-        console.print(f"  {line.speaker or '?'}: {line.text} [turn {line.turn}]", highlight=False, markup=False)
+        console.print(shown(f"  {line.speaker or '?'}: {line.text} [turn {line.turn}]"))
     for title, items in (("Decisions", minutes.decisions), ("Action items", minutes.actions)):
         table = Table("time", "turn", "who", "what", "due" if title == "Action items" else "vote", title=title)
         for item in items:
             who = item.owner if item.kind == "action" else item.speaker
             extra = item.due if item.kind == "action" else item.vote
-            table.add_row(clock(item.start), str(item.turn), who or "", item.text, extra or "")
+            table.add_row(clock(item.start), str(item.turn), shown(who or ""), shown(item.text), shown(extra or ""))
         console.print(table if items else f"{title}: none found")
     speakers = ", ".join(f"{name} {share:.0%}" for name, share in minutes.speakers)
-    console.print(f"Speakers: {speakers}", highlight=False)
-    console.print(f"Chapters: {len(minutes.chapters)} (onrecord chapters {meeting.meeting_id})", highlight=False)
+    console.print(shown(f"Speakers: {speakers}"))
+    console.print(shown(f"Chapters: {len(minutes.chapters)} (onrecord chapters {meeting.meeting_id})"))
 
 
 @app.command("fit-minutes")

@@ -11,9 +11,11 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from core.errors import OnRecordError
 from core.settings import Settings, load_settings, offline
+from core.text import printable
 from ingest.formats import FORMATS
 
 console = Console()
@@ -106,7 +108,7 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return command(*args, **kwargs)
         except OnRecordError as error:
-            errors.print(f"[bold red]error:[/] {error}", markup=True, highlight=False, soft_wrap=True)
+            errors.print(Text.assemble(("error:", "bold red"), " ", printable(str(error))), soft_wrap=True)
             raise typer.Exit(1) from None
 
     return wrapper
@@ -132,5 +134,27 @@ def report_failures(failures: list) -> None:
     if failures:
         errors.print(f"[bold red]{len(failures)} file(s) could not be read:[/]")
         for failure in failures:
-            errors.print(f"  {failure.message}", highlight=False)
+            errors.print(Text(f"  {one_line(failure.message)}"), soft_wrap=True)
         raise typer.Exit(1)
+
+
+def shown(text: object) -> Text:
+    """Text that came from a transcript or a file name, for a rich console: no control character
+    (core.text.printable) and never read as markup ('[bold]', '[link=...]')."""
+    return Text(printable(str(text)))
+
+
+def one_line(text: str) -> str:
+    r"""A line of data kept on one line: a newline, carriage return or tab in it shown as \n, \r, \t."""
+    return printable(text.replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t"))
+
+
+def printable_data(value: Any) -> Any:
+    """A JSON-like value (an answer, hits) with every string in it made printable, for reading on a terminal."""
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, dict):
+        return {key: printable_data(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [printable_data(item) for item in value]
+    return value

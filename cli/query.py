@@ -27,10 +27,13 @@ from cli.options import (
     TopicOption,
     console,
     errors,
+    printable_data,
     reports_errors,
     settings_from,
+    shown,
 )
 from core.errors import OnRecordError
+from core.text import printable
 
 app = typer.Typer()
 
@@ -111,7 +114,7 @@ def ask(
 
             def show(piece: str) -> None:
                 written.append(piece)
-                status.update(Text("".join(written)[-200:], style="dim"))
+                status.update(Text(printable("".join(written)[-200:]), style="dim"))
 
             return library.ask(request["query"], options, show).to_dict()
 
@@ -130,7 +133,7 @@ def _respond(request: dict, batch: Path | None, as_json: bool, run: Callable[[di
     if as_json:
         sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
         return
-    show(result)
+    show(printable_data(result))  # the transcripts' words, never a terminal's control sequence
 
 
 def _single(request: dict) -> dict:
@@ -183,7 +186,7 @@ def _run_batch(path: Path, run: Callable[[dict], dict]) -> None:
         sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
         sys.stdout.flush()
     if failed:
-        errors.print(f"[bold red]{failed} line(s) of {path} failed[/]; see their error fields")
+        errors.print(Text.assemble((f"{failed} line(s) of ", "bold red"), shown(path), " failed; see its error fields"))
         raise typer.Exit(1)
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.text import Text
 
 from cli.options import (
     TRAIN,
@@ -20,7 +21,9 @@ from cli.options import (
     refuse_val,
     reports_errors,
     settings_from,
+    shown,
 )
+from core.text import printable
 
 app = typer.Typer()
 
@@ -168,15 +171,18 @@ def chapters(
         raise typer.Exit(2)
     found, listed = Library(settings_from(data_dir, chroma_host, chroma_port)).chapters(meeting)
     if fmt:
-        sys.stdout.write(writers[fmt](listed, found.meeting_id))
+        sys.stdout.write(printable(writers[fmt](listed, found.meeting_id)))
         return
     if as_json:
         payload = {"meeting_id": found.meeting_id, "title": found.title, "chapters": [c.to_dict() for c in listed]}
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
         return
-    table = Table("#", "time", "chapter", "speakers", "summary", title=f"{found.title} ({found.meeting_id})")
+    heading = printable(f"{found.title} ({found.meeting_id})")
+    table = Table("#", "time", "chapter", "speakers", "summary", title=Text(heading, style="italic"))
     for c in listed:
-        label = (c.topic or "(no topic)") + (" [dim](auto)[/]" if c.source == "auto" else "")
+        label = shown(c.topic or "(no topic)")
+        if c.source == "auto":
+            label.append(" (auto)", style="dim")
         when = clock(c.start) or f"turn {c.turn_start}"
-        table.add_row(str(c.n), when, label, ", ".join(c.speakers[:3]), c.summary or "")
+        table.add_row(str(c.n), when, label, shown(", ".join(c.speakers[:3])), shown(c.summary or ""))
     console.print(table)

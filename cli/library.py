@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.console import Console
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -162,7 +164,6 @@ def list_meetings(
 ) -> None:
     """Show the meetings in the index with their turn and chunk counts."""
     from answer.library import Library
-    from index.store import COMPLETE
 
     records = Library(settings_from(data_dir, chroma_host, chroma_port)).records()
     if as_json:
@@ -172,25 +173,51 @@ def list_meetings(
     if not records:
         console.print("The index is empty: ingest something first: onrecord ingest PATH")
         return
-    table = Table(title="Meetings")
-    table.add_column("meeting", no_wrap=True)
-    for column in ("title", "date", "format", "turns", "chunks", "speakers", "topics", "model"):
-        table.add_column(column)
-    for record in records:
-        meeting = record.meeting
-        status = "" if record.status == COMPLETE else " (incomplete: ingest it again)"
-        table.add_row(
-            meeting.meeting_id + status,
-            meeting.title,
-            str(meeting.date or ""),
-            meeting.format,
-            str(meeting.turn_count),
-            str(meeting.chunk_count),
-            str(len(meeting.speakers)),
-            f"{len(meeting.topics)}{' (auto)' if meeting.topic_source == 'auto' else ''}",
-            meeting.model,
-        )
-    console.print(table)
+    print_meetings([_meeting_cells(record) for record in records], console)
+
+
+LIST_COLUMNS = ("meeting", "title", "date", "format", "turns", "chunks", "speakers", "topics", "model")
+
+
+def _meeting_cells(record) -> list[str]:
+    from index.store import COMPLETE
+
+    meeting = record.meeting
+    status = "" if record.status == COMPLETE else " (incomplete: ingest it again)"
+    cells = (
+        meeting.meeting_id + status,
+        meeting.title,
+        str(meeting.date or ""),
+        meeting.format,
+        str(meeting.turn_count),
+        str(meeting.chunk_count),
+        str(len(meeting.speakers)),
+        f"{len(meeting.topics)}{' (auto)' if meeting.topic_source == 'auto' else ''}",
+        meeting.model,
+    )
+    return [" ".join(printable(cell).split()) for cell in cells]  # one line each, no control character
+
+
+def print_meetings(rows: list[list[str]], out: Console) -> None:
+    """The meetings as plain tab-separated columns when the output is not a terminal; on a terminal, a
+    table whose titles wrap, or where even that is too wide, a block of lines per meeting."""
+    if not out.is_terminal:
+        out.file.write("".join("\t".join(cells) + "\n" for cells in [list(LIST_COLUMNS), *rows]))
+        return
+    widths = [max(len(header), *(len(cells[n]) for cells in rows)) for n, header in enumerate(LIST_COLUMNS)]
+    title = min(widths[1], 20)  # the title wraps; every other column is kept whole
+    if sum(widths) - widths[1] + title + 3 * len(widths) + 1 <= out.width:
+        table = Table(title="Meetings")
+        for n, header in enumerate(LIST_COLUMNS):
+            table.add_column(header, no_wrap=n != 1, min_width=title if n == 1 else None)
+        for cells in rows:
+            table.add_row(*map(Text, cells))
+        out.print(table)
+        return
+    for meeting, title_, date, fmt, turns, chunks, speakers, topics, model in rows:
+        out.print(Text(" ".join(filter(None, (meeting, date, fmt))), style="bold"))
+        counts = f"{turns} turns · {chunks} chunks · {speakers} speakers · topics {topics} · model {model}"
+        out.print(Padding(Text(title_), (0, 0, 0, 2)), Padding(Text(counts, style="dim"), (0, 0, 0, 2)))
 
 
 @app.command()

@@ -3,14 +3,17 @@ line per ingested file, a word on the files skipped, and `onrecord list` readabl
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from dataclasses import replace
 
 import pytest
 from typer.testing import CliRunner
 
 from cli import app
-from tests.conftest import DATA
+from tests.conftest import DATA, ROOT
 
 runner = CliRunner()
 TITLE_ESCAPE = "\x1b]0;PWNED\x07"  # sets the terminal's title
@@ -63,10 +66,11 @@ def _clean(output: str, command: str) -> None:
     [
         ["ask", "What did the tenants decide about the rent?"],
         ["search", "rent increase"],
+        ["list"],
         ["minutes", MEETING],
         ["chapters", MEETING],
     ],
-    ids=["ask", "search", "minutes", "chapters"],
+    ids=["ask", "search", "list", "minutes", "chapters"],
 )
 def test_no_control_character_from_a_transcript_is_printed(hostile_dir, command):
     output = invoke(*command, "--data-dir", hostile_dir)
@@ -97,3 +101,50 @@ def test_a_file_name_holding_a_newline_stays_on_its_result_line(tmp_path, embedd
     assert len(added) == 1 and "board" in added[0] and "minutes" in added[0], lines
     assert failed and all("broken\\nfile.txt" in line for line in failed), lines
     assert not any(line.startswith(("minutes", "file.txt")) for line in lines), lines
+
+
+def test_list_piped_prints_plain_tab_separated_columns(samples_data_dir):
+    result = runner.invoke(app, ["list", "--data-dir", str(samples_data_dir)], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    rows = [line.split("\t") for line in result.stdout.splitlines()]
+    assert rows[0] == ["meeting", "title", "date", "format", "turns", "chunks", "speakers", "topics", "model"]
+    assert len(rows) == 5 and all(len(row) == 9 for row in rows), rows
+    council = next(row for row in rows if row[0] == "city_council_2024-03-12")
+    assert council[2] == "2024-03-12" and council[3] == "vtt" and "Council" in council[1]
+    assert "…" not in result.stdout and "─" not in result.stdout
+
+
+def _on_a_terminal(args: list[str], columns: int) -> str:
+    """The command run with its output on a pseudo-terminal this many columns wide."""
+    import pty
+
+    leader, follower = pty.openpty()
+    environment = {**os.environ, "COLUMNS": str(columns), "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cli", *args], cwd=ROOT, stdout=follower, stderr=follower, env=environment
+    )
+    os.close(follower)
+    printed = b""
+    while True:
+        try:
+            piece = os.read(leader, 65536)
+        except OSError:  # the command ended and closed the terminal
+            break
+        if not piece:
+            break
+        printed += piece
+    process.wait(timeout=120)
+    os.close(leader)
+    return re.sub(r"\x1b\[[0-9;]*m", "", printed.decode())  # without the colours
+
+
+@pytest.mark.parametrize("columns", [80, 200])
+def test_list_on_a_terminal_wraps_rather_than_cutting(samples_data_dir, columns):
+    shown = _on_a_terminal(["list", "--data-dir", str(samples_data_dir)], columns)
+    assert "…" not in shown, shown
+    assert all(len(line) <= columns for line in shown.splitlines()), shown
+    words = " ".join(shown.split())
+    for meeting in ("city_council_2024-03-12", "community_call_2024-04-18", "product_sync_2024-05-06"):
+        assert meeting in words, shown
+    assert "Riverton City Council" in words or "Riverton" in shown, shown
+    assert "all-MiniLM-L6-v2" in shown

@@ -116,12 +116,17 @@ def ingest(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from answer.library import Library
-    from ingest.parsing import transcript_files
+    from ingest.parsing import find_transcripts
 
     settings = settings_from(data_dir, chroma_host, chroma_port, chunk_budget=budget)
-    files = list(transcript_files(paths))
-    if not files:
-        raise OnRecordError(f"no transcript files found in {', '.join(map(str, paths))}; give files or folders")
+    found = find_transcripts(paths)
+    skipped = found.skipped_note()
+    if not found.files:
+        named = ", ".join(map(str, paths)) + (f" ({skipped})" if skipped else "")
+        raise OnRecordError(f"no transcript files found in {named}; give files or folders")
+    if skipped:
+        errors.print(Text(one_line(skipped)), soft_wrap=True)
+    files = found.files
     library = Library(settings)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=errors, transient=True) as progress:

@@ -103,6 +103,21 @@ def test_a_file_name_holding_a_newline_stays_on_its_result_line(tmp_path, embedd
     assert not any(line.startswith(("minutes", "file.txt")) for line in lines), lines
 
 
+def test_files_of_other_types_in_a_folder_are_said_once(tmp_path, embedder):
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    (folder / "meeting.txt").write_text("Ana: The board meets on Monday.\nBen: Agreed.\n", encoding="utf-8")
+    for name in ("a.csv", "b.csv", "c.xml", "d.bak"):
+        (folder / name).write_text("not a transcript", encoding="utf-8")
+    output = invoke("ingest", folder, "--data-dir", tmp_path / "library")
+    assert output.count("skipped") == 1, output
+    assert "skipped 4 files of types .csv, .bak, .xml" in output, output
+    (tmp_path / "none").mkdir()
+    (tmp_path / "none" / "e.xml").write_text("<x/>", encoding="utf-8")
+    refused = runner.invoke(app, ["ingest", str(tmp_path / "none"), "--data-dir", str(tmp_path / "library")])
+    assert refused.exit_code == 1 and "skipped 1 file of type .xml" in refused.output, refused.output
+
+
 def test_list_piped_prints_plain_tab_separated_columns(samples_data_dir):
     result = runner.invoke(app, ["list", "--data-dir", str(samples_data_dir)], env={"COLUMNS": "80"})
     assert result.exit_code == 0, result.output

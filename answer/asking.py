@@ -10,10 +10,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from answer.compose import ABSTENTION, TurnsOf, answer
-from answer.factoids import asks_who_voted_against, motion_words, vote_about, vote_subject, votes_in
 from answer.naming import is_particular, resolve
 from answer.overview import meeting_answer, plain_text, timeline_group, vote_answer
 from answer.scope import scope_of
+from answer.votes import asks_who_voted_against, motion_words, vote_about, vote_subject, votes_in
 from core.errors import QueryError
 from core.minutes import Minutes, Scope
 from core.models import Answer, AnswerPart, Chapter, Citation, Filters, Hit, Meeting
@@ -137,7 +137,8 @@ def voted_against(
         )
     _, meeting, votes = best
     turns = sources.turns_of(meeting.meeting_id)
-    return vote_answer(question, meeting, turns, sources.passages_of(meeting.meeting_id), votes)
+    minutes = sources.minutes_of(meeting.meeting_id)
+    return vote_answer(question, minutes, turns, sources.passages_of(meeting.meeting_id), votes)
 
 
 def likeliest_meeting(

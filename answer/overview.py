@@ -10,10 +10,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from answer.compose import escape_brackets
-from answer.factoids import dissenters, vote_sentence
 from answer.summary import summary_lines
+from answer.votes import dissenters, vote_sentence
 from core.minutes import Item, Minutes, Scope, SummaryLine
-from core.models import Answer, AnswerPart, Citation, Hit, Meeting, Turn
+from core.models import Answer, AnswerPart, Citation, Hit, Turn
 from core.text import sentences
 from index.keyword import terms
 from index.links import deep_link
@@ -107,22 +107,29 @@ def meeting_answer(question: str, scope: Scope, minutes: Minutes, passages: list
 
 
 def vote_answer(
-    question: str, meeting: Meeting, turns: Sequence[Turn], passages: list[Hit], votes: Sequence[tuple[int, int]]
+    question: str, minutes: Minutes, turns: Sequence[Turn], passages: list[Hit], votes: Sequence[tuple[int, int]]
 ) -> Answer:
-    """Who voted against, in the votes of one meeting (answer.factoids.votes_in): their names, then
-    the turns that say so, cited; a refusal that says no one did, quoting the count, when no one did."""
+    """Who voted against, in the votes of one meeting (answer.factoids.votes_in): their names (and
+    those its minutes' decision settled by the vote names as against), then the turns that say so,
+    cited; a refusal that says no one did, quoting the count, when no one did."""
     names: list[str] = []
     positions: set[int] = set()
+    counted = 0  # how many the counts say voted against
     for vote in votes:
-        against, cited, _ = dissenters(turns, vote)
-        names += against
+        against, cited, count = dissenters(turns, vote)
+        settled = [item for item in minutes.decisions if item.turn == turns[vote[1]].index]
+        names += against + [name for item in settled for name in item.against]
         positions |= set(cited)
+        counted += count or 0
     names = list(dict.fromkeys(names))
     quotes = [
         Quote(vote_sentence(turns[i].clean_text), turns[i].index, turns[i].canonical_speaker or turns[i].speaker)
         for i in sorted(positions)
     ]
-    lead = f"Voted against: {', '.join(names)}." if names else f"No one voted against it in {meeting.title}."
+    title = minutes.meeting.title
+    lead = f"Voted against: {', '.join(names)}." if names else f"No one voted against it in {title}."
+    if counted and not names:
+        lead = f"{counted} voted against it in {title}, but the transcript does not say who."
     parts, citations = cited_answer(question, quotes, passages, turns)
     parts = (AnswerPart(lead), *parts)
     return Answer(

@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 
 import pytest
 
 from answer.library import AskOptions, Library
-from core.models import Filters
+from answer.overview import vote_answer
+from answer.votes import votes_in
+from core.minutes import Item, Minutes
+from core.models import Filters, Meeting, Turn
 from tests.conftest import DATA
 
 VOTES = DATA / "votes"
@@ -61,6 +65,7 @@ def _says_against(turn, name: str) -> bool:
         and re.search(r"\b(?:no|against)\b|(?:opposed|against)\?[^.]*\bmyself\b", turn.clean_text, re.I) is not None
         or re.search(rf"\b{surname}\b.*\b(?:opposed|no|against)\b", turn.clean_text) is not None
         or re.search(rf"\b(?:opposed|against)\?.*\b{surname}\b", turn.clean_text, re.I) is not None
+        or re.search(rf"\b{surname}\? No\b", turn.clean_text) is not None
     )
 
 
@@ -126,3 +131,24 @@ def test_what_was_said_of_a_subject_is_answered_from_one_meeting(pool):
         assert answer.scope == "needle" and not answer.abstained, answer.text
         assert len({c.hit.chunk.meeting_id for c in answer.citations}) == 1, answer.text
     assert pool.ask("What was said about the pool renovation over the meetings?").scope == "meetings"
+
+
+def _board(*said: tuple[str, str]) -> tuple[Minutes, list[Turn]]:
+    turns = [Turn(i, who, who, text, text) for i, (who, text) in enumerate(said)]
+    meeting = Meeting("board", "Board", None, "", "plain", None, (), (), len(turns), 1, "")
+    return Minutes(meeting, None, (), (), (), (), ()), turns
+
+
+def test_a_count_that_names_no_one_says_so_and_the_minutes_names_are_taken():
+    minutes, turns = _board(
+        ("Trustee Ann Lee", "I move that we buy the new van."),
+        ("Trustee Bo Kim", "Second."),
+        ("Chair Cy Diaz", "All in favour? Opposed? The motion carries four to one."),
+    )
+    votes = votes_in(turns)
+    assert votes == [(0, 2)]
+    unnamed = vote_answer("Who voted against the van?", minutes, turns, [], votes)
+    assert unnamed.abstained and unnamed.text == "1 voted against it in Board, but the transcript does not say who."
+    decided = Item("decision", "The motion carries four to one.", 2, "Chair Cy Diaz", 0.9, against=("Trustee Bo Kim",))
+    named = vote_answer("Who voted against the van?", replace(minutes, decisions=(decided,)), turns, [], votes)
+    assert not named.abstained and named.text.startswith("Voted against: Trustee Bo Kim."), named.text

@@ -50,7 +50,7 @@ def scoped_ask(retriever: Retriever, question: str, filters: Filters, mode: Mode
     allowed = in_scope(retriever, query.filters)
     named, resolved = named_meetings(scope, allowed)
     if asks_who_voted_against(question):
-        return replace(voted_against(retriever, question, query, named or allowed, mode, k, sources), resolved=resolved)
+        return replace(voted_against(retriever, scope, query, named or allowed, mode, k, sources), resolved=resolved)
     if scope.kind == "needle":
         if named:
             query = retriever.prepare(question, replace(filters, meeting=named[0].meeting_id), mode)
@@ -98,20 +98,17 @@ def scoped_ask(retriever: Retriever, question: str, filters: Filters, mode: Mode
 
 
 def voted_against(
-    retriever: Retriever, question: str, query: Query, meetings: Sequence[Meeting], mode: Mode, k: int, sources: Sources
+    retriever: Retriever, scope: Scope, query: Query, meetings: Sequence[Meeting], mode: Mode, k: int, sources: Sources
 ) -> Answer:
-    """Who voted against the motion asked about: read off the votes (answer.factoids.votes_in) of
-    the meeting asked of, or of the likeliest meetings, the vote whose turns hold the most of the
+    """Who voted against the motion asked about: read off the votes (answer.votes.votes_in) of the
+    meeting asked of, or of the likeliest meetings, the vote whose turns hold the most of the
     motion's words; a refusal saying so when no vote on it is found."""
-    subject = vote_subject(query.text)
-    hits = retriever.retrieve_query(
-        retriever.prepare(question, replace(query.filters, meeting=meetings[0].meeting_id, meetings=()), mode)
-        if len(meetings) == 1
-        else query,
-        k,
-        mode,
-        fused=ANSWER_ORDER,
-    )
+    question = scope.question
+    phrase = scope.meeting_phrase  # the words naming a meeting are not the motion's
+    subject = vote_subject(question.replace(phrase, " ") if phrase else question)
+    if len(meetings) == 1:  # named in words, or the only one allowed
+        query = replace(query, filters=replace(query.filters, meeting=meetings[0].meeting_id, meetings=()))
+    hits = retriever.retrieve_query(query, k, mode, fused=ANSWER_ORDER)
     by_id = {m.meeting_id: m for m in meetings}
     ranked = [by_id[i] for i in dict.fromkeys(hit.chunk.meeting_id for hit in hits) if i in by_id][:MEETINGS_READ]
     best: tuple[float, Meeting, list[tuple[int, int]]] | None = None

@@ -22,7 +22,7 @@ _VOTE_ASKED = re.compile(
 _VOTE_WORDS = frozenset(
     terms("who which whom anyone anybody any voted vote votes voting against no nay nays opposed oppose opposing "
           "dissented dissent dissenting motion member members trustee trustees cast were there did does do has "
-          "have had was is")
+          "have had was is anything something at in")
 )  # fmt: skip
 _MOVED = re.compile(r"\bI\s+(?:would\s+(?:like\s+to\s+)?)?move\b|\bmotion\s+to\b|\bso\s+moved\b", re.I)
 _RESULT = re.compile(

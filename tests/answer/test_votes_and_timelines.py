@@ -83,6 +83,9 @@ def test_a_vote_question_within_its_meeting(boards):
     options = AskOptions(filters=Filters(meeting="school_board_2025-02-10"))
     answer = boards.ask("Did anyone vote no?", options)
     assert answer.text.startswith("Voted against: Member Rafael Alvarez, Member Tessa Brooks."), answer.text
+    named = boards.ask("Did anyone vote no at the Eastfield school board meeting?")  # the meeting named in words
+    assert named.text.startswith("Voted against: Member Rafael Alvarez, Member Tessa Brooks."), named.text
+    assert "school_board_2025-02-10" in (named.resolved or "")
 
 
 @pytest.fixture(scope="module")

@@ -76,13 +76,16 @@ def test_uploads_are_staged_under_safe_distinct_names_and_gradios_copies_deleted
     odd = upload("2", "..;rm -rf ~;.vtt", b"WEBVTT\n")
     colon = upload("3", "a:b.txt", b"Ana: the first file")
     semicolon = upload("4", "a;b.txt", b"Ana: the second file")  # the same name once made safe
-    folder, staged, refused = stage_uploads([str(p) for p in (big, odd, colon, semicolon)], limit_mb=1)
-    assert [row[0] for row in refused] == ["big.txt"] and "larger than 1 MiB" in refused[0][4]
-    assert [path.name for path in staged] == ["rm -rf _.vtt", "a_b.txt", "a_b-2.txt"]
-    assert all(path.parent == folder for path in staged)
-    assert [path.read_bytes() for path in staged[1:]] == [b"Ana: the first file", b"Ana: the second file"]
+    uploads = [str(p) for p in (big, odd, colon, semicolon)]
+    staged = stage_uploads(uploads, limit_mb=1, cache=tmp_path / "gradio-cache")
+    assert [row[0] for row in staged.refused] == ["big.txt"] and "larger than 1 MiB" in staged.refused[0][4]
+    paths = [Path(path) for path in staged.names]
+    assert [path.name for path in paths] == ["rm -rf _.vtt", "a_b.txt", "a_b-2.txt"]
+    assert list(staged.names.values()) == ["..;rm -rf ~;.vtt", "a:b.txt", "a;b.txt"]  # named as uploaded
+    assert all(path.parent == staged.folder for path in paths)
+    assert [path.read_bytes() for path in paths[1:]] == [b"Ana: the first file", b"Ana: the second file"]
     assert not list((tmp_path / "gradio-cache").iterdir())  # no upload outlives its staging
-    shutil.rmtree(folder)  # as the Library tab does once they are ingested
+    shutil.rmtree(staged.folder)  # as the Library tab does once they are ingested
 
 
 def test_a_meetings_chapters_as_json_and_as_a_webvtt_track(app_url):

@@ -24,7 +24,7 @@ from cli.options import (
     PortOption,
     console,
     errors,
-    one_line,
+    escaped_line,
     report_failures,
     reports_errors,
     settings_from,
@@ -125,7 +125,7 @@ def ingest(
         named = ", ".join(map(str, paths)) + (f" ({skipped})" if skipped else "")
         raise OnRecordError(f"no transcript files found in {named}; give files or folders")
     if skipped:
-        errors.print(Text(one_line(skipped)), soft_wrap=True)
+        errors.print(Text(escaped_line(skipped)), soft_wrap=True)
     files = found.files
     library = Library(settings)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
@@ -152,11 +152,11 @@ def ingest(
 def _result_line(result) -> str:
     """One line per file, whatever its name or message holds (a newline in it is shown as \\n)."""
     if result.status == "failed":
-        return f"failed     {one_line(result.message)}"
+        return f"failed     {escaped_line(result.message)}"
     detail = f"{result.turns} turns, {result.chunks} chunks"
     if result.status != "unchanged":
         detail += f", {result.embedded} embedded" + (f", {result.removed} removed" if result.removed else "")
-    return f"{result.status:<10} {one_line(result.meeting_id)}: {detail}"
+    return f"{result.status:<10} {escaped_line(result.meeting_id)}: {detail}"
 
 
 @app.command("list")

@@ -134,7 +134,7 @@ def report_failures(failures: list) -> None:
     if failures:
         errors.print(f"[bold red]{len(failures)} file(s) could not be read:[/]")
         for failure in failures:
-            errors.print(Text(f"  {one_line(failure.message)}"), soft_wrap=True)
+            errors.print(Text(f"  {escaped_line(failure.message)}"), soft_wrap=True)
         raise typer.Exit(1)
 
 
@@ -144,7 +144,7 @@ def shown(text: object) -> Text:
     return Text(printable(str(text)))
 
 
-def one_line(text: str) -> str:
+def escaped_line(text: str) -> str:
     r"""A line of data kept on one line: a newline, carriage return or tab in it shown as \n, \r, \t."""
     return printable(text.replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t"))
 

@@ -21,7 +21,7 @@ def evaluate_command(
     ] = "seed",
     data: Annotated[Path | None, typer.Option(help="QMSum split folder for the qmsum suite")] = None,
     compare: Annotated[bool, typer.Option(help="also run dense, keyword and the naive LlamaIndex baseline")] = False,
-    out: Annotated[Path | None, typer.Option(help="report folder [default reports/SUITE]")] = None,
+    out: Annotated[Path | None, typer.Option(help="report folder (default reports/SUITE)")] = None,
     limit: Annotated[int | None, typer.Option(help="at most this many QMSum meetings")] = None,
     retrieval: Annotated[
         bool, typer.Option(help="topics: also QMSum retrieval with automatic topics beside the gold ones")
@@ -34,7 +34,7 @@ def evaluate_command(
     ] = False,
     budget: BudgetOption = None,
     data_dir: Annotated[
-        Path | None, typer.Option("--data-dir", help="store to build or reuse [default .onrecord-eval/SUITE]")
+        Path | None, typer.Option("--data-dir", help="store to build or reuse (default .onrecord-eval/SUITE)")
     ] = None,
 ) -> None:
     """Score retrieval, citations and answers on a suite, and write a report. `eval topics --data

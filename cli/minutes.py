@@ -81,8 +81,8 @@ def _print_minutes(minutes) -> None:
 @app.command("fit-minutes")
 @reports_errors
 def fit_minutes_command(
-    suite: Annotated[Path | None, typer.Option(help="gold minutes [default eval/suites/minutes.json]")] = None,
-    out: Annotated[Path | None, typer.Option(help="model file [default answer/minutes_model.json]")] = None,
+    suite: Annotated[Path | None, typer.Option(help="gold minutes (default eval/suites/minutes.json)")] = None,
+    out: Annotated[Path | None, typer.Option(help="model file (default answer/minutes_model.json)")] = None,
     check: Annotated[bool, typer.Option(help="refit and compare with the file instead of writing it")] = False,
 ) -> None:
     """Fit the decision and action-item detectors on the gold minutes' tuning part (never the part kept aside)."""

@@ -29,16 +29,16 @@ BudgetOption = Annotated[int | None, typer.Option(help="word pieces per chunk", 
 DataDirOption = Annotated[
     Path | None,
     typer.Option(
-        "--data-dir", help="embedded store directory [env ONRECORD_DATA_DIR; default .onrecord]", show_default=False
+        "--data-dir", help="embedded store directory (env ONRECORD_DATA_DIR; default .onrecord)", show_default=False
     ),
 ]
 HostOption = Annotated[
     str | None,
-    typer.Option("--chroma-host", help="a `chroma run` server [env ONRECORD_CHROMA_HOST]", show_default=False),
+    typer.Option("--chroma-host", help="a `chroma run` server (env ONRECORD_CHROMA_HOST)", show_default=False),
 ]
 PortOption = Annotated[
     int | None,
-    typer.Option("--chroma-port", help="its port [env ONRECORD_CHROMA_PORT; default 8000]", show_default=False),
+    typer.Option("--chroma-port", help="its port (env ONRECORD_CHROMA_PORT; default 8000)", show_default=False),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="print JSON")]
 ModeOption = Annotated[str, typer.Option("--mode", help="hybrid, dense or keyword")]

@@ -17,11 +17,11 @@ def serve(
     host: Annotated[
         str | None,
         typer.Option(
-            help="interface to listen on [env ONRECORD_HOST; default 127.0.0.1]; another than loopback needs a "
-            "log-in (ONRECORD_AUTH_USERNAME and ONRECORD_AUTH_PASSWORD) or --no-auth"
+            help="interface to listen on (env ONRECORD_HOST; default 127.0.0.1); an address other than loopback "
+            "needs a log-in (ONRECORD_AUTH_USERNAME and ONRECORD_AUTH_PASSWORD) or --no-auth"
         ),
     ] = None,
-    port: Annotated[int | None, typer.Option(help="port [env ONRECORD_PORT; default 7860]")] = None,
+    port: Annotated[int | None, typer.Option(help="port (env ONRECORD_PORT; default 7860)")] = None,
     no_auth: Annotated[
         bool,
         typer.Option("--no-auth", help="serve on an address other than loopback without a log-in: open to anyone"),

@@ -55,7 +55,7 @@ def _prepared(data: Path, limit: int | None, excerpt: bool) -> list:
 @reports_errors
 def fit_topics_command(
     data: Annotated[Path, typer.Option(help="QMSum split to fit on (never val: it is for reporting)")] = TRAIN,
-    out: Annotated[Path | None, typer.Option(help="settings file [default ingest/topic_model.json]")] = None,
+    out: Annotated[Path | None, typer.Option(help="settings file (default ingest/topic_model.json)")] = None,
     limit: Annotated[int | None, typer.Option(help="at most this many meetings, spread over the split")] = None,
 ) -> None:
     """Fit automatic topics' weights and prices: the setting with the lowest Pk on the split."""

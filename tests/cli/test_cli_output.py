@@ -167,6 +167,6 @@ def test_list_on_a_terminal_wraps_rather_than_cutting(samples_data_dir, columns)
 
 def test_help_shows_each_options_environment_variable_and_default():
     """Square brackets in help are rich markup and vanish: the environment variables are written in parentheses."""
-    shown = " ".join(invoke("serve", "--help").split())
+    shown = " ".join(invoke("serve", "--help").replace("│", " ").split())
     assert "(env ONRECORD_HOST; default 127.0.0.1)" in shown and "--no-auth" in shown
     assert "(env ONRECORD_DATA_DIR; default .onrecord)" in shown

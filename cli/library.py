@@ -150,13 +150,15 @@ def ingest(
 
 
 def _result_line(result) -> str:
-    """One line per file, whatever its name or message holds (a newline in it is shown as \\n)."""
+    """One line per file, whatever its name or message holds (a newline in it is shown as \\n), then a line
+    for each notice of how it was read (an encoding guessed, stray bytes replaced)."""
     if result.status == "failed":
         return f"failed     {escaped_line(result.message)}"
     detail = f"{result.turns} turns, {result.chunks} chunks"
     if result.status != "unchanged":
         detail += f", {result.embedded} embedded" + (f", {result.removed} removed" if result.removed else "")
-    return f"{result.status:<10} {escaped_line(result.meeting_id)}: {detail}"
+    notices = "".join(f"\n           note: {escaped_line(notice)}" for notice in result.notices)
+    return f"{result.status:<10} {escaped_line(result.meeting_id)}: {detail}{notices}"
 
 
 @app.command("list")

@@ -5,10 +5,7 @@ JSON of the CLI's `--json`, and an OnRecordError comes back as a tool error with
 
 from __future__ import annotations
 
-import base64
-import binascii
 import re
-import secrets
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -19,6 +16,7 @@ from typing import Annotated, Any, Literal
 
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ResourceError, ToolError
+from mcp.server.transport_security import TransportSecuritySettings
 from mcp_types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import Field, ValidationError
 
@@ -351,16 +349,16 @@ def _one_line(cause: BaseException | None) -> str | None:
 
 
 def mount_agents(app, library: Library) -> None:
-    """The read-only tools over streamable HTTP at /mcp of a FastAPI app, behind its log-in when the
-    settings set one; their sessions run while the app does (its lifespan)."""
-    from web.api import credentials
-
+    """The read-only tools over streamable HTTP at /mcp of a FastAPI app; their sessions run while the app
+    does (its lifespan). The Host check and the log-in are the whole app's (web.api.Guarded, in front of
+    every route alike), so the SDK's own Host check, which knows nothing of ONRECORD_ALLOWED_HOSTS, is off."""
     server = agent_server(library)
-    http = server.streamable_http_app(streamable_http_path="/mcp", host=library.settings.host)
-    login = credentials(library.settings)
-    for route in http.routes:
-        route.app = _LoggedIn(route.app, login) if login else route.app
-        app.router.routes.append(route)
+    http = server.streamable_http_app(
+        streamable_http_path="/mcp",
+        host=library.settings.host,
+        transport_security=TransportSecuritySettings(enable_dns_rebinding_protection=False),
+    )
+    app.router.routes.extend(http.routes)
     outer = app.router.lifespan_context
 
     @asynccontextmanager
@@ -369,31 +367,3 @@ def mount_agents(app, library: Library) -> None:
             yield state
 
     app.router.lifespan_context = lifespan
-
-
-class _LoggedIn:
-    """An ASGI app behind HTTP basic credentials (401 without them), as the API's routes are."""
-
-    def __init__(self, app, login: tuple[str, str]):
-        self.app, self.login = app, login
-
-    async def __call__(self, scope, receive, send) -> None:
-        if scope["type"] == "http" and not self._allowed(dict(scope["headers"]).get(b"authorization", b"")):
-            body = b'{"detail":"log in with the username and password set in ONRECORD_AUTH_*"}'
-            headers = [(b"content-type", b"application/json"), (b"www-authenticate", b"Basic")]
-            await send({"type": "http.response.start", "status": 401, "headers": headers})
-            await send({"type": "http.response.body", "body": body})
-            return
-        await self.app(scope, receive, send)
-
-    def _allowed(self, header: bytes) -> bool:
-        scheme, _, encoded = header.decode("latin-1").partition(" ")
-        try:
-            username, _, password = base64.b64decode(encoded, validate=True).decode().partition(":")
-        except (binascii.Error, UnicodeDecodeError):
-            return False
-        return (
-            scheme.lower() == "basic"
-            and secrets.compare_digest(username, self.login[0])
-            and secrets.compare_digest(password, self.login[1])
-        )

@@ -230,3 +230,24 @@ def test_allowed_hosts_by_address_and_setting():
     }
     assert allowed_hosts(load_settings(host="192.168.1.5")) == {"192.168.1.5"}
     assert allowed_hosts(load_settings(host="127.0.0.1", allowed_hosts="*")) is None
+
+
+def test_a_name_in_allowed_hosts_reaches_mcp_as_it_reaches_the_api(tmp_path, settings_for, embedder):
+    """One Host check for every route: a name added in ONRECORD_ALLOWED_HOSTS opens /mcp too (the SDK's
+    own check, which knows nothing of the setting, answered 421 there alone)."""
+    from fastapi.testclient import TestClient
+
+    from answer.library import Library
+    from app import create_app
+
+    library = Library(settings_for(tmp_path, host="127.0.0.1", allowed_hosts="records.example"), embedder)
+    library.ingest([DATA / "notes.txt"])
+    start = {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+        "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}}
+    accept = {"Accept": "application/json, text/event-stream"}
+    with TestClient(create_app(library), base_url="http://127.0.0.1:7860") as client:
+        for host, status in (("records.example:7860", 200), ("evil.example:7860", 421)):
+            assert client.post("/mcp", json=start, headers={**accept, "Host": host}).status_code == status, host
+            question = {"question": "When does the garden club meet?"}
+            asked = client.post("/api/ask", json=question, headers={"Host": host})
+            assert asked.status_code == status, host

@@ -170,3 +170,12 @@ def test_help_shows_each_options_environment_variable_and_default():
     shown = " ".join(invoke("serve", "--help").replace("│", " ").split())
     assert "(env ONRECORD_HOST; default 127.0.0.1)" in shown and "--no-auth" in shown
     assert "(env ONRECORD_DATA_DIR; default .onrecord)" in shown
+
+
+def test_how_a_file_was_read_is_said_under_its_line(tmp_path, embedder):
+    stray = tmp_path / "stray.txt"
+    stray.write_bytes("Zoë Müller: The café opens at nine.\nBen: Agreed \xff.\n".encode().replace(b"\xc3\xbf", b"\xff"))
+    output = invoke("ingest", stray, "--data-dir", tmp_path / "library")
+    added = output.splitlines().index(next(line for line in output.splitlines() if line.startswith("added")))
+    note = output.splitlines()[added + 1]
+    assert note.strip().startswith("note:") and "replaced" in note and "line 2" in note, output

@@ -1,5 +1,5 @@
 """Decisions and action items of a meeting: each sentence scored by two logistic regressions over
-`answer.cues.FEATURES` (fitted by `onrecord fit-minutes` on labelled QMSum train meetings and
+`answer.cues.FEATURES` (fitted by `onrecord fit minutes` on labelled QMSum train meetings and
 transcripts of our own, `eval/suites/minutes.json`'s tuning part), the best sentence of a turn kept
 when it passes its model's bar; then who, what, by when and the vote, read from its words."""
 
@@ -24,7 +24,7 @@ from ingest.labels import stop_words
 QUESTION = FEATURES.index("question")
 CALL, RESULT = FEATURES.index("cue_vote_call"), FEATURES.index("cue_motion_result")
 MODEL_FILE = Path(__file__).resolve().with_name("minutes_model.json")
-REFIT = "onrecord fit-minutes"
+REFIT = "onrecord fit minutes"
 KINDS = ("decision", "action")
 ENGLISH_SHARE = 0.3  # below this share of English stop words, a transcript is not read as English
 

@@ -4,7 +4,7 @@ with the sentence's own similarity to the question), one over `QUESTION_FEATURES
 answer it?), the bars each quoted sentence must pass, and the probability below which On Record
 refuses.
 
-`answer/answer_model.json` holds them; `onrecord fit --data ../shared/data/qmsum/train` writes it
+`answer/answer_model.json` holds them; `onrecord fit answer --data ../shared/data/qmsum/train` writes it
 (see `eval.fit`). Only numpy is needed to apply it."""
 
 from __future__ import annotations
@@ -70,7 +70,9 @@ class AnswerModel:
                 float(data["kind_gate_false_refusals"]),
             )
         except (KeyError, TypeError, ValueError) as error:
-            raise ModelError(f"the answer model file is incomplete ({error!r}); refit it with onrecord fit") from error
+            raise ModelError(
+                f"the answer model file is incomplete ({error!r}); refit it with onrecord fit answer"
+            ) from error
 
     def difference(self, other: AnswerModel) -> float:
         """The largest difference between two models' numbers; infinite when their shapes or words differ.
@@ -104,7 +106,7 @@ def load_model(path: Path = MODEL_FILE) -> AnswerModel:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as error:
-        raise ModelError(f"cannot read the answer model {path}: {error}; refit it with onrecord fit") from error
+        raise ModelError(f"cannot read the answer model {path}: {error}; refit it with onrecord fit answer") from error
     return AnswerModel.from_dict(data)
 
 

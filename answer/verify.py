@@ -3,7 +3,7 @@
 A sentence is kept when it is supported by the passages its `[n]` markers name: it must name at
 least one shown passage; quoted words must be in them verbatim; its numbers, dates and names must
 occur in them (or be their speakers); a speaker it attributes words to must be a cited passage's
-speaker; and a fitted scorer (`answer/verifier_model.json`, `onrecord fit-verifier`) must find its
+speaker; and a fitted scorer (`answer/verifier_model.json`, `onrecord fit verifier`) must find its
 content in them: the model's similarity between the sentence and the cited sentences, passages and
 their whole text, the share of its words (and of their rarity) they hold, and whether the words it
 negates are negated there. A sentence that negates what no cited passage negates must pass a higher
@@ -102,7 +102,7 @@ class VerifierModel:
             )
         except (KeyError, TypeError, ValueError) as error:
             raise ModelError(
-                f"the verifier model is incomplete ({error!r}); refit it: onrecord fit-verifier"
+                f"the verifier model is incomplete ({error!r}); refit it: onrecord fit verifier"
             ) from error
 
     def save(self, path: Path = MODEL_FILE) -> None:
@@ -115,7 +115,7 @@ def default_verifier() -> VerifierModel:
         return VerifierModel.from_dict(json.loads(MODEL_FILE.read_text(encoding="utf-8")))
     except (OSError, json.JSONDecodeError) as error:
         raise ModelError(
-            f"cannot read the verifier model {MODEL_FILE}: {error}; refit it: onrecord fit-verifier"
+            f"cannot read the verifier model {MODEL_FILE}: {error}; refit it: onrecord fit verifier"
         ) from error
 
 

@@ -1,4 +1,5 @@
-"""`onrecord fit`: fit the answer model on QMSum train and write (or check) its coefficients file."""
+"""`onrecord fit NAME`: the fitting commands in one group. `fit answer` fits the answer model and `fit fusion`
+the hybrid retrieval's fusion on QMSum train, each writing (or checking) its coefficients file."""
 
 from __future__ import annotations
 
@@ -13,6 +14,12 @@ import typer
 from cli.options import TRAIN, console, errors, refuse_val, reports_errors, settings_from
 
 app = typer.Typer()
+# `onrecord fit NAME`: each model's fit registers itself here, next to its code (cli.topics, cli.minutes...).
+fits = typer.Typer(
+    help="Fit a model on its training data (QMSum train, or the minutes' tuning part) and write or check its file.",
+    no_args_is_help=True,
+)
+app.add_typer(fits, name="fit")
 SplitOption = Annotated[Path, typer.Option(help="QMSum split to fit on (never val: it is for reporting)")]
 LimitOption = Annotated[int | None, typer.Option(help="at most this many meetings, spread over the split")]
 CheckOption = Annotated[bool, typer.Option(help="refit and compare with the file instead of writing it")]
@@ -22,7 +29,7 @@ StoreOption = Annotated[
 TOLERANCE = 2e-3  # a refit reproduces the file when no number differs by more (see AnswerModel.difference)
 
 
-@app.command("fit")
+@fits.command("answer")
 @reports_errors
 def fit_command(
     data: SplitOption = TRAIN,
@@ -77,11 +84,11 @@ def described_for(data: Path, suite, examples: list, limit: int | None) -> str:
     limited = f" --limit {limit}" if limit else ""
     return (
         f"QMSum {data.name}: {len(suite.questions)} specific queries over {len(suite.transcripts)} meetings, "
-        f"asked {len(examples)} ways in all; by `onrecord fit --data {data.as_posix()}{limited}`"
+        f"asked {len(examples)} ways in all; by `onrecord fit answer --data {data.as_posix()}{limited}`"
     )
 
 
-@app.command("fit-fusion")
+@fits.command("fusion")
 @reports_errors
 def fit_fusion_command(
     data: SplitOption = TRAIN,
@@ -101,7 +108,7 @@ def fit_fusion_command(
     limited = f" --limit {limit}" if limit else ""
     described = (
         f"QMSum {data.name}: {len(rows)} candidate chunks of {len(suite.questions)} specific queries over "
-        f"{len(suite.transcripts)} meetings; by `onrecord fit-fusion --data {data.as_posix()}{limited}`"
+        f"{len(suite.transcripts)} meetings; by `onrecord fit fusion --data {data.as_posix()}{limited}`"
     )
     fitted = fit_fusion(rows, labels, described)
     target = out or FUSION_FILE

@@ -1,4 +1,4 @@
-"""`onrecord minutes`: a meeting's minutes; `onrecord fit-minutes`: fit the decision and action-item
+"""`onrecord minutes`: a meeting's minutes; `onrecord fit minutes`: fit the decision and action-item
 detectors on the tuning part of the gold minutes; `onrecord eval minutes` (cli.evaluation) scores them."""
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from cli.bench import app as bench
+from cli.fit import fits
 from cli.options import (
     DataDirOption,
     HostOption,
@@ -78,7 +79,7 @@ def _print_minutes(minutes) -> None:
     console.print(shown(f"Chapters: {len(minutes.chapters)} (onrecord chapters {meeting.meeting_id})"))
 
 
-@app.command("fit-minutes")
+@fits.command("minutes")
 @reports_errors
 def fit_minutes_command(
     suite: Annotated[Path | None, typer.Option(help="gold minutes (default eval/suites/minutes.json)")] = None,
@@ -93,7 +94,7 @@ def fit_minutes_command(
     tuning = [meeting for meeting in load_gold(chosen) if meeting.split == "tune"]
     described = (
         f"{len(tuning)} meetings of the tuning part of {chosen.name} "
-        f"({', '.join(m.meeting_id for m in tuning)}); by `onrecord fit-minutes`"
+        f"({', '.join(m.meeting_id for m in tuning)}); by `onrecord fit minutes`"
     )
     model = fit_items(tuning, described)
     target = out or MODEL_FILE

@@ -1,4 +1,4 @@
-"""`onrecord fit-topics` and `onrecord eval topics`: fit automatic topics on QMSum train, and score
+"""`onrecord fit topics` and `onrecord eval topics`: fit automatic topics on QMSum train, and score
 them (beside three baselines) on a split read without its topics."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 from rich.text import Text
 
+from cli.fit import fits
 from cli.options import (
     TRAIN,
     DataDirOption,
@@ -51,7 +52,7 @@ def _prepared(data: Path, limit: int | None, excerpt: bool) -> list:
     return prepared
 
 
-@app.command("fit-topics")
+@fits.command("topics")
 @reports_errors
 def fit_topics_command(
     data: Annotated[Path, typer.Option(help="QMSum split to fit on (never val: it is for reporting)")] = TRAIN,
@@ -66,7 +67,7 @@ def fit_topics_command(
     prepared = _prepared(data, limit, excerpt=True)
     limited = f" --limit {limit}" if limit else ""
     described = (
-        f"QMSum {data.name}, {len(prepared)} meetings; by `onrecord fit-topics --data {data.as_posix()}{limited}`"
+        f"QMSum {data.name}, {len(prepared)} meetings; by `onrecord fit topics --data {data.as_posix()}{limited}`"
     )
     settings = math.prod(len(values) for values in GRID.values())
     model = fit(prepared, described)

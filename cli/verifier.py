@@ -1,4 +1,4 @@
-"""`onrecord fit-verifier` and `onrecord eval verifier`: the generated-answer verifier's content
+"""`onrecord fit verifier` and `onrecord eval verifier`: the generated-answer verifier's content
 scorer fitted on QMSum train's adversarial set, and its scores by kind of perturbation."""
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from cli.fit import fits
 from cli.options import TRAIN, console, errors, load_settings, refuse_val, reports_errors
 
 app = typer.Typer()
@@ -21,7 +22,7 @@ LABELS = {
 VAL = Path("../shared/data/qmsum/val")
 
 
-@app.command("fit-verifier")
+@fits.command("verifier")
 @reports_errors
 def fit_verifier_command(
     data: Annotated[Path, typer.Option(help="QMSum split to fit on (never val: it is for reporting)")] = TRAIN,
@@ -39,7 +40,7 @@ def fit_verifier_command(
         limited = f" --limit {limit}" if limit else ""
         described = (
             f"QMSum {data.name}: {len(cases)} sentences ({sum(c.true for c in cases)} true); "
-            f"by `onrecord fit-verifier --data {data.as_posix()}{limited}`"
+            f"by `onrecord fit verifier --data {data.as_posix()}{limited}`"
         )
         embed = cached(load_embedder(load_settings()))
         model = fit_verifier(cases, embed, described, split_rarity(data, limit))

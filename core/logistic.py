@@ -10,7 +10,7 @@ import numpy as np
 from core.errors import OnRecordError
 
 DIGITS = 6  # coefficients are written rounded, so a refit on the same data gives the same file
-ANSWER_REFIT = "onrecord fit --data ../shared/data/qmsum/train"
+ANSWER_REFIT = "onrecord fit answer --data ../shared/data/qmsum/train"
 
 
 class ModelError(OnRecordError):

@@ -4,7 +4,7 @@ meetings of a product-design project, ES2004a–d), and of the library without i
 answerable); and within its meeting with the passages of its gold span left out (the meeting talks
 about the subject, but not the answer: as when the seed is asked who chairs a committee it only
 mentions). These are the hard negatives that library-level refusals are fitted on (QMSum train,
-`onrecord fit`) and scored on (QMSum val, `onrecord eval qmsum`)."""
+`onrecord fit answer`) and scored on (QMSum val, `onrecord eval qmsum`)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The learned fusion of hybrid retrieval, fitted on QMSum train: every candidate chunk of each
 specific query, asked within its meeting, labelled by whether it holds a gold turn
-(`onrecord fit-fusion`, which writes index/fusion_model.json)."""
+(`onrecord fit fusion`, which writes index/fusion_model.json)."""
 
 from __future__ import annotations
 

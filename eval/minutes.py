@@ -1,6 +1,6 @@
 """Decisions and action items against gold minutes (`eval/suites/minutes.json`: transcripts we
 wrote and QMSum train meetings, labelled by hand before tuning, a part kept aside): the fit of the
-two detectors on the tuning part (`onrecord fit-minutes`) and their precision and recall on each
+two detectors on the tuning part (`onrecord fit minutes`) and their precision and recall on each
 part (`onrecord eval minutes`), beside a cue list alone."""
 
 from __future__ import annotations

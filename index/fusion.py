@@ -49,7 +49,7 @@ def best_positions(
     return positions[np.argsort(-scores[positions], kind="stable")][:k]
 
 
-# The learned fusion of hybrid retrieval (`onrecord fit-fusion`, QMSum train): each candidate chunk
+# The learned fusion of hybrid retrieval (`onrecord fit fusion`, QMSum train): each candidate chunk
 # of the dense and keyword rankings scored by a logistic regression over these signals, in place of
 # reciprocal rank fusion's order. Every one is cheap at any library size (no statistic over all chunks).
 FUSION_FEATURES = (

@@ -354,13 +354,13 @@ class Retriever:
 
 @cache
 def fusion_model() -> Logistic:
-    """The fitted fusion (`onrecord fit-fusion`)."""
+    """The fitted fusion (`onrecord fit fusion`)."""
     try:
         data = json.loads(FUSION_FILE.read_text(encoding="utf-8"))
         return Logistic.from_dict(data["model"], FUSION_FEATURES)
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise ModelError(
-            f"cannot read the fusion model {FUSION_FILE}: {error}; refit it: onrecord fit-fusion"
+            f"cannot read the fusion model {FUSION_FILE}: {error}; refit it: onrecord fit fusion"
         ) from error
 
 

@@ -1,5 +1,5 @@
 """How likely a topic starts at each chunk of a meeting: features of the gap before the chunk, for
-a logistic regression fitted on QMSum train (`onrecord fit-topics`), whose log-odds the partition
+a logistic regression fitted on QMSum train (`onrecord fit topics`), whose log-odds the partition
 takes as each segment's bonus.
 
 The features: in each of the partition's three views (the model's vectors, who speaks, which

@@ -8,7 +8,7 @@ chunks stray from its mean in three views: the embedding model's vectors of the 
 ingest computes anyway, so segmenting embeds nothing more), who speaks (each speaker's share of the
 words) and which words (TF-IDF, hashed to a fixed number of dimensions); each segment costs a fixed
 price, less a bonus where a chunk opens an agenda item ("the second item is", "move on to"). The
-weights, the price and the bonus are fitted on QMSum train (`onrecord fit-topics`). Each boundary is
+weights, the price and the bonus are fitted on QMSum train (`onrecord fit topics`). Each boundary is
 then moved to the turn, or the caption cue inside a merged turn, nearest the change: a turn that
 holds the change is split there, each part keeping its own times.
 """
@@ -31,7 +31,7 @@ from ingest.spoken import SPOKEN_HEADING, is_spoken_heading
 from ingest.views import hashed_terms, normalized, views, voice
 
 MODEL_FILE = Path(__file__).with_name("topic_model.json")
-REFIT = "onrecord fit-topics --data ../shared/data/qmsum/train"
+REFIT = "onrecord fit topics --data ../shared/data/qmsum/train"
 AUTO = "auto"
 MIN_TURNS = 3  # fewer turns are one topic
 SHORT = 150  # turns and cues, at most: partitioned one by one (embedding them costs under a second)

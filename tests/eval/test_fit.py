@@ -145,7 +145,8 @@ def test_the_fit_command_writes_then_reproduces_and_catches_a_changed_file(tmp_p
 
     _suite, library, _examples = train_slice
     out = tmp_path / "model.json"
-    common = ["fit", "--data", str(QMSUM / "train"), "--limit", "2", "--data-dir", str(library.settings.data_dir)]
+    store = str(library.settings.data_dir)
+    common = ["fit", "answer", "--data", str(QMSUM / "train"), "--limit", "2", "--data-dir", store]
     written = runner.invoke(app, [*common, "--out", str(out)])
     assert written.exit_code == 0, written.output
     said = " ".join(written.output.split())  # the console wraps its lines
@@ -156,5 +157,5 @@ def test_the_fit_command_writes_then_reproduces_and_catches_a_changed_file(tmp_p
     out.write_text(json.dumps(changed))
     checked = runner.invoke(app, [*common, "--out", str(out), "--check"])
     assert checked.exit_code == 1 and "differs" in checked.output
-    refused = runner.invoke(app, ["fit", "--data", str(QMSUM / "val"), "--out", str(out)])
+    refused = runner.invoke(app, ["fit", "answer", "--data", str(QMSUM / "val"), "--out", str(out)])
     assert refused.exit_code == 2 and "val is for reporting" in refused.output

@@ -70,7 +70,7 @@ def test_the_fit_command_writes_then_reproduces_and_refuses_val(tmp_path, settin
     library = Library(settings_for(tmp_path / "store"), embedder)
     library.ingest(list(suite.transcripts))
     out = tmp_path / "fusion.json"
-    common = ["fit-fusion", "--data", str(QMSUM / "train"), "--limit", "2", "--data-dir", str(tmp_path / "store")]
+    common = ["fit", "fusion", "--data", str(QMSUM / "train"), "--limit", "2", "--data-dir", str(tmp_path / "store")]
     written = runner.invoke(app, [*common, "--out", str(out)])
     assert written.exit_code == 0, written.output
     fitted = json.loads(out.read_text())
@@ -80,5 +80,5 @@ def test_the_fit_command_writes_then_reproduces_and_refuses_val(tmp_path, settin
     out.write_text(json.dumps(fitted))
     checked = runner.invoke(app, [*common, "--out", str(out), "--check"])
     assert checked.exit_code == 1 and "differs" in checked.output
-    refused = runner.invoke(app, ["fit-fusion", "--data", str(QMSUM / "val"), "--out", str(out)])
+    refused = runner.invoke(app, ["fit", "fusion", "--data", str(QMSUM / "val"), "--out", str(out)])
     assert refused.exit_code == 2 and "val is for reporting" in refused.output

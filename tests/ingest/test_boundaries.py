@@ -70,7 +70,7 @@ def test_the_fitted_odds_become_the_partitions_bonus_and_draw_the_cut_to_the_cha
 
 def test_a_boundary_model_over_other_features_names_the_command_that_refits_it():
     stale = Logistic(("old",), (0.0,), (1.0,), (1.0,), 0.0).to_dict()
-    with pytest.raises(ModelError, match="onrecord fit-topics"):
+    with pytest.raises(ModelError, match="onrecord fit topics"):
         TopicModel(boundary=stale).boundary_model()
 
 

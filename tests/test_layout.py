@@ -128,3 +128,8 @@ def test_every_data_file_of_a_package_ships_with_it():
                 assert any(fnmatch.fnmatch(inner, glob) for glob in patterns.get(package, ())), (
                     f"{path.relative_to(ROOT)} is not in pyproject's [tool.setuptools.package-data]"
                 )
+
+
+def test_the_tests_mirror_the_packages():
+    folders = {path.parent.name for path in (ROOT / "tests").glob("*/__init__.py")} - {"data"}
+    assert folders <= set(FLOORS), f"test folders with no package of that name: {folders - set(FLOORS)}"

@@ -7,7 +7,7 @@ import time
 
 import httpx
 
-from tests.app.conftest import free_port
+from tests.web.conftest import free_port
 
 
 def test_the_api_answers_while_the_page_is_built_then_the_page_is_served(served):

@@ -3,7 +3,7 @@ read as, a question that cannot be asked, and a timeline's blocks."""
 
 from __future__ import annotations
 
-from tests.app.test_ui import ask
+from tests.web.test_ui import ask
 
 
 def test_the_page_says_which_meeting_a_phrase_was_read_as(page):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.app.test_ui import add_file, ask, choose
 from tests.conftest import DATA
+from tests.web.test_ui import add_file, ask, choose
 
 
 def test_an_uploads_cached_copy_is_deleted_once_added(page, tmp_path):

@@ -15,8 +15,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.app.conftest import free_port
 from tests.conftest import DATA, ROOT
+from tests.web.conftest import free_port
 
 LOGIN = ("clerk", "s3cret")
 COUNCIL = "city_council_2024-03-12"

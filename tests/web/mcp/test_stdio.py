@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import subprocess
 
-from tests.mcp.conftest import COUNCIL, ONRECORD, over_stdio
+from tests.web.mcp.conftest import COUNCIL, ONRECORD, over_stdio
 
 READ_TOOLS = {"ask", "search", "list_meetings", "read_transcript", "chapters", "minutes"}
 

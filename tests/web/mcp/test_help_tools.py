@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from tests.mcp.conftest import ONRECORD, run_apart
+from tests.web.mcp.conftest import ONRECORD, run_apart
 
 
 def registered(library, allowed_dirs=()) -> set[str]:

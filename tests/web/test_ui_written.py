@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.app.conftest import free_port, opened, serving
-from tests.app.test_ui import ask
 from tests.conftest import ROOT
 from tests.llm_server import Script, ScriptedLLM, passage_number
+from tests.web.conftest import free_port, opened, serving
+from tests.web.test_ui import ask
 
 
 @pytest.fixture(scope="module")

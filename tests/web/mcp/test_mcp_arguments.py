@@ -3,7 +3,7 @@ the tools' own words, called with the SDK's client on a server in this process."
 
 from __future__ import annotations
 
-from tests.mcp.conftest import COUNCIL, run_apart
+from tests.web.mcp.conftest import COUNCIL, run_apart
 
 SYNC = "product_sync_2024-05-06"
 

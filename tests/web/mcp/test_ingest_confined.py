@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import DATA
-from tests.mcp.conftest import run_apart
+from tests.web.mcp.conftest import run_apart
 
 SECRET = "root:x:0:0:root:/root:/bin/bash nologin"
 

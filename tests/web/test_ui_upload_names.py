@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.app.test_ui import listed_meetings
 from tests.conftest import DATA
+from tests.web.test_ui import listed_meetings
 
 COLLIDE_VTT = (
     "WEBVTT\n\n00:00:01.000 --> 00:00:05.000\n<v Ines Moreau>The ferry timetable changes in June.\n\n"

@@ -6,8 +6,8 @@ import httpx
 import httpx2
 import pytest
 
-from tests.app.conftest import free_port, serving
-from tests.mcp.conftest import COUNCIL, run_apart
+from tests.web.conftest import free_port, serving
+from tests.web.mcp.conftest import COUNCIL, run_apart
 
 LOGIN = ("clerk", "minutes-2024")
 

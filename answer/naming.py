@@ -9,7 +9,7 @@ from datetime import date as Date
 
 from core.errors import QueryError
 from core.models import Meeting
-from core.text import MONTHS, WEEKDAYS
+from core.text import WEEKDAYS, month_number
 
 _WORD = re.compile(r"\d{4}-\d{2}-\d{2}|[^\W_]+", re.UNICODE)
 _ORDINAL = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?$")
@@ -52,15 +52,11 @@ def _words(text: str) -> list[str]:
     return [word.casefold() for word in _WORD.findall(text.replace("’", "'").replace("'s", " "))]
 
 
-def _month(word: str) -> int | None:
-    return next((n for n, name in enumerate(MONTHS, start=1) if len(word) >= 3 and name.startswith(word)), None)
-
-
 def _fits_date(word: str, when: Date | None) -> bool | None:
     """Whether a word of the phrase fits the meeting's date; None when the word is no date."""
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", word):
         return when is not None and when.isoformat() == word
-    if (month := _month(word)) is not None:
+    if (month := month_number(word)) is not None:
         return when is not None and when.month == month
     if word in WEEKDAYS:
         return when is not None and WEEKDAYS[when.weekday()] == word

@@ -219,10 +219,16 @@ class Library:
         return self._searchable().retrieve(question, k, filters, mode)
 
     def ask(
-        self, question: str, options: AskOptions = AskOptions(), on_text: Callable[[str], None] | None = None
+        self,
+        question: str,
+        options: AskOptions = AskOptions(),
+        on_text: Callable[[str], None] | None = None,
+        needle: Callable[..., Answer] | None = None,
     ) -> Answer:
         """The answer; with `options.answerer == "llm"`, written by the configured language model
-        (`on_text` gets its words as they come) and checked, or the extractive one with a notice."""
+        (`on_text` gets its words as they come) and checked, or the extractive one with a notice.
+        `needle` answers a passage's question from its passages in place of answer.compose's
+        `answer` (the eval's comparison systems: another answer model, no coverage checks)."""
         writer = summary_writer = None
         if options.answerer == "llm":
             writer = partial(written_answer, backend=self.llm, timeout=self.settings.llm_timeout, on_text=on_text)
@@ -233,7 +239,7 @@ class Library:
                 timeout=self.settings.llm_timeout,
                 on_text=on_text,
             )
-        sources = Sources(self.turns, self.minutes, self.passages, summary_writer)
+        sources = Sources(self.turns, self.minutes, self.passages, summary_writer, needle)
         return ask(self._searchable(), question, options, self.turns, writer, sources)
 
     @property

@@ -26,7 +26,6 @@ from pathlib import Path
 from answer.asking import Sources, scoped_ask
 from answer.compose import TurnsOf, answer
 from answer.llm import Backend, LLMError, backend_for
-from answer.minutes import build_minutes
 from answer.written import written_answer
 from answer.written_summary import written_summary
 from core.errors import QueryError
@@ -42,6 +41,7 @@ from index.store import COMPLETE, MeetingRecord, Store, turns_from
 from index.writer import IngestResult, ingest_paths, remove_meeting, write_lock
 from ingest.chapters import chapters
 from ingest.wordpieces import word_counter
+from minutes.build import build_minutes
 
 GENERATION_FILE = "generation"
 TURNS_KEPT = 64  # meetings whose turns are kept in memory

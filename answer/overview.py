@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from answer.compose import escape_brackets
-from answer.summary import summary_lines
 from answer.votes import dissenters, vote_sentence
 from core.minutes import Item, Minutes, Scope, SummaryLine
 from core.models import Answer, AnswerPart, Citation, Hit, Turn
@@ -18,6 +17,8 @@ from core.text import sentences
 from index.keyword import terms
 from index.links import deep_link
 from index.passages import passage_of
+from minutes.build import SUMMARY_WORDS, summary_of
+from minutes.summary import summary_lines
 
 OPEN = re.compile(
     r"""\b(?:open\s+(?:question|issue)|still\s+(?:need|have)\s+to\s+(?:decide|figure|work\s+out|find\s+out)|
@@ -81,8 +82,10 @@ def meeting_answer(question: str, scope: Scope, minutes: Minutes, passages: list
     title = minutes.meeting.title
     own: list[str] = [as_sentence(note) for note in minutes.notes]
     quotes = meeting_quotes(scope, minutes, turns)
-    if scope.aspect == "summary" and minutes.overview:
-        own.insert(0, minutes.overview)
+    if scope.aspect == "summary":
+        head, lines = _fitted_summary(minutes, turns, scope.words)
+        quotes = [_line_quote(line) for line in lines]
+        own[:0] = [head] if head else []
     if scope.aspect == "participants":
         own.append(
             f"{len(minutes.speakers)} people spoke in {title}: "
@@ -202,8 +205,6 @@ def as_sentence(note: str) -> str:
 
 def meeting_quotes(scope: Scope, minutes: Minutes, turns: Sequence[Turn]) -> list[Quote]:
     """What the answer quotes for the aspect asked, in transcript order."""
-    if scope.aspect == "summary":
-        return [_line_quote(line) for line in _fitted_summary(minutes, turns, scope.words)]
     if scope.aspect == "decisions":
         decisions = [item for item in minutes.decisions if _by(item.speaker, scope.speaker)]
         return [quote for item in decisions for quote in _decision_quotes(item)]
@@ -230,14 +231,11 @@ def _by(person: str | None, asked: str | None) -> bool:
     return asked is None or bool(person) and asked.casefold() in person.casefold()
 
 
-def _fitted_summary(minutes: Minutes, turns: Sequence[Turn], words: int) -> Sequence[SummaryLine]:
-    """The minutes' summary, or one of the length asked for."""
-    from answer.minutes import SUMMARY_WORDS
-
+def _fitted_summary(minutes: Minutes, turns: Sequence[Turn], words: int) -> tuple[str | None, Sequence[SummaryLine]]:
+    """The minutes' overview and summary, or the same recipe's at the length asked for."""
     if words == SUMMARY_WORDS:
-        return minutes.summary
-    head = len(minutes.overview.split()) if minutes.overview else 0
-    return summary_lines(turns, minutes.chapters, max(words - head, 15))
+        return minutes.overview, minutes.summary
+    return summary_of(turns, minutes.chapters, minutes.decisions, words)
 
 
 def _line_quote(line: SummaryLine) -> Quote:

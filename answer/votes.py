@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from answer.items import vote_of
 from core.models import Turn
 from core.text import SENTENCE_END
 from index.keyword import terms
+from minutes.ballots import vote_of
 
 _VOTE_ASKED = re.compile(
     r"\bvot(?:e|es|ed|ing)\s+(?:against|no|nay)\b|\b(?:no|nay)\s+votes?\b|\bvotes?\s+against\b|\bnays?\b|"

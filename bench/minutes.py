@@ -9,10 +9,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from answer.minutes import build_minutes
 from core.models import Meeting
 from ingest.chapters import chapters
 from ingest.parsing import parse_file
+from minutes.build import build_minutes
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,7 @@ def minutes_command(
 ) -> None:
     """A meeting's minutes: summary, decisions, action items, chapters and speakers."""
     from answer.library import Library
-    from web.minutes import minutes_markdown
+    from minutes.markdown import minutes_markdown
 
     library = Library(settings_from(data_dir, chroma_host, chroma_port))
     minutes = library.minutes(meeting)
@@ -83,12 +83,12 @@ def _print_minutes(minutes) -> None:
 @reports_errors
 def fit_minutes_command(
     suite: Annotated[Path | None, typer.Option(help="gold minutes (default eval/suites/minutes.json)")] = None,
-    out: Annotated[Path | None, typer.Option(help="model file (default answer/minutes_model.json)")] = None,
+    out: Annotated[Path | None, typer.Option(help="model file (default minutes/minutes_model.json)")] = None,
     check: Annotated[bool, typer.Option(help="refit and compare with the file instead of writing it")] = False,
 ) -> None:
     """Fit the decision and action-item detectors on the gold minutes' tuning part (never the part kept aside)."""
-    from answer.items import MODEL_FILE
     from eval.minutes import SUITE, fit_items, load_gold
+    from minutes.items import MODEL_FILE
 
     chosen = suite or SUITE
     tuning = [meeting for meeting in load_gold(chosen) if meeting.split == "tune"]
@@ -136,9 +136,9 @@ def evaluate_minutes(out: Path | None, data_dir: Path | None = None) -> None:
     """`onrecord eval minutes`: precision and recall of decisions and action items per part, the fitted
     detectors beside the cue list alone, in one run; how often a question's scope is read right; and the
     timelines of a library of the samples and the suite's meetings. Writes reports/minutes/results.json."""
-    from answer.items import detect
     from answer.library import Library
     from eval.minutes import SUITE, cue_list, figures, load_gold, scope_figures, timeline_figures
+    from minutes.items import detect
 
     meetings = load_gold()
     systems = {"fitted detectors": detect, "cue list alone": cue_list}

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import numpy as np
 
-from answer.cues import CUE_PATTERNS, FEATURES, sentence_rows
-from answer.items import KINDS, ItemsModel, detect, owner_of
 from core.logistic import Logistic
 from core.minutes import Item
 from core.models import Turn
 from ingest.parsing import parse_file
+from minutes.features import CUE_PATTERNS, FEATURES, sentence_rows
+from minutes.items import KINDS, ItemsModel, detect, owner_of
 
 SUITE = Path(__file__).resolve().parent / "suites" / "minutes.json"
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "data"

@@ -12,8 +12,9 @@ from answer.library import Library
 from core.errors import OnRecordError
 from core.models import Filters
 from index.links import deep_link
+from minutes.markdown import minutes_markdown
 from web import render
-from web.minutes import minutes_html, minutes_markdown
+from web.minutes import minutes_html
 from web.questions import ANY
 
 _CHOOSE = "<p>Choose a meeting.</p>"

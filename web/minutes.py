@@ -1,5 +1,5 @@
 """A meeting's minutes as HTML for the Browse tab (each decision and action item a link to its
-turn) and as Markdown for export. Transcript text is escaped as in answers (web.render)."""
+turn; their Markdown is minutes.markdown). Transcript text is escaped as in answers (web.render)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from html import escape
 
 from core.minutes import Item, Minutes
 from core.text import clock
-from web.untrusted import md_text
+from minutes.markdown import item_details, item_who
 
 
 def minutes_html(minutes: Minutes) -> str:
@@ -40,71 +40,8 @@ def _items_html(title: str, kind: str, items: tuple[Item, ...], minutes: Minutes
         return f'<h4>{title}</h4><p class="onrecord-none" id="minutes-no-{kind}">None found.</p>'
     rows = "".join(
         f'<li class="onrecord-{kind}"><a href="#" class="onrecord-minute" data-turn="{item.turn}">'
-        f"{escape(clock(item.start) or f'turn {item.turn}')}</a> {escape(_who(item))}{escape(item.text)}"
-        f"{escape(_extra(item))}</li>"
+        f"{escape(clock(item.start) or f'turn {item.turn}')}</a> {escape(item_who(item))}{escape(item.text)}"
+        f"{escape(item_details(item))}</li>"
         for item in items
     )
     return f'<h4>{title}</h4><ul id="minutes-{kind}s">{rows}</ul>'
-
-
-def _who(item: Item) -> str:
-    who = item.owner if item.kind == "action" else item.speaker
-    moved = f"{item.moved_by}: {item.motion} … " if item.kind == "decision" and item.motion else ""
-    return moved + (f"{who}: " if who else "")
-
-
-def _extra(item: Item) -> str:
-    if item.kind == "action":
-        return f" (due {item.due})" if item.due else ""
-    said = [
-        f"moved by {item.moved_by}" if item.moved_by else "",
-        f"vote {item.vote}" if item.vote else "",
-        item.dissent() or "",
-    ]
-    said = [piece for piece in said if piece]
-    return f" ({'; '.join(said)})" if said else ""
-
-
-def _md_item(item: Item) -> str:
-    """ "- 0:01:15 Owner: the sentence (due Friday) (turn 4)", every piece of the transcript escaped."""
-    extra = _extra(item).strip()
-    pieces = [
-        clock(item.start) or "",
-        md_text(_who(item)),
-        md_text(item.text),
-        f"({md_text(extra[1:-1])})" if extra else "",
-    ]
-    return "- " + " ".join(piece for piece in pieces if piece) + f" (turn {item.turn})"
-
-
-def minutes_markdown(minutes: Minutes) -> str:
-    """The minutes as Markdown; transcript text in it stays text."""
-    meeting = minutes.meeting
-    when = f" ({meeting.date.isoformat()})" if meeting.date else ""
-    lines = [f"# Minutes: {md_text(meeting.title)}{when}", ""]
-    for note in minutes.notes:
-        lines += [f"*{md_text(note)}*", ""]
-    if minutes.overview or minutes.summary:
-        lines += ["## Summary", ""]
-        if minutes.overview:
-            lines += [md_text(minutes.overview), ""]
-        lines += [
-            f"- {md_text(line.speaker or '?')}: {md_text(line.text)} (turn {line.turn})" for line in minutes.summary
-        ]
-        lines.append("")
-    sections = {"Decisions": minutes.decisions, "Action items": minutes.actions}
-    for title, items in sections.items():
-        lines += [f"## {title}", "", *map(_md_item, items), ""] if items else []
-    none_found = [title.lower() for title, items in sections.items() if not items]
-    if none_found and (minutes.summary or not minutes.notes):  # a meeting too short for minutes: its note says so
-        lines += [f"None found: {', '.join(none_found)}.", ""]
-    if minutes.chapters:
-        lines += ["## Chapters", ""]
-        lines += [
-            f"{c.n}. {md_text(clock(c.start) or '')} {md_text(c.topic or '(no topic)')}" for c in minutes.chapters
-        ]
-        lines.append("")
-    if minutes.speakers:
-        lines += ["## Speakers", ""]
-        lines += [f"- {md_text(name)}: {share:.0%} of the words" for name, share in minutes.speakers]
-    return "\n".join(lines).rstrip("\n") + "\n"

@@ -4,12 +4,12 @@ sentence ("No decisions were found in …")."""
 
 from __future__ import annotations
 
-from answer.minutes import build_minutes
 from answer.overview import as_sentence, meeting_answer
 from answer.scope import scope_of
 from core.minutes import Minutes
 from core.models import Meeting, Turn
 from ingest.chapters import chapters
+from minutes.build import build_minutes
 
 SHORT = Meeting("board_short", "Board, short session", None, "", "plain", None, (), (), 2, 1, "")
 

@@ -12,7 +12,7 @@ from markdown_it.common.utils import escapeHtml
 
 from core.minutes import Minutes, SummaryLine
 from core.models import Answer, AnswerPart, Check, Chunk, Citation, Hit, Meeting
-from web.minutes import minutes_markdown
+from minutes.markdown import minutes_markdown
 from web.render import NOT_IN, WRITTEN, answer_markdown
 from web.untrusted import md_text
 

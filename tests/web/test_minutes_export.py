@@ -8,7 +8,8 @@ from markdown_it import MarkdownIt
 
 from core.minutes import Item, Minutes, SummaryLine
 from core.models import Meeting
-from web.minutes import minutes_html, minutes_markdown
+from minutes.markdown import minutes_markdown
+from web.minutes import minutes_html
 
 HOSTILE = "<script>alert(1)</script> We approved [the plan](javascript:alert(1)) ![x](http://evil/x.png)"
 

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import pytest
 
-from answer.items import ballots, detect
-from answer.minutes import build_minutes
 from core.models import Meeting, Turn
 from ingest.chapters import chapters
 from ingest.parsing import parse_file
+from minutes.ballots import ballots
+from minutes.build import build_minutes
+from minutes.items import detect
 from tests.conftest import DATA
 
 PARKS = DATA / "minutes_votes_parks_board.txt"

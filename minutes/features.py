@@ -1,5 +1,5 @@
 """What a turn says of decisions and action items, as numbers a fitted model weighs
-(`answer.items`): cue phrases of deciding, voting and committing, the hedges and questions that
+(`minutes.items`): cue phrases of deciding, voting and committing, the hedges and questions that
 undo them, and the turn's place among its neighbours (a request accepted in the next turn).
 Pure functions over turns; English only."""
 
@@ -68,6 +68,11 @@ CUES = {
         \b(?:call(?:ed|ing|s)?|come|came)\s+(?:[\w'-]+\s+){0,10}?to\s+order\b|\badjourn""",
 }
 CUE_PATTERNS = {name: re.compile(words, _I) for name, words in CUES.items()}
+COMMON_WORDS = frozenset(  # capitalised words that name no one
+    """I I'm I’m And But So Okay Yes Yeah Well Then The We Thanks Thank Sure Right Also Now Next All Those Any
+    Anyone Everyone None Nobody Motion Opposed Against Abstentions Seeing Hearing Unanimous Unanimously Carried
+    Defeated Passed Seconded Second Moved Aye Ayes Nay Nays No Noted""".split()  # noqa: SIM905
+)
 ACCEPT = re.compile(
     r"^\W*(?:sure|yes|yeah|yep|okay|ok|will\s+do|sounds\s+good|absolutely|of\s+course|I\s+can|I'll|no\s+problem|"
     r"happy\s+to|on\s+it|definitely|got\s+it)\b",

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from answer.items import owner_of, vote_of
 from answer.library import AskOptions
-from answer.minutes import build_minutes
 from core.errors import QueryError
 from core.models import Filters, Meeting, Turn
 from ingest.chapters import chapters
 from ingest.labels import topic_terms
 from ingest.parsing import parse_file
+from minutes.ballots import vote_of
+from minutes.build import build_minutes
+from minutes.items import owner_of
 from tests.conftest import QMSUM
 
 COUNCIL = "city_council_2024-03-12"
@@ -144,7 +145,7 @@ def test_the_vote_and_the_owner_as_said():
 
 
 def test_a_decision_names_its_motion_and_who_moved_it():
-    from answer.items import detect
+    from minutes.items import detect
 
     turns = _turns(
         ("Chair Ann Lee", "The next item is the library budget for the coming year."),

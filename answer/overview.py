@@ -249,8 +249,9 @@ def _decision_quotes(item: Item) -> list[Quote]:
 
 
 def _decision_lead(item: Item) -> str | None:
-    """ "(moved by Trustee Nair; vote: 4–1)" before the quote, where said."""
+    """ "(moved by Trustee Nair; vote: 4–1; Trustee Okafor against)" before the quote, where said."""
     said = [f"moved by {item.moved_by}" if item.moved_by else "", f"vote: {item.vote}" if item.vote else ""]
+    said.append(item.dissent() or "")
     said = [piece for piece in said if piece]
     return f"({'; '.join(said)})" if said else None
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
@@ -9,16 +11,62 @@ import typer
 from rich.table import Table
 
 from cli.options import BudgetOption, console, errors, reports_errors, settings_from
+from eval.suites import suites
 
 app = typer.Typer()
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What `onrecord eval` was asked, as the suites scored by commands of their own read it."""
+
+    data: Path | None
+    limit: int | None
+    out: Path | None
+    retrieval: bool
+    data_dir: Path | None
+
+
+# name → the command that scores a suite apart from the questions of eval.suites (their own figures)
+APART: dict[str, Callable[[Asked], None]] = {}
+
+
+def scored_apart(name: str) -> Callable[[Callable[[Asked], None]], Callable[[Asked], None]]:
+    def add(run: Callable[[Asked], None]) -> Callable[[Asked], None]:
+        APART[name] = run
+        return run
+
+    return add
+
+
+@scored_apart("topics")
+def _topics(asked: Asked) -> None:
+    from cli.topics import evaluate_topics
+
+    evaluate_topics(asked.data or Path("../shared/data/qmsum/val"), asked.limit, asked.out, asked.retrieval)
+
+
+@scored_apart("verifier")
+def _verifier(asked: Asked) -> None:
+    from cli.verifier import VAL, evaluate_verifier
+
+    evaluate_verifier(asked.data or VAL, asked.limit, asked.out)
+
+
+@scored_apart("minutes")
+def _minutes(asked: Asked) -> None:
+    from cli.minutes import evaluate_minutes
+
+    evaluate_minutes(asked.out, asked.data_dir)
+
+
+SUITE_NAMES = ", ".join([*suites(), *APART])
 
 
 @app.command("eval")
 @reports_errors
 def evaluate_command(
-    suite: Annotated[
-        str, typer.Argument(help="seed, samples, qmsum, topics, verifier, minutes, or a suite file (see the README)")
-    ] = "seed",
+    suite: Annotated[str, typer.Argument(help=f"{SUITE_NAMES}, or a suite file (see the README)")] = "seed",
     data: Annotated[Path | None, typer.Option(help="QMSum split folder for the qmsum suite")] = None,
     compare: Annotated[bool, typer.Option(help="also run dense, keyword and the naive LlamaIndex baseline")] = False,
     out: Annotated[Path | None, typer.Option(help="report folder (default reports/SUITE)")] = None,
@@ -43,32 +91,32 @@ def evaluate_command(
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from answer.library import Library
+    from answer.library import ANSWERERS, Library
     from core.errors import OnRecordError
     from eval.generated import backend_or_message
     from eval.report import write_report
-    from eval.run import evaluate, resolve_suite
+    from eval.run import evaluate, systems_asked
+    from eval.suites import resolve_suite
 
     chosen = resolve_suite(suite, data, limit)
     settings = settings_from(data_dir or Path(".onrecord-eval") / chosen.name, None, None, chunk_budget=budget)
     library = Library(settings)
-    if answerer not in ("extractive", "llm"):
-        raise OnRecordError(f"unknown answerer {answerer!r}; use extractive or llm")
-    writer = backend_or_message(library) if answerer == "llm" else None
-    # hybrid; with --compare: passage citations, fitted fusion, dense, keyword, naive, ceiling; llm: written
-    systems = (7 if compare else 1) + (writer is not None)
+    if answerer not in ANSWERERS:
+        raise OnRecordError(f"unknown answerer {answerer!r}; use one of: {', '.join(ANSWERERS)}")
+    written = answerer == "llm" and backend_or_message(library) is not None
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=errors, transient=True) as progress:
         ingesting = progress.add_task(f"indexing {len(chosen.transcripts)} transcripts", total=None)
-        task = progress.add_task("questions", total=len(chosen.questions) * systems, visible=False)
+        total = len(chosen.questions) * systems_asked(chosen, compare, written)
+        task = progress.add_task("questions", total=total, visible=False)
 
         def ingested() -> None:
             progress.update(ingesting, visible=False)
             progress.update(task, visible=True)
 
-        results = evaluate(chosen, library, compare, ingested, lambda: progress.advance(task), writer)
+        results = evaluate(chosen, library, compare, ingested, lambda: progress.advance(task), written)
     note = {"chunk budget": settings.chunk_budget, "model": settings.embedding_id, "store": str(settings.data_dir)}
-    if writer is not None:
+    if written:
         note["written answers (onrecord-llm)"] = (
             f"{settings.llm_model or settings.llm_url or settings.llm_path}; sentence_support is the share of the "
             "sentences it wrote that the passages they cite support (ALCE-style citation support, as checked by "
@@ -86,23 +134,13 @@ def evaluate_command(
 
 
 def _evaluated_apart(suite, data, limit, out, retrieval: bool, general: bool, data_dir) -> bool:
-    """The suites scored by commands of their own (minutes, verifier, topics, QMSum's general queries)."""
-    if suite == "minutes":
-        from cli.minutes import evaluate_minutes
-
-        evaluate_minutes(out, data_dir)
-    elif suite == "verifier":
-        from cli.verifier import VAL, evaluate_verifier
-
-        evaluate_verifier(data or VAL, limit, out)
-    elif suite == "topics":
-        from cli.topics import evaluate_topics
-
-        evaluate_topics(data or Path("../shared/data/qmsum/val"), limit, out, retrieval)
-    elif suite == "qmsum" and general:
+    """The suites scored by commands of their own (APART, and QMSum's general queries)."""
+    if suite == "qmsum" and general:
         from cli.minutes import evaluate_general_queries
 
         evaluate_general_queries(data, limit, out, data_dir)
+    elif suite in APART:
+        APART[suite](Asked(data, limit, out, retrieval, data_dir))
     else:
         return False
     return True
@@ -113,13 +151,14 @@ def _library_refusals(chosen, library, compare: bool) -> dict[str, dict]:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from eval.asked import library_abstention
-    from eval.previous import PREVIOUS_RELEASE
+    from eval.previous import before_coverage, previous_release
 
-    # name: (answer model, coverage checks); issue 11's answers are the same without the checks
-    models = {
-        "onrecord-hybrid": (None, True),
+    # name: how a passage's question is answered (None: as users get it); issue 11's answers are
+    # the same without the coverage checks
+    needles = {
+        "onrecord-hybrid": None,
         **(
-            {"onrecord-before-coverage": (None, False), "onrecord-previous-release": (PREVIOUS_RELEASE, False)}
+            {"onrecord-before-coverage": before_coverage, "onrecord-previous-release": previous_release}
             if compare
             else {}
         ),
@@ -127,10 +166,10 @@ def _library_refusals(chosen, library, compare: bool) -> dict[str, dict]:
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
     refusals = {}
     with Progress(*columns, console=errors, transient=True) as progress:
-        for name, (model, coverage) in models.items():
+        for name, needle in needles.items():
             task = progress.add_task(f"library-level refusals: {name}", total=len(chosen.questions))
             step = lambda task=task: progress.advance(task)  # noqa: E731
-            refusals[name] = library_abstention(chosen, library, model, step, coverage)
+            refusals[name] = library_abstention(chosen, library, needle, step)
     return refusals
 
 
@@ -170,6 +209,7 @@ SHORT_COLUMNS = {
     "any_correct_citation": "cited ok",
     "speaker_attribution": "speaker",
     "ROUGE-1": "R-1",
+    "cites_own_meeting": "own mtg",
     "sentence_support": "supported",
     "written_shown": "written",
     "abstention_accuracy": "abstain",

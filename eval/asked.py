@@ -15,9 +15,8 @@ from dataclasses import dataclass
 
 from answer.compose import answer
 from answer.library import AskOptions, Library
-from answer.scorer import AnswerModel
 from core.errors import OnRecordError
-from core.models import Filters, Hit
+from core.models import Answer, Filters, Hit
 from eval.suites import Question, Suite, domain_of
 from index.retrieval import ANSWER_ORDER, Query, Retriever
 
@@ -83,25 +82,21 @@ def asked_ways(question: Question, meetings: Sequence[str]) -> list[Asked]:
 def library_abstention(
     suite: Suite,
     library: Library,
-    model: AnswerModel | None = None,
+    needle: Callable[..., Answer] | None = None,
     on_step: Callable[[], None] | None = None,
-    coverage: bool = True,
 ) -> dict[str, dict[str, float | int]]:
     """Per domain (and "all"): the share of questions refused when asked within their meeting and of
     the whole library (false refusals), and when asked without their meeting or series, or without
-    their domain (right refusals). `coverage` off: answers as before issue 38's coverage checks."""
+    their domain (right refusals). Each is asked as users ask (Library.ask, with its way's filters);
+    `needle` answers a passage's question in place of the fitted model (eval.previous)."""
     meetings = sorted({q.meeting for q in suite.questions if q.meeting})
     refused: dict[tuple[str, str], list[bool]] = defaultdict(list)
-    retriever = library.retriever
     for question in suite.questions:
         if not question.answerable or not question.meeting:
             continue
         for asked in asked_ways(question, meetings):
             try:
-                query = retriever.prepare(question.question, asked.filters)
-                hits = asked.retrieve(retriever, query)
-                result = answer(query.text, hits, retriever.evidence(query), None, model, coverage)
-                abstained = result.abstained
+                abstained = refuses(library, asked, needle)
             except OnRecordError:
                 abstained = True
             for domain in (question.domain, "all"):
@@ -115,3 +110,15 @@ def library_abstention(
         row[name] = sum(flags) / len(flags)
         row[f"{way}_questions"] = len(flags)
     return rows
+
+
+def refuses(library: Library, asked: Asked, needle: Callable[..., Answer] | None) -> bool:
+    """Whether the answer asked this way refuses. A question without its gold span is the one way no
+    user can ask: its passages are retrieved as Library.ask retrieves them, less that span."""
+    question = asked.question.question
+    if not asked.unsaid:
+        return library.ask(question, AskOptions(filters=asked.filters), needle=needle).abstained
+    retriever = library.retriever
+    query = retriever.prepare(question, asked.filters)
+    result = (needle or answer)(query.text, asked.retrieve(retriever, query), retriever.evidence(query), library.turns)
+    return result.abstained

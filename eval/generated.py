@@ -1,49 +1,31 @@
-"""Written answers in an evaluation: the configured language model answers each question from the
-same retrieval as On Record's extractive answer, and every sentence it writes is checked
+"""Written answers in an evaluation: the configured language model answers each question as
+`onrecord ask --answerer llm` does, and every sentence it writes is checked
 (answer.written). Beside the usual figures, ALCE-style citation support: the share of the sentences
 it wrote that the passages they cite support."""
 
 from __future__ import annotations
 
+from answer.library import Library
 from answer.llm import Backend
-from answer.sentences import TurnsOf
-from answer.written import written_answer
 from core.errors import OnRecordError
-from core.models import Filters
 from eval.suites import Question
-from eval.systems import DEPTH, Outcome, answer_hits, cited_passage, hit_passage
-from index.retrieval import Retriever
+from eval.systems import Outcome, cited, options_for
 
 
 class WrittenAnswers:
-    """On Record's hybrid retrieval, then a written answer from `backend`, checked; when the model
-    fails or nothing it wrote holds, the extractive answer shown in its place is what is scored."""
+    """The question asked as users ask it with `--answerer llm` (Library.ask, the library's
+    configured model), checked; when the model fails or nothing it wrote holds, the extractive
+    answer shown in its place is what is scored."""
 
     name = "onrecord-llm"
     ranks = False  # its retrieval is onrecord-hybrid's, scored there
 
-    def __init__(self, retriever: Retriever, turns_of: TurnsOf, backend: Backend, timeout: float):
-        self.retriever = retriever
-        self.turns_of = turns_of
-        self.backend = backend
-        self.timeout = timeout
+    def __init__(self, library: Library):
+        self.library = library
 
     def run(self, question: Question) -> Outcome:
-        query = self.retriever.prepare(question.question, Filters(meeting=question.meeting))
-        hits = self.retriever.retrieve_query(query, DEPTH, "hybrid")
-        evidence = self.retriever.evidence(query, "hybrid")
-        result = written_answer(
-            query.text,
-            answer_hits(self.retriever, query, hits, "hybrid"),
-            evidence,
-            self.turns_of,
-            self.backend,
-            self.retriever.sentence_vectors,
-            self.timeout,
-        )
-        cited = [] if result.abstained else [cited_passage(citation) for citation in result.citations]
-        ranked = [hit_passage(hit) for hit in hits]
-        return Outcome(ranked, [], result.text, result.abstained, cited, written_figures(result))
+        result = self.library.ask(question.question, options_for(question, answerer="llm"))
+        return Outcome([], [], result.text, result.abstained, cited(result), written_figures(result))
 
 
 def written_figures(result) -> dict[str, float | None]:

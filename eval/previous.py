@@ -6,12 +6,18 @@ the named speaker said it − 0.3 when short − 0.3 when a question, quoted the
 and 90 words) with no bar of their own, and refused when the best top-passage similarity plus the
 question's word coverage fell below 0.55 (a threshold chosen on QMSum val, against another domain's
 meetings). One rule of it is not carried over: a passage far weaker than the best gave only
-sentences sharing a word with the question."""
+sentences sharing a word with the question.
+
+Both comparison answerers here are needle answerers for Library.ask (its `needle`): the question
+goes the users' path, and only a passage's question is answered otherwise."""
 
 from __future__ import annotations
 
+from answer.compose import TurnsOf, answer
 from answer.scorer import AnswerModel, Logistic
 from answer.signals import QUESTION_FEATURES, RERANK_FEATURES, SENTENCE_FEATURES
+from core.models import Answer, Hit
+from index.evidence import Evidence
 
 _SENTENCE_WEIGHTS = {
     "overlap": 1.0,
@@ -43,3 +49,13 @@ PREVIOUS_RELEASE = AnswerModel(
     support=((0.5, "unrated"),),
     fitted_on="hand-set (the release before the fitted model)",
 )
+
+
+def previous_release(question: str, hits: list[Hit], evidence: Evidence, turns_of: TurnsOf | None) -> Answer:
+    """The previous release's answer: its hand-set model, no coverage checks, citing whole passages."""
+    return answer(question, hits, evidence, None, PREVIOUS_RELEASE, coverage=False)
+
+
+def before_coverage(question: str, hits: list[Hit], evidence: Evidence, turns_of: TurnsOf | None) -> Answer:
+    """Issue 11's answers: the fitted model, without issue 38's coverage checks (answer.coverage)."""
+    return answer(question, hits, evidence, turns_of, coverage=False)

@@ -4,34 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from pathlib import Path
 
 from answer.library import Library
-from answer.llm import Backend
 from eval.ceiling import GoldSpanCeiling
 from eval.generated import WrittenAnswers
-from eval.previous import PREVIOUS_RELEASE
+from eval.previous import before_coverage, previous_release
 from eval.runner import QueryResult, run_suite
-from eval.suites import Suite, SuiteError, load_suite, qmsum_suite
+from eval.suites import DEFAULT_QMSUM, Suite, SuiteError  # noqa: F401 (DEFAULT_QMSUM: cli.minutes reads it here)
 from eval.systems import LibraryAsked, NaiveLlamaIndex, OnRecord, System
 from index.retrieval import Retriever
 from ingest.parsing import Failure, parse_paths
-
-SUITES_DIR = Path(__file__).resolve().parent / "suites"
-DEFAULT_QMSUM = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "qmsum" / "val"
-
-
-def resolve_suite(name: str, data: Path | None = None, limit: int | None = None) -> Suite:
-    """A suite by name (`seed`, `qmsum`) or by path to a suite file; `NAME:SPLIT` (`shapes:held_out`)
-    asks only the questions of that split."""
-    if name == "qmsum":
-        return qmsum_suite(data or DEFAULT_QMSUM, limit)
-    name, _, split = name.partition(":")
-    path = SUITES_DIR / f"{name}.json" if (SUITES_DIR / f"{name}.json").exists() else Path(name)
-    if not path.exists():
-        known = ", ".join(sorted(p.stem for p in SUITES_DIR.glob("*.json")))
-        raise SuiteError(f"no suite named {name!r}; use qmsum, one of {known}, or a suite file path")
-    return load_suite(path, split or None)
 
 
 def fused_by(retriever: Retriever, learned: bool) -> Retriever:
@@ -46,11 +28,12 @@ def evaluate(
     compare: bool = False,
     on_ingested: Callable[[], None] | None = None,
     on_step: Callable[[], None] | None = None,
-    writer: Backend | None = None,
+    written: bool = False,
 ) -> list[QueryResult]:
-    """Run the suite on On Record (hybrid), with `writer` on its written answers beside it, and with
-    `compare` on every mode and the naive baseline. A QMSum suite of several meetings is also asked
-    of the whole library as users ask it (`onrecord-library`: its citation figures, and
+    """Run the suite on On Record (hybrid) as users ask (Library.ask, each question within its
+    meeting), with `written` its written answers beside it (the library's configured model), and
+    with `compare` every mode, the named variants and the naive baseline. A QMSum suite of several
+    meetings is also asked of the whole library (`onrecord-library`: its citation figures, and
     `cites_own_meeting`, the share of its answers citing the question's own meeting)."""
     parsed = list(parse_paths(list(suite.transcripts)))
     failures = [result.message for result in parsed if isinstance(result, Failure)]
@@ -60,38 +43,46 @@ def evaluate(
     library.ingest(list(suite.transcripts))
     if on_ingested:
         on_ingested()
-    retriever = library.retriever
-    systems: list[System] = [OnRecord(retriever, "hybrid", library.turns)]
-    if suite.name.startswith("qmsum") and len(transcripts) > 1:
+    systems: list[System] = [OnRecord(library, "hybrid")]
+    if asks_library(suite):
         systems.append(LibraryAsked(library))  # each question asked of the whole library, as users ask it
-    if writer is not None:
-        systems.append(WrittenAnswers(retriever, library.turns, writer, library.settings.llm_timeout))
+    if written:
+        systems.append(WrittenAnswers(library))
     if compare:
-        systems += [
-            # the previous release's answerer: hand-set weights and threshold, citing whole passages
-            # retrieval as it was: reciprocal rank fusion, before the fitted fusion
-            OnRecord(
-                fused_by(retriever, False),
-                "hybrid",
-                name="onrecord-previous-release",
-                model=PREVIOUS_RELEASE,
-                coverage=False,
-            ),
-            OnRecord(fused_by(retriever, True), "hybrid", library.turns, name="onrecord-fitted-fusion"),
-            # issue 11's answers: the same, without issue 38's coverage checks (answer.coverage)
-            # (a retriever of its own: run after On Record on each question, it would find the
-            # sentences' vectors cached, and look the faster for it)
-            OnRecord(
-                fused_by(retriever, retriever.tuning.learned_fusion),
-                "hybrid",
-                library.turns,
-                name="onrecord-before-coverage",
-                coverage=False,
-            ),
-            OnRecord(retriever, "dense", library.turns),
-            OnRecord(retriever, "keyword", library.turns),
-            NaiveLlamaIndex(transcripts, library.embedder),
-            GoldSpanCeiling(transcripts),  # what quoting the gold turns' best sentences reaches
-        ]
+        systems += compared(library, transcripts)
     words = {t.meeting_id: {turn.index: len(turn.clean_text.split()) for turn in t.turns} for t in transcripts}
     return run_suite(suite, systems, words, on_step)
+
+
+COMPARED = 7  # the systems of `compared`
+
+
+def compared(library: Library, transcripts: list) -> list[System]:
+    """The systems On Record is compared with; all but the naive baseline and the ceiling ask
+    through Library.ask, differing only in what is named."""
+    retriever = library.retriever
+    return [
+        # the previous release's answerer (hand-set weights and threshold, citing whole passages);
+        # ranked as it searched: reciprocal rank fusion, before the fitted fusion
+        OnRecord(
+            library, name="onrecord-previous-release", needle=previous_release, ranking=fused_by(retriever, False)
+        ),
+        OnRecord(library, name="onrecord-fitted-fusion", ranking=fused_by(retriever, True)),
+        # issue 11's answers: without issue 38's coverage checks; a library of its own (run after
+        # On Record on each question, it would find the sentences' vectors cached, and look the faster for it)
+        OnRecord(Library(library.settings, library.embedder), name="onrecord-before-coverage", needle=before_coverage),
+        OnRecord(library, "dense"),
+        OnRecord(library, "keyword"),
+        NaiveLlamaIndex(transcripts, library.embedder),
+        GoldSpanCeiling(transcripts),  # what quoting the gold turns' best sentences reaches
+    ]
+
+
+def asks_library(suite: Suite) -> bool:
+    """Whether a suite's questions are also asked of the whole library (a QMSum suite of several meetings)."""
+    return suite.name.startswith("qmsum") and len(suite.transcripts) > 1
+
+
+def systems_asked(suite: Suite, compare: bool = False, written: bool = False) -> int:
+    """How many systems `evaluate` runs on each of the suite's questions."""
+    return 1 + asks_library(suite) + written + (COMPARED if compare else 0)

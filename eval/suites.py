@@ -16,10 +16,14 @@ A suite file is JSON:
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.errors import OnRecordError
+
+SUITES_DIR = Path(__file__).resolve().parent / "suites"
+DEFAULT_QMSUM = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "qmsum" / "val"
 
 
 class SuiteError(OnRecordError):
@@ -138,3 +142,45 @@ def spread(files: list[Path], limit: int) -> list[Path]:
         return files
     step = len(files) / limit
     return [files[int(i * step)] for i in range(limit)]
+
+
+# name → how to load a suite of questions from (a data folder or None, a limit or None); filled
+# beside each loader (register_suite) and from the question files in eval/suites/ (suites()).
+Loader = Callable[[Path | None, int | None], Suite]
+_REGISTERED: dict[str, Loader] = {}
+
+
+def register_suite(name: str) -> Callable[[Loader], Loader]:
+    def add(load: Loader) -> Loader:
+        _REGISTERED[name] = load
+        return load
+
+    return add
+
+
+@register_suite("qmsum")
+def _qmsum(data: Path | None, limit: int | None) -> Suite:
+    return qmsum_suite(data or DEFAULT_QMSUM, limit)
+
+
+def suites() -> dict[str, Loader]:
+    """Every suite of questions by name: the registered ones, and each file of questions in
+    eval/suites/ by its name (`seed`, `samples`, `shapes`, `who`)."""
+    found = dict(_REGISTERED)
+    for path in sorted(SUITES_DIR.glob("*.json")):
+        if path.stem not in found and '"questions"' in path.read_text(encoding="utf-8"):
+            found[path.stem] = lambda _data, _limit, path=path: load_suite(path)
+    return found
+
+
+def resolve_suite(name: str, data: Path | None = None, limit: int | None = None) -> Suite:
+    """A suite by name (suites()) or by path to a suite file; `NAME:SPLIT` (`shapes:held_out`)
+    asks only the questions of that split."""
+    known = suites()
+    if name in known:
+        return known[name](data, limit)
+    name, _, split = name.partition(":")
+    path = SUITES_DIR / f"{name}.json" if name in known else Path(name)
+    if not path.exists():
+        raise SuiteError(f"no suite named {name!r}; use one of {', '.join(known)}, or a suite file path")
+    return load_suite(path, split or None)

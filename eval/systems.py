@@ -1,24 +1,22 @@
-"""The systems an evaluation compares: On Record in each retrieval mode, and a naive LlamaIndex
+"""The systems an evaluation compares: On Record as users ask it (Library.ask, the one path the
+CLI, page, API and MCP take) in each retrieval mode, named variants of it, and a naive LlamaIndex
 baseline (default SentenceSplitter chunks, same embedding model, dense only)."""
 
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from answer.compose import TurnsOf, answer
 from answer.library import AskOptions, Library
-from answer.scorer import AnswerModel
-from core.models import Citation, Filters, Transcript
+from core.models import Answer, Citation, Filters, Hit, Transcript
 from eval.metrics import Passage
 from eval.suites import Question
 from index.embedding import Embedder, llama_embedding
-from index.retrieval import ANSWER_ORDER, Mode, Retriever
+from index.retrieval import Mode, Retriever
 
-DEPTH = 30  # passages retrieved per question: enough for the 2,000-word budget
-ANSWER_PASSAGES = AskOptions().k  # as `onrecord ask` answers
+DEPTH = 30  # passages ranked per question (Library.search): enough for the 2,000-word budget
 
 
 @dataclass(frozen=True)
@@ -37,60 +35,61 @@ class System(Protocol):
     def run(self, question: Question) -> Outcome: ...
 
 
+def options_for(question: Question, mode: Mode = "hybrid", answerer: str = "extractive") -> AskOptions:
+    """The question's filters as a user sets them: within its meeting, when it names one."""
+    return AskOptions(mode=mode, filters=Filters(meeting=question.meeting), answerer=answerer)
+
+
 class OnRecord:
-    """On Record's retrieval in one mode, with the extractive answer on top, citing turns (given
-    `turns_of`) or, as releases before turn-level citations did, passages."""
+    """On Record in one retrieval mode: the answer is Library.ask's, with the question's meeting as
+    its filter (scope routing and meeting naming included, as users get them), and the passages
+    ranked for Hit@k and MRR are Library.search's with the same filters, or `ranking`'s (a
+    retriever tuned otherwise: the previous release's fusion). `needle` answers a passage's
+    question in place of the fitted answer model (eval.previous)."""
 
     def __init__(
         self,
-        retriever: Retriever,
-        mode: Mode,
-        turns_of: TurnsOf | None = None,
+        library: Library,
+        mode: Mode = "hybrid",
         name: str = "",
-        model: AnswerModel | None = None,
-        coverage: bool = True,
+        needle: Callable[..., Answer] | None = None,
+        ranking: Retriever | None = None,
     ):
-        self.retriever = retriever
-        self.coverage = coverage
+        self.library = library
         self.mode = mode
-        self.turns_of = turns_of
         self.name = name or f"onrecord-{mode}"
-        self.model = model
+        self.needle = needle
+        self.ranking = ranking
 
     def run(self, question: Question) -> Outcome:
-        query = self.retriever.prepare(question.question, Filters(meeting=question.meeting))
-        hits = self.retriever.retrieve_query(query, DEPTH, self.mode)
-        evidence = self.retriever.evidence(query, self.mode)
-        result = answer(
-            query.text,
-            answer_hits(self.retriever, query, hits, self.mode),
-            evidence,
-            self.turns_of,
-            self.model,
-            self.coverage,
-        )
-        cited = [] if result.abstained else [cited_passage(citation) for citation in result.citations]
+        options = options_for(question, self.mode)
+        if self.ranking is None:
+            hits = self.library.search(question.question, DEPTH, options.filters, self.mode)
+        else:
+            hits = self.ranking.retrieve(question.question, DEPTH, options.filters, self.mode)
+        result = self.library.ask(question.question, options, needle=self.needle)
         ranked = [hit_passage(hit) for hit in hits]
-        # Relevant: the retrieved passages covering a gold turn, and every other chunk that does
-        # (retrieved passages may join adjacent chunks, so their ids are their own).
-        gold = question.gold
-        taken = {chunk_id for hit in hits for chunk_id in hit.chunk.id.split("+")}
-        relevant = [p.id for p in ranked if p.turns & gold] + [
-            chunk.id
-            for chunk in self.retriever.catalog.chunks
-            if chunk.meeting_id == question.meeting
-            and chunk.id not in taken
-            and gold & set(range(chunk.turn_start, chunk.turn_end + 1))
-        ]
-        return Outcome(ranked, relevant, result.text, result.abstained, cited)
+        relevant = relevant_passages(self.library, question, hits)
+        return Outcome(ranked, relevant, result.text, result.abstained, cited(result))
 
 
-def answer_hits(retriever: Retriever, query, hits: list, mode: Mode) -> list:
-    """The passages answers read, as `onrecord ask` gives them (ANSWER_ORDER): `hits` themselves
-    unless those were ordered by the learned fusion."""
-    if mode == "hybrid" and retriever.tuning.learned_fusion != ANSWER_ORDER:
-        hits = retriever.retrieve_query(query, DEPTH, mode, fused=ANSWER_ORDER)
-    return hits[:ANSWER_PASSAGES]
+def relevant_passages(library: Library, question: Question, hits: list[Hit]) -> list[str]:
+    """The retrieved passages covering a gold turn, and every other chunk that does (retrieved
+    passages may join adjacent chunks, so their ids are their own)."""
+    gold = question.gold
+    taken = {chunk_id for hit in hits for chunk_id in hit.chunk.id.split("+")}
+    return [hit.chunk.id for hit in hits if hit_passage(hit).turns & gold] + [
+        chunk.id
+        for chunk in library.catalog.chunks
+        if chunk.meeting_id == question.meeting
+        and chunk.id not in taken
+        and gold & set(range(chunk.turn_start, chunk.turn_end + 1))
+    ]
+
+
+def cited(result: Answer) -> list[Passage]:
+    """What an answer cites, as passages; none when it refused."""
+    return [] if result.abstained else [cited_passage(citation) for citation in result.citations]
 
 
 def cited_passage(citation: Citation) -> Passage:
@@ -127,11 +126,11 @@ class LibraryAsked:
 
     def run(self, question: Question) -> Outcome:
         found = self.library.ask(question.question, AskOptions())
-        cited = [] if found.abstained else [cited_passage(citation) for citation in found.citations]
-        own = None if found.abstained else float(any(p.meeting == question.meeting for p in cited))
+        answered = cited(found)
+        own = None if found.abstained else float(any(p.meeting == question.meeting for p in answered))
         timeline = None if found.abstained else float(found.scope == "meetings")
         figures = {"cites_own_meeting": own, "timelines": timeline}
-        return Outcome([], [], found.text, found.abstained, cited, figures)
+        return Outcome([], [], found.text, found.abstained, answered, figures)
 
 
 class NaiveLlamaIndex:

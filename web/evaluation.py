@@ -1,4 +1,5 @@
-"""The Evaluation tab: run the seed suite or a QMSum subset and read the latest report."""
+"""The Evaluation tab: run a suite (eval.suites: seed, a QMSum subset...) and read the latest report;
+its answers go through Library.ask, as the page's own questions do."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from answer.library import Library
 from core.errors import OnRecordError
 from core.settings import load_settings
 from eval.report import COLUMNS, write_report
-from eval.run import evaluate, resolve_suite
+from eval.run import evaluate
+from eval.suites import resolve_suite, suites
 
 
 def on_run(library: Library, reports_dir: Path, suite_name, limit, progress=gr.Progress()) -> tuple:
@@ -57,7 +59,7 @@ def _number(value):
 def evaluation_tab(library: Library, reports_dir: Path, page: gr.Blocks) -> None:
     """The Evaluation tab's components and events (inside a `gr.Tab`)."""
     with gr.Row():
-        suite = gr.Radio(["seed", "qmsum"], value="seed", label="Suite")
+        suite = gr.Radio(list(suites()), value="seed", label="Suite")
         limit = gr.Slider(1, 35, value=3, step=1, label="QMSum val meetings")
         run = gr.Button("Run evaluation", elem_id="run-eval")
     table = gr.Dataframe(label="Latest report", interactive=False, elem_id="eval-table")

@@ -42,7 +42,7 @@ def test_written_answers_are_scored_beside_the_extractive_ones(tmp_path, setting
     suite = qmsum_suite(QMSUM / "val", limit=1)
     settings = settings_for(tmp_path, llm_url=server.url, llm_model="scripted", llm_timeout=10)
     library = Library(settings, embedder)
-    results = evaluate(suite, library, writer=library.llm)
+    results = evaluate(suite, library, written=True)
     summary = summarize(results)
     assert set(summary) == {"onrecord-hybrid", "onrecord-llm"}
     written = summary["onrecord-llm"]

@@ -1,0 +1,83 @@
+"""Issue 44 step 5: the eval answers through Library.ask, the path the CLI, page, API and MCP take,
+and its suites come from one registry that feeds the CLI and the page."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from answer.library import AskOptions
+from cli import app
+from cli.evaluation import APART, _print_summary
+from cli.options import console
+from core.models import Filters
+from eval.run import evaluate, systems_asked
+from eval.suites import Question, Suite, resolve_suite, suites
+from tests.conftest import QMSUM, ROOT
+
+COUNCIL = "city_council_2024-03-12"
+SAMPLES = tuple(sorted((ROOT / "samples").iterdir()))
+
+
+@pytest.fixture(scope="module")
+def asked(samples_library):
+    questions = (
+        # a question about the whole meeting: users get its minutes (scope routing); the eval's own
+        # copy of the passage path answered it from eight passages instead
+        Question("decided", "What was decided?", ((0, 4),), meeting=COUNCIL),
+        Question("needle", "What did the council say about the library budget?", ((0, 4),), meeting=COUNCIL),
+    )
+    suite = Suite("one-path", SAMPLES, questions)
+    return suite, evaluate(suite, samples_library, compare=True)
+
+
+def test_every_answer_scored_is_the_one_users_get(asked, samples_library):
+    suite, results = asked
+    ours = {r.id: r for r in results if r.system == "onrecord-hybrid"}
+    for question in suite.questions:
+        users = samples_library.ask(question.question, AskOptions(filters=Filters(meeting=question.meeting)))
+        assert ours[question.id].answer == users.text
+        assert ours[question.id].abstained == users.abstained
+    whole = samples_library.ask("What was decided?", AskOptions(filters=Filters(meeting=COUNCIL)))
+    assert whole.scope == "meeting"  # routed by its scope, as users are
+
+
+def test_the_comparison_systems_ask_through_the_library_too(asked, samples_library):
+    """The previous release's answer cites whole passages (no turns), on the users' path: a
+    meeting-level question is answered from the minutes by every variant alike."""
+    suite, results = asked
+    by = {(r.system, r.id): r for r in results}
+    assert by[("onrecord-previous-release", "decided")].answer == by[("onrecord-hybrid", "decided")].answer
+    assert by[("onrecord-before-coverage", "decided")].answer == by[("onrecord-hybrid", "decided")].answer
+    dense = samples_library.ask("What was decided?", AskOptions(mode="dense", filters=Filters(meeting=COUNCIL)))
+    assert by[("onrecord-dense", "decided")].answer == dense.text
+    ranked = by[("onrecord-hybrid", "needle")].top
+    searched = samples_library.search(suite.questions[1].question, 30, Filters(meeting=COUNCIL))
+    assert ranked and ranked == [hit.chunk.id for hit in searched][: len(ranked)]  # Library.search's order
+
+
+def test_the_progress_counts_every_system_run(asked):
+    suite, results = asked
+    assert len(results) == len(suite.questions) * systems_asked(suite, compare=True)
+    qmsum = resolve_suite("qmsum", QMSUM / "val", 3)
+    assert systems_asked(qmsum) == 2  # hybrid, and the whole library (`onrecord-library`): one short before
+    assert systems_asked(qmsum, compare=True, written=True) == 10
+
+
+def test_the_suites_come_from_one_registry_that_feeds_the_cli():
+    names = set(suites())
+    assert {"seed", "samples", "shapes", "who", "qmsum"} <= names
+    assert "minutes" not in names and "followups" not in names  # not files of questions
+    result = CliRunner().invoke(app, ["eval", "--help"], env={"COLUMNS": "300"})
+    assert all(name in result.output for name in [*names, *APART])
+    result = CliRunner().invoke(app, ["eval", "nowhere"])
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    assert "no suite named 'nowhere'" in result.output and "shapes" in result.output
+
+
+def test_the_table_shows_whether_library_answers_cite_their_own_meeting():
+    summary = {"onrecord-hybrid": {"Hit@5": 0.9}, "onrecord-library": {"cites_own_meeting": 0.54}}
+    with console.capture() as captured:
+        _print_summary("qmsum-val", summary)
+    text = captured.get()
+    assert "own mtg" in text and "0.540" in text

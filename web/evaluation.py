@@ -13,7 +13,7 @@ from answer.library import Library
 from core.errors import OnRecordError
 from core.settings import load_settings
 from eval.report import COLUMNS, write_report
-from eval.run import evaluate
+from eval.run import evaluate, systems_asked
 from eval.suites import resolve_suite, suites
 
 
@@ -22,12 +22,12 @@ def on_run(library: Library, reports_dir: Path, suite_name, limit, progress=gr.P
         suite = resolve_suite(suite_name, limit=int(limit))
         settings = load_settings(**{**library.settings.model_dump(), "data_dir": Path(".onrecord-eval") / suite.name})
         progress(0, desc=f"indexing {len(suite.transcripts)} transcripts")
-        total = len(suite.questions)
+        total = len(suite.questions) * systems_asked(suite)  # each question, by each system
         counted: list[int] = []
 
         def step() -> None:
             counted.append(1)
-            progress(len(counted) / total, desc=f"question {len(counted)} of {total}")
+            progress(len(counted) / total, desc=f"answer {len(counted)} of {total}")
 
         results = evaluate(suite, Library(settings, library.embedder), on_step=step)
         folder = reports_dir / suite.name

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from core.text import MONTHS, WEEKDAYS, words
+from core.text import COUNTING, MONTHS, WEEKDAYS, words
 from index.keyword import terms
 from index.mentions import mentioned_speakers
 
@@ -105,9 +105,7 @@ _FUNCTION_WORDS = frozenset(
 )
 _NUMBER_WORDS = {  # single number words text2num leaves as words ("one" is left out: "one of them")
     word: str(value)
-    for value, word in enumerate(
-        ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
-    )
+    for value, word in enumerate(COUNTING[:11])
     if value != 1
 }
 # digits glued to letters are names ("mn005", "Eurospeech'01"); an ordinal ("1st", "third") orders

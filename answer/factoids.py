@@ -25,6 +25,7 @@ from answer.signals import (
     content_terms,
     sentence_cosines,
 )
+from core.text import COUNTING, LARGE, TENS, alternatives
 from index.keyword import terms
 
 FACTOID_KINDS = ("time", "number", "person", "name")
@@ -70,17 +71,15 @@ _MONEY = re.compile(r"[$€£¥]\s?\d|\b(?:dollars?|euros?|pounds?|cents?|francs
 _SHARE = re.compile(r"%|\b(?:percent|per cent|half|third|thirds|quarter|majority|minority|most|all|none)\b", re.I)
 _UNIT = re.compile(r"\s+(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|o'clock)\b", re.I)
 _NUMBER = re.compile(  # a number as a whole: "18,500", "3.6", "forty-one"
-    r"\d[\d,.]*\d|\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
-    r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|"
-    r"million|billion|percent|half|dozen|quarter)(?:-\w+)?\b",
+    rf"\d[\d,.]*\d|\d|\b(?:{alternatives(COUNTING[1:] + TENS + LARGE)}|percent|half|dozen|quarter)(?:-\w+)?\b",
     re.I,
 )
 _DATED = re.compile(rf"\b(?:{MONTHS})\b|\d:\d\d|\b(?:am|pm|utc)\b", re.I)
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _HOW_LONG = re.compile(r"\bhow long\b", re.I)
 _DURATION = re.compile(
-    r"\b(?:\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|"
-    r"fifty|sixty|ninety|hundred|few|several|many)(?:[\s-]\w+)?[\s-](?:seconds?|minutes?|hours?|days?|weeks?|"
+    rf"\b(?:\d+|an?|{alternatives(COUNTING[1:] + TENS + LARGE[:1])}|few|several|many)(?:[\s-]\w+)?[\s-]"
+    r"(?:seconds?|minutes?|hours?|days?|weeks?|"
     r"months?|years?|decades?)\b",
     re.I,
 )

@@ -16,6 +16,8 @@ import numpy as np
 
 from answer.sentences import Sentence
 from core.models import Hit
+from core.text import COUNTING, LARGE, TENS, WEEKDAYS, alternatives, stop_words
+from core.text import MONTHS as MONTH_NAMES
 from index.evidence import NO_EVIDENCE, Evidence
 from index.focus import keyword_query
 from index.keyword import KeywordIndex, terms
@@ -87,8 +89,8 @@ ANSWER_KINDS = (
     ),
     ("reason", re.compile(r"^\s*why\b|\bwhat (?:was|were|is|are) the reasons?\b|\bfor what reason\b", re.I)),
 )
-MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
-DAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+MONTHS = alternatives(MONTH_NAMES)
+DAYS = alternatives(WEEKDAYS)
 HOLDS = {
     "time": re.compile(
         rf"\b(?:{MONTHS}|{DAYS}|(?:19|20)\d\d|\d{{1,2}}(?::\d\d)?\s?(?:am|pm)|today|tomorrow|yesterday|tonight|"
@@ -97,8 +99,7 @@ HOLDS = {
         re.I,
     ),
     "number": re.compile(
-        r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
-        r"hundred|thousand|million|billion|percent|half|dozen|quarter)\b",
+        rf"\d|\b(?:{alternatives(COUNTING[1:13] + TENS[:4] + LARGE)}|percent|half|dozen|quarter)\b",
         re.I,
     ),
     "reason": re.compile(
@@ -152,9 +153,7 @@ _ASKING = frozenset(
 def _function_terms() -> frozenset[str]:
     """Stemmed function words (NLTK's English list, as bm25s ships it) and question phrasing: the
     keyword index keeps most of them, but what a question asks about is never "did" or "about"."""
-    from bm25s.stopwords import STOPWORDS_EN_PLUS
-
-    return frozenset(terms(" ".join(STOPWORDS_EN_PLUS))) | _ASKING
+    return frozenset(terms(" ".join(stop_words()))) | _ASKING
 
 
 def question_terms(question: str) -> list[str]:

@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 
 from core.models import Turn
-from core.text import SENTENCE_END
+from core.text import COUNTING, SENTENCE_END, alternatives
 from index.keyword import terms
 from minutes.ballots import vote_of
 
@@ -30,14 +30,13 @@ _RESULT = re.compile(
 )
 _COUNTED = re.compile(
     r"\bunanimous(?:ly)?\b|\bmotion\b|\bin\s+favou?r\b|\b(?:against|opposed)\b|\bto\s+(?:nothing|zero|none)\b|"
-    r"\b(?:one|two|three|four|five|six|seven|eight|nine|\d+)\s*(?:to|-|–)\s*(?:zero|one|two|three|four|five|six|"
-    r"seven|eight|nine|\d+)\b",
+    rf"\b(?:{alternatives(COUNTING[1:10])}|\d+)\s*(?:to|-|–)\s*(?:{alternatives(COUNTING[:10])}|\d+)\b",
     re.I,
 )
 _UNANIMOUS = re.compile(
     r"\bunanimous(?:ly)?\b|\b(?:opposed|against|nays?|objections?)\?\s*(?:(?:hearing|seeing)\s+)?none\b|"
     r"\bthat\s+is\s+everyone\b|"
-    r"\bto\s+(?:nothing|zero|none)\b|\b(?:\d+|one|two|three|four|five|six|seven|eight|nine)\s*(?:to|-|–)\s*(?:0|zero)\b",
+    rf"\bto\s+(?:nothing|zero|none)\b|\b(?:\d+|{alternatives(COUNTING[1:10])})\s*(?:to|-|–)\s*(?:0|zero)\b",
     re.I,
 )
 _SAYS_NO = re.compile(

@@ -4,7 +4,7 @@ speaker mentions, answers and rendering share."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import cache
 
 # A word: a run of letters, digits or underscores, in any script.
@@ -31,6 +31,26 @@ MONTHS = [
     "december",
 ]
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+# Numbers in words: COUNTING[n] is n, then the tens and the large units.
+COUNTING = (
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
+)  # fmt: skip
+TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+LARGE = ("hundred", "thousand", "million", "billion")
+
+
+def alternatives(words: Sequence[str]) -> str:
+    """Words as a regular expression's alternatives, in their order: "one|two|three"."""
+    return "|".join(words)
+
+
+@cache
+def stop_words(extended: bool = True) -> frozenset[str]:
+    """English function words as bm25s ships them: NLTK's list, or (`extended`) that list and more."""
+    from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_EN_PLUS
+
+    return frozenset(STOPWORDS_EN_PLUS if extended else STOPWORDS_EN)
 
 
 def month_number(word: str) -> int | None:

@@ -23,7 +23,7 @@ from eval.fit import logistic
 from index.embedding import Embedder
 from ingest.boundaries import FEATURES, gap_rows, start_marks
 from ingest.chunking import CountWordPieces, chunk_transcript
-from ingest.labels import stop_words
+from ingest.labels import unsaid_words
 from ingest.parsing import parse_file
 from ingest.segmenting import (
     AGENDA,
@@ -138,7 +138,7 @@ def text_tiling(case: Case) -> list[int]:
     from nltk.tokenize.texttiling import TextTilingTokenizer
 
     turns = [turn.clean_text or "." for turn in case.transcript.turns]
-    tiler = TextTilingTokenizer(stopwords=sorted(stop_words()))
+    tiler = TextTilingTokenizer(stopwords=sorted(unsaid_words()))
     try:
         tiles = tiler.tokenize("\n\n".join(turns))
     except ValueError:

@@ -41,7 +41,7 @@ from answer.verify import (
     verify,
 )
 from core.models import Check
-from core.text import sentences, words
+from core.text import COUNTING, LARGE, TENS, sentences, words
 from eval.fit import logistic
 from eval.suites import domain_of, spread
 from index.keyword import terms
@@ -59,7 +59,7 @@ TRUE_DROPS = 0.095  # the share of train's true sentences the verifier may drop,
 _AUXILIARY = re.compile(r"\b(is|are|was|were|will|would|could|should|did|does|do|has|have|had|can|might|must)\b")
 _NEGATED = re.compile(r"\b(?:not|never)\s+|n't\b|\bcannot\b", re.IGNORECASE)
 _DIGITS = re.compile(r"\b\d+(?:\.\d+)?\b")
-_WORD_NUMBERS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "twenty", "hundred")
+_WORD_NUMBERS = (*COUNTING[1:11], TENS[0], LARGE[0])
 
 
 @dataclass(frozen=True)

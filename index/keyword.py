@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from core.text import stemmer, words
+from core.text import stemmer, stop_words, words
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 VOCABULARY_FILE = "vocabulary.json"
@@ -25,9 +25,7 @@ BM25_PARAMETERS = ("k1", "b", "delta", "method", "idf_method", "dtype", "int_dty
 
 @cache
 def _stopwords() -> frozenset[str]:
-    from bm25s.stopwords import STOPWORDS_EN
-
-    return frozenset(STOPWORDS_EN)
+    return stop_words(extended=False)
 
 
 def terms(text: str) -> list[str]:

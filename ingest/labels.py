@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 from functools import cache
 
-from core.text import sentences, stemmer
+from core.text import sentences, stemmer, stop_words
 
 _WORD = re.compile(r"[^\W\d_](?:[\w'’-]*\w)?")
 _BREAK = re.compile(r"[.,;:!?…()\[\]\"“”—–]|\s-\s")  # a phrase does not run across these
@@ -119,22 +119,21 @@ SUMMARY_WORDS = (6, 45)  # a summary sentence is neither a fragment nor a speech
 
 
 @cache
-def stop_words() -> frozenset[str]:
-    from bm25s.stopwords import STOPWORDS_EN_PLUS
-
-    return frozenset(STOPWORDS_EN_PLUS) | FILLERS
+def unsaid_words() -> frozenset[str]:
+    """Function words and speech fillers: never a topic's label."""
+    return stop_words() | FILLERS
 
 
 def topic_terms(text: str) -> list[str]:
     """The stemmed content words of a text: what says which topic it is about."""
-    stop = stop_words()
+    stop = unsaid_words()
     kept = [word for word in (w.casefold() for w in _WORD.findall(text)) if word not in stop and len(word) > 2]
     return stemmer().stemWords(kept)
 
 
 def _phrases(text: str) -> list[tuple[str, str]]:
     """(key, surface) of every run of one to three content words inside a clause."""
-    stop = stop_words()
+    stop = unsaid_words()
     found = []
     for clause in _BREAK.split(text):
         words = _WORD.findall(clause)

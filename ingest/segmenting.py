@@ -25,6 +25,7 @@ import numpy as np
 
 from core.logistic import Logistic
 from core.models import Chunk, Transcript, Turn
+from core.text import COUNTING, alternatives
 from ingest.boundaries import FEATURES, gap_rows, opening
 from ingest.labels import labels
 from ingest.spoken import SPOKEN_HEADING, is_spoken_heading
@@ -38,7 +39,7 @@ SHORT = 150  # turns and cues, at most: partitioned one by one (embedding them c
 LONGEST_SEGMENT = 400  # chunks; bounds the partition's time and memory on very long transcripts
 AGENDA = re.compile(
     r"\b(?:(?:first|second|third|fourth|fifth|next|last|final|other) (?:item|point|topic|agenda item)\b"
-    r"|item (?:number )?(?:\d+|one|two|three|four|five)\b|moving on to\b|move on(?: now)? to\b"
+    rf"|item (?:number )?(?:\d+|{alternatives(COUNTING[1:6])})\b|moving on to\b|move on(?: now)? to\b"
     r"|on to the next\b|next on the agenda\b|let'?s (?:move|go) on\b|turn (?:now )?to (?:the )?(?:item|question)"
     r"|questions? (?:now )?(?:on|about|from)\b)",
     re.IGNORECASE,

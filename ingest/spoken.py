@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import re
 
+from core.text import COUNTING, alternatives
+
 _ANNOUNCEMENT = (
     r"(?:the )?(?:first|second|third|fourth|fifth|sixth|next|last|final) (?:item|agenda item)\b"
-    r"|(?:agenda )?item (?:number )?(?:\d+|one|two|three|four|five|six)\s*[:.,-]"
+    rf"|(?:agenda )?item (?:number )?(?:\d+|{alternatives(COUNTING[1:7])})\s*[:.,-]"
     r"|(?:now )?moving on to (?:the )?(?:next )?(?:item|agenda)"
     r"|next (?:up )?on (?:the |our )?agenda\b"
 )

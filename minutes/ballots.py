@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 
 from core.models import Turn
-from core.text import sentences
+from core.text import COUNTING, sentences
 from minutes.features import COMMON_WORDS, CUE_PATTERNS, NUMBER, turn_sentences
 
 _VOTE = re.compile(
@@ -16,7 +16,7 @@ _VOTE = re.compile(
     r"(?:against|opposed)|\bunanimous(?:ly)?\b",
     re.IGNORECASE,
 )
-COUNTED = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve")
+COUNTED = COUNTING[:13]
 _DIGITS = {word: n for n, word in enumerate(COUNTED)}
 _DIGITS |= {"none": 0, "nothing": 0, "no one": 0}
 _DECIDING = re.compile(

@@ -9,20 +9,20 @@ import re
 from collections.abc import Sequence
 
 from core.models import Turn
-from core.text import sentences
+from core.text import COUNTING, MONTHS, alternatives, sentences
 
 _I = re.IGNORECASE | re.VERBOSE
-NUMBER = r"(?:\d+|zero|nothing|none|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+NUMBER = rf"(?:\d+|zero|nothing|none|{alternatives(COUNTING[1:13])})"
+MONTH_WORDS = alternatives(MONTHS)
 CUES = {
     # a chair's result, said in any of its forms: "The motion carries", "Carried.", "It's carried", "That
     # passes", "Defeated, two to three", "The ayes have it", "Motion fails"; not a report ("it carried over")
-    "motion_result": r"""\bmotion\s+(?:is\s+|was\s+|has\s+)?(?:carries|carried|passes|passed|fails|failed|approved|
+    "motion_result": rf"""\bmotion\s+(?:is\s+|was\s+|has\s+)?(?:carries|carried|passes|passed|fails|failed|approved|
         adopted|defeated|lost|rejected)\b|\b(?:it|that|this|which)\s+(?:carries|passes|fails)\b|
         \b(?:it|that|this|the\s+\w+)(?:'s|\s+is)\s+(?:carried|passed|defeated|lost)\b|
         (?:^|(?<=[.?!,;:]\s))\W*(?:carried|carries|passed|passes|defeated|fails|failed|lost)\b
         (?!\s+(?:over|out|on|forward|through|away|around|along|by\s+(?:the|a|an)\b))|
-        \b(?:carries|passes|fails|carried|passed|defeated|failed|lost)\s+(?:unanimously|\d|(?:one|two|three|four|
-        five|six|seven|eight|nine)\b)|\bunanimous(?:ly)?\b|\b(?:ayes?|yeas|nays|noes|nos)\s+have\s+it|
+        \b(?:carries|passes|fails|carried|passed|defeated|failed|lost)\s+(?:unanimously|\d|(?:{alternatives(COUNTING[1:10])})\b)|\bunanimous(?:ly)?\b|\b(?:ayes?|yeas|nays|noes|nos)\s+have\s+it|
         so\s+ordered|\bdeclared\s+(?:carried|passed|lost|defeated)""",
     # a chair calling the vote, which asks for a decision and makes none
     "vote_call": r"""\b(?:all|those)\s+(?:those\s+)?(?:in\s+)?favou?r|\b(?:any|all|those)\s+(?:opposed|against)|
@@ -51,11 +51,10 @@ CUES = {
         try\s+to|think|guess|see|tell\s+you|show\s+you|stop|start\s+by|pass|hand\s+over|go\s+back|go\s+through|explain|
         read|repeat|only|still|also\s+say)\b)""",
     "collective": r"\b(?:we(?:'ll|\s+will|\s+need\s+to|\s+should|\s+have\s+to|\s+must)|let'?s)\s+\w+",
-    "due": r"""\b(?:by|before|until|no\s+later\s+than|due)\s+(?:the\s+)?(?:end\s+of\s+(?:the\s+)?\w+|next\s+\w+|
-        this\s+\w+|tomorrow|tonight|\w+day|\d{1,2}(?:st|nd|rd|th)?|january|february|march|april|may|june|july|
-        august|september|october|november|december)|\bnext\s+(?:\w+\s+)?(?:week|month|meeting|time|session)\b|
-        \bthis\s+(?:week|month)\b|\b(?:january|february|march|april|may|june|july|august|september|october|
-        november|december)\s+(?:meeting|packet|agenda)\b|
+    "due": rf"""\b(?:by|before|until|no\s+later\s+than|due)\s+(?:the\s+)?(?:end\s+of\s+(?:the\s+)?\w+|next\s+\w+|
+        this\s+\w+|tomorrow|tonight|\w+day|\d{{1,2}}(?:st|nd|rd|th)?|{MONTH_WORDS})|
+        \bnext\s+(?:\w+\s+)?(?:week|month|meeting|time|session)\b|
+        \bthis\s+(?:week|month)\b|\b(?:{MONTH_WORDS})\s+(?:meeting|packet|agenda)\b|
         \btomorrow\b|\bend\s+of\s+(?:the\s+)?(?:day|week|month|quarter)\b""",
     "hedge": r"""\b(?:maybe|perhaps|might|could\s+(?:we|possibly|also)|if\s+we|what\s+if|I\s+(?:think|guess|
         suppose|wonder)|probably|not\s+sure|hypothetically|would\s+be\s+nice|ideally|in\s+theory|I\s+don't\s+know)\b""",

@@ -18,7 +18,7 @@ import numpy as np
 from core.logistic import DIGITS, Logistic, ModelError
 from core.minutes import Item
 from core.models import Turn
-from ingest.labels import stop_words
+from ingest.labels import unsaid_words
 from minutes.ballots import ballots, decision_text, motion_of, vote_of
 from minutes.features import COMMON_WORDS, FEATURES, sentence_rows
 
@@ -68,7 +68,7 @@ def default_items_model() -> ItemsModel:
 
 def reads_english(turns: Sequence[Turn]) -> bool:
     words = [w.casefold() for turn in turns[:400] for w in re.findall(r"[^\W\d_]+", turn.clean_text)]
-    stop = stop_words()
+    stop = unsaid_words()
     return not words or sum(w in stop for w in words) / len(words) >= ENGLISH_SHARE
 
 

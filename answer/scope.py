@@ -64,6 +64,12 @@ ACROSS = re.compile(
     past|last|earlier|later)\s+(?:[\w-]+\s+){0,2}meetings)\b""",
     _FLAGS,
 )
+# A question after one fact (a time, a place, an amount): about a meeting named in it, it is a needle in that
+# meeting ("When is the council's next regular session?"), never a request for the meeting's summary.
+FACT_ASKED = re.compile(
+    r"^\W*(?:when|where|what\s+(?:time|day|date|hour)|which\s+(?:day|date|time)|how\s+(?:long|many|much|often|late|soon))\b",
+    re.IGNORECASE,
+)
 MEETING_NOUN = re.compile(rf"\b(?:{MEETING_NOUNS})\b", re.IGNORECASE)
 POSSESSIVE = re.compile(r"(\w)'s\b")
 LENGTHS = (  # (pattern, words): what length the question asks for
@@ -140,7 +146,7 @@ def _scope_of(question: str, speakers: Iterable[str]) -> Scope:
         return Scope("needle", "discussion" if aspect == "summary" else "subject", words, phrase, None, subject)
     if named and aspect in (None, "summary"):
         return Scope("meeting", "speaker_points", words, phrase, named[0], "")
-    if aspect is None and phrase is None and not MEETING_NOUN.search(question):
+    if aspect is None and (FACT_ASKED.search(question) or phrase is None and not MEETING_NOUN.search(question)):
         return Scope("needle", "subject", words, phrase, None, subject)
     # a question about a meeting with no subject of its own once its request words are gone is about all of it
     return Scope("meeting", aspect or "summary", words, phrase, None, "")

@@ -25,6 +25,10 @@ from core.models import Meeting
         ("Which questions are still open after the review?", "meeting", "open_questions"),
         ("Who attended the board meeting?", "meeting", "participants"),
         ("When does the bike lane construction start?", "needle", "subject"),
+        # one fact about a meeting named in the question is found in that meeting, not its summary
+        ("When is the council's next regular session?", "needle", "subject"),
+        ("How long did the March board meeting run?", "needle", "subject"),
+        ("Where will the next school board meeting be held?", "needle", "subject"),
         ("What happens if the enforcement vote fails?", "needle", "subject"),
         ("What did the council decide about the bike lane?", "needle", "subject"),
         ("Summarize the discussion about the remote's battery", "needle", "discussion"),

@@ -53,7 +53,7 @@ def scoped_ask(retriever: Retriever, question: str, filters: Filters, mode: Mode
         return replace(voted_against(retriever, scope, query, named or allowed, mode, k, sources), resolved=resolved)
     if scope.kind == "needle":
         if named:
-            query = retriever.prepare(question, replace(filters, meeting=named[0].meeting_id), mode)
+            query = retriever.prepare(question, replace(filters, meetings=(named[0].meeting_id,)), mode)
         needle = sources.needle or answer
         within = None if named or len(allowed) < 2 else likeliest_meeting(retriever, query, allowed, mode, k, sources)
         if within is None:
@@ -107,7 +107,7 @@ def voted_against(
     phrase = scope.meeting_phrase  # the words naming a meeting are not the motion's
     subject = vote_subject(question.replace(phrase, " ") if phrase else question)
     if len(meetings) == 1:  # named in words, or the only one allowed
-        query = replace(query, filters=replace(query.filters, meeting=meetings[0].meeting_id, meetings=()))
+        query = replace(query, filters=replace(query.filters, meetings=(meetings[0].meeting_id,)))
     hits = retriever.retrieve_query(query, k, mode, fused=ANSWER_ORDER)
     by_id = {m.meeting_id: m for m in meetings}
     ranked = [by_id[i] for i in dict.fromkeys(hit.chunk.meeting_id for hit in hits) if i in by_id][:MEETINGS_READ]
@@ -149,7 +149,7 @@ def likeliest_meeting(
     ranked = list(dict.fromkeys(hit.chunk.meeting_id for hit in scanned if hit.chunk.meeting_id in allowed))
     best = None
     for meeting_id in ranked[:MEETINGS_READ]:
-        own = replace(query, filters=replace(query.filters, meeting=meeting_id, meetings=()))  # embedded once
+        own = replace(query, filters=replace(query.filters, meetings=(meeting_id,)))  # embedded once
         hits = retriever.retrieve_query(own, k, mode, fused=ANSWER_ORDER)
         evidence = retriever.evidence(own, mode)
         found = answer(own.text, hits, evidence, sources.turns_of)
@@ -200,7 +200,7 @@ def subject_timeline(
     ranked = list(dict.fromkeys(hit.chunk.meeting_id for hit in scanned if hit.chunk.meeting_id in allowed))
     groups = []
     for meeting_id in ranked[:MOST_MEETINGS]:
-        own = retriever.prepare(question, replace(query.filters, meeting=meeting_id, meetings=()), mode)
+        own = retriever.prepare(question, replace(query.filters, meetings=(meeting_id,)), mode)
         hits = retriever.retrieve_query(own, k, mode, fused=ANSWER_ORDER)
         found = answer(own.text, hits, retriever.evidence(own, mode), turns_of)
         if not found.abstained:

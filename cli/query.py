@@ -149,8 +149,7 @@ def _filters(request: dict):
     named = request.get("meeting")
     named = [named] if isinstance(named, str) else list(named or []) + list(request.get("meetings") or [])
     return Filters(
-        meeting=named[0] if len(named) == 1 else None,
-        meetings=tuple(named) if len(named) > 1 else (),
+        meetings=tuple(named),
         speaker=request.get("speaker"),
         topic=request.get("topic"),
         date_from=day(request.get("date_from")),

@@ -170,13 +170,17 @@ class Meeting:
 class Filters:
     """Restrictions on what a search may return; None means no restriction."""
 
-    meeting: str | None = None
+    meetings: tuple[str, ...] = ()  # only these meetings: one, or a set of them
     speaker: str | None = None
     topic: str | None = None
     date_from: Date | None = None
     date_to: Date | None = None
     exclude: tuple[str, ...] = ()  # meetings left out (an evaluation asks a library without a meeting)
-    meetings: tuple[str, ...] = ()  # only these meetings (a question asked of a set of them)
+
+    @classmethod
+    def within(cls, meeting_id: str | None, **more) -> Filters:
+        """Filters to one meeting (none when `meeting_id` is None or empty), and `more`."""
+        return cls(meetings=(meeting_id,) if meeting_id else (), **more)
 
     def is_empty(self) -> bool:
         return self == Filters()

@@ -62,7 +62,7 @@ def asked_ways(question: Question, meetings: Sequence[str]) -> list[Asked]:
     negatives); and of the library without its whole domain (not answerable: a library that never
     discussed such things, as when the seed is asked about servers)."""
     own = question.meeting or ""
-    ways = [Asked(question, "meeting", Filters(meeting=own), True), Asked(question, "library", Filters(), True)]
+    ways = [Asked(question, "meeting", Filters.within(own), True), Asked(question, "library", Filters(), True)]
     if question.domain == "product":
         left_out = tuple(m for m in meetings if series(m) == series(own))
     elif question.domain == "committee":
@@ -75,7 +75,7 @@ def asked_ways(question: Question, meetings: Sequence[str]) -> list[Asked]:
     if len(domain) < len(meetings):
         ways.append(Asked(question, "elsewhere", Filters(exclude=domain), False))
     if question.gold:
-        ways.append(Asked(question, "unsaid", Filters(meeting=own), False, question.gold))
+        ways.append(Asked(question, "unsaid", Filters.within(own), False, question.gold))
     return ways
 
 

@@ -27,7 +27,7 @@ def fusion_examples(
     table, position = retriever.catalog.chunks, retriever.catalog.position
     for question in suite.questions:
         if question.answerable:
-            query = retriever.prepare(question.question, Filters(meeting=question.meeting))
+            query = retriever.prepare(question.question, Filters.within(question.meeting))
             ranked, _, found = retriever.candidates(query, CANDIDATES, "hybrid", rows=True)
             if found is not None:
                 gold = question.gold

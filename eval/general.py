@@ -45,7 +45,7 @@ def general_queries(folder: Path, limit: int | None = None) -> tuple[list[Path],
 
 def answers(library: Library, query: GeneralQuery) -> dict[str, tuple[str, bool]]:
     """Each system's (answer text, refused) for one query."""
-    options = AskOptions(filters=Filters(meeting=query.meeting_id))
+    options = AskOptions(filters=Filters.within(query.meeting_id))
     found: dict[str, tuple[str, bool]] = {}
     for name, asking in (
         ("onrecord", lambda: library.ask(query.question, options)),

@@ -37,7 +37,7 @@ class System(Protocol):
 
 def options_for(question: Question, mode: Mode = "hybrid", answerer: str = "extractive") -> AskOptions:
     """The question's filters as a user sets them: within its meeting, when it names one."""
-    return AskOptions(mode=mode, filters=Filters(meeting=question.meeting), answerer=answerer)
+    return AskOptions(mode=mode, filters=Filters.within(question.meeting), answerer=answerer)
 
 
 class OnRecord:

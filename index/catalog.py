@@ -112,7 +112,6 @@ class Catalog:
         """The filters with names as the index spells them; an unknown value is a QueryError
         that lists the closest known values."""
         known = {meeting_id.casefold(): meeting_id for meeting_id in self.meetings}
-        meeting = closest_known("meeting", filters.meeting, known) if filters.meeting is not None else None
         meetings = tuple(dict.fromkeys(closest_known("meeting", m, known) for m in filters.meetings))
         speaker = closest_known("speaker", filters.speaker, self.speakers) if filters.speaker else None
         topic = closest_known("topic", filters.topic, self.topics) if filters.topic else None
@@ -120,7 +119,7 @@ class Catalog:
             raise QueryError(
                 f"the date range {filters.date_from} to {filters.date_to} is empty; put the earlier date first"
             )
-        return Filters(meeting, speaker, topic, filters.date_from, filters.date_to, tuple(filters.exclude), meetings)
+        return Filters(meetings, speaker, topic, filters.date_from, filters.date_to, tuple(filters.exclude))
 
     def mask(self, filters: Filters) -> np.ndarray | None:
         """Which chunks the (resolved) filters allow, or None when they allow all."""
@@ -128,8 +127,6 @@ class Catalog:
             return None
         columns = self.chunks.arrays
         allowed = np.ones(len(self.chunks), dtype=bool)
-        if filters.meeting:
-            allowed &= columns["meeting"] == self._meeting_code.get(filters.meeting, -1)
         if filters.meetings:
             allowed &= np.isin(columns["meeting"], [self._meeting_code.get(m, -1) for m in filters.meetings])
         if filters.topic:

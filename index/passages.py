@@ -28,7 +28,7 @@ def hit_of(catalog: Catalog, chunk: Chunk, rank: int = 0, score: float = 0.0, si
 
 def meeting_passages(catalog: Catalog, meeting_id: str) -> list[Hit]:
     """Every chunk of a meeting as a passage, in transcript order."""
-    allowed = catalog.mask(Filters(meeting=meeting_id))
+    allowed = catalog.mask(Filters.within(meeting_id))
     positions = [int(p) for p in np.flatnonzero(allowed)] if allowed is not None else list(range(len(catalog)))
     chunks = sorted(catalog.chunks.take(positions), key=lambda chunk: (chunk.turn_start, chunk.turn_end))
     return [hit_of(catalog, chunk, rank) for rank, chunk in enumerate(chunks)]

@@ -38,7 +38,7 @@ def browse(library: Library, meeting_id, topic, speaker, search_text) -> str:
     marked = None
     if search_text and search_text.strip():
         try:
-            hits = library.search(search_text, 5, Filters(meeting=meeting_id))
+            hits = library.search(search_text, 5, Filters.within(meeting_id))
         except OnRecordError as error:
             raise gr.Error(str(error)) from None
         wanted = {i for hit in hits for i in range(hit.chunk.turn_start, hit.chunk.turn_end + 1)}

@@ -34,8 +34,7 @@ def filters_from(meeting, speaker: str | None, topic: str | None, dates: tuple =
 
     named = [m for m in ([meeting] if isinstance(meeting, str) else meeting or []) if value(m)]
     return Filters(
-        meeting=named[0] if len(named) == 1 else None,
-        meetings=tuple(named) if len(named) > 1 else (),
+        meetings=tuple(named),
         speaker=value(speaker),
         topic=value(topic),
         date_from=day(dates[0]),

@@ -11,7 +11,7 @@ from answer.sentences import candidates
 from core.models import Chunk, Filters, Hit
 from web.render import answer_html
 
-SEED_MEETING = AskOptions(filters=Filters(meeting="office_hours_2022-03-24"))
+SEED_MEETING = AskOptions(filters=Filters.within("office_hours_2022-03-24"))
 
 
 def test_roy_smith_on_the_movement_charter_is_said_not_to_be_in_the_transcripts_with_what_he_said(seed_library):
@@ -39,7 +39,7 @@ def test_a_speaker_who_does_not_speak_in_the_meetings_searched_is_said_so(seed_l
     # Roy Smith speaks in the seed only: asked within the plain-text fixture, he says nothing there
     plain = next(m for m in seed_library.catalog.meetings if m != "office_hours_2022-03-24" and "plain" in m)
     result = ask(
-        seed_library, "What did Roy Smith say about the Movement Charter?", AskOptions(filters=Filters(meeting=plain))
+        seed_library, "What did Roy Smith say about the Movement Charter?", AskOptions(filters=Filters.within(plain))
     )
     assert result.abstained and result.covers == "not_in_transcripts"
     assert result.citations and all(c.hit.chunk.meeting_id == plain for c in result.citations)  # nearest passages

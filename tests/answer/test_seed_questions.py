@@ -99,7 +99,7 @@ def test_filters_restrict_and_unknown_values_suggest(seed_library):
     assert hits and all("Patrick Earley" in hit.chunk.speakers for hit in hits)
     hits = seed_library.retrieve("policy", 10, Filters(topic="ucoc (part 2)"))
     assert hits and all(hit.chunk.topic == "UCoC (part 2)" for hit in hits)
-    hits = seed_library.retrieve("tides", 5, Filters(meeting="captions"))
+    hits = seed_library.retrieve("tides", 5, Filters.within("captions"))
     assert {hit.chunk.meeting_id for hit in hits} == {"captions"}
     with pytest.raises(QueryError, match="closest known: Patrick Earley"):
         seed_library.retrieve("training", 5, Filters(speaker="Patrik Early"))
@@ -186,7 +186,7 @@ def test_dense_search_matches_a_brute_force_over_what_chroma_holds(
 
     assert dense() == brute_force(lambda chunk: True) == hnsw
     assert dense(Filters(speaker="Maggie Dennis")) == brute_force(lambda chunk: "Maggie Dennis" in chunk.speakers)
-    meeting = Filters(meeting="office_hours_2022-03-24", topic="UCoC (part 2)")
+    meeting = Filters.within("office_hours_2022-03-24", topic="UCoC (part 2)")
     assert dense(meeting) == brute_force(
         lambda chunk: chunk.meeting_id == "office_hours_2022-03-24" and chunk.topic == "UCoC (part 2)"
     )

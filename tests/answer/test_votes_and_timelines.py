@@ -80,7 +80,7 @@ def test_who_voted_against_in_questions_set_aside(boards, asked):
 
 
 def test_a_vote_question_within_its_meeting(boards):
-    options = AskOptions(filters=Filters(meeting="school_board_2025-02-10"))
+    options = AskOptions(filters=Filters.within("school_board_2025-02-10"))
     answer = boards.ask("Did anyone vote no?", options)
     assert answer.text.startswith("Voted against: Member Rafael Alvarez, Member Tessa Brooks."), answer.text
     named = boards.ask("Did anyone vote no at the Eastfield school board meeting?")  # the meeting named in words

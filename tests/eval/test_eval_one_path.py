@@ -35,10 +35,10 @@ def test_every_answer_scored_is_the_one_users_get(asked, samples_library):
     suite, results = asked
     ours = {r.id: r for r in results if r.system == "onrecord-hybrid"}
     for question in suite.questions:
-        users = samples_library.ask(question.question, AskOptions(filters=Filters(meeting=question.meeting)))
+        users = samples_library.ask(question.question, AskOptions(filters=Filters.within(question.meeting)))
         assert ours[question.id].answer == users.text
         assert ours[question.id].abstained == users.abstained
-    whole = samples_library.ask("What was decided?", AskOptions(filters=Filters(meeting=COUNCIL)))
+    whole = samples_library.ask("What was decided?", AskOptions(filters=Filters.within(COUNCIL)))
     assert whole.scope == "meeting"  # routed by its scope, as users are
 
 
@@ -49,10 +49,10 @@ def test_the_comparison_systems_ask_through_the_library_too(asked, samples_libra
     by = {(r.system, r.id): r for r in results}
     assert by[("onrecord-previous-release", "decided")].answer == by[("onrecord-hybrid", "decided")].answer
     assert by[("onrecord-before-coverage", "decided")].answer == by[("onrecord-hybrid", "decided")].answer
-    dense = samples_library.ask("What was decided?", AskOptions(mode="dense", filters=Filters(meeting=COUNCIL)))
+    dense = samples_library.ask("What was decided?", AskOptions(mode="dense", filters=Filters.within(COUNCIL)))
     assert by[("onrecord-dense", "decided")].answer == dense.text
     ranked = by[("onrecord-hybrid", "needle")].top
-    searched = samples_library.search(suite.questions[1].question, 30, Filters(meeting=COUNCIL))
+    searched = samples_library.search(suite.questions[1].question, 30, Filters.within(COUNCIL))
     assert ranked and ranked == [hit.chunk.id for hit in searched][: len(ranked)]  # Library.search's order
 
 

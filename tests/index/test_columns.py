@@ -39,7 +39,7 @@ def test_filters_are_masks_over_the_code_columns():
     assert catalog.position["m2:0-0:c"] == 2 and "nope" not in catalog.position
     assert list(catalog.mask(Filters(speaker="Bo"))) == [True, True, False, False]
     assert list(catalog.mask(Filters(topic="Budget"))) == [False, True, False, True]  # either spelling
-    assert list(catalog.mask(Filters(meeting="m2"))) == [False, False, True, True]
+    assert list(catalog.mask(Filters.within("m2"))) == [False, False, True, True]
     assert list(catalog.mask(Filters(exclude=("m1",)))) == [False, False, True, True]
     assert catalog.speakers == {"ana": "Ana", "bo": "Bo", "cy": "Cy"}
     assert catalog.topics == {"opening": "Opening", "budget": "Budget"}
@@ -79,3 +79,10 @@ def test_turn_documents_are_found_by_meeting(tmp_path):
     made = iter([("m1", '[{"index": 0}]'), ("m2", ""), ("m3", "ünïcode")])  # made one at a time, as a rebuild does
     streamed = Documents.of(made)
     assert streamed.meeting_ids == ["m1", "m2", "m3"] and streamed.get("m3") == "ünïcode" and streamed.get("m2") == ""
+
+
+def test_one_meeting_or_several_is_one_field():
+    from dataclasses import fields
+
+    assert "meeting" not in {field.name for field in fields(Filters)}
+    assert Filters.within("m2") == Filters(meetings=("m2",)) and Filters.within(None) == Filters.within("") == Filters()

@@ -96,8 +96,9 @@ def read_text(path: Path, within: Sequence[Path] = ()) -> tuple[str, list[str]]:
 
 def read_bytes(path: Path | str, within: Sequence[Path] = ()) -> bytes:
     """A file's bytes. With `within`, the file is opened first (its last name not followed as a link)
-    and read only when the file opened lies inside one of those folders: what is read is what was
-    checked, so a link put in its place or in its folder's meanwhile is refused, never followed."""
+    and read only when the file opened lies inside one of those folders and has no other name (a hard
+    link): what is read is what was checked, so a link put in its place or in its folder's meanwhile is
+    refused, never followed."""
     try:
         descriptor = os.open(os.path.realpath(path), os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError as error:
@@ -105,13 +106,15 @@ def read_bytes(path: Path | str, within: Sequence[Path] = ()) -> bytes:
             raise ParseError(path, "it was replaced by a link while being read", "ingest it again") from error
         raise ParseError(path, f"cannot be read: {error.strerror}", "check the path and its permissions") from error
     try:
-        kind = os.fstat(descriptor).st_mode
-        if stat.S_ISDIR(kind):
+        found = os.fstat(descriptor)
+        if stat.S_ISDIR(found.st_mode):
             raise ParseError(path, "this is a directory", "give the files inside it")
-        if not stat.S_ISREG(kind):
+        if not stat.S_ISREG(found.st_mode):
             raise ParseError(path, "this is not a regular file", "give a transcript file")
         if within and not inside(_opened_path(descriptor), within):
             raise outside(path)
+        if within and found.st_nlink > 1:  # its other names may lie anywhere: where it was checked proves nothing
+            raise ParseError(path, "it has other names (a hard link); skipped", "copy the file itself into the folder")
         with os.fdopen(descriptor, "rb", closefd=False) as handle:
             return handle.read()
     except OSError as error:

@@ -61,3 +61,21 @@ def test_without_folders_links_are_followed_and_odd_files_refused(tmp_path):
         read_bytes(tmp_path / "folder")
     with pytest.raises(ParseError, match="missing.txt: cannot be read: No such file"):
         read_bytes(tmp_path / "missing.txt")
+
+
+def test_a_hard_link_inside_is_refused_with_folders_and_read_without(tmp_path):
+    """A hard link is the secret file itself under a second name: its name inside proves nothing."""
+    allowed, elsewhere = tmp_path / "allowed", tmp_path / "elsewhere"
+    allowed.mkdir()
+    elsewhere.mkdir()
+    (elsewhere / "secret.txt").write_bytes(b"SECRET")
+    os.link(elsewhere / "secret.txt", allowed / "hard.txt")
+    (allowed / "own.txt").write_bytes(b"inside")
+    with pytest.raises(ParseError) as refused:
+        read_bytes(allowed / "hard.txt", [allowed])
+    assert str(refused.value) == (
+        f"{allowed / 'hard.txt'}: it has other names (a hard link); skipped (copy the file itself into the folder)"
+    )
+    assert "\n" not in str(refused.value)
+    assert read_bytes(allowed / "own.txt", [allowed]) == b"inside"  # a file of one name is read
+    assert read_bytes(allowed / "hard.txt") == b"SECRET"  # unconfined (the command line): read as before

@@ -70,6 +70,25 @@ def test_a_folder_is_ingested_without_what_its_links_lead_to(folders, tmp_path, 
     assert {meeting.meeting_id for meeting in library.meetings()} <= {"notes", "same"}
 
 
+def test_a_hard_link_to_a_file_outside_is_not_read(folders, tmp_path, settings_for, embedder):
+    """A hard link's name lies inside the allowed folder, but the file is the secret outside it."""
+    import os
+
+    from answer.library import Library
+
+    allowed, elsewhere = folders
+    os.link(elsewhere / "hidden_meeting.txt", allowed / "hard.txt")
+    library = Library(settings_for(tmp_path / "store"), embedder)
+    result = call(library, allowed, "ingest", {"paths": [str(allowed)]})
+    rows = {Path(row["path"]).name: row for row in result.structured_content["results"]}
+    assert rows["hard.txt"]["status"] == "failed", rows
+    assert rows["hard.txt"]["message"] == (
+        f"{allowed / 'hard.txt'}: it has other names (a hard link); skipped (copy the file itself into the folder)"
+    )
+    assert rows["notes.txt"]["status"] == "added"
+    assert {meeting.meeting_id for meeting in library.meetings()} <= {"notes", "same"}
+
+
 def test_given_paths_outside_are_refused_before_anything_is_read(folders, tmp_path, settings_for, embedder):
     from answer.library import Library
 

@@ -63,8 +63,8 @@ class Found:
 
 def find_transcripts(paths: Sequence[Path], within: Sequence[Path] = ()) -> Found:
     """The files named, and the transcript files inside any folder named, in a stable order. Links
-    to folders are never entered (no loops); with `within`, a file or folder whose link leads out
-    of those folders is not listed but put in `outside`."""
+    to folders are never entered (no loops); with `within` (real paths, `reading.real_folders`), a file
+    or folder whose link leads out of those folders is not listed but put in `outside`."""
     found = Found()
     for path in map(Path, paths):
         if not path.is_dir():

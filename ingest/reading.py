@@ -89,8 +89,8 @@ def _unicode(path: Path | str, raw: bytes, encoding: str) -> tuple[str, list[str
 
 
 def read_text(path: Path, within: Sequence[Path] = ()) -> tuple[str, list[str]]:
-    """Read a transcript file as text, with notices about its encoding; with `within`, only a file
-    that lies inside one of those folders once links are followed (see `read_bytes`)."""
+    """Read a transcript file as text, with notices about its encoding; with `within` (real paths), only
+    a file that lies inside one of those folders once links are followed (see `read_bytes`)."""
     return decode(path, read_bytes(path, within))
 
 
@@ -98,7 +98,7 @@ def read_bytes(path: Path | str, within: Sequence[Path] = ()) -> bytes:
     """A file's bytes. With `within`, the file is opened first (its last name not followed as a link)
     and read only when the file opened lies inside one of those folders and has no other name (a hard
     link): what is read is what was checked, so a link put in its place or in its folder's meanwhile is
-    refused, never followed."""
+    refused, never followed. The folders are real paths, resolved once by the caller (`real_folders`)."""
     try:
         descriptor = os.open(os.path.realpath(path), os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError as error:
@@ -123,10 +123,17 @@ def read_bytes(path: Path | str, within: Sequence[Path] = ()) -> bytes:
         os.close(descriptor)
 
 
+def real_folders(folders: Sequence[Path | str]) -> tuple[Path, ...]:
+    """The folders files may be read from, as real paths (`~` expanded, links followed): resolved once,
+    where they are given (a server's start, an upload's staging), and never again while reading."""
+    return tuple(Path(folder).expanduser().resolve() for folder in folders)
+
+
 def inside(path: Path | str, within: Sequence[Path]) -> bool:
-    """Whether `path`, links followed, lies inside one of the folders `within` (links followed too)."""
+    """Whether `path`, links followed, lies inside one of the folders `within`, real paths compared as
+    they are (`real_folders`): a folder swapped for a link since it was resolved does not move them."""
     real = Path(os.path.realpath(path))
-    return any(real.is_relative_to(os.path.realpath(folder)) for folder in within)
+    return any(real.is_relative_to(folder) for folder in within)
 
 
 def outside(path: Path | str) -> ParseError:

@@ -28,6 +28,7 @@ from index.catalog import closest_known
 from index.links import deep_link
 from index.writer import IngestResult
 from ingest.parsing import find_transcripts
+from ingest.reading import real_folders
 from web.questions import filters_from
 
 PAGE_TURNS = 40  # turns in one page of read_transcript, at most
@@ -246,7 +247,7 @@ class AgentServer(MCPServer):
 
 def agent_server(library: Library, allowed_dirs: Sequence[Path] = ()) -> AgentServer:
     """The MCP server over a library; with `allowed_dirs`, also ingest (from them alone) and remove."""
-    served = Served(library, tuple(Path(folder).expanduser().resolve() for folder in allowed_dirs))
+    served = Served(library, real_folders(allowed_dirs))  # resolved here once, never again while reading
     server = AgentServer(
         "On Record", instructions=INSTRUCTIONS, lifespan=partial(_serving, served), log_level="WARNING"
     )

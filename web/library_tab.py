@@ -22,6 +22,7 @@ from gradio.utils import get_upload_folder
 from answer.library import Library
 from core.errors import OnRecordError
 from index.writer import UPLOAD, IngestResult
+from ingest.reading import real_folders
 from web.ask import choices
 from web.questions import ANY
 from web.untrusted import one_line
@@ -52,7 +53,7 @@ def stage_uploads(files: list[str], limit_mb: int, cache: Path | None = None) ->
     regular file inside Gradio's upload folder (`cache`): a link is never followed. Gradio's own
     copy of each upload is deleted as soon as it is staged."""
     cache = Path(cache or get_upload_folder()).resolve()
-    folder = Path(tempfile.mkdtemp(prefix="onrecord-upload-"))
+    (folder,) = real_folders([tempfile.mkdtemp(prefix="onrecord-upload-")])  # resolved once: ingest reads inside it
     staged = Staged(folder, {}, [])
     for upload in files or []:
         source = Path(upload)

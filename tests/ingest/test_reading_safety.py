@@ -79,3 +79,25 @@ def test_a_hard_link_inside_is_refused_with_folders_and_read_without(tmp_path):
     assert "\n" not in str(refused.value)
     assert read_bytes(allowed / "own.txt", [allowed]) == b"inside"  # a file of one name is read
     assert read_bytes(allowed / "hard.txt") == b"SECRET"  # unconfined (the command line): read as before
+
+
+def test_the_allowed_folder_swapped_for_a_link_after_it_was_resolved_leads_nowhere(tmp_path):
+    """The folders are resolved once: the allowed folder renamed and a link to a folder outside put in
+    its place, between the check and the read, neither lists nor reads what the link leads to."""
+    from ingest.parsing import find_transcripts
+    from ingest.reading import real_folders
+
+    allowed, elsewhere = tmp_path / "allowed", tmp_path / "elsewhere"
+    allowed.mkdir()
+    elsewhere.mkdir()
+    (allowed / "meeting.txt").write_bytes(b"Chair: inside")
+    (elsewhere / "meeting.txt").write_bytes(b"Admin: SECRET")
+    within = real_folders([allowed])
+    assert find_transcripts([allowed], within).files == [allowed / "meeting.txt"]  # the check passes
+
+    allowed.rename(tmp_path / "was_allowed")
+    allowed.symlink_to(elsewhere, target_is_directory=True)
+    with pytest.raises(ParseError, match="leads outside the folders allowed for reading"):
+        read_bytes(allowed / "meeting.txt", within)
+    found = find_transcripts([allowed], within)
+    assert found.files == [] and [failure.path for failure in found.outside] == [str(allowed / "meeting.txt")]

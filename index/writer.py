@@ -90,9 +90,10 @@ def ingest_transcript(
     )
     other_file = record is not None and record.meeting.source_path != transcript.source_path
     if other_file and _still_there(record.meeting.source_path) and record.meeting.content_hash != digest:
+        holder = shown_source(record.meeting.source_path, to_uploader=transcript.source_path.startswith(UPLOAD))
         raise ConflictError(
             f"{transcript.source_path.removeprefix(UPLOAD)}: meeting id {transcript.meeting_id!r} is already used by "
-            f"{shown_source(record.meeting.source_path)}; rename the file, or remove that meeting first "
+            f"{holder}; rename the file, or remove that meeting first "
             f"with `onrecord remove {transcript.meeting_id}` (or in the page's Library tab)"
         )
     same = record is not None and record.meeting.content_hash == digest and record.meeting.model == model
@@ -123,9 +124,12 @@ def ingest_transcript(
     return IngestResult(status="added" if record is None else "updated", embedded=len(new), removed=len(stale), **base)
 
 
-def shown_source(source_path: str) -> str:
-    """Where a meeting came from, in words: its file's path, or the name an upload was given."""
-    return f"{source_path.removeprefix(UPLOAD)} (uploaded)" if source_path.startswith(UPLOAD) else source_path
+def shown_source(source_path: str, to_uploader: bool = False) -> str:
+    """Where a meeting came from, in words: its file's path, or the name an upload was given. Told to
+    whoever uploaded a file (`to_uploader`), a file on the server is named by its file name alone."""
+    if source_path.startswith(UPLOAD):
+        return f"{source_path.removeprefix(UPLOAD)} (uploaded)"
+    return Path(source_path).name if to_uploader else source_path
 
 
 def _still_there(source_path: str) -> bool:

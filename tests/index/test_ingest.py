@@ -143,6 +143,29 @@ def test_two_files_with_one_meeting_id_is_a_conflict_and_the_first_is_kept(tmp_p
         ingest_transcript(parse_file(DATA / "captions.vtt"), store, embedder, counter.count, 192, settings.embedding_id)
 
 
+def test_an_upload_clashing_with_a_server_file_is_told_its_name_not_its_path(tmp_path, settings_for, embedder, counter):
+    """A meeting ingested from the command line holds the id; an upload of that id is refused, the
+    server file named by its file name alone: the uploader never learns where it lies."""
+    from index.writer import UPLOAD
+
+    settings = settings_for(tmp_path / "store")
+    private = tmp_path / "private-board-files"
+    private.mkdir()
+    shutil.copy(DATA / "captions.srt", private / "captions.srt")
+    library = Library(settings, embedder)
+    assert [r.status for r in library.ingest([private / "captions.srt"])] == ["added"]
+    staged = tmp_path / "staged"
+    staged.mkdir()
+    shutil.copy(DATA / "captions.vtt", staged / "captions.vtt")
+    (result,) = library.ingest(
+        [staged / "captions.vtt"], within=[staged], uploads={str(staged / "captions.vtt"): "captions.vtt"}
+    )
+    assert (result.status, result.path) == ("failed", UPLOAD + "captions.vtt")
+    assert result.message.startswith("captions.vtt: meeting id 'captions' is already used by captions.srt;"), result
+    assert str(tmp_path) not in result.message
+    assert Store.open(settings).meeting("captions").meeting.source_path == str(private / "captions.srt")
+
+
 def test_bad_files_do_not_stop_good_ones_or_touch_the_index(tmp_path, settings_for, embedder, counter):
     settings = settings_for(tmp_path / "store")
     run_ingest(settings, embedder, counter, [DATA / "plain.txt"])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import statistics
 import sys
 from collections import Counter
@@ -25,6 +24,7 @@ from cli.options import (
     console,
     errors,
     escaped_line,
+    json_text,
     report_failures,
     reports_errors,
     settings_from,
@@ -72,7 +72,7 @@ def inspect(
             "turns": [turn.to_dict() for turn in transcript.turns],
             "chunks": [chunk.to_dict() for chunk in chunks],
         }
-        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json_text(payload) + "\n")
         return
     meeting = transcript.meeting_dict()
     heading = Text(printable(transcript.title), style="bold")
@@ -175,7 +175,7 @@ def list_meetings(
     records = Library(settings_from(data_dir, chroma_host, chroma_port)).records()
     if as_json:
         payload = [{**record.meeting.to_dict(), "status": record.status} for record in records]
-        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json_text(payload) + "\n")
         return
     if not records:
         console.print("The index is empty: ingest something first: onrecord ingest PATH")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import re
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -15,7 +17,7 @@ from rich.text import Text
 
 from core.errors import OnRecordError
 from core.settings import Settings, load_settings, offline
-from core.text import printable
+from core.text import BIDI_CONTROL, printable
 from ingest.formats import FORMATS
 
 console = Console()
@@ -147,6 +149,16 @@ def shown(text: object) -> Text:
 def escaped_line(text: str) -> str:
     r"""A line of data kept on one line: a newline, carriage return or tab in it shown as \n, \r, \t."""
     return printable(text.replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t"))
+
+
+_RAW_IN_JSON = re.compile(f"[\x7f-\x9f{BIDI_CONTROL}]")  # what json.dumps leaves raw that a terminal acts on
+
+
+def json_text(value: Any, indent: int | None = 2) -> str:
+    """JSON for a terminal or a pipe: UTF-8 text as written, with DEL, the C1 controls and bidirectional
+    overrides (which json.dumps leaves raw, unlike the C0 controls) escaped as \\uXXXX."""
+    text = json.dumps(value, ensure_ascii=False, indent=indent)
+    return _RAW_IN_JSON.sub(lambda match: f"\\u{ord(match[0]):04x}", text)
 
 
 def printable_data(value: Any) -> Any:

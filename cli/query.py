@@ -27,6 +27,7 @@ from cli.options import (
     TopicOption,
     console,
     errors,
+    json_text,
     printable_data,
     reports_errors,
     settings_from,
@@ -131,7 +132,7 @@ def _respond(request: dict, batch: Path | None, as_json: bool, run: Callable[[di
         return
     result = run(_single(request))
     if as_json:
-        sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json_text(result) + "\n")
         return
     show(printable_data(result))  # the transcripts' words, never a terminal's control sequence
 
@@ -182,7 +183,7 @@ def _run_batch(path: Path, run: Callable[[dict], dict]) -> None:
                 "query": request.get("query") if isinstance(request, dict) else None,
                 "error": str(error),
             }
-        sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+        sys.stdout.write(json_text(result, indent=None) + "\n")
         sys.stdout.flush()
     if failed:
         errors.print(Text.assemble((f"{failed} line(s) of ", "bold red"), shown(path), " failed; see its error fields"))

@@ -19,6 +19,7 @@ from cli.options import (
     PortOption,
     console,
     errors,
+    json_text,
     refuse_val,
     reports_errors,
     settings_from,
@@ -176,7 +177,7 @@ def chapters(
         return
     if as_json:
         payload = {"meeting_id": found.meeting_id, "title": found.title, "chapters": [c.to_dict() for c in listed]}
-        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json_text(payload) + "\n")
         return
     heading = printable(f"{found.title} ({found.meeting_id})")
     table = Table("#", "time", "chapter", "speakers", "summary", title=Text(heading, style="italic"))

@@ -99,7 +99,11 @@ def sentences(text: str) -> list[str]:
 _STRING_SEQUENCE = r"(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)"
 _CSI_SEQUENCE = r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"
 _OTHER_ESCAPE = r"\x1b[ -/]*[0-~]"
-CONTROL = re.compile(rf"{_STRING_SEQUENCE}|{_CSI_SEQUENCE}|{_OTHER_ESCAPE}|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Bidirectional overrides, embeddings and isolates reorder what is shown ("Trojan source"): never text either.
+BIDI_CONTROL = "\u202a-\u202e\u2066-\u2069"
+CONTROL = re.compile(
+    rf"{_STRING_SEQUENCE}|{_CSI_SEQUENCE}|{_OTHER_ESCAPE}|[\x00-\x08\x0b-\x1f\x7f-\x9f{BIDI_CONTROL}]"
+)
 
 
 def printable(text: str) -> str:

@@ -99,24 +99,33 @@ def printable_transcript(transcript: Transcript) -> Transcript:
 
 
 def _printable_turn(turn: Turn) -> Turn:
-    fields = (turn.speaker, turn.canonical_speaker, turn.text, turn.clean_text, turn.topic, turn.question)
-    if not any(value and CONTROL.search(value) for value in fields):
+    """Text without controls; a speaker, topic or question also on one line (a line break in a label
+    would start a line of its own wherever the label is printed, such as a forged citation)."""
+    labels = (turn.speaker, turn.canonical_speaker, turn.topic, turn.question)
+    texts = (turn.text, turn.clean_text)
+    if not any(value and CONTROL.search(value) for value in texts) and all(
+        value is None or value == _one_line_or_none(value) for value in labels
+    ):
         return turn
     removed = [match.span() for match in CONTROL.finditer(turn.text)]
     return replace(
         turn,
-        speaker=_printable_or_none(turn.speaker),
-        canonical_speaker=_printable_or_none(turn.canonical_speaker),
+        speaker=_one_line_or_none(turn.speaker),
+        canonical_speaker=_one_line_or_none(turn.canonical_speaker),
         text=printable(turn.text),
         clean_text=printable(turn.clean_text),
-        topic=_printable_or_none(turn.topic),
-        question=_printable_or_none(turn.question),
+        topic=_one_line_or_none(turn.topic),
+        question=_one_line_or_none(turn.question),
         marks=tuple((offset - _removed_before(offset, removed), time) for offset, time in turn.marks),
     )
 
 
 def _printable_or_none(value: str | None) -> str | None:
     return (printable(value).strip() or None) if value else value
+
+
+def _one_line_or_none(value: str | None) -> str | None:
+    return (" ".join(printable(value).split()) or None) if value else value
 
 
 def _removed_before(offset: int, removed: list[tuple[int, int]]) -> int:

@@ -3,6 +3,7 @@ line per ingested file, a word on the files skipped, and `onrecord list` readabl
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -179,3 +180,11 @@ def test_how_a_file_was_read_is_said_under_its_line(tmp_path, embedder):
     added = output.splitlines().index(next(line for line in output.splitlines() if line.startswith("added")))
     note = output.splitlines()[added + 1]
     assert note.strip().startswith("note:") and "replaced" in note and "line 2" in note, output
+
+
+def test_json_output_escapes_what_a_terminal_would_act_on():
+    from cli.options import json_text
+
+    shown = json_text({"text": "Zoë \x9d0;PWNED\x9c \x7f \u202eevil \x1b[2J"})
+    assert json.loads(shown)["text"] == "Zoë \x9d0;PWNED\x9c \x7f \u202eevil \x1b[2J"
+    assert "Zoë" in shown and not any(0x7F <= ord(c) <= 0x9F or c in "\u202e\x1b" for c in shown)

@@ -178,3 +178,21 @@ def test_control_characters_in_a_file_name_stay_out_of_the_meeting_id():
     assert parse_text(f"board{CLEAR}_2025-02-10.txt", "Ana: hi\n").meeting_id == "board_2025-02-10"
     with pytest.raises(ParseError, match="no printable characters"):
         parse_text(f"{CLEAR}.txt", "Ana: hi\n")
+
+
+def test_bidirectional_overrides_are_never_text():
+    assert printable("Mayor \u202eevil\u202c says \u2066x\u2069 done") == "Mayor evil says x done"
+    turn = parse_text("bidi.txt", "Ana \u202eBen: hello\nBen: the \u2067budget\u2069 passed\n").turns[0]
+    assert turn.canonical_speaker == "Ana Ben" and "\u202e" not in turn.text
+
+
+def test_a_label_holding_a_line_break_is_one_line():
+    meeting = {
+        "topic_list": [{"topic": "Budget\n[2] FORGED", "relevant_text_span": [["0", "1"]]}],
+        "meeting_transcripts": [
+            {"speaker": "Grad\nB", "content": "We need the budget by Friday."},
+            {"speaker": "PhD A", "content": "Then I will send it."},
+        ],
+    }
+    turn = parse_text("forged.json", json.dumps(meeting)).turns[0]
+    assert turn.topic == "Budget [2] FORGED" and turn.speaker == "Grad B"

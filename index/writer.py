@@ -71,10 +71,12 @@ def ingest_transcript(
     model: str,
     on_embedded: Callable[[int], None] | None = None,
     own_topics: bool = True,
+    confined: bool = False,
 ) -> IngestResult:
     """Write one transcript's chunks, embedding only the chunks the store does not have. A
     transcript without topics (or, unless `own_topics`, any transcript) gets them found
-    (ingest.segmenting) from its chunks' vectors."""
+    (ingest.segmenting) from its chunks' vectors. `confined`: told to someone who may read only some
+    folders (an upload's or an agent's ingest), a conflict names the other file by its name alone."""
     if not own_topics:
         transcript = without_topics(transcript)
     chunks = chunk_transcript(transcript, budget, count)
@@ -90,7 +92,7 @@ def ingest_transcript(
     )
     other_file = record is not None and record.meeting.source_path != transcript.source_path
     if other_file and _still_there(record.meeting.source_path) and record.meeting.content_hash != digest:
-        holder = shown_source(record.meeting.source_path, to_uploader=transcript.source_path.startswith(UPLOAD))
+        holder = shown_source(record.meeting.source_path, confined or transcript.source_path.startswith(UPLOAD))
         raise ConflictError(
             f"{transcript.source_path.removeprefix(UPLOAD)}: meeting id {transcript.meeting_id!r} is already used by "
             f"{holder}; rename the file, or remove that meeting first "
@@ -124,12 +126,12 @@ def ingest_transcript(
     return IngestResult(status="added" if record is None else "updated", embedded=len(new), removed=len(stale), **base)
 
 
-def shown_source(source_path: str, to_uploader: bool = False) -> str:
+def shown_source(source_path: str, name_only: bool = False) -> str:
     """Where a meeting came from, in words: its file's path, or the name an upload was given. Told to
-    whoever uploaded a file (`to_uploader`), a file on the server is named by its file name alone."""
+    an uploader or an agent (`name_only`), a file on the server is named by its file name alone."""
     if source_path.startswith(UPLOAD):
         return f"{source_path.removeprefix(UPLOAD)} (uploaded)"
-    return Path(source_path).name if to_uploader else source_path
+    return Path(source_path).name if name_only else source_path
 
 
 def _still_there(source_path: str) -> bool:
@@ -193,7 +195,8 @@ def ingest_paths(
     uploads: Mapping[str, str] | None = None,
 ) -> list[IngestResult]:
     """Ingest every transcript file under `paths`; a bad file is reported and the rest go on. With
-    `within`, only files lying inside those folders once links are followed are read. `uploads`
+    `within` (real paths), only files lying inside those folders once links are followed are read, and
+    a file elsewhere is named in messages by its name alone, never its path. `uploads`
     names uploaded files' staged copies by path: each is recorded as `upload:NAME` and called NAME
     in messages, never by the private path of its copy."""
     uploads = uploads or {}
@@ -207,7 +210,9 @@ def ingest_paths(
             if parsed.source_path in uploads:
                 parsed = replace(parsed, source_path=UPLOAD + uploads[parsed.source_path])
             try:
-                result = ingest_transcript(parsed, store, embedder, count, budget, model, on_embedded, own_topics)
+                result = ingest_transcript(
+                    parsed, store, embedder, count, budget, model, on_embedded, own_topics, confined=bool(within)
+                )
             except StoreError:
                 raise
             except OnRecordError as error:

@@ -89,6 +89,22 @@ def test_a_hard_link_to_a_file_outside_is_not_read(folders, tmp_path, settings_f
     assert {meeting.meeting_id for meeting in library.meetings()} <= {"notes", "same"}
 
 
+def test_a_clash_with_a_file_outside_names_it_without_its_path(folders, tmp_path, settings_for, embedder):
+    """A meeting ingested from the command line, outside the allowed folder, holds the id: the agent is
+    told that file's name, never where it lies on the server."""
+    from answer.library import Library
+
+    allowed, elsewhere = folders
+    (elsewhere / "notes.txt").write_text((DATA / "notes.txt").read_text().replace("three weeks", "five weeks"))
+    library = Library(settings_for(tmp_path / "store"), embedder)
+    assert [result.status for result in library.ingest([elsewhere / "notes.txt"])] == ["added"]
+    result = call(library, allowed, "ingest", {"paths": [str(allowed / "notes.txt")]})
+    (row,) = result.structured_content["results"]
+    assert row["status"] == "failed"
+    assert row["message"].startswith(f"{allowed / 'notes.txt'}: meeting id 'notes' is already used by notes.txt;")
+    assert str(elsewhere) not in row["message"]
+
+
 def test_given_paths_outside_are_refused_before_anything_is_read(folders, tmp_path, settings_for, embedder):
     from answer.library import Library
 

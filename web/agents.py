@@ -127,8 +127,8 @@ def list_meetings(
     date_to: DateTo = None,
 ) -> dict[str, Any]:
     """List the meetings in the library, oldest first: meeting_id (what the other tools take), title, date,
-    speakers, topics, turn_count, chunk_count, media_url. Filter by words of their title, speakers or topics
-    and by date."""
+    speakers, topics, turn_count, chunk_count, media_url, source_path (the file's name). Filter by words of
+    their title, speakers or topics and by date."""
     words = (query or "").casefold().split()
     found = [
         meeting
@@ -136,7 +136,7 @@ def list_meetings(
         if all(word in _about(meeting) for word in words) and _within(meeting.date, date_from, date_to)
     ]
     found.sort(key=lambda meeting: (meeting.date or Date.max, meeting.meeting_id))
-    return {"meetings": [meeting.to_dict() for meeting in found]}
+    return {"meetings": [_as_agents_see(meeting) for meeting in found]}
 
 
 def read_transcript(
@@ -303,6 +303,12 @@ def _transcript(ctx: Context, meeting_id: str) -> tuple[Meeting, list[Turn]]:
     known = {meeting.casefold(): meeting for meeting in library.catalog.meetings}
     found = library.catalog.meetings[closest_known("meeting", meeting_id, known)]
     return found, library.turns(found.meeting_id)
+
+
+def _as_agents_see(meeting: Meeting) -> dict[str, Any]:
+    """A meeting as an agent is shown it: its file by name alone (`upload:NAME` for an upload), never
+    the file's path on the server."""
+    return dict(meeting.to_dict(), source_path=Path(meeting.source_path).name)
 
 
 def _about(meeting: Meeting) -> str:

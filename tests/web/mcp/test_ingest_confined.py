@@ -69,6 +69,10 @@ def test_a_folder_is_ingested_without_what_its_links_lead_to(folders, tmp_path, 
     assert hits and not any("nologin" in hit["text"] for hit in hits)
     assert {meeting.meeting_id for meeting in library.meetings()} <= {"notes", "same"}
 
+    listed = call(library, allowed, "list_meetings", {}).structured_content["meetings"]
+    assert {meeting["meeting_id"]: meeting["source_path"] for meeting in listed}["notes"] == "notes.txt"
+    assert str(tmp_path) not in repr(listed)  # an agent is told each file's name, never where it lies
+
 
 def test_a_hard_link_to_a_file_outside_is_not_read(folders, tmp_path, settings_for, embedder):
     """A hard link's name lies inside the allowed folder, but the file is the secret outside it."""

@@ -1,27 +1,24 @@
 """The one way in to a library of transcripts, shared by the app, the CLI, the eval and the
 benchmarks: open it from settings, then ingest, remove, search, ask and list.
 
-A library is a store (Chroma) and, loaded on first use, its catalog (index.snapshot). Writers
-take the data directory's write lock, mark the `generation` file as being written, bring the
-catalog snapshot up to date and then write the snapshot's key into that file; before each question
-a library compares that file with the one it last saw, so an app notices what a CLI ingested or
-removed meanwhile and reloads only the meetings that changed. An embedded library whose generation
-file names its snapshot's key is opened from the snapshot alone: answering a question then never
-opens Chroma (nor imports it: 1.5 s of a CLI question's 2.2).
+A library is a store (Chroma) and, loaded on first use, its catalog (index.snapshot). Processes
+sharing a data directory tell one another what changed through its generation file
+(index.generation): before each question a library compares that file with the one it last saw, so
+an app notices what a CLI ingested or removed meanwhile and reloads only the meetings that changed.
+An embedded library whose generation file names its snapshot's key is opened from the snapshot
+alone: answering a question then never opens Chroma (nor imports it: 1.5 s of a CLI question's 2.2).
 """
 
 from __future__ import annotations
 
-import contextlib
-import json
 import logging
-import os
 import threading
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
+from typing import Generic, TypeVar
 
 from answer.asking import Sources, scoped_ask
 from answer.compose import TurnsOf, answer
@@ -32,20 +29,40 @@ from core.errors import QueryError
 from core.minutes import Minutes
 from core.models import Answer, Chapter, Filters, Hit, Meeting, Turn
 from core.settings import Settings
+from index import generation
 from index.catalog import Catalog, closest_known
 from index.embedding import Embedder, load_embedder
 from index.passages import meeting_passages
 from index.retrieval import ANSWER_ORDER, Mode, Retriever
-from index.snapshot import load_catalog, read_snapshot, versions
+from index.snapshot import load_catalog
 from index.store import COMPLETE, MeetingRecord, Store, turns_from
 from index.writer import IngestResult, ingest_paths, remove_meeting, write_lock
 from ingest.chapters import chapters
 from ingest.wordpieces import word_counter
 from minutes.build import build_minutes
 
-GENERATION_FILE = "generation"
-TURNS_KEPT = 64  # meetings whose turns are kept in memory
+TURNS_KEPT = 64  # meetings whose turns (and chapters, minutes, passages) are kept in memory
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+class Kept(Generic[T]):
+    """Values made once per key, the TURNS_KEPT latest kept; a value is made again when what it was made
+    from (its basis: a meeting's turns, the catalog) is no longer the same object."""
+
+    def __init__(self, lock: threading.RLock):
+        self._lock = lock
+        self._values: dict[str, tuple[object, T]] = {}
+
+    def get(self, key: str, basis: object, make: Callable[[], T]) -> T:
+        cached = self._values.get(key)
+        if cached is None or cached[0] is not basis:
+            cached = (basis, make())
+            with self._lock:
+                if len(self._values) >= TURNS_KEPT and key not in self._values:
+                    self._values.pop(next(iter(self._values)))
+                self._values[key] = cached
+        return cached[1]
 
 
 ANSWERERS = ("extractive", "llm")
@@ -104,11 +121,8 @@ class Library:
         self._catalog: Catalog | None = None
         self._retriever: Retriever | None = None
         self._seen_generation: str | None = None
-        self._turns: dict[str, list[Turn]] = {}
-        self._chapters: dict[str, tuple[list[Turn], list[Chapter]]] = {}  # beside the turns they were made of
-        self._minutes: dict[str, tuple[list[Turn], Minutes]] = {}  # the same
-        self._passages: dict[str, tuple[Catalog, list[Hit]]] = {}  # a meeting's chunks as passages, per catalog
         self._lock = threading.RLock()
+        self._forget_meetings()
         self._llm: Backend | None = None
 
     @property
@@ -166,54 +180,29 @@ class Library:
 
     def turns(self, meeting_id: str) -> list[Turn]:
         """A meeting's turns, kept for the meetings asked about lately (answers cite turns)."""
-        cached = self._turns.get(meeting_id)
-        if cached is None:
+
+        def read() -> list[Turn]:
             document = self.catalog.turns.get(meeting_id) if self.catalog.turns is not None else None
-            cached = turns_from(document) if document is not None else self.store.turns(meeting_id)
-            with self._lock:
-                if len(self._turns) >= TURNS_KEPT:
-                    self._turns.pop(next(iter(self._turns)))
-                self._turns[meeting_id] = cached
-        return cached
+            return turns_from(document) if document is not None else self.store.turns(meeting_id)
+
+        return self._turns.get(meeting_id, None, read)
 
     def chapters(self, meeting_id: str) -> tuple[Meeting, list[Chapter]]:
-        """A meeting (named by its id, in any case) and its chapters."""
-        known = {meeting.casefold(): meeting for meeting in self.catalog.meetings}
-        meeting = self.catalog.meetings[closest_known("meeting", meeting_id, known)]
+        """A meeting (named by its id, in any case) and its chapters, made again when its turns are read again."""
+        meeting = self._named(meeting_id)
         turns = self.turns(meeting.meeting_id)
-        cached = self._chapters.get(meeting.meeting_id)
-        if cached is None or cached[0] is not turns:  # made again when the meeting's turns were read again
-            cached = (turns, chapters(turns))
-            with self._lock:
-                if len(self._chapters) >= TURNS_KEPT:
-                    self._chapters.pop(next(iter(self._chapters)))
-                self._chapters[meeting.meeting_id] = cached
-        return meeting, cached[1]
+        return meeting, self._chapters.get(meeting.meeting_id, turns, lambda: chapters(turns))
 
     def minutes(self, meeting_id: str) -> Minutes:
         """A meeting's minutes (named by its id, in any case), made once for the turns it has."""
         meeting, found = self.chapters(meeting_id)
         turns = self.turns(meeting.meeting_id)
-        cached = self._minutes.get(meeting.meeting_id)
-        if cached is None or cached[0] is not turns:
-            cached = (turns, build_minutes(meeting, turns, found))
-            with self._lock:
-                if len(self._minutes) >= TURNS_KEPT:
-                    self._minutes.pop(next(iter(self._minutes)))
-                self._minutes[meeting.meeting_id] = cached
-        return cached[1]
+        return self._minutes.get(meeting.meeting_id, turns, lambda: build_minutes(meeting, turns, found))
 
     def passages(self, meeting_id: str) -> list[Hit]:
         """Every chunk of a meeting as a passage, in transcript order, made once for the catalog it is in."""
         catalog = self.catalog
-        cached = self._passages.get(meeting_id)
-        if cached is None or cached[0] is not catalog:
-            cached = (catalog, meeting_passages(catalog, meeting_id))
-            with self._lock:
-                if len(self._passages) >= TURNS_KEPT:
-                    self._passages.pop(next(iter(self._passages)))
-                self._passages[meeting_id] = cached
-        return cached[1]
+        return self._passages.get(meeting_id, catalog, lambda: meeting_passages(catalog, meeting_id))
 
     def search(self, question: str, k: int = 10, filters: Filters | None = None, mode: Mode = "hybrid") -> list[Hit]:
         return self._searchable().retrieve(question, k, filters, mode)
@@ -280,7 +269,7 @@ class Library:
         read only from inside those folders, links followed (a link leading out is a failed file)."""
         settings = self.settings
         with self._lock, write_lock(settings.data_dir):
-            self._stamp({"writing": os.getpid()})
+            self._stamp(generation.writing())
             results = ingest_paths(
                 paths,
                 self.store,
@@ -304,12 +293,23 @@ class Library:
     def remove(self, meeting_id: str) -> int:
         """Delete a meeting and its chunks; returns how many chunks went."""
         with self._lock, write_lock(self.settings.data_dir):
-            self._stamp({"writing": os.getpid()})
+            self._stamp(generation.writing())
             removed = remove_meeting(self.store, meeting_id)
             self._changed()
         return removed
 
     # inside
+
+    def _named(self, meeting_id: str) -> Meeting:
+        known = {meeting.casefold(): meeting for meeting in self.catalog.meetings}
+        return self.catalog.meetings[closest_known("meeting", meeting_id, known)]
+
+    def _forget_meetings(self) -> None:
+        """What is kept per meeting (turns, chapters, minutes, passages), forgotten: the catalog changed."""
+        self._turns: Kept[list[Turn]] = Kept(self._lock)
+        self._chapters: Kept[list[Chapter]] = Kept(self._lock)
+        self._minutes: Kept[Minutes] = Kept(self._lock)
+        self._passages: Kept[list[Hit]] = Kept(self._lock)
 
     def _searchable(self) -> Retriever:
         retriever = self.retriever
@@ -329,7 +329,7 @@ class Library:
         records = self.store.meetings()  # read once: for the catalog and for what it leaves out
         self._catalog = load_catalog(self.store, self.data_dir / "catalog", self._catalog, model, records)
         self._seen_generation = generation
-        self._turns, self._chapters, self._minutes, self._passages = {}, {}, {}, {}
+        self._forget_meetings()
         if others := self.other_models(records):
             log.warning(
                 "%d meetings were embedded by another model than %s and are left out of search; ingest their "
@@ -348,39 +348,21 @@ class Library:
     def _current(self) -> dict:
         """What the generation file says once the snapshot is up to date (after `_load`)."""
         catalog = self._catalog if self._catalog is not None else self.catalog
-        return {"pid": os.getpid(), "key": catalog.key, "model": self.settings.embedding_id, "versions": versions()}
+        return generation.written(catalog, self.settings.embedding_id)
 
     def _stamp(self, content: dict) -> None:
-        path = self.data_dir / GENERATION_FILE
-        with contextlib.suppress(OSError):  # a read-only data directory has no other writers to tell
-            temporary = path.with_name(f".{GENERATION_FILE}.{os.getpid()}.tmp")
-            temporary.write_text(json.dumps(content))
-            os.replace(temporary, path)
+        generation.stamp(self.data_dir, content)
 
-    def _open_snapshot(self, generation: str | None) -> bool:
-        """Open an embedded library from its snapshot alone, when the generation file says the
-        snapshot is what the store holds (its last writer finished and wrote the snapshot's key)."""
-        if self.settings.chroma_host is not None or generation is None:
+    def _open_snapshot(self, seen: str | None) -> bool:
+        """Open an embedded library from its snapshot alone, when the generation file names it."""
+        if self.settings.chroma_host is not None or seen is None:
             return False
-        try:
-            stamp = json.loads((self.data_dir / GENERATION_FILE).read_text())
-        except (OSError, ValueError):
+        saved = generation.snapshot_named(self.data_dir, self.settings.embedding_id)
+        if saved is None:
             return False
-        if not isinstance(stamp, dict) or [stamp.get("model"), stamp.get("versions")] != [
-            self.settings.embedding_id,
-            versions(),
-        ]:
-            return False
-        saved = read_snapshot(self.data_dir / "catalog")
-        if saved is None or saved.key != stamp.get("key"):
-            return False
-        self._catalog, self._seen_generation = saved, generation
-        self._turns, self._chapters, self._minutes, self._passages = {}, {}, {}, {}
+        self._catalog, self._seen_generation = saved, seen
+        self._forget_meetings()
         return True
 
     def _generation(self) -> str | None:
-        try:
-            stat = (self.data_dir / GENERATION_FILE).stat()
-        except OSError:
-            return None
-        return f"{stat.st_mtime_ns}:{stat.st_size}:{stat.st_ino}"
+        return generation.seen(self.data_dir)

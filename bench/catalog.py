@@ -93,7 +93,8 @@ def snapshot_library(folder: Path, data_dir: Path):
     """A Library over the catalog snapshot in `folder` alone, opened in `data_dir`: its `catalog`
     is that folder and its generation file names the snapshot's key, as a library's last writer
     leaves it; so it opens from the snapshot, without Chroma."""
-    from answer.library import GENERATION_FILE, Library
+    from answer.library import Library
+    from index.generation import GENERATION_FILE
     from index.snapshot import versions
 
     try:

@@ -417,7 +417,8 @@ def test_an_up_to_date_library_answers_from_its_snapshot_without_opening_chroma(
     """A library whose last writer finished opens from the snapshot alone: its answers cite turns
     (kept in the snapshot) and it never opens the store. A writer cut short, or a store changed
     behind the snapshot's back, sends the next reader to the store."""
-    from answer.library import GENERATION_FILE, Library
+    from answer.library import Library
+    from index.generation import GENERATION_FILE
 
     settings = settings_for(tmp_path / "store")
     Library(settings, embedder).ingest([DATA / "notes.txt", DATA / "captions.srt"])
@@ -456,3 +457,18 @@ def test_the_cli_answers_without_importing_chroma(tmp_path, settings_for, embedd
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert json.loads(done.stdout)["citations"], done.stderr
     assert done.stderr.strip().splitlines()[-1] == "False False False"
+
+
+def test_what_is_kept_per_meeting_is_made_once_per_basis_and_bounded():
+    import threading
+
+    from answer.library import TURNS_KEPT, Kept
+
+    kept, made = Kept(threading.RLock()), []
+    basis = object()
+    assert kept.get("m", basis, lambda: made.append(1) or "first") == "first"
+    assert kept.get("m", basis, lambda: made.append(1) or "again") == "first" and len(made) == 1
+    assert kept.get("m", object(), lambda: "remade") == "remade"  # its basis changed: made again
+    for number in range(TURNS_KEPT + 5):
+        kept.get(f"k{number}", basis, lambda: "v")
+    assert len(kept._values) == TURNS_KEPT and "m" not in kept._values  # the oldest go first

@@ -7,7 +7,6 @@ import os
 import queue
 import re
 import shutil
-import stat
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -20,9 +19,9 @@ import gradio as gr
 from gradio.utils import get_upload_folder
 
 from answer.library import Library
-from core.errors import OnRecordError
+from core.errors import OnRecordError, ParseError
 from index.writer import UPLOAD, IngestResult
-from ingest.reading import real_folders
+from ingest.reading import read_bytes, real_folders
 from web.ask import choices
 from web.questions import ANY
 from web.untrusted import one_line
@@ -52,14 +51,16 @@ def stage_uploads(files: list[str], limit_mb: int, cache: Path | None = None) ->
     that read the same once made safe get -2, -3...); too-large files refused, and anything but a
     regular file inside Gradio's upload folder (`cache`): a link is never followed. Gradio's own
     copy of each upload is deleted as soon as it is staged."""
-    cache = Path(cache or get_upload_folder()).resolve()
+    (cache,) = real_folders([cache or get_upload_folder()])  # resolved once: each upload is read inside it
     (folder,) = real_folders([tempfile.mkdtemp(prefix="onrecord-upload-")])  # resolved once: ingest reads inside it
     staged = Staged(folder, {}, [])
     for upload in files or []:
         source = Path(upload)
         ours = not source.is_symlink() and source.resolve().is_relative_to(cache)
         target = _free_path(folder, safe_name(source.name))
-        refusal = _copy_upload(source, target, limit_mb) if ours else f"not a file uploaded to this page; {_AGAIN}"
+        refusal = (
+            _copy_upload(source, cache, target, limit_mb) if ours else f"not a file uploaded to this page; {_AGAIN}"
+        )
         if refusal:
             staged.refused.append([one_line(source.name), "failed", 0, 0, refusal])
         else:
@@ -69,22 +70,19 @@ def stage_uploads(files: list[str], limit_mb: int, cache: Path | None = None) ->
     return staged
 
 
-def _copy_upload(source: Path, target: Path, limit_mb: int) -> str | None:
-    """Copy a regular file, never through a link; what is wrong with it otherwise."""
+def _copy_upload(source: Path, cache: Path, target: Path, limit_mb: int) -> str | None:
+    """Copy a regular file lying in Gradio's upload folder (`cache`, a real path), read as ingest reads
+    (ingest.reading.read_bytes): the file opened is the file checked, never one a link or a swapped
+    folder leads to; what is wrong with it otherwise, never naming where it lies."""
     try:
-        handle = os.open(source, os.O_RDONLY | os.O_NOFOLLOW)
-    except FileNotFoundError:
-        return f"the upload is gone; {_AGAIN}"
-    except OSError:
-        return f"a link, not a file; {_AGAIN}"
-    with os.fdopen(handle, "rb") as reading:
-        found = os.fstat(reading.fileno())
-        if not stat.S_ISREG(found.st_mode):
-            return f"not a regular file; {_AGAIN}"
-        if found.st_size > limit_mb * 2**20:
-            return f"larger than {limit_mb} MiB; split the file"
-        with open(target, "xb") as writing:
-            shutil.copyfileobj(reading, writing)
+        raw = read_bytes(source, [cache])
+    except ParseError as error:
+        gone = isinstance(error.__cause__, FileNotFoundError)
+        return f"{'the upload is gone' if gone else error.problem.removesuffix('; skipped')}; {_AGAIN}"
+    if len(raw) > limit_mb * 2**20:
+        return f"larger than {limit_mb} MiB; split the file"
+    with open(target, "xb") as writing:  # a new file of the staging folder's own: never one put there
+        writing.write(raw)
     return None
 
 

@@ -73,6 +73,16 @@ WRITES_NEEDLES = (
 
 
 @dataclass(frozen=True)
+class MeetingView:
+    """One meeting as the page's Browse tab shows it."""
+
+    meeting: Meeting
+    turns: list[Turn]
+    chapters: list[Chapter]
+    minutes: Minutes
+
+
+@dataclass(frozen=True)
 class AskOptions:
     k: int = 8
     mode: Mode = "hybrid"
@@ -190,14 +200,19 @@ class Library:
     def chapters(self, meeting_id: str) -> tuple[Meeting, list[Chapter]]:
         """A meeting (named by its id, in any case) and its chapters, made again when its turns are read again."""
         meeting = self._named(meeting_id)
-        turns = self.turns(meeting.meeting_id)
-        return meeting, self._chapters.get(meeting.meeting_id, turns, lambda: chapters(turns))
+        return meeting, self._chapters_of(meeting, self.turns(meeting.meeting_id))
 
     def minutes(self, meeting_id: str) -> Minutes:
         """A meeting's minutes (named by its id, in any case), made once for the turns it has."""
-        meeting, found = self.chapters(meeting_id)
+        return self.view(meeting_id).minutes
+
+    def view(self, meeting_id: str) -> MeetingView:
+        """A meeting (named by its id, in any case, resolved once) with its turns, chapters and minutes."""
+        meeting = self._named(meeting_id)
         turns = self.turns(meeting.meeting_id)
-        return self._minutes.get(meeting.meeting_id, turns, lambda: build_minutes(meeting, turns, found))
+        found = self._chapters_of(meeting, turns)
+        minutes = self._minutes.get(meeting.meeting_id, turns, lambda: build_minutes(meeting, turns, found))
+        return MeetingView(meeting, turns, found, minutes)
 
     def passages(self, meeting_id: str) -> list[Hit]:
         """Every chunk of a meeting as a passage, in transcript order, made once for the catalog it is in."""
@@ -299,6 +314,9 @@ class Library:
         return removed
 
     # inside
+
+    def _chapters_of(self, meeting: Meeting, turns: list[Turn]) -> list[Chapter]:
+        return self._chapters.get(meeting.meeting_id, turns, lambda: chapters(turns))
 
     def _named(self, meeting_id: str) -> Meeting:
         known = {meeting.casefold(): meeting for meeting in self.catalog.meetings}

@@ -57,14 +57,14 @@ def on_meeting(library: Library, meeting_id) -> tuple:
     meeting = library.meeting(meeting_id) if meeting_id else None
     if meeting is None:
         return gr.update(choices=[], value=None), gr.update(choices=[], value=None), "", "", _CHOOSE, ""
-    minutes = library.minutes(meeting_id)
+    view = library.view(meeting.meeting_id)
     return (
         gr.update(choices=[ANY, *meeting.topics], value=ANY),
         gr.update(choices=[ANY, *meeting.speakers], value=ANY),
-        minutes_html(minutes),
-        render.chapters_html(library.chapters(meeting_id)[1]),
+        minutes_html(view.minutes),
+        render.chapters_html(view.chapters),
         browse(library, meeting_id, ANY, ANY, ""),
-        minutes_markdown(minutes),
+        minutes_markdown(view.minutes),
     )
 
 

@@ -472,3 +472,11 @@ def test_what_is_kept_per_meeting_is_made_once_per_basis_and_bounded():
     for number in range(TURNS_KEPT + 5):
         kept.get(f"k{number}", basis, lambda: "v")
     assert len(kept._values) == TURNS_KEPT and "m" not in kept._values  # the oldest go first
+
+
+def test_a_meeting_view_is_its_turns_chapters_and_minutes_named_once(samples_library):
+    view = samples_library.view("CITY_council_2024-03-12")  # any case, resolved once
+    assert view.meeting.meeting_id == "city_council_2024-03-12"
+    assert view.turns is samples_library.turns("city_council_2024-03-12")
+    assert view.chapters == samples_library.chapters("city_council_2024-03-12")[1]
+    assert view.minutes is samples_library.minutes("city_council_2024-03-12")  # made once for those turns

@@ -136,6 +136,26 @@ def inside(path: Path | str, within: Sequence[Path]) -> bool:
     return any(real.is_relative_to(folder) for folder in within)
 
 
+def remove_inside(path: Path | str, within: Sequence[Path], folder: bool = False) -> bool:
+    """Delete the file (or, with `folder`, the empty folder) `path` names, by its name in its parent
+    folder as opened, and only when that folder lies inside one of `within` (real paths): a folder
+    swapped for a link meanwhile leads to nothing deleted elsewhere. Whether it went."""
+    path = Path(path)
+    try:
+        parent = os.open(os.path.realpath(path.parent), os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError:
+        return False
+    try:
+        if not inside(_opened_path(parent), within):
+            return False
+        (os.rmdir if folder else os.unlink)(path.name, dir_fd=parent)
+        return True
+    except OSError:  # gone already, or (a folder) not empty
+        return False
+    finally:
+        os.close(parent)
+
+
 def outside(path: Path | str) -> ParseError:
     """The refusal of a file that leads out of the folders it may be read from."""
     return ParseError(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import queue
 import re
@@ -21,7 +20,7 @@ from gradio.utils import get_upload_folder
 from answer.library import Library
 from core.errors import OnRecordError, ParseError
 from index.writer import UPLOAD, IngestResult
-from ingest.reading import read_bytes, real_folders
+from ingest.reading import read_bytes, real_folders, remove_inside
 from web.ask import choices
 from web.questions import ANY
 from web.untrusted import one_line
@@ -66,7 +65,7 @@ def stage_uploads(files: list[str], limit_mb: int, cache: Path | None = None) ->
         else:
             staged.names[str(target)] = one_line(source.name)
         if ours:
-            _forget_upload(source)
+            _forget_upload(source, cache)
     return staged
 
 
@@ -94,11 +93,11 @@ def _free_path(folder: Path, name: str) -> Path:
     return target
 
 
-def _forget_upload(source: Path) -> None:
-    """Delete Gradio's cached copy of an upload (and its folder, which holds only it)."""
-    source.unlink(missing_ok=True)
-    with contextlib.suppress(OSError):  # not empty, or already gone
-        source.parent.rmdir()
+def _forget_upload(source: Path, cache: Path) -> None:
+    """Delete Gradio's cached copy of an upload and its folder, which holds only it (never the upload
+    folder itself), each by its name in a folder checked to lie inside `cache` once opened."""
+    if remove_inside(source, [cache]):
+        remove_inside(source.parent, [cache], folder=True)  # refused where the parent is `cache`
 
 
 def result_row(result: IngestResult, folder: Path) -> list[Any]:

@@ -101,3 +101,26 @@ def test_the_allowed_folder_swapped_for_a_link_after_it_was_resolved_leads_nowhe
         read_bytes(allowed / "meeting.txt", within)
     found = find_transcripts([allowed], within)
     assert found.files == [] and [failure.path for failure in found.outside] == [str(allowed / "meeting.txt")]
+
+
+def test_removing_inside_a_folder_swapped_for_a_link_deletes_nothing_elsewhere(tmp_path):
+    """Gradio's copy of an upload is deleted by name in its folder as opened: the upload folder's
+    subfolder swapped for a link to a folder outside, the file of that name outside stays."""
+    from ingest.reading import real_folders, remove_inside
+
+    cache, elsewhere = tmp_path / "cache", tmp_path / "elsewhere"
+    (cache / "1").mkdir(parents=True)
+    elsewhere.mkdir()
+    (cache / "1" / "upload.txt").write_bytes(b"Ana: hi")
+    (elsewhere / "upload.txt").write_bytes(b"precious")
+    within = real_folders([cache])
+    (cache / "1").rename(cache / "was_1")
+    (cache / "1").symlink_to(elsewhere, target_is_directory=True)
+    assert not remove_inside(cache / "1" / "upload.txt", within)
+    assert (elsewhere / "upload.txt").read_bytes() == b"precious"
+
+    (cache / "1").unlink()
+    (cache / "was_1").rename(cache / "1")
+    assert remove_inside(cache / "1" / "upload.txt", within) and not (cache / "1" / "upload.txt").exists()
+    assert not remove_inside(cache, within, folder=True) and cache.exists()  # never the folder itself
+    assert remove_inside(cache / "1", within, folder=True) and not (cache / "1").exists()

@@ -12,10 +12,10 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from answer.library import Library
 from core.errors import OnRecordError, SettingsError
 from core.settings import Settings, load_settings, offline
 from index.embedding import Embedder
+from library import Library
 
 if TYPE_CHECKING:
     import gradio as gr

@@ -13,8 +13,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from answer.library import Library
 from core.settings import load_settings, offline
+from library import Library
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 QUESTION = "Who is worried about the Harbour Street bike lane?"

@@ -93,9 +93,9 @@ def snapshot_library(folder: Path, data_dir: Path):
     """A Library over the catalog snapshot in `folder` alone, opened in `data_dir`: its `catalog`
     is that folder and its generation file names the snapshot's key, as a library's last writer
     leaves it; so it opens from the snapshot, without Chroma."""
-    from answer.library import Library
     from index.generation import GENERATION_FILE
     from index.snapshot import versions
+    from library import Library
 
     try:
         key = json.loads((folder / MANIFEST_FILE).read_text(encoding="utf-8"))["key"]

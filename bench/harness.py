@@ -21,7 +21,6 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
 
-from answer.library import Library
 from bench.agents import AgentFigures, bench_agents
 from bench.measures import SAMPLE_QUESTIONS, bench_ingest, bench_startup
 from bench.minutes import bench_minutes
@@ -34,6 +33,7 @@ from index.embedding import load_embedder
 from index.retrieval import CANDIDATES
 from ingest.parsing import transcript_files
 from ingest.wordpieces import word_counter
+from library import Library
 
 # library size → (retrieval median goal or None, ask median goal), in ms
 SCALE_TARGETS: dict[int, tuple[float | None, float]] = {100_000: (50, 150), 1_000_000: (None, 100)}

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from answer.library import AskOptions, Library
+from answer.ask import AskOptions
 from core.settings import Settings, model_path
 from index.embedding import Embedder, SentenceTransformerEmbedder
 from index.snapshot import load_catalog
@@ -23,6 +23,7 @@ from ingest.chunking import chunk_transcript
 from ingest.parsing import Failure, parse_paths
 from ingest.segmenting import load_model, without_topics
 from ingest.wordpieces import WordPieceCounter
+from library import Library
 
 # Questions about the sample transcripts, for the start-up and browser benchmarks.
 SAMPLE_QUESTIONS = [

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from answer.library import AskOptions, Library
+from answer.ask import AskOptions
 from core.models import Chunk, Transcript
 from core.settings import Settings, load_settings
 from index.embedding import load_embedder
@@ -28,6 +28,7 @@ from index.store import COMPLETE, Store
 from ingest.chunking import chunk_transcript
 from ingest.parsing import Failure, parse_paths
 from ingest.wordpieces import word_counter
+from library import Library
 
 WRITE_BATCH = 2000
 BUILT_FILE = "built.json"  # written last: a library without it was cut short

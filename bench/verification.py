@@ -10,11 +10,11 @@ import time
 from collections.abc import Sequence
 
 from answer.compose import answer
-from answer.library import Library
 from answer.verify import verify
 from answer.written import checked_texts, passages_for
 from core.text import sentences
 from index.retrieval import ANSWER_ORDER
+from library import Library
 
 SENTENCES = 5
 

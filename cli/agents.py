@@ -29,7 +29,7 @@ def mcp_command(
 ) -> None:
     """Serve the library to an assistant (Claude Desktop, Cursor, VS Code...) as MCP tools over stdio:
     ask, search, list_meetings, read_transcript, chapters, minutes; with --allow-writes, ingest and remove."""
-    from answer.library import Library
+    from library import Library
     from web.agents import agent_server
 
     folders = _allowed_folders(allow_writes, allow_dir or [])

@@ -135,9 +135,9 @@ def bench_ask_command(
     data_dir: DataDirOption = None,
 ) -> None:
     """Warm latency of retrieval and of a full hybrid ask over the seed questions and QMSum queries."""
-    from answer.library import Library
     from bench.harness import qmsum_queries
     from bench.measures import bench_queries
+    from library import Library
 
     library = Library(settings_from(data_dir or Path(".onrecord-bench"), None, None))
     if paths:

@@ -91,12 +91,13 @@ def evaluate_command(
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from answer.library import ANSWERERS, Library
+    from answer.ask import ANSWERERS
     from core.errors import OnRecordError
     from eval.generated import backend_or_message
     from eval.report import write_report
     from eval.run import evaluate, systems_asked
     from eval.suites import resolve_suite
+    from library import Library
 
     chosen = resolve_suite(suite, data, limit)
     settings = settings_from(data_dir or Path(".onrecord-eval") / chosen.name, None, None, chunk_budget=budget)

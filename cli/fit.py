@@ -121,8 +121,8 @@ def fit_fusion_command(
 
 def _split_library(data: Path, limit: int | None, data_dir: Path | None):
     """A QMSum split (never val) and the library its fit reads, by default .onrecord-eval/qmsum-SPLIT."""
-    from answer.library import Library
     from eval.suites import qmsum_suite
+    from library import Library
 
     refuse_val(data)
     suite = qmsum_suite(data, limit)

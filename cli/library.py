@@ -115,8 +115,8 @@ def ingest(
     """Add transcripts to the index. Unchanged files are skipped; changed files replace their meeting."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from answer.library import Library
     from ingest.parsing import find_transcripts
+    from library import Library
 
     settings = settings_from(data_dir, chroma_host, chroma_port, chunk_budget=budget)
     found = find_transcripts(paths)
@@ -170,7 +170,7 @@ def list_meetings(
     chroma_port: PortOption = None,
 ) -> None:
     """Show the meetings in the index with their turn and chunk counts."""
-    from answer.library import Library
+    from library import Library
 
     records = Library(settings_from(data_dir, chroma_host, chroma_port)).records()
     if as_json:
@@ -236,7 +236,7 @@ def remove(
     chroma_port: PortOption = None,
 ) -> None:
     """Delete a meeting and its chunks from the index."""
-    from answer.library import Library
+    from library import Library
 
     removed = Library(settings_from(data_dir, chroma_host, chroma_port)).remove(meeting)
     console.print(shown(f"removed {meeting}: {removed} chunks"))

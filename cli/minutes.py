@@ -41,7 +41,7 @@ def minutes_command(
     chroma_port: PortOption = None,
 ) -> None:
     """A meeting's minutes: summary, decisions, action items, chapters and speakers."""
-    from answer.library import Library
+    from library import Library
     from minutes.markdown import minutes_markdown
 
     library = Library(settings_from(data_dir, chroma_host, chroma_port))
@@ -136,8 +136,8 @@ def evaluate_minutes(out: Path | None, data_dir: Path | None = None) -> None:
     """`onrecord eval minutes`: precision and recall of decisions and action items per part, the fitted
     detectors beside the cue list alone, in one run; how often a question's scope is read right; and the
     timelines of a library of the samples and the suite's meetings. Writes reports/minutes/results.json."""
-    from answer.library import Library
     from eval.minutes import SUITE, cue_list, figures, load_gold, scope_figures, timeline_figures
+    from library import Library
     from minutes.items import detect
 
     meetings = load_gold()
@@ -184,9 +184,9 @@ def evaluate_general_queries(data: Path | None, limit: int | None, out: Path | N
     """`onrecord eval qmsum --general`: QMSum's general queries within their meeting, every system in one run."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from answer.library import Library
     from eval.general import evaluate_general, general_queries
     from eval.run import DEFAULT_QMSUM
+    from library import Library
 
     folder = data or DEFAULT_QMSUM
     library = Library(settings_from(data_dir or Path(".onrecord-eval") / f"qmsum-{folder.name}", None, None))

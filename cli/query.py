@@ -57,7 +57,7 @@ def search(
     chroma_port: PortOption = None,
 ) -> None:
     """Ranked passages for a query, no answer."""
-    from answer.library import Library
+    from library import Library
 
     library = Library(settings_from(data_dir, chroma_host, chroma_port))
 
@@ -96,7 +96,8 @@ def ask(
     chroma_port: PortOption = None,
 ) -> None:
     """Answer a question from the transcripts, citing the passages behind every sentence."""
-    from answer.library import AskOptions, Library
+    from answer.ask import AskOptions
+    from library import Library
 
     library = Library(settings_from(data_dir, chroma_host, chroma_port))
     streamed = answerer == "llm" and not as_json and batch is None  # the model's words shown as they come

@@ -126,10 +126,10 @@ def _retrieval(data: Path, limit: int | None) -> dict[str, dict]:
     """The QMSum suite's retrieval figures over a store with the gold topics and one with automatic topics."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from answer.library import Library
     from eval.run import evaluate
     from eval.runner import summarize
     from eval.suites import qmsum_suite
+    from library import Library
 
     suite = qmsum_suite(data, limit)
     found = {}
@@ -163,9 +163,9 @@ def chapters(
 
     from rich.table import Table
 
-    from answer.library import Library
     from core.text import clock
     from ingest.chapters import vtt_track, youtube_lines
+    from library import Library
 
     writers = {"vtt": vtt_track, "youtube": youtube_lines}
     if fmt is not None and fmt not in writers:

@@ -13,12 +13,13 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from answer.ask import AskOptions
 from answer.compose import answer
-from answer.library import AskOptions, Library
 from core.errors import OnRecordError
 from core.models import Answer, Filters, Hit
 from eval.suites import Question, Suite, domain_of
 from index.retrieval import ANSWER_ORDER, Query, Retriever
+from library import Library
 
 WAYS = ("meeting", "library", "without", "elsewhere", "unsaid")
 REFUSAL_NAMES = {

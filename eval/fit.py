@@ -20,7 +20,6 @@ import numpy as np
 
 from answer.compose import PASSAGES, Scored, compose, rerank, shortlist
 from answer.factoids import kind_gap
-from answer.library import Library
 from answer.scorer import AnswerModel, Logistic
 from answer.sentences import Sentence, candidates, with_turns
 from answer.signals import (
@@ -40,6 +39,7 @@ from eval.asked import Asked, asked_ways
 from eval.metrics import rouge
 from eval.suites import Suite
 from index.keyword import terms
+from library import Library
 
 BARS = tuple(round(0.05 * i, 2) for i in range(1, 19))  # sentence bars tried: 0.05 … 0.90
 RELATIVE_BARS = (0.0, 0.25, 0.5, 0.75)  # shares of the first sentence's probability tried

@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from answer.library import AskOptions, Library, ask
+from answer.ask import AskOptions, ask
 from core.errors import OnRecordError
 from core.models import Filters, Turn
 from core.text import sentences
 from eval.metrics import rouge, strip_markers
+from library import Library
 
 SYSTEMS = ("onrecord", "previous-release", "chapter-summaries", "first-words", "extraction-ceiling")
 

@@ -5,11 +5,11 @@ it wrote that the passages they cite support."""
 
 from __future__ import annotations
 
-from answer.library import Library
 from answer.llm import Backend
 from core.errors import OnRecordError
 from eval.suites import Question
 from eval.systems import Outcome, cited, options_for
+from library import Library
 
 
 class WrittenAnswers:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from answer.library import Library
 from eval.ceiling import GoldSpanCeiling
 from eval.generated import WrittenAnswers
 from eval.previous import before_coverage, previous_release
@@ -14,6 +13,7 @@ from eval.suites import DEFAULT_QMSUM, Suite, SuiteError  # noqa: F401 (DEFAULT_
 from eval.systems import LibraryAsked, NaiveLlamaIndex, OnRecord, System
 from index.retrieval import Retriever
 from ingest.parsing import Failure, parse_paths
+from library import Library
 
 
 def fused_by(retriever: Retriever, learned: bool) -> Retriever:

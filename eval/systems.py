@@ -9,12 +9,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from answer.library import AskOptions, Library
+from answer.ask import AskOptions
 from core.models import Answer, Citation, Filters, Hit, Transcript
 from eval.metrics import Passage
 from eval.suites import Question
 from index.embedding import Embedder, llama_embedding
 from index.retrieval import Mode, Retriever
+from library import Library
 
 DEPTH = 30  # passages ranked per question (Library.search): enough for the 2,000-word budget
 

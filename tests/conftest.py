@@ -76,7 +76,7 @@ def seed_data_dir(tmp_path_factory):
 @pytest.fixture(scope="session")
 def seed_library(seed_data_dir, settings_for, embedder, counter):
     """A real Chroma directory holding the seed transcript and two fixtures; returns a Retriever."""
-    from answer.library import Library
+    from library import Library
 
     library = Library(settings_for(seed_data_dir), embedder)
     results = library.ingest([SEED, DATA / "plain.txt", DATA / "captions.vtt"])
@@ -87,7 +87,7 @@ def seed_library(seed_data_dir, settings_for, embedder, counter):
 @pytest.fixture(scope="session")
 def samples_data_dir(tmp_path_factory, settings_for, embedder):
     """A data directory holding the sample transcripts, ingested with the real model."""
-    from answer.library import Library
+    from library import Library
 
     data_dir = tmp_path_factory.mktemp("samples-store")
     results = Library(settings_for(data_dir), embedder).ingest([ROOT / "samples"])
@@ -98,6 +98,6 @@ def samples_data_dir(tmp_path_factory, settings_for, embedder):
 @pytest.fixture(scope="session")
 def samples_library(samples_data_dir, settings_for, embedder):
     """The Library over the samples (the council meeting, the community call, the product sync, the podcast)."""
-    from answer.library import Library
+    from library import Library
 
     return Library(settings_for(samples_data_dir), embedder)

@@ -20,7 +20,7 @@ from mcp.server.transport_security import TransportSecuritySettings
 from mcp_types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import Field, ValidationError
 
-from answer.library import AskOptions, Library
+from answer.ask import AskOptions
 from core.errors import OnRecordError, QueryError
 from core.models import Filters, Meeting, Turn
 from core.text import clock
@@ -29,6 +29,7 @@ from index.links import deep_link
 from index.writer import IngestResult
 from ingest.parsing import find_transcripts
 from ingest.reading import real_folders
+from library import Library
 from web.questions import filters_from
 
 PAGE_TURNS = 40  # turns in one page of read_transcript, at most

@@ -14,10 +14,10 @@ from pydantic import BaseModel, Field
 from starlette.requests import HTTPConnection
 from starlette.websockets import WebSocketClose
 
-from answer.library import Library
 from core.errors import OnRecordError
 from core.settings import Settings
 from ingest.chapters import vtt_track
+from library import Library
 from web.questions import answer_question
 
 

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import gradio as gr
 
-from answer.library import Library
 from core.errors import OnRecordError
 from core.models import Answer, Chapter, Citation
 from index.links import deep_link
 from index.retrieval import MODES
 from ingest.chapters import chapter_at, chapters
+from library import Library
 from web import render
 from web.questions import ANY, answer_question
 

@@ -8,10 +8,10 @@ from html import escape
 
 import gradio as gr
 
-from answer.library import Library
 from core.errors import OnRecordError
 from core.models import Filters
 from index.links import deep_link
+from library import Library
 from minutes.markdown import minutes_markdown
 from web import render
 from web.minutes import minutes_html

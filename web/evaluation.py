@@ -9,12 +9,12 @@ from pathlib import Path
 
 import gradio as gr
 
-from answer.library import Library
 from core.errors import OnRecordError
 from core.settings import load_settings
 from eval.report import COLUMNS, write_report
 from eval.run import evaluate, systems_asked
 from eval.suites import resolve_suite, suites
+from library import Library
 
 
 def on_run(library: Library, reports_dir: Path, suite_name, limit, progress=gr.Progress()) -> tuple:

@@ -17,10 +17,10 @@ from typing import Any
 import gradio as gr
 from gradio.utils import get_upload_folder
 
-from answer.library import Library
 from core.errors import OnRecordError, ParseError
 from index.writer import UPLOAD, IngestResult
 from ingest.reading import read_bytes, real_folders, remove_inside
+from library import Library
 from web.ask import choices
 from web.questions import ANY
 from web.untrusted import one_line

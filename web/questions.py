@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from answer.library import AskOptions, Library
+from answer.ask import AskOptions
 from core.errors import QueryError
 from core.models import Answer, Filters
 from index.retrieval import MODES
+from library import Library
 
 ANY = "(any)"
 

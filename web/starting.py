@@ -16,7 +16,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
-from answer.library import Library
+from library import Library
 from web.api import Guarded, api
 
 log = logging.getLogger(__name__)

@@ -12,8 +12,8 @@ from tests.conftest import DATA, SEED
 
 @pytest.fixture(scope="module")
 def library(tmp_path_factory, settings_for, embedder):
-    from answer.library import Library
     from app import SAMPLES
+    from library import Library
 
     library = Library(settings_for(tmp_path_factory.mktemp("app-examples")), embedder)
     results = library.ingest([SAMPLES, SEED, DATA / "qmsum_tiny.json", DATA / "tenants_association.txt"])

@@ -4,9 +4,9 @@ takes for granted an event the transcripts never speak of, and an answer found."
 
 from __future__ import annotations
 
+from answer.ask import AskOptions, ask
 from answer.compose import ABSTENTION
 from answer.coverage import subject_of, unattested_event
-from answer.library import AskOptions, ask
 from answer.sentences import candidates
 from core.models import Chunk, Filters, Hit
 from web.render import answer_html

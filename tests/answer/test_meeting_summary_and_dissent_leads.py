@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from answer.library import Library
 from answer.overview import meeting_answer
 from core.minutes import Scope
+from library import Library
 from minutes.build import summary_of
 from tests.conftest import DATA
 

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from answer.library import AskOptions, ask
+from answer.ask import AskOptions, ask
 from core.models import Filters
 from index.retrieval import Retriever, Tuning
 from tests.conftest import ROOT

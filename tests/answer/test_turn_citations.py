@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from answer.library import Library
+from library import Library
 
 QUESTIONS = [
     "What happens if the enforcement vote fails?",

@@ -10,11 +10,12 @@ from dataclasses import replace
 
 import pytest
 
-from answer.library import AskOptions, Library
+from answer.ask import AskOptions
 from answer.overview import vote_answer
 from answer.votes import votes_in
 from core.minutes import Item, Minutes
 from core.models import Filters, Meeting, Turn
+from library import Library
 from tests.conftest import DATA
 
 VOTES = DATA / "votes"

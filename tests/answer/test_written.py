@@ -7,7 +7,8 @@ import time
 
 import pytest
 
-from answer.library import AskOptions, Library
+from answer.ask import AskOptions
+from library import Library
 from tests.conftest import ROOT
 from tests.llm_server import Script, ScriptedLLM, passage_number, shown_count
 

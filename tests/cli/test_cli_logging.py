@@ -29,7 +29,7 @@ def _ask(data_dir, *options: str) -> subprocess.CompletedProcess:
 
 
 def test_ask_prints_no_library_log_line_unless_verbose(tmp_path, settings_for, embedder):
-    from answer.library import Library
+    from library import Library
 
     Library(settings_for(tmp_path), embedder).ingest([DATA / "notes.txt"])
     quiet = _ask(tmp_path)

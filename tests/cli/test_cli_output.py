@@ -33,10 +33,10 @@ def invoke(*args) -> str:
 def hostile_dir(tmp_path_factory, settings_for, embedder):
     """A library holding a meeting whose title, speakers and words carry terminal escapes and markup,
     written through the writer directly, as no parser would let them through."""
-    from answer.library import Library
     from index.writer import ingest_transcript
     from ingest.parsing import parse_file
     from ingest.wordpieces import word_counter
+    from library import Library
 
     data_dir = tmp_path_factory.mktemp("hostile-cli")
     settings = settings_for(data_dir)

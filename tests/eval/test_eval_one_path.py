@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-from answer.library import AskOptions
+from answer.ask import AskOptions
 from cli import app
 from cli.evaluation import APART, _print_summary
 from cli.options import console

@@ -86,9 +86,9 @@ def test_question_features_see_words_the_library_lacks():
 
 @pytest.fixture(scope="module")
 def train_slice(tmp_path_factory, settings_for, embedder):
-    from answer.library import Library
     from eval.fit import collect
     from eval.suites import qmsum_suite
+    from library import Library
 
     suite = qmsum_suite(QMSUM / "train", limit=2)
     library = Library(settings_for(tmp_path_factory.mktemp("train-slice")), embedder)

@@ -8,11 +8,11 @@ import re
 import pytest
 from typer.testing import CliRunner
 
-from answer.library import Library
 from cli import app
 from eval.run import evaluate
 from eval.runner import summarize
 from eval.suites import qmsum_suite
+from library import Library
 from tests.conftest import QMSUM
 from tests.llm_server import ScriptedLLM
 

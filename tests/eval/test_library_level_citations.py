@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import pytest
 
-from answer.library import Library
 from eval.metrics import Passage, citation_metrics
 from eval.runner import run_suite, summarize
 from eval.suites import Question, Suite
 from eval.systems import LibraryAsked
+from library import Library
 from tests.conftest import DATA
 
 JANUARY, MARCH = "library_board_2025-01-13", "library_board_2025-03-10"

@@ -9,11 +9,11 @@ import json
 
 import pytest
 
-from answer.library import Library
 from eval.report import write_report
 from eval.run import evaluate
 from eval.runner import summarize
 from eval.suites import SuiteError, load_suite, qmsum_suite, resolve_suite
+from library import Library
 from tests.conftest import QMSUM, SEED
 
 

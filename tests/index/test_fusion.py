@@ -63,8 +63,8 @@ def test_hybrid_search_orders_its_candidates_by_the_fusion(seed_library):
 
 
 def test_the_fit_command_writes_then_reproduces_and_refuses_val(tmp_path, settings_for, embedder):
-    from answer.library import Library
     from eval.suites import qmsum_suite
+    from library import Library
 
     suite = qmsum_suite(QMSUM / "train", limit=2)
     library = Library(settings_for(tmp_path / "store"), embedder)

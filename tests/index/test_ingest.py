@@ -16,13 +16,14 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from answer.library import Library, ask
+from answer.ask import ask
 from core.errors import ConflictError, QueryError, StoreError
 from index.snapshot import load_catalog
 from index.store import COMPLETE, WRITING, Store
 from index.writer import ingest_transcript, remove_meeting, write_lock
 from ingest.chunking import chunk_transcript
 from ingest.parsing import parse_file
+from library import Library
 from tests.conftest import DATA, QMSUM, ROOT
 
 

@@ -417,8 +417,8 @@ def test_an_up_to_date_library_answers_from_its_snapshot_without_opening_chroma(
     """A library whose last writer finished opens from the snapshot alone: its answers cite turns
     (kept in the snapshot) and it never opens the store. A writer cut short, or a store changed
     behind the snapshot's back, sends the next reader to the store."""
-    from answer.library import Library
     from index.generation import GENERATION_FILE
+    from library import Library
 
     settings = settings_for(tmp_path / "store")
     Library(settings, embedder).ingest([DATA / "notes.txt", DATA / "captions.srt"])
@@ -444,7 +444,7 @@ def test_the_cli_answers_without_importing_chroma(tmp_path, settings_for, embedd
     import subprocess
     import sys
 
-    from answer.library import Library
+    from library import Library
 
     settings = settings_for(tmp_path / "store")
     Library(settings, embedder).ingest([DATA / "notes.txt"])
@@ -462,7 +462,7 @@ def test_the_cli_answers_without_importing_chroma(tmp_path, settings_for, embedd
 def test_what_is_kept_per_meeting_is_made_once_per_basis_and_bounded():
     import threading
 
-    from answer.library import TURNS_KEPT, Kept
+    from library.kept import TURNS_KEPT, Kept
 
     kept, made = Kept(threading.RLock()), []
     basis = object()

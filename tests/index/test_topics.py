@@ -20,7 +20,7 @@ VAL = Path(__file__).resolve().parents[3] / "shared" / "data" / "qmsum" / "val"
 
 @pytest.fixture(scope="module")
 def samples_library(tmp_path_factory, settings_for, embedder):
-    from answer.library import Library
+    from library import Library
 
     settings = settings_for(tmp_path_factory.mktemp("samples-store"))
     library = Library(settings, embedder)
@@ -63,7 +63,7 @@ def test_the_topic_filter_and_the_library_table_know_automatic_topics(samples_li
 
 
 def test_ingesting_a_file_again_gives_the_same_topics(samples_library, settings_for, embedder, tmp_path):
-    from answer.library import Library
+    from library import Library
 
     before = [(turn.index, turn.topic) for turn in samples_library.turns(COUNCIL)]
     assert {r.status for r in samples_library.ingest([SAMPLES])} == {"unchanged"}
@@ -84,7 +84,7 @@ class CountingEmbedder:
 
 
 def test_a_changed_long_transcript_embeds_only_its_new_chunks_again(settings_for, embedder, tmp_path):
-    from answer.library import Library
+    from library import Library
 
     garden = "The rooftop garden beds need soil, and the tomatoes need watering every morning."
     budget = "The parking garage budget is short, and the fees may rise to cover repairs."

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from answer.library import AskOptions
+from answer.ask import AskOptions
 from core.errors import QueryError
 from core.models import Filters, Meeting, Turn
 from ingest.chapters import chapters

@@ -168,7 +168,7 @@ def test_a_two_turn_meeting_has_its_decision_and_action_item_but_no_summary():
 
 
 def test_what_a_two_turn_meeting_decided_is_answered_from_its_turn(tmp_path, settings_for, embedder):
-    from answer.library import Library
+    from library import Library
 
     library = Library(settings_for(tmp_path / "store"), embedder)
     assert [r.status for r in library.ingest([TWO_TURNS])] == ["added"]

@@ -55,8 +55,8 @@ def serving(library, reports):
 def served(tmp_path_factory, settings_for, embedder):
     """The real app, served by uvicorn on a free loopback port, over the seed, the samples and a
     hostile transcript: (its URL, the library it serves)."""
-    from answer.library import Library
     from app import SAMPLES
+    from library import Library
 
     settings = settings_for(tmp_path_factory.mktemp("app-store"), port=free_port())
     library = Library(settings, embedder)

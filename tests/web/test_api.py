@@ -44,8 +44,8 @@ def test_post_api_ask_reports_bad_input(app_url):
 def test_login_is_required_when_set(tmp_path, settings_for, embedder):
     from fastapi.testclient import TestClient
 
-    from answer.library import Library
     from app import create_app
+    from library import Library
     from tests.conftest import DATA
 
     settings = settings_for(tmp_path, auth_username="clerk", auth_password="s3cret")

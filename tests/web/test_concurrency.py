@@ -75,9 +75,9 @@ def test_twenty_concurrent_callers_get_valid_answers(served, tmp_path):
 def test_the_app_sees_what_the_cli_ingests_and_removes(tmp_path, settings_for, embedder):
     from fastapi.testclient import TestClient
 
-    from answer.library import Library
     from app import create_app
     from index.writer import write_lock
+    from library import Library
 
     settings = settings_for(tmp_path / "store")
     library = Library(settings, embedder)

@@ -161,8 +161,8 @@ def test_with_a_login_no_route_answers_without_it(tmp_path, settings_for, embedd
     """Every route of the app, each asked without the log-in: refused, but for what Gradio's log-in page loads."""
     from fastapi.testclient import TestClient
 
-    from answer.library import Library
     from app import create_app
+    from library import Library
 
     library = Library(settings_for(tmp_path, auth_username=LOGIN[0], auth_password=LOGIN[1]), embedder)
     library.ingest([DATA / "notes.txt"])
@@ -237,8 +237,8 @@ def test_a_name_in_allowed_hosts_reaches_mcp_as_it_reaches_the_api(tmp_path, set
     own check, which knows nothing of the setting, answered 421 there alone)."""
     from fastapi.testclient import TestClient
 
-    from answer.library import Library
     from app import create_app
+    from library import Library
 
     library = Library(settings_for(tmp_path, host="127.0.0.1", allowed_hosts="records.example"), embedder)
     library.ingest([DATA / "notes.txt"])

@@ -14,7 +14,7 @@ from tests.web.test_ui import ask
 
 @pytest.fixture(scope="module")
 def written_url(tmp_path_factory, settings_for, embedder):
-    from answer.library import Library
+    from library import Library
 
     server = ScriptedLLM()
     settings = settings_for(

@@ -26,7 +26,7 @@ def registered(library, allowed_dirs=()) -> set[str]:
 
 @pytest.mark.parametrize("command", [["--help"], ["mcp", "--help"]])
 def test_help_names_every_tool_the_server_offers(command, tmp_path, settings_for, embedder):
-    from answer.library import Library
+    from library import Library
 
     shown = subprocess.run(
         [str(ONRECORD), *command], capture_output=True, text=True, env={**os.environ, "COLUMNS": "300"}, check=True
@@ -41,7 +41,7 @@ def test_help_names_every_tool_the_server_offers(command, tmp_path, settings_for
 
 
 def test_the_instructions_name_every_reading_tool(tmp_path, settings_for, embedder):
-    from answer.library import Library
+    from library import Library
     from web.agents import INSTRUCTIONS
 
     named = set(re.findall(r"\b[a-z]+(?:_[a-z]+)*\b", INSTRUCTIONS))

@@ -14,7 +14,7 @@ LOGIN = ("clerk", "minutes-2024")
 
 @pytest.fixture(scope="module")
 def app_with_login(samples_dir, settings_for, embedder, tmp_path_factory):
-    from answer.library import Library
+    from library import Library
 
     settings = settings_for(samples_dir, port=free_port(), auth_username=LOGIN[0], auth_password=LOGIN[1])
     with serving(Library(settings, embedder), tmp_path_factory.mktemp("reports")) as url:

@@ -47,7 +47,7 @@ def call(library, allowed: Path, tool: str, arguments: dict):
 
 
 def test_a_folder_is_ingested_without_what_its_links_lead_to(folders, tmp_path, settings_for, embedder):
-    from answer.library import Library
+    from library import Library
 
     allowed, elsewhere = folders
     library = Library(settings_for(tmp_path / "store"), embedder)
@@ -78,7 +78,7 @@ def test_a_hard_link_to_a_file_outside_is_not_read(folders, tmp_path, settings_f
     """A hard link's name lies inside the allowed folder, but the file is the secret outside it."""
     import os
 
-    from answer.library import Library
+    from library import Library
 
     allowed, elsewhere = folders
     os.link(elsewhere / "hidden_meeting.txt", allowed / "hard.txt")
@@ -96,7 +96,7 @@ def test_a_hard_link_to_a_file_outside_is_not_read(folders, tmp_path, settings_f
 def test_a_clash_with_a_file_outside_names_it_without_its_path(folders, tmp_path, settings_for, embedder):
     """A meeting ingested from the command line, outside the allowed folder, holds the id: the agent is
     told that file's name, never where it lies on the server."""
-    from answer.library import Library
+    from library import Library
 
     allowed, elsewhere = folders
     (elsewhere / "notes.txt").write_text((DATA / "notes.txt").read_text().replace("three weeks", "five weeks"))
@@ -110,7 +110,7 @@ def test_a_clash_with_a_file_outside_names_it_without_its_path(folders, tmp_path
 
 
 def test_given_paths_outside_are_refused_before_anything_is_read(folders, tmp_path, settings_for, embedder):
-    from answer.library import Library
+    from library import Library
 
     allowed, elsewhere = folders
     library = Library(settings_for(tmp_path / "store"), embedder)
@@ -128,8 +128,8 @@ def test_given_paths_outside_are_refused_before_anything_is_read(folders, tmp_pa
 def test_a_link_swapped_in_after_the_check_is_not_followed(folders, tmp_path, settings_for, embedder):
     """The check (the folder expanded) passes; then the file becomes a link out, and then its folder
     does: ingest reads from the opened file, so both are refused and nothing outside is read."""
-    from answer.library import Library
     from ingest.parsing import find_transcripts
+    from library import Library
 
     allowed, elsewhere = folders
     inner = allowed / "inner"

@@ -47,7 +47,7 @@ def test_meetings_is_one_id_or_a_list_of_them_everywhere(samples_library):
 
 
 def test_messages_name_the_tools_arguments_not_the_command_line(samples_library, settings_for, tmp_path):
-    from answer.library import Library
+    from library import Library
     from web.agents import agent_server
 
     expected = {

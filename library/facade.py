@@ -15,13 +15,12 @@ import logging
 import threading
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Generic, TypeVar
 
-from answer.asking import Sources, scoped_ask
-from answer.compose import TurnsOf, answer
+from answer.ask import AskOptions, ask
+from answer.asking import Sources
 from answer.llm import Backend, LLMError, backend_for
 from answer.written import written_answer
 from answer.written_summary import written_summary
@@ -33,43 +32,16 @@ from index import generation
 from index.catalog import Catalog, closest_known
 from index.embedding import Embedder, load_embedder
 from index.passages import meeting_passages
-from index.retrieval import ANSWER_ORDER, Mode, Retriever
+from index.retrieval import Mode, Retriever
 from index.snapshot import load_catalog
 from index.store import COMPLETE, MeetingRecord, Store, turns_from
 from index.writer import IngestResult, ingest_paths, remove_meeting, write_lock
 from ingest.chapters import chapters
 from ingest.wordpieces import word_counter
+from library.kept import Kept
 from minutes.build import build_minutes
 
-TURNS_KEPT = 64  # meetings whose turns (and chapters, minutes, passages) are kept in memory
 log = logging.getLogger(__name__)
-T = TypeVar("T")
-
-
-class Kept(Generic[T]):
-    """Values made once per key, the TURNS_KEPT latest kept; a value is made again when what it was made
-    from (its basis: a meeting's turns, the catalog) is no longer the same object."""
-
-    def __init__(self, lock: threading.RLock):
-        self._lock = lock
-        self._values: dict[str, tuple[object, T]] = {}
-
-    def get(self, key: str, basis: object, make: Callable[[], T]) -> T:
-        cached = self._values.get(key)
-        if cached is None or cached[0] is not basis:
-            cached = (basis, make())
-            with self._lock:
-                if len(self._values) >= TURNS_KEPT and key not in self._values:
-                    self._values.pop(next(iter(self._values)))
-                self._values[key] = cached
-        return cached[1]
-
-
-ANSWERERS = ("extractive", "llm")
-WRITES_NEEDLES = (
-    "The language model writes answers to questions about a passage and summaries of a meeting; "
-    "this answer quotes the transcripts."
-)
 
 
 @dataclass(frozen=True)
@@ -80,44 +52,6 @@ class MeetingView:
     turns: list[Turn]
     chapters: list[Chapter]
     minutes: Minutes
-
-
-@dataclass(frozen=True)
-class AskOptions:
-    k: int = 8
-    mode: Mode = "hybrid"
-    filters: Filters = Filters()
-    answerer: str = "extractive"  # or "llm": written by the configured language model, then checked
-
-
-def ask(
-    retriever: Retriever,
-    question: str,
-    options: AskOptions = AskOptions(),
-    turns_of: TurnsOf | None = None,
-    writer: Callable[..., Answer] | None = None,
-    sources: Sources | None = None,
-) -> Answer:
-    """Retrieve passages for a question and answer it from them, citing the turns (given
-    `turns_of`) or else the passages that hold each quote; with `writer` (answer.written, bound to
-    a model), the answer is written by a language model and checked. With `sources`, a question
-    about a whole meeting or a subject across meetings is answered by its scope (answer.asking)."""
-    if options.answerer not in ANSWERERS:
-        raise QueryError(f"unknown answerer {options.answerer!r}; use one of: {', '.join(ANSWERERS)}")
-    if sources is not None:
-        if writer is not None:  # the scope is read first: a needle goes straight to the writer
-            sources = replace(sources, needle=partial(writer, embed=retriever.sentence_vectors))
-        found = scoped_ask(retriever, question, options.filters, options.mode, options.k, sources)
-        if writer is None or found.answerer == "llm" or found.scope == "needle":
-            return found
-        # a written answer covers a passage's fact and a meeting's summary
-        return found if found.notice else replace(found, notice=WRITES_NEEDLES)
-    query = retriever.prepare(question, options.filters, options.mode)
-    hits = retriever.retrieve_query(query, options.k, options.mode, fused=ANSWER_ORDER)
-    evidence = retriever.evidence(query, options.mode)
-    if writer is not None:
-        return writer(query.text, hits, evidence, turns_of, embed=retriever.sentence_vectors)
-    return answer(query.text, hits, evidence, turns_of)
 
 
 class Library:

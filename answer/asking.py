@@ -53,7 +53,7 @@ def scoped_ask(retriever: Retriever, question: str, filters: Filters, mode: Mode
         return replace(voted_against(retriever, scope, query, named or allowed, mode, k, sources), resolved=resolved)
     if scope.kind == "needle":
         if named:
-            query = retriever.prepare(question, replace(filters, meetings=(named[0].meeting_id,)), mode)
+            query = replace(query, filters=replace(query.filters, meetings=(named[0].meeting_id,)))  # embedded once
         needle = sources.needle or answer
         within = None if named or len(allowed) < 2 else likeliest_meeting(retriever, query, allowed, mode, k, sources)
         if within is None:
@@ -200,7 +200,7 @@ def subject_timeline(
     ranked = list(dict.fromkeys(hit.chunk.meeting_id for hit in scanned if hit.chunk.meeting_id in allowed))
     groups = []
     for meeting_id in ranked[:MOST_MEETINGS]:
-        own = retriever.prepare(question, replace(query.filters, meetings=(meeting_id,)), mode)
+        own = replace(query, filters=replace(query.filters, meetings=(meeting_id,)))  # embedded once
         hits = retriever.retrieve_query(own, k, mode, fused=ANSWER_ORDER)
         found = answer(own.text, hits, retriever.evidence(own, mode), turns_of)
         if not found.abstained:

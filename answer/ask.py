@@ -14,7 +14,11 @@ from core.errors import QueryError
 from core.models import Answer, Filters
 from index.retrieval import ANSWER_ORDER, Mode, Retriever
 
-ANSWERERS = ("extractive", "llm")
+# The answerers, by the name every front end takes: (the page's label, what it does).
+ANSWERERS = {
+    "extractive": ("Quotes", "the transcripts' own sentences"),
+    "llm": ("Written, checked", "written by the configured model, every sentence checked against its passages"),
+}
 WRITES_NEEDLES = (
     "The language model writes answers to questions about a passage and summaries of a meeting; "
     "this answer quotes the transcripts."

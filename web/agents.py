@@ -20,7 +20,7 @@ from mcp.server.transport_security import TransportSecuritySettings
 from mcp_types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import Field, ValidationError
 
-from answer.ask import AskOptions
+from answer.ask import ANSWERERS, AskOptions
 from core.errors import OnRecordError, QueryError
 from core.models import Filters, Meeting, Turn
 from core.text import clock
@@ -77,8 +77,8 @@ def ask(
     date_from: DateFrom = None,
     date_to: DateTo = None,
     answerer: Annotated[
-        Literal["extractive", "llm"],
-        Field(description="extractive: the transcripts' own sentences; llm: written by the configured model, checked"),
+        Literal[tuple(ANSWERERS)],
+        Field(description="; ".join(f"{name}: {what}" for name, (_, what) in ANSWERERS.items())),
     ] = "extractive",
 ) -> dict[str, Any]:
     """Answer a question from the meeting transcripts, citing the passage behind every sentence. Returns

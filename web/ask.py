@@ -15,6 +15,7 @@ from pathlib import Path
 
 import gradio as gr
 
+from answer.ask import ANSWERERS
 from core.errors import OnRecordError
 from core.models import Answer, Chapter, Citation
 from index.links import deep_link
@@ -180,7 +181,7 @@ def ask_tab(library: Library) -> AskTab:
         mode = gr.Radio(list(MODES), value="hybrid", label="Retrieval")
         k = gr.Slider(3, 20, value=8, step=1, label="Passages")
         answerer = gr.Radio(  # shown when a language model is set (ONRECORD_LLM_URL or ONRECORD_LLM_PATH)
-            [("Quotes", "extractive"), ("Written, checked", "llm")],
+            [(label, name) for name, (label, _) in ANSWERERS.items()],
             value="extractive",
             label="Answer",
             visible=library.settings.llm_configured,

@@ -74,3 +74,12 @@ def test_an_ingest_rows_notices_are_in_its_answer():
 
     row = _result_dict(IngestResult("old.txt", "added", "old", 3, 4, notices=("old.txt: read as cp1252.",)))
     assert row["notices"] == ["old.txt: read as cp1252."] and row["status"] == "added"
+
+
+def test_the_answerers_offered_are_the_registrys(samples_library):
+    from answer.ask import ANSWERERS
+    from web.agents import agent_server
+
+    (tools,) = calls(agent_server(samples_library))
+    answerer = tools["ask"].input_schema["properties"]["answerer"]
+    assert answerer["enum"] == list(ANSWERERS) and all(name in answerer["description"] for name in ANSWERERS)

@@ -112,6 +112,12 @@ def printable(text: str) -> str:
     return CONTROL.sub("", text)
 
 
+def one_line(text: str) -> str:
+    """Text taken from a file (a name, a label, a message) to show on one line: no control character
+    (`printable`), its line breaks, tabs and runs of spaces written as one space."""
+    return " ".join(printable(text).split())
+
+
 def clock(seconds: float | None) -> str:
     """A time in a recording as H:MM:SS; empty when unknown."""
     if seconds is None:

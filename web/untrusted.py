@@ -8,15 +8,9 @@ from __future__ import annotations
 import re
 
 from core.markdown import md_text
-from core.text import printable
+from core.text import one_line
 
-_LINE_BREAKS = re.compile(r"[\t\n\u2028\u2029]+")  # what is left of line breaks once printable
-
-
-def one_line(text: str) -> str:
-    """A name or message to show on one line (a file name may hold a newline): no control character
-    (core.text.printable), and its line breaks and tabs written as spaces."""
-    return _LINE_BREAKS.sub(" ", printable(text))
+__all__ = ["md_link", "md_text", "one_line"]
 
 
 def md_link(url: str | None) -> str:

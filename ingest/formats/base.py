@@ -16,7 +16,7 @@ from pathlib import Path
 
 from core.errors import ParseError
 from core.models import Transcript, Turn
-from core.text import CONTROL, printable
+from core.text import CONTROL, one_line, printable
 from ingest.formats.metadata import find_date, readable_id
 from ingest.speakers import canonical_names
 
@@ -125,7 +125,7 @@ def _printable_or_none(value: str | None) -> str | None:
 
 
 def _one_line_or_none(value: str | None) -> str | None:
-    return (" ".join(printable(value).split()) or None) if value else value
+    return (one_line(value) or None) if value else value
 
 
 def _removed_before(offset: int, removed: list[tuple[int, int]]) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from answer.compose import ABSTENTION, TurnsOf, answer
+from answer.compose import ABSTENTION, TurnsOf, answer, not_in_transcripts
 from answer.naming import is_particular, resolve
 from answer.overview import meeting_answer, plain_text, timeline_group, vote_answer
 from answer.scope import scope_of
@@ -26,7 +26,6 @@ SCANNED = 30
 # a specific question asked of several meetings is answered within the likeliest of the meetings
 # whose passages rank best (this many; chosen on QMSum train); so are the votes read for who voted against
 MEETINGS_READ = 3
-NEAREST = "The nearest passages are listed below."
 VOTE_ABOUT = 0.5  # the least share of the motion's words a vote's turns hold to be the vote asked about
 
 
@@ -119,19 +118,8 @@ def voted_against(
         if top >= VOTE_ABOUT and (best is None or top > best[0]):
             best = (top, meeting, [vote for vote, share in about.items() if share == top])
     if best is None:
-        said = f"No vote on {motion_words(question)} is recorded in the meetings searched. {NEAREST}"
-        citations = tuple(Citation(n, hit) for n, hit in enumerate(hits[:k], 1))
-        return Answer(
-            question,
-            said,
-            True,
-            citations,
-            tuple(hits),
-            0.0,
-            (AnswerPart(said),),
-            "none",
-            coverage="not_in_transcripts",
-        )
+        lead = f"No vote on {motion_words(question)} is recorded in the meetings searched."
+        return not_in_transcripts(question, lead, [], hits, 0.0)
     _, meeting, votes = best
     turns = sources.turns_of(meeting.meeting_id)
     minutes = sources.minutes_of(meeting.meeting_id)

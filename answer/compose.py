@@ -172,7 +172,7 @@ def answer(
     event = unattested_event(question, candidates(hits[:PASSAGES])) if coverage else None
     if event is not None:  # the question takes for granted what the passages never speak of
         nearest = [with_turns([scored.sentences[0]], turns_of)[0] if turns_of else scored.sentences[0]]
-        return _not_in_transcripts(question, unattested_lead(event, True), nearest, hits, scored.probability)
+        return not_in_transcripts(question, unattested_lead(event, True), nearest, hits, scored.probability)
     if giving:
         scored = _only(scored, giving)
     chosen = compose(scored, model.sentence_bar, model.relative_bar, model.same_kind)
@@ -240,7 +240,7 @@ def _speaker_silent(question: str, hits: list[Hit], evidence: Evidence, turns_of
         nearest = [said[int(np.argmax(closeness))]]
         nearest = with_turns(nearest, turns_of) if turns_of is not None else nearest
     lead = silent_lead(speaker, subject, bool(nearest))
-    return _not_in_transcripts(question, lead, nearest, hits, 0.0, speaker)
+    return not_in_transcripts(question, lead, nearest, hits, 0.0, speaker)
 
 
 def _standing_in(question: str, scored: Scored, evidence: Evidence) -> list[int]:
@@ -256,7 +256,7 @@ def _standing_in(question: str, scored: Scored, evidence: Evidence) -> list[int]
     return []
 
 
-def _not_in_transcripts(
+def not_in_transcripts(
     question: str,
     lead: str,
     nearest: Sequence[Sentence],
@@ -264,7 +264,7 @@ def _not_in_transcripts(
     probability: float,
     named: str | None = None,
 ) -> Answer:
-    """A refusal that says what is missing and quotes, cited, what the transcripts say nearest to it
+    """A refusal that says what is missing (`lead`) and quotes, cited, what the transcripts say nearest to it
     (without its speaker's name where the lead names them); with nothing to quote, it lists the
     nearest passages."""
     parts, citations = _quoted(nearest, named)

@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 
 from core.models import Turn
-from core.text import COUNTING, SENTENCE_END, alternatives
+from core.text import COUNTING, alternatives, sentences
 from index.keyword import terms
 from minutes.ballots import vote_of
 
@@ -152,7 +152,7 @@ def vote_sentence(text: str) -> str:
     the whole turn."""
     if _ROLL_ANSWER.search(text):  # a roll call read out: all of it
         return text.strip()
-    found = [s.strip() for s in SENTENCE_END.split(text) if s.strip()]
+    found = sentences(text)
     saying = [i for i, s in enumerate(found) if any(p.search(s) for p in (_SAYS_NO, _ROLL_NO, _NAMED_AGAINST, _RESULT))]
     return " ".join(found[saying[0] : saying[-1] + 1]) if saying else text.strip()
 

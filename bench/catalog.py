@@ -93,8 +93,7 @@ def snapshot_library(folder: Path, data_dir: Path):
     """A Library over the catalog snapshot in `folder` alone, opened in `data_dir`: its `catalog`
     is that folder and its generation file names the snapshot's key, as a library's last writer
     leaves it; so it opens from the snapshot, without Chroma."""
-    from index.generation import GENERATION_FILE
-    from index.snapshot import versions
+    from index import generation
     from library import Library
 
     try:
@@ -103,8 +102,7 @@ def snapshot_library(folder: Path, data_dir: Path):
         raise RuntimeError(f"no catalog snapshot in {folder}") from error
     (data_dir / "catalog").symlink_to(folder.resolve(), target_is_directory=True)
     settings = load_settings(data_dir=data_dir, chroma_host=None)
-    stamp = {"key": key, "model": settings.embedding_id, "versions": versions()}
-    (data_dir / GENERATION_FILE).write_text(json.dumps(stamp), encoding="utf-8")
+    generation.stamp(data_dir, generation.written(key, settings.embedding_id))
     library = Library(settings)
     if not len(library.catalog):
         raise RuntimeError(f"the catalog snapshot in {folder} could not be opened")

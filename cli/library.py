@@ -31,7 +31,7 @@ from cli.options import (
     shown,
 )
 from core.errors import OnRecordError
-from core.text import printable
+from core.text import one_line, printable
 
 app = typer.Typer()
 
@@ -202,7 +202,7 @@ def _meeting_cells(record) -> list[str]:
         f"{len(meeting.topics)}{' (auto)' if meeting.topic_source == 'auto' else ''}",
         meeting.model,
     )
-    return [" ".join(printable(cell).split()) for cell in cells]  # one line each, no control character
+    return [one_line(cell) for cell in cells]
 
 
 def print_meetings(rows: list[list[str]], out: Console) -> None:

@@ -185,7 +185,7 @@ def evaluate_general_queries(data: Path | None, limit: int | None, out: Path | N
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from eval.general import evaluate_general, general_queries
-    from eval.run import DEFAULT_QMSUM
+    from eval.suites import DEFAULT_QMSUM
     from library import Library
 
     folder = data or DEFAULT_QMSUM

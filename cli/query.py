@@ -145,18 +145,12 @@ def _single(request: dict) -> dict:
 
 
 def _filters(request: dict):
-    from core.models import Filters
-    from web.questions import day
+    from web.questions import filters_from
 
     named = request.get("meeting")
     named = [named] if isinstance(named, str) else list(named or []) + list(request.get("meetings") or [])
-    return Filters(
-        meetings=tuple(named),
-        speaker=request.get("speaker"),
-        topic=request.get("topic"),
-        date_from=day(request.get("date_from")),
-        date_to=day(request.get("date_to")),
-    )
+    dates = (request.get("date_from"), request.get("date_to"))
+    return filters_from(named, request.get("speaker"), request.get("topic"), dates)
 
 
 def _run_batch(path: Path, run: Callable[[dict], dict]) -> None:

@@ -9,7 +9,7 @@ from eval.ceiling import GoldSpanCeiling
 from eval.generated import WrittenAnswers
 from eval.previous import before_coverage, previous_release
 from eval.runner import QueryResult, run_suite
-from eval.suites import DEFAULT_QMSUM, Suite, SuiteError  # noqa: F401 (DEFAULT_QMSUM: cli.minutes reads it here)
+from eval.suites import Suite, SuiteError
 from eval.systems import LibraryAsked, NaiveLlamaIndex, OnRecord, System
 from index.retrieval import Retriever
 from ingest.parsing import Failure, parse_paths

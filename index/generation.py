@@ -40,9 +40,9 @@ def writing() -> dict:
     return {"writing": os.getpid()}
 
 
-def written(catalog: Catalog, model: str) -> dict:
-    """What the generation file says once the snapshot holds what the store holds."""
-    return {"pid": os.getpid(), "key": catalog.key, "model": model, "versions": versions()}
+def written(key: str, model: str) -> dict:
+    """What the generation file says once the snapshot of this key holds what the store holds."""
+    return {"pid": os.getpid(), "key": key, "model": model, "versions": versions()}
 
 
 def snapshot_named(data_dir: Path, model: str) -> Catalog | None:

@@ -9,7 +9,6 @@ import math
 import os
 from array import array
 from collections.abc import Iterator, Sequence
-from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -23,14 +22,9 @@ OFFSETS_FILE = "offsets.npy"
 BM25_PARAMETERS = ("k1", "b", "delta", "method", "idf_method", "dtype", "int_dtype", "backend")
 
 
-@cache
-def _stopwords() -> frozenset[str]:
-    return stop_words(extended=False)
-
-
 def terms(text: str) -> list[str]:
     """The lower-cased, stemmed terms of a text with English stop words removed."""
-    stop = _stopwords()
+    stop = stop_words(extended=False)
     return stemmer().stemWords([word for word in words(text.lower()) if len(word) > 1 and word not in stop])
 
 

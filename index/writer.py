@@ -207,8 +207,9 @@ def ingest_paths(
             message = parsed.message.replace(parsed.path, name) if name else parsed.message
             result = IngestResult(path=UPLOAD + name if name else parsed.path, status="failed", message=message)
         else:
-            if parsed.source_path in uploads:
-                parsed = replace(parsed, source_path=UPLOAD + uploads[parsed.source_path])
+            if (name := uploads.get(parsed.source_path)) is not None:  # named as uploaded, in its notices too
+                notices = tuple(notice.replace(parsed.source_path, name) for notice in parsed.warnings)
+                parsed = replace(parsed, source_path=UPLOAD + name, warnings=notices)
             try:
                 result = ingest_transcript(
                     parsed, store, embedder, count, budget, model, on_embedded, own_topics, confined=bool(within)

@@ -300,7 +300,7 @@ class Library:
     def _current(self) -> dict:
         """What the generation file says once the snapshot is up to date (after `_load`)."""
         catalog = self._catalog if self._catalog is not None else self.catalog
-        return generation.written(catalog, self.settings.embedding_id)
+        return generation.written(catalog.key, self.settings.embedding_id)
 
     def _stamp(self, content: dict) -> None:
         generation.stamp(self.data_dir, content)

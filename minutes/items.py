@@ -18,9 +18,10 @@ import numpy as np
 from core.logistic import DIGITS, Logistic, ModelError
 from core.minutes import Item
 from core.models import Turn
+from core.text import ORDINALS, alternatives
 from ingest.labels import unsaid_words
 from minutes.ballots import ballots, decision_text, motion_of, vote_of
-from minutes.features import COMMON_WORDS, FEATURES, sentence_rows
+from minutes.features import COMMON_WORDS, FEATURES, MONTH_WORDS, sentence_rows
 
 QUESTION = FEATURES.index("question")
 CALL, RESULT = FEATURES.index("cue_vote_call"), FEATURES.index("cue_motion_result")
@@ -147,10 +148,8 @@ _TASK = re.compile(
     r"will|to|we(?:'ll|\s+will|\s+need\s+to|\s+should)|let'?s)\s+(?P<task>(?:[a-z]\w*)(?:\s+\S+){0,14})",
     re.IGNORECASE,
 )
-_ORDINALS = "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth"
-_ORDINALS += " fifteenth sixteenth seventeenth eighteenth nineteenth twentieth thirtieth"
-_DAY_OF_MONTH = rf"(?:\d{{1,2}}(?:st|nd|rd|th)?|(?:(?:twenty|thirty)-)?(?:{'|'.join(_ORDINALS.split())}))\b"
-_MONTH = r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
+_DAY_OF_MONTH = rf"(?:\d{{1,2}}(?:st|nd|rd|th)?|(?:(?:twenty|thirty)-)?(?:{alternatives(ORDINALS)}))\b"
+_MONTH = f"(?:{MONTH_WORDS})"
 _DUE = re.compile(  # "by Friday", "before our next meeting", "for next month's packet", "for the November packet"
     r"\b(?:(?:by|before|until|no\s+later\s+than|on|for|at|in\s+time\s+for)\s+(?:the\s+|our\s+)?)?"
     rf"(?:next\s+(?:\w+\s+)?(?:meeting|week|month|session)(?:'s\s+(?:packet|agenda|meeting))?|"

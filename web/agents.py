@@ -278,10 +278,8 @@ def _library(ctx: Context, searching: bool = False) -> Library:
 
 
 def _filters_of(meetings, speaker, topic, date_from, date_to) -> Filters:
-    """Filters from the tools' arguments, `meetings` one id or a list of them."""
-    return filters_from(
-        [meetings] if isinstance(meetings, str) else meetings or [], speaker, topic, (date_from, date_to)
-    )
+    """Filters from the tools' arguments, `meetings` one id or a list of them (as the page's and API's)."""
+    return filters_from(meetings, speaker, topic, (date_from, date_to))
 
 
 def checked_paths(paths: Sequence[str], allowed_dirs: Sequence[Path]) -> list[Path]:

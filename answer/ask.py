@@ -1,6 +1,6 @@
 """The question's one path, as every front end, the evaluation and the benchmarks take it through the
 library: how to ask (`AskOptions`), the answerers, and `ask`, which reads the question's scope and
-answers a passage's question, a meeting's or a subject's across meetings (answer.asking)."""
+answers a passage's question, a meeting's or a subject's across meetings (answer.routing)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import partial
 
-from answer.asking import Sources, scoped_ask
-from answer.compose import TurnsOf, answer
+from answer.extractive.compose import TurnsOf, answer
+from answer.routing import Sources, scoped_ask
 from core.errors import QueryError
 from core.models import Answer, Filters
 from index.retrieval import ANSWER_ORDER, Mode, Retriever
@@ -42,9 +42,9 @@ def ask(
     sources: Sources | None = None,
 ) -> Answer:
     """Retrieve passages for a question and answer it from them, citing the turns (given
-    `turns_of`) or else the passages that hold each quote; with `writer` (answer.written, bound to
+    `turns_of`) or else the passages that hold each quote; with `writer` (answer.written.writer, bound to
     a model), the answer is written by a language model and checked. With `sources`, a question
-    about a whole meeting or a subject across meetings is answered by its scope (answer.asking)."""
+    about a whole meeting or a subject across meetings is answered by its scope (answer.routing)."""
     if options.answerer not in ANSWERERS:
         raise QueryError(f"unknown answerer {options.answerer!r}; use one of: {', '.join(ANSWERERS)}")
     if sources is not None:

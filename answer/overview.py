@@ -9,7 +9,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from answer.compose import escape_brackets
+from answer.extractive.compose import escape_brackets
 from answer.votes import dissenters, vote_sentence
 from core.minutes import Item, Minutes, Scope, SummaryLine
 from core.models import Answer, AnswerPart, Citation, Hit, Turn
@@ -112,7 +112,7 @@ def meeting_answer(question: str, scope: Scope, minutes: Minutes, passages: list
 def vote_answer(
     question: str, minutes: Minutes, turns: Sequence[Turn], passages: list[Hit], votes: Sequence[tuple[int, int]]
 ) -> Answer:
-    """Who voted against, in the votes of one meeting (answer.factoids.votes_in): their names (and
+    """Who voted against, in the votes of one meeting (answer.extractive.factoids.votes_in): their names (and
     those its minutes' decision settled by the vote names as against), then the turns that say so,
     cited; a refusal that says no one did, quoting the count, when no one did."""
     names: list[str] = []

@@ -9,9 +9,9 @@ import statistics
 import time
 from collections.abc import Sequence
 
-from answer.compose import answer
-from answer.verify import verify
-from answer.written import checked_texts, passages_for
+from answer.extractive.compose import answer
+from answer.written.verify import verify
+from answer.written.writer import checked_texts, passages_for
 from core.text import sentences
 from index.retrieval import ANSWER_ORDER
 from library import Library

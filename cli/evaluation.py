@@ -121,7 +121,8 @@ def evaluate_command(
         note["written answers (onrecord-llm)"] = (
             f"{settings.llm_model or settings.llm_url or settings.llm_path}; sentence_support is the share of the "
             "sentences it wrote that the passages they cite support (ALCE-style citation support, as checked by "
-            "answer.verify); written_shown the share of answers where its text, not the extractive one, was shown"
+            "answer.written.verify); written_shown the share of answers where its text, not the extractive one, "
+            "was shown"
         )
     folder = out or Path("reports") / chosen.name
     refusals = _library_refusals(chosen, library, compare) if chosen.name.startswith("qmsum") else {}

@@ -33,13 +33,13 @@ TOLERANCE = 2e-3  # a refit reproduces the file when no number differs by more (
 @reports_errors
 def fit_command(
     data: SplitOption = TRAIN,
-    out: Annotated[Path | None, typer.Option(help="coefficients file [default answer/answer_model.json]")] = None,
+    out: Annotated[Path | None, typer.Option(help="coefficients file [default: answer/extractive/]")] = None,
     limit: LimitOption = None,
     check: CheckOption = False,
     data_dir: StoreOption = None,
 ) -> None:
     """Fit which sentences answer, whether the library answers, the sentence bar and the refusal threshold."""
-    from answer.scorer import MODEL_FILE, load_model
+    from answer.extractive.scorer import MODEL_FILE, load_model
     from eval.fit import collect, fit
 
     suite, library = _split_library(data, limit, data_dir)

@@ -27,10 +27,10 @@ VAL = Path("../shared/data/qmsum/val")
 def fit_verifier_command(
     data: Annotated[Path, typer.Option(help="QMSum split to fit on (never val: it is for reporting)")] = TRAIN,
     limit: Annotated[int | None, typer.Option(help="at most this many meetings, spread over the split")] = 60,
-    out: Annotated[Path | None, typer.Option(help="coefficients file [default answer/verifier_model.json]")] = None,
+    out: Annotated[Path | None, typer.Option(help="coefficients file [default: answer/written/]")] = None,
 ) -> None:
     """Fit whether a generated sentence's content is in the passages it cites, on QMSum train."""
-    from answer.verify import MODEL_FILE
+    from answer.written.verify import MODEL_FILE
     from eval.verifier import adversarial_cases, cached, fit_verifier, split_rarity
     from index.embedding import load_embedder
 
@@ -51,7 +51,7 @@ def fit_verifier_command(
 
 def evaluate_verifier(data: Path, limit: int | None, out: Path | None) -> None:
     """`onrecord eval verifier`: the table by perturbation kind, and reports/verifier/."""
-    from answer.verify import default_verifier
+    from answer.written.verify import default_verifier
     from eval.verifier import adversarial_cases, cached, checked, split_rarity, table
     from index.embedding import load_embedder
 

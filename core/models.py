@@ -348,12 +348,15 @@ class Answer:
     answerer: str = "extractive"  # what wrote `text`: extractive (quotes), or llm (a language model, checked)
     verification: tuple[Check, ...] = ()  # each sentence the model wrote, checked (empty for quotes)
     notice: str | None = None  # why a written answer was asked for and not shown, or what was left out
-    scope: str = "needle"  # one passage's fact, a whole `meeting`, or a subject across `meetings` (answer.scope)
+    scope: str = "needle"  # one passage's fact, a whole `meeting`, or a subject across `meetings` (question.scope)
     meetings: tuple[Meeting, ...] = ()  # the meetings a meeting-level or cross-meeting answer covered
     resolved: str | None = None  # which meeting the words of the question named, as chosen
-    # what the transcripts give of what was asked (answer.coverage): answered, or partial (the kind
+    # what the transcripts give of what was asked (answer.extractive.coverage): answered, or partial (the kind
     # asked for without its name or number); a refusal is not_in_transcripts (`covers`)
     coverage: str = "answered"
+    # the question as answered: a follow-up read against its thread into a question that stands alone
+    # (answer.question.thread); None when it was answered as asked
+    standalone: str | None = None
 
     @property
     def covers(self) -> str:
@@ -379,6 +382,7 @@ class Answer:
                 for m in self.meetings
             ],
             "resolved": self.resolved,
+            "standalone": self.standalone or self.question,
             "coverage": self.covers,
             "citations": [citation.to_dict() for citation in self.citations],
             "parts": [part.to_dict() for part in self.parts],

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from answer.ask import AskOptions
-from answer.compose import answer
+from answer.extractive.compose import answer
 from core.errors import OnRecordError
 from core.models import Answer, Filters, Hit
 from eval.suites import Question, Suite, domain_of

@@ -4,7 +4,7 @@ greedily for ROUGE-1 under the answerer's word limit, and cites those turns. It 
 
 from __future__ import annotations
 
-from answer.compose import MAX_WORDS
+from answer.extractive.compose import MAX_WORDS
 from core.models import Transcript
 from core.text import sentences
 from eval.metrics import Passage, rouge

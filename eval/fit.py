@@ -1,4 +1,4 @@
-"""Fitting the answer model (`answer.scorer`) on QMSum train: which sentences answer a question,
+"""Fitting the answer model (`answer.extractive.scorer`) on QMSum train: which sentences answer a question,
 whether a library answers it at all, the bar every quoted sentence must pass, and where to refuse.
 
 Every train question is asked within its meeting, of the whole library, of the library without its
@@ -7,7 +7,7 @@ gold span (`eval.asked`). A sentence is labelled as
 answering when the turn that holds it is in the question's gold span and it shares enough words with
 the gold answer (a span is often many turns, most of them not the answer); a question asked without its
 meeting or series is labelled as not answerable. The models are logistic regressions (scikit-learn)
-over standardized features; their coefficients, rounded, go to `answer/answer_model.json`."""
+over standardized features; their coefficients, rounded, go to `answer/extractive/answer_model.json`."""
 
 from __future__ import annotations
 
@@ -18,11 +18,11 @@ from functools import cache
 
 import numpy as np
 
-from answer.compose import PASSAGES, Scored, compose, rerank, shortlist
-from answer.factoids import kind_gap
-from answer.scorer import AnswerModel, Logistic
-from answer.sentences import Sentence, candidates, with_turns
-from answer.signals import (
+from answer.extractive.compose import PASSAGES, Scored, compose, rerank, shortlist
+from answer.extractive.factoids import kind_gap
+from answer.extractive.scorer import AnswerModel, Logistic
+from answer.extractive.sentences import Sentence, candidates, with_turns
+from answer.extractive.signals import (
     FITTED_RERANK,
     QUESTION_FEATURES,
     RERANK_FEATURES,
@@ -170,7 +170,7 @@ def fit(examples: list[Example], described: str, on_step: Callable[[], None] | N
 
 
 def _kind_gate_refusals(examples: list[Example], scored: list[Scored], answered: np.ndarray) -> float:
-    """The share of the answerable train askings the factoid rule (`answer.factoids`) refuses on top
+    """The share of the answerable train askings the factoid rule (`answer.extractive.factoids`) refuses on top
     of the threshold; the rule is kept when it is at most GATE_FALSE_REFUSALS. Train holds too few
     factoid questions (11 of 1,095) to show what the rule is for; that is measured on the samples
     suite (`eval/suites/samples.json`): here it is only held to do no harm."""

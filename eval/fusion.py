@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from answer.scorer import largest_difference
+from answer.extractive.scorer import largest_difference
 from core.errors import OnRecordError
 from core.models import Filters
 from eval.fit import logistic

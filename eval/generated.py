@@ -1,11 +1,11 @@
 """Written answers in an evaluation: the configured language model answers each question as
 `onrecord ask --answerer llm` does, and every sentence it writes is checked
-(answer.written). Beside the usual figures, ALCE-style citation support: the share of the sentences
+(answer.written.writer). Beside the usual figures, ALCE-style citation support: the share of the sentences
 it wrote that the passages they cite support."""
 
 from __future__ import annotations
 
-from answer.llm import Backend
+from answer.written.client import Backend
 from core.errors import OnRecordError
 from eval.suites import Question
 from eval.systems import Outcome, cited, options_for

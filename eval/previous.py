@@ -13,9 +13,9 @@ goes the users' path, and only a passage's question is answered otherwise."""
 
 from __future__ import annotations
 
-from answer.compose import TurnsOf, answer
-from answer.scorer import AnswerModel, Logistic
-from answer.signals import QUESTION_FEATURES, RERANK_FEATURES, SENTENCE_FEATURES
+from answer.extractive.compose import TurnsOf, answer
+from answer.extractive.scorer import AnswerModel, Logistic
+from answer.extractive.signals import QUESTION_FEATURES, RERANK_FEATURES, SENTENCE_FEATURES
 from core.models import Answer, Hit
 from index.evidence import Evidence
 
@@ -57,5 +57,5 @@ def previous_release(question: str, hits: list[Hit], evidence: Evidence, turns_o
 
 
 def before_coverage(question: str, hits: list[Hit], evidence: Evidence, turns_of: TurnsOf | None) -> Answer:
-    """Issue 11's answers: the fitted model, without issue 38's coverage checks (answer.coverage)."""
+    """Issue 11's answers: the fitted model, without issue 38's coverage checks (answer.extractive.coverage)."""
     return answer(question, hits, evidence, turns_of, coverage=False)

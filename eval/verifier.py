@@ -27,8 +27,8 @@ from pathlib import Path
 
 import numpy as np
 
-from answer.claims import attributed_speakers, named, number_tokens, stems
-from answer.verify import (
+from answer.written.claims import attributed_speakers, named, number_tokens, stems
+from answer.written.verify import (
     FEATURES,
     Embed,
     Rarity,

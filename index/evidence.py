@@ -1,5 +1,5 @@
 """What answering a question can consult beside its passages, as retrieval gathers it for the
-answer (answer.signals weighs it)."""
+answer (answer.extractive.signals weighs it)."""
 
 from __future__ import annotations
 

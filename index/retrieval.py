@@ -32,7 +32,7 @@ MODES: tuple[Mode, ...] = ("hybrid", "dense", "keyword")
 MAX_QUESTION_CHARS = 2000
 MAX_K = 100
 CANDIDATES = 40  # per ranking, before fusion
-# The answer model (answer/answer_model.json) was fitted on passages in reciprocal rank fusion's order,
+# The answer model (answer/extractive/answer_model.json) was fitted on passages in reciprocal rank fusion's order,
 # and answers are composed from that order: `retrieve_query(..., fused=ANSWER_ORDER)`
 ANSWER_ORDER = False
 SAID_BY = 5  # a named speaker's passages, likeliest about a subject, read to tell whether they speak of it

@@ -20,10 +20,10 @@ from functools import partial
 from pathlib import Path
 
 from answer.ask import AskOptions, ask
-from answer.asking import Sources
-from answer.llm import Backend, LLMError, backend_for
-from answer.written import written_answer
-from answer.written_summary import written_summary
+from answer.routing import Sources
+from answer.written.client import Backend, LLMError, backend_for
+from answer.written.summary import written_summary
+from answer.written.writer import written_answer
 from core.errors import QueryError
 from core.minutes import Minutes
 from core.models import Answer, Chapter, Filters, Hit, Meeting, Turn
@@ -165,7 +165,7 @@ class Library:
     ) -> Answer:
         """The answer; with `options.answerer == "llm"`, written by the configured language model
         (`on_text` gets its words as they come) and checked, or the extractive one with a notice.
-        `needle` answers a passage's question from its passages in place of answer.compose's
+        `needle` answers a passage's question from its passages in place of answer.extractive.compose's
         `answer` (the eval's comparison systems: another answer model, no coverage checks)."""
         writer = summary_writer = None
         if options.answerer == "llm":
@@ -182,7 +182,7 @@ class Library:
 
     @property
     def llm(self) -> Backend:
-        """The language model the settings name (answer.llm); a QueryError when none is set."""
+        """The language model the settings name (answer.written.client); a QueryError when none is set."""
         if self._llm is None:
             try:
                 self._llm = backend_for(self.settings)

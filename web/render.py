@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from html import escape
 
-from answer.compose import ABSTENTION
+from answer.extractive.compose import ABSTENTION
 from core.models import Answer, AnswerPart, Chapter, Citation, Meeting, Turn
 from core.text import clock, word_spans
 from index.keyword import terms

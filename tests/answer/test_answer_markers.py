@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from answer.compose import answer
+from answer.extractive.compose import answer
 from core.models import Chunk, Hit
 from eval.metrics import strip_markers
 from web.render import answer_html, answer_markdown
@@ -68,7 +68,7 @@ def answering():
     """The fitted model, never refusing: these tests are about how an answer is composed, not whether."""
     from dataclasses import replace
 
-    from answer.scorer import default_model
+    from answer.extractive.scorer import default_model
 
     return replace(default_model(), abstain_below=0.0)
 

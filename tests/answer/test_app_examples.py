@@ -1,7 +1,7 @@
 """Answers a new user found wrong in the app (issue 11), asked of a library like theirs: the samples,
 the seed, one QMSum meeting and a tenants' meeting that does hold a garden budget. The third,
 "Who chairs the Universal Code of Conduct drafting committee?", is refused: the seed talks about
-the committee but names no chair (`answer.factoids`)."""
+the committee but names no chair (`answer.extractive.factoids`)."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ def test_a_speakers_grants_sentence_without_the_charter_committee(library):
 
 
 def test_a_chair_the_library_never_names_is_refused(library):
-    from answer.compose import ABSTENTION
+    from answer.extractive.compose import ABSTENTION
 
     result = library.ask("Who chairs the Universal Code of Conduct drafting committee?")
     assert result.abstained and result.text.startswith(ABSTENTION)

@@ -1,13 +1,13 @@
-"""Answers that say what is there and what is not (answer.coverage), on the seed transcript: a named
+"""Answers that say what is there and what is not (answer.extractive.coverage), on the seed transcript: a named
 speaker who never speaks of the subject, the kind asked for given without a name, a question that
 takes for granted an event the transcripts never speak of, and an answer found."""
 
 from __future__ import annotations
 
 from answer.ask import AskOptions, ask
-from answer.compose import ABSTENTION
-from answer.coverage import subject_of, unattested_event
-from answer.sentences import candidates
+from answer.extractive.compose import ABSTENTION
+from answer.extractive.coverage import subject_of, unattested_event
+from answer.extractive.sentences import candidates
 from core.models import Chunk, Filters, Hit
 from web.render import answer_html
 
@@ -29,7 +29,7 @@ def test_roy_smith_on_the_movement_charter_is_said_not_to_be_in_the_transcripts_
 def test_the_same_question_before_the_checks_quoted_him_as_if_he_answered(seed_library):
     query = seed_library.prepare("What did Roy Smith say about the Movement Charter?")
     hits = seed_library.retrieve_query(query, 8)
-    from answer.compose import answer
+    from answer.extractive.compose import answer
 
     before = answer(query.text, hits, seed_library.evidence(query), coverage=False)
     assert not before.abstained and "Friendly Space" in before.text
@@ -116,8 +116,8 @@ def test_the_subject_a_question_asks_a_speakers_words_about():
 
 
 def test_a_written_partial_answer_still_says_what_is_not_given(seed_library):
-    from answer.llm import Endpoint
-    from answer.written import written_answer
+    from answer.written.client import Endpoint
+    from answer.written.writer import written_answer
     from tests.llm_server import ScriptedLLM, passage_number
 
     server = ScriptedLLM()

@@ -7,9 +7,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from answer.factoids import answering, factoid_kind, gives, kind_gap, not_given
-from answer.sentences import candidates
-from answer.signals import Evidence
+from answer.extractive.factoids import answering, factoid_kind, gives, kind_gap, not_given
+from answer.extractive.sentences import candidates
+from answer.extractive.signals import Evidence
 from core.models import Chunk, Hit
 
 

@@ -5,7 +5,7 @@ sentence ("No decisions were found in …")."""
 from __future__ import annotations
 
 from answer.overview import as_sentence, meeting_answer
-from answer.scope import scope_of
+from answer.question.scope import scope_of
 from core.minutes import Minutes
 from core.models import Meeting, Turn
 from ingest.chapters import chapters

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from answer.naming import is_particular, resolve
-from answer.scope import length_asked, scope_of
+from answer.question.meetings import is_particular, resolve
+from answer.question.scope import length_asked, scope_of
 from core.errors import QueryError
 from core.models import Meeting
 

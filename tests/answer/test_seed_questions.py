@@ -57,14 +57,14 @@ def test_speaker_questions_are_answered_in_that_speakers_words(seed_library, que
 def test_questions_the_transcript_cannot_answer_abstain_and_still_list_passages(seed_library, item):
     result = ask(seed_library, item["question"])
     assert result.abstained and result.covers == "not_in_transcripts"
-    # a refusal says why: nothing answers it, or (answer.coverage) what is missing and what is said nearest
+    # a refusal says why: nothing answers it, or (answer.extractive.coverage) what is missing and what is said nearest
     assert "do not answer" in result.text or "does not speak of" in result.text or "do not say" in result.text
     assert result.citations  # the nearest passages, or the quote of what is said nearest, are still shown
 
 
 def test_most_answerable_questions_are_answered(seed_library):
     answered = [q["id"] for q in ANSWERABLE if not ask(seed_library, q["question"]).abstained]
-    # the factoid rule (answer.factoids) refuses one more than the model alone: "When did this call
+    # the factoid rule (answer.extractive.factoids) refuses one more than the model alone: "When did this call
     # take place?", whose answer is a long header sentence the model finds only 0.37 similar
     assert len(answered) >= len(ANSWERABLE) - 3
 

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from answer.claims import attributed_speakers, named, negation_scopes, number_tokens, stems
-from answer.verify import Shown, split_answer, verify
+from answer.written.claims import attributed_speakers, named, negation_scopes, number_tokens, stems
+from answer.written.verify import Shown, split_answer, verify
 from tests.conftest import ROOT
 
 BUDGET = Shown(1, "The estimated cost is one point two million dollars, mostly from the state grant.", ("Raj Patel",))
@@ -73,7 +73,7 @@ def test_a_negation_the_cited_passage_holds_is_kept(embed):
 
 
 def test_a_claim_the_source_does_not_hold_is_named():
-    from answer.verify import unheld_claim
+    from answer.written.verify import unheld_claim
 
     held = "We counted about forty riders a day on Main Street last spring."
     assert unheld_claim("The group counted forty riders a day on Main Street.", held, ["Raj Patel"]) is None
@@ -112,7 +112,7 @@ def test_gold_sentences_giving_what_no_gold_turn_holds_are_set_apart(tmp_path):
 def test_thresholds_catch_the_most_within_the_budget_of_true_drops():
     import numpy as np
 
-    from answer.verify import FEATURES, RARE_SHARE, UNHELD_NEGATION
+    from answer.written.verify import FEATURES, RARE_SHARE, UNHELD_NEGATION
     from eval.verifier import TRUE_DROPS, _thresholds
 
     rng = np.random.default_rng(0)
@@ -173,13 +173,13 @@ def test_eval_verifier_scores_each_kind_of_perturbation(tmp_path):
     assert set(summary) == {"true", "speaker", "number", "citation", "negation", "invented", "beyond", "perturbed"}
     assert summary["true"]["cases"] >= 20 and summary["perturbed"]["cases"] > summary["true"]["cases"]
     assert summary["citation"]["share"] > 0.7 and summary["true"]["share"] < 0.4
-    assert (ROOT / "answer" / "verifier_model.json").exists()
+    assert (ROOT / "answer" / "written" / "verifier_model.json").exists()
 
 
 def test_a_negating_sentence_is_scored_with_slopes_of_its_own(embed):
     import numpy as np
 
-    from answer.verify import FEATURES, content_features, default_verifier
+    from answer.written.verify import FEATURES, content_features, default_verifier
 
     negating = FEATURES.index("negating")
     measured = list(FEATURES[:negating])

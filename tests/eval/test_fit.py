@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from answer.sentences import candidates
-from answer.signals import (
+from answer.extractive.sentences import candidates
+from answer.extractive.signals import (
     QUESTION_FEATURES,
     RERANK_FEATURES,
     SENTENCE_FEATURES,
@@ -110,7 +110,7 @@ def test_every_question_is_asked_within_its_meeting_of_the_library_and_without_i
 
 
 def test_a_fit_is_reproducible_and_ranks_gold_sentences_higher(train_slice):
-    from answer.scorer import AnswerModel
+    from answer.extractive.scorer import AnswerModel
     from eval.fit import fit
 
     _suite, library, examples = train_slice
@@ -129,7 +129,7 @@ def test_a_fit_is_reproducible_and_ranks_gold_sentences_higher(train_slice):
 
 
 def test_the_committed_model_file_is_a_train_fit_of_these_features():
-    from answer.scorer import MODEL_FILE, load_model
+    from answer.extractive.scorer import MODEL_FILE, load_model
 
     model = load_model(MODEL_FILE)
     assert model.sentence.features == SENTENCE_FEATURES and model.question.features == QUESTION_FEATURES

@@ -152,7 +152,7 @@ def filler(count: int) -> str:
 
 
 def test_an_unpunctuated_caption_is_quoted_within_the_word_cap():
-    from answer.compose import MAX_WORDS, answer
+    from answer.extractive.compose import MAX_WORDS, answer
 
     text = f"{filler(72)} the zeppelin hangar needs paint {filler(73)}"
     assert len(text.split()) == 150
@@ -163,7 +163,7 @@ def test_an_unpunctuated_caption_is_quoted_within_the_word_cap():
 
 
 def test_no_answer_quotes_more_than_the_word_cap():
-    from answer.compose import MAX_WORDS, answer
+    from answer.extractive.compose import MAX_WORDS, answer
 
     sentences = [" ".join(["zeppelin", *(f"w{n}x{i}" for i in range(39))]) + "." for n in range(3)]
     result = answer("What about the zeppelin?", [_one_speaker_hit(" ".join(sentences))], model=answering())
@@ -171,7 +171,7 @@ def test_no_answer_quotes_more_than_the_word_cap():
 
 
 def test_a_long_sentence_is_cut_at_a_clause_end():
-    from answer.compose import answer
+    from answer.extractive.compose import answer
 
     before, after = f"{filler(30)},", f"the zeppelin hangar needs paint {filler(25)}"
     result = answer("Does the zeppelin hangar need paint?", [_one_speaker_hit(f"{before} {after}")], model=answering())
@@ -183,7 +183,7 @@ def answering():
     """The fitted model, never refusing: these tests are about how an answer is composed, not whether."""
     from dataclasses import replace
 
-    from answer.scorer import default_model
+    from answer.extractive.scorer import default_model
 
     return replace(default_model(), abstain_below=0.0)
 

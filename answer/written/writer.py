@@ -1,5 +1,5 @@
 """Written answers: a language model answers from the retrieved turns, and every sentence it writes
-is checked against the turns it cites (answer.verify) before it is shown.
+is checked against the turns it cites (answer.written.verify) before it is shown.
 
 The extractive answer is made first: it is the gate (when the library does not answer, no model is
 asked), and the fallback whenever the model fails, is slow, or writes nothing that survives the
@@ -11,12 +11,12 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from answer.compose import answer, escape_brackets
-from answer.coverage import PARTIAL
-from answer.llm import Backend, LLMError, stream_within
-from answer.sentences import TurnsOf
-from answer.signals import PASSAGES, Evidence
-from answer.verify import Embed, Shown, verify
+from answer.extractive.compose import answer, escape_brackets
+from answer.extractive.coverage import PARTIAL
+from answer.extractive.sentences import TurnsOf
+from answer.extractive.signals import PASSAGES, Evidence
+from answer.written.client import Backend, LLMError, stream_within
+from answer.written.verify import Embed, Shown, verify
 from core.models import Answer, AnswerPart, Citation, Hit, Turn
 from core.text import clock, sentences, without_fillers
 from index.links import deep_link

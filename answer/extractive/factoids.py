@@ -4,7 +4,7 @@ gives something of the kind asked for that the question does not already hold, b
 the question asks about ("How much did the snow removal overruns cost?" is not answered by "The
 budget is tight after the snow removal overruns", nor by "The lane costs 1.2 million dollars").
 
-The sentence model (`answer.signals`) sees the kind only as one feature among many, fitted on
+The sentence model (`answer.extractive.signals`) sees the kind only as one feature among many, fitted on
 QMSum's questions, few of which are factoid; this module is the rule on top of it: the gate that
 refuses when no likely sentence gives what is asked, and the order that puts the ones that do
 first (`AnswerModel.kind_gate`)."""
@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from answer.sentences import Sentence
-from answer.signals import (
+from answer.extractive.sentences import Sentence
+from answer.extractive.signals import (
     ANSWER_KINDS,
     DAYS,
     HOLDS,

@@ -1,10 +1,10 @@
-"""The fitted answer model: a logistic regression over `answer.signals.SENTENCE_FEATURES` (does
+"""The fitted answer model: a logistic regression over `answer.extractive.signals.SENTENCE_FEATURES` (does
 this sentence answer the question?), one over `RERANK_FEATURES` for the likeliest few (the same
 with the sentence's own similarity to the question), one over `QUESTION_FEATURES` (does the library
 answer it?), the bars each quoted sentence must pass, and the probability below which On Record
 refuses.
 
-`answer/answer_model.json` holds them; `onrecord fit answer --data ../shared/data/qmsum/train` writes it
+`answer/extractive/answer_model.json` holds them; `onrecord fit answer --data ../shared/data/qmsum/train` writes it
 (see `eval.fit`). Only numpy is needed to apply it."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from answer.signals import QUESTION_FEATURES, RERANK_FEATURES, SENTENCE_FEATURES
+from answer.extractive.signals import QUESTION_FEATURES, RERANK_FEATURES, SENTENCE_FEATURES
 from core.logistic import DIGITS, Logistic, ModelError
 
 MODEL_FILE = Path(__file__).resolve().with_name("answer_model.json")
@@ -30,7 +30,7 @@ class AnswerModel:
     relative_bar: float  # and at least this share of the first one's
     same_kind: bool  # when the first holds the kind of answer asked for, the others must too
     abstain_below: float  # below this question probability, the answer is a refusal
-    kind_gate: bool  # factoid questions answered only by sentences giving what they ask, else refused (answer.factoids)
+    kind_gate: bool  # factoid questions answered only by sentences giving what they ask, else refused (factoids)
     support: tuple[tuple[float, str], ...]  # (lowest probability, word), highest first
     fitted_on: str = ""  # what it was fitted on, by which command
     kind_gate_false_refusals: float = 0.0  # the share of answerable train askings the factoid rule refuses in addition

@@ -3,7 +3,7 @@
 A sentence is kept when it is supported by the passages its `[n]` markers name: it must name at
 least one shown passage; quoted words must be in them verbatim; its numbers, dates and names must
 occur in them (or be their speakers); a speaker it attributes words to must be a cited passage's
-speaker; and a fitted scorer (`answer/verifier_model.json`, `onrecord fit verifier`) must find its
+speaker; and a fitted scorer (`answer/written/verifier_model.json`, `onrecord fit verifier`) must find its
 content in them: the model's similarity between the sentence and the cited sentences, passages and
 their whole text, the share of its words (and of their rarity) they hold, and whether the words it
 negates are negated there. A sentence that negates what no cited passage negates must pass a higher
@@ -20,8 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
-from answer.claims import attributed_speakers, named, negation_scopes, number_tokens, stems
-from answer.scorer import Logistic, ModelError
+from answer.extractive.scorer import Logistic, ModelError
+from answer.written.claims import attributed_speakers, named, negation_scopes, number_tokens, stems
 from core.models import Check
 from core.text import sentences, words
 from index.keyword import terms

@@ -1,7 +1,7 @@
 """A meeting's summary written by the user's language model: the turns the extractive summary quotes
 are shown to it chapter by chapter (map: a sentence or two each, citing the turns), then its notes
 are combined into one summary (reduce); every sentence of that is checked against the turns it cites
-(answer.verify) before it is shown, what fails is dropped and listed, and the extractive summary is
+(answer.written.verify) before it is shown, what fails is dropped and listed, and the extractive summary is
 the fallback."""
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from answer.llm import Backend, LLMError, stream_within
-from answer.verify import Embed
-from answer.written import Passage, checked_answer, checked_texts, shortened
+from answer.written.client import Backend, LLMError, stream_within
+from answer.written.verify import Embed
+from answer.written.writer import Passage, checked_answer, checked_texts, shortened
 from core.models import Answer, Chapter
 from core.text import clock
 

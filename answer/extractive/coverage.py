@@ -22,9 +22,9 @@ from functools import cache
 
 import numpy as np
 
-from answer.factoids import factoid_kind
-from answer.sentences import Sentence
-from answer.signals import NO_EVIDENCE, Evidence, content_share, content_terms, rarity
+from answer.extractive.factoids import factoid_kind
+from answer.extractive.sentences import Sentence
+from answer.extractive.signals import NO_EVIDENCE, Evidence, content_share, content_terms, rarity
 from index.keyword import terms
 
 ANSWERED, PARTIAL, NOT_IN_TRANSCRIPTS = "answered", "partial", "not_in_transcripts"
@@ -133,7 +133,7 @@ def speaks_of(subject: str, speaker: str, said: Sequence[Sentence], evidence: Ev
 
 def unattested_event(question: str, sentences: Sequence[Sentence]) -> str | None:
     """The event word of the question (as the question says it) that the passages' sentences
-    (answer.sentences.candidates) never speak of about its subject: by it or a word of its row, in a
+    (answer.extractive.sentences.candidates) never speak of about its subject: by it or a word of its row, in a
     turn that holds another of the question's content words, other than in a question or a
     supposition ("what if it fails?"). None when there is none or the question takes no event for
     granted."""
@@ -182,7 +182,7 @@ _VAGUE_TIME = re.compile(
 )
 PARTIAL_SHARE = 0.5  # of the question's content words (by rarity) a sentence must hold to answer it in part
 PARTIAL_COSINE = 0.5  # and the model's similarity to the question it must reach
-STANDS_NEAR = 4  # words between the role or amount and a word of the question, as answer.factoids counts
+STANDS_NEAR = 4  # words between the role or amount and a word of the question, as answer.extractive.factoids counts
 
 
 def stands_in(question: str, sentence: Sentence, cosine: float, share: float) -> bool:

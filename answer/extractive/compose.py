@@ -1,6 +1,6 @@
 """Grounded extractive answers: the transcript sentences a fitted model finds answer the question
 (each above a bar of its own, redundant ones left out), each followed by its citation marker; or a
-refusal when the model finds the library does not answer it. See `answer.scorer` for the model."""
+refusal when the model finds the library does not answer it. See `answer.extractive.scorer` for the model."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from answer.coverage import (
+from answer.extractive.coverage import (
     ANSWERED,
     NOT_IN_TRANSCRIPTS,
     PARTIAL,
@@ -22,10 +22,10 @@ from answer.coverage import (
     unattested_event,
     unattested_lead,
 )
-from answer.factoids import answering, not_given
-from answer.scorer import AnswerModel, Logistic, default_model
-from answer.sentences import Sentence, TurnsOf, candidates, with_turns
-from answer.signals import (
+from answer.extractive.factoids import answering, not_given
+from answer.extractive.scorer import AnswerModel, Logistic, default_model
+from answer.extractive.sentences import Sentence, TurnsOf, candidates, with_turns
+from answer.extractive.signals import (
     FUSED_FEATURES,
     KIND_COLUMN,
     NO_EVIDENCE,
@@ -149,7 +149,7 @@ def answer(
     names the turn that holds its quote (numbered per distinct turn, the sentences of one turn
     joined into one quote in transcript order); without, it names the passage. `evidence` is what
     the scoring may consult beside the passages (`Retriever.evidence` gives all of it). What the
-    answer covers of what was asked is checked as answer.coverage says (unless `coverage` is off,
+    answer covers of what was asked is checked as answer.extractive.coverage says (unless `coverage` is off,
     as issue 11's answers were, for comparisons)."""
     model = model or default_model()
     silent = _speaker_silent(question, hits, evidence, turns_of) if coverage else None
@@ -245,7 +245,7 @@ def _speaker_silent(question: str, hits: list[Hit], evidence: Evidence, turns_of
 
 def _standing_in(question: str, scored: Scored, evidence: Evidence) -> list[int]:
     """The position of the likeliest sentence that gives the kind asked for without its name or
-    number and is about the question (answer.coverage.stands_in), if any."""
+    number and is about the question (answer.extractive.coverage.stands_in), if any."""
     if not scored.sentences:
         return []
     wanted, weight = content_terms(question), rarity(evidence.keyword)

@@ -1,7 +1,7 @@
 """What a fitted model weighs: features of each candidate sentence (does it answer the question?),
 the same with the sentence's own similarity to the question for the likeliest few (the rerank), and
 features of the question against the library (does the library answer it at all?). Pure functions
-over an `Evidence` bundle; `answer.scorer` holds the fitted weights, `eval.fit` fits them on QMSum
+over an `Evidence` bundle; `answer.extractive.scorer` holds the fitted weights, `eval.fit` fits them on QMSum
 train."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from functools import cache
 
 import numpy as np
 
-from answer.sentences import Sentence
+from answer.extractive.sentences import Sentence
 from core.models import Hit
 from core.text import COUNTING, LARGE, TENS, WEEKDAYS, alternatives, stop_words
 from core.text import MONTHS as MONTH_NAMES

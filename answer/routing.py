@@ -1,18 +1,18 @@
-"""A question by its scope (answer.scope): a needle goes down the passage path, within one meeting
+"""A question by its scope (answer.question.scope): a needle goes down the passage path, within one meeting
 (the likeliest, when asked of several); a question about a whole meeting is answered from that
 meeting's minutes; a subject across meetings (or a meeting-level question asked of several)
 becomes a timeline, one group per meeting in date order.
-A meeting named in words is resolved first (answer.naming), and the answer says which it chose."""
+A meeting named in words is resolved first (answer.question.meetings), and the answer says which it chose."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from answer.compose import ABSTENTION, TurnsOf, answer, not_in_transcripts
-from answer.naming import is_particular, resolve
+from answer.extractive.compose import ABSTENTION, TurnsOf, answer, not_in_transcripts
 from answer.overview import meeting_answer, plain_text, timeline_group, vote_answer
-from answer.scope import scope_of
+from answer.question.meetings import is_particular, resolve
+from answer.question.scope import scope_of
 from answer.votes import asks_who_voted_against, motion_words, vote_about, vote_subject, votes_in
 from core.errors import QueryError
 from core.minutes import Minutes, Scope
@@ -36,9 +36,9 @@ class Sources:
     turns_of: TurnsOf
     minutes_of: Callable[[str], Minutes]
     passages_of: Callable[[str], list[Hit]]
-    # a meeting's summary written by a language model from the extractive one (answer.written_summary)
+    # a meeting's summary written by a language model from the extractive one (answer.written.summary)
     summary_writer: Callable[[str, Answer, Sequence[Chapter], int], Answer] | None = None
-    # a needle question's answer from its passages (answer.written, bound to a model); extractive without
+    # a needle question's answer from its passages (answer.written.writer, bound to a model); extractive without
     needle: Callable[[str, list[Hit], Evidence, TurnsOf], Answer] | None = None
 
 

@@ -5,6 +5,7 @@ baseline (default SentenceSplitter chunks, same embedding model, dense only)."""
 from __future__ import annotations
 
 import bisect
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -28,6 +29,8 @@ class Outcome:
     abstained: bool | None = None
     cited: list[Passage] | None = None
     figures: dict[str, float | None] | None = None  # a system's own per-question figures
+    # the time of the answer as users get it (Library.ask alone), when the system ranks apart from it
+    answer_ms: float | None = None
 
 
 class System(Protocol):
@@ -68,10 +71,12 @@ class OnRecord:
             hits = self.library.search(question.question, DEPTH, options.filters, self.mode)
         else:
             hits = self.ranking.retrieve(question.question, DEPTH, options.filters, self.mode)
+        started = time.perf_counter()
         result = self.library.ask(question.question, options, needle=self.needle)
+        answer_ms = (time.perf_counter() - started) * 1000
         ranked = [hit_passage(hit) for hit in hits]
         relevant = relevant_passages(self.library, question, hits)
-        return Outcome(ranked, relevant, result.text, result.abstained, cited(result))
+        return Outcome(ranked, relevant, result.text, result.abstained, cited(result), answer_ms=answer_ms)
 
 
 def relevant_passages(library: Library, question: Question, hits: list[Hit]) -> list[str]:

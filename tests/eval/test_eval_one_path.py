@@ -81,3 +81,26 @@ def test_the_table_shows_whether_library_answers_cite_their_own_meeting():
         _print_summary("qmsum-val", summary)
     text = captured.get()
     assert "own mtg" in text and "0.540" in text
+
+
+def test_latency_is_the_answer_users_wait_for_not_the_deeper_ranking(samples_library):
+    """On Record ranks 30 passages for Hit@k apart from its answer; the latency an evaluation
+    reports is Library.ask's alone, what a user waits for."""
+    import time
+
+    from eval.runner import run_suite
+    from eval.systems import OnRecord, Outcome
+
+    question = Question("needle", "What did the council say about the library budget?", ((0, 4),), meeting=COUNCIL)
+    outcome = OnRecord(samples_library).run(question)
+    assert outcome.answer_ms is not None and outcome.answer_ms > 0
+
+    class Slow:
+        name = "slow-ranking"
+
+        def run(self, _question: Question) -> Outcome:
+            time.sleep(0.05)  # ranking apart from the answer
+            return Outcome([], [], "an answer", False, [], answer_ms=5.0)
+
+    [result] = run_suite(Suite("one", SAMPLES, (question,)), [Slow()], {})
+    assert result.latency_ms == 5.0

@@ -8,7 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import partial
 
-from answer.extractive.compose import TurnsOf, answer
+from answer.extractive.compose import TurnsOf, answer, not_in_transcripts
+from answer.question.thread import Exchange, read_followup
 from answer.routing import Sources, scoped_ask
 from core.errors import QueryError
 from core.models import Answer, Filters
@@ -31,6 +32,7 @@ class AskOptions:
     mode: Mode = "hybrid"
     filters: Filters = Filters()
     answerer: str = "extractive"  # or "llm": written by the configured language model, then checked
+    history: tuple[Exchange, ...] = ()  # the thread so far, oldest first: a follow-up is read against it
 
 
 def ask(
@@ -47,6 +49,31 @@ def ask(
     about a whole meeting or a subject across meetings is answered by its scope (answer.routing)."""
     if options.answerer not in ANSWERERS:
         raise QueryError(f"unknown answerer {options.answerer!r}; use one of: {', '.join(ANSWERERS)}")
+    if not options.history:
+        return _answered(retriever, question, options, turns_of, writer, sources)
+    reading = read_followup(question, options.history, options.filters, retriever.catalog.meetings_of(Filters()))
+    if reading.unresolved:
+        return replace(unresolved(question), notice=reading.notice)
+    carried = replace(options, filters=reading.filters)
+    found = _answered(retriever, reading.standalone, carried, turns_of, writer, sources)
+    notice = " ".join(note for note in (reading.notice, found.notice) if note) or None
+    return replace(found, question=question, standalone=reading.standalone if reading.changed else None, notice=notice)
+
+
+def unresolved(question: str) -> Answer:
+    """The answer to a follow-up with nothing in its thread to refer to: it asks what it refers to."""
+    lead = f"“{question.strip()}” refers to something said before; ask it again saying what it is about."
+    return not_in_transcripts(question, lead, [], [], 0.0)
+
+
+def _answered(
+    retriever: Retriever,
+    question: str,
+    options: AskOptions,
+    turns_of: TurnsOf | None,
+    writer: Callable[..., Answer] | None,
+    sources: Sources | None,
+) -> Answer:
     if sources is not None:
         if writer is not None:  # the scope is read first: a needle goes straight to the writer
             sources = replace(sources, needle=partial(writer, embed=retriever.sentence_vectors))

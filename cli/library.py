@@ -31,6 +31,7 @@ from cli.options import (
     shown,
 )
 from core.errors import OnRecordError
+from core.models import Meeting
 from core.text import one_line, printable
 
 app = typer.Typer()
@@ -183,39 +184,25 @@ def list_meetings(
     print_meetings([_meeting_cells(record) for record in records], console)
 
 
-LIST_COLUMNS = ("meeting", "title", "date", "format", "turns", "chunks", "speakers", "topics", "model")
-
-
 def _meeting_cells(record) -> list[str]:
     from index.store import COMPLETE
 
-    meeting = record.meeting
     status = "" if record.status == COMPLETE else " (incomplete: ingest it again)"
-    cells = (
-        meeting.meeting_id + status,
-        meeting.title,
-        str(meeting.date or ""),
-        meeting.format,
-        str(meeting.turn_count),
-        str(meeting.chunk_count),
-        str(len(meeting.speakers)),
-        f"{len(meeting.topics)}{' (auto)' if meeting.topic_source == 'auto' else ''}",
-        meeting.model,
-    )
-    return [one_line(cell) for cell in cells]
+    meeting_id, *cells = record.meeting.listing()
+    return [one_line(str(cell)) for cell in (meeting_id + status, *cells)]
 
 
 def print_meetings(rows: list[list[str]], out: Console) -> None:
     """The meetings as plain tab-separated columns when the output is not a terminal; on a terminal, a
     table whose titles wrap, or where even that is too wide, a block of lines per meeting."""
     if not out.is_terminal:
-        out.file.write("".join("\t".join(cells) + "\n" for cells in [list(LIST_COLUMNS), *rows]))
+        out.file.write("".join("\t".join(cells) + "\n" for cells in [list(Meeting.LISTING), *rows]))
         return
-    widths = [max(len(header), *(len(cells[n]) for cells in rows)) for n, header in enumerate(LIST_COLUMNS)]
+    widths = [max(len(header), *(len(cells[n]) for cells in rows)) for n, header in enumerate(Meeting.LISTING)]
     title = min(widths[1], 20)  # the title wraps; every other column is kept whole
     if sum(widths) - widths[1] + title + 3 * len(widths) + 1 <= out.width:
         table = Table(title="Meetings")
-        for n, header in enumerate(LIST_COLUMNS):
+        for n, header in enumerate(Meeting.LISTING):
             table.add_column(header, no_wrap=n != 1, min_width=title if n == 1 else None)
         for cells in rows:
             table.add_row(*map(Text, cells))

@@ -158,6 +158,15 @@ class Meeting:
     model: str = ""  # the embedding model (and backend) that made its chunks' vectors
     topic_source: str | None = None  # "auto" when On Record found its topics
 
+    # a meeting as lists show it (`onrecord list`, the page's Library tab): the columns; listing() the cells
+    LISTING = ("meeting", "title", "date", "format", "turns", "chunks", "speakers", "topics", "model")
+
+    def listing(self) -> tuple[str, str, str, str, int, int, int, str, str]:
+        topics = f"{len(self.topics)}{' (auto)' if self.topic_source == 'auto' else ''}"
+        date = self.date.isoformat() if self.date else ""
+        counts = (self.turn_count, self.chunk_count, len(self.speakers))
+        return (self.meeting_id, self.title, date, self.format, *counts, topics, self.model)
+
     def to_dict(self) -> dict:
         data = asdict(self)
         data["date"] = self.date.isoformat() if self.date else None

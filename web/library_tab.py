@@ -18,6 +18,7 @@ import gradio as gr
 from gradio.utils import get_upload_folder
 
 from core.errors import OnRecordError, ParseError
+from core.models import Meeting
 from index.writer import UPLOAD, IngestResult
 from ingest.reading import read_bytes, real_folders, remove_inside
 from library import Library
@@ -27,7 +28,6 @@ from web.untrusted import one_line
 
 _UNSAFE = re.compile(r"[^\w.\- ]+")
 _AGAIN = "choose the file again"
-MEETING_COLUMNS = ["meeting", "title", "date", "format", "turns", "chunks", "speakers", "topics", "model"]
 
 
 def safe_name(name: str) -> str:
@@ -108,18 +108,8 @@ def result_row(result: IngestResult, folder: Path) -> list[Any]:
 
 
 def meetings_rows(library: Library) -> list[list[Any]]:
-    return [
-        [
-            one_line(m.meeting_id),
-            one_line(m.title),
-            m.date.isoformat() if m.date else "",
-            m.format,
-            m.turn_count,
-            m.chunk_count,
-        ]
-        + [len(m.speakers), f"{len(m.topics)}{' (auto)' if m.topic_source == 'auto' else ''}", m.model]
-        for m in sorted(library.meetings(), key=lambda m: m.meeting_id)
-    ]
+    listed = (meeting.listing() for meeting in sorted(library.meetings(), key=lambda m: m.meeting_id))
+    return [[one_line(cell) if isinstance(cell, str) else cell for cell in cells] for cells in listed]
 
 
 def filter_updates(library: Library) -> tuple:
@@ -218,7 +208,11 @@ def library_tab(library: Library, menus: list[gr.Dropdown]) -> tuple[gr.Datafram
         interactive=False,
     )
     table = gr.Dataframe(
-        meetings_rows(library), headers=MEETING_COLUMNS, label="Meetings", elem_id="meetings-table", interactive=False
+        meetings_rows(library),
+        headers=list(Meeting.LISTING),
+        label="Meetings",
+        elem_id="meetings-table",
+        interactive=False,
     )
     with gr.Row():
         remove_choice = gr.Dropdown(choices(library)[0][1:], label="Remove a meeting", elem_id="remove-meeting")

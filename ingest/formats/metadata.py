@@ -10,7 +10,10 @@ from datetime import date as Date
 from core.text import month_number
 
 # `Title: …`, `Meeting: …` and `Subject: …` name the meeting; `Date: …` dates it.
-_FIELD = re.compile(r"^(?P<key>title|meeting|subject|date)\s*:\s*(?P<value>\S.*)$", re.IGNORECASE)
+_FIELD = re.compile(
+    r"^(?P<key>title|meeting|subject|date|media|video|recording|url)\s*:\s*(?P<value>\S.*)$", re.IGNORECASE
+)
+_KINDS = {"date": "date", "media": "media", "video": "media", "recording": "media", "url": "media"}
 TITLE_MAX_CHARS = 80
 # A line that says where the file came from rather than what the meeting was.
 _PROVENANCE = re.compile(
@@ -26,11 +29,12 @@ _MONTH_DAY_YEAR = re.compile(rf"\b([a-z]{{3,9}})\.?\s+(\d{{1,2}}){_ORDINAL},?\s+
 
 
 def field(line: str) -> tuple[str, str] | None:
-    """("title", value) or ("date", value) for a metadata line, else None."""
+    """("title", value), ("date", value) or ("media", value) for a metadata line (`Title:`,
+    `Meeting:`, `Subject:`; `Date:`; `Media:`, `Video:`, `Recording:`, `URL:`), else None."""
     match = _FIELD.match(line.strip())
     if match is None:
         return None
-    return ("date" if match["key"].lower() == "date" else "title"), match["value"].strip()
+    return _KINDS.get(match["key"].lower(), "title"), match["value"].strip()
 
 
 def looks_like_title(text: str) -> bool:
@@ -57,7 +61,7 @@ def heading(lines: Iterable[str], title_lines: bool = True) -> tuple[str | None,
             first_title = first_title or (line.strip() if title_lines and looks_like_title(line) else None)
         elif found[0] == "title":
             title = title or found[1]
-        else:
+        elif found[0] == "date":
             date = date or find_date(found[1])
     return title or first_title, date
 

@@ -10,7 +10,7 @@ from datetime import date as Date
 
 from core.models import Transcript
 from ingest.formats.base import Draft, Format, Source, build, register
-from ingest.formats.metadata import find_date, looks_like_title
+from ingest.formats.metadata import field, find_date, looks_like_title
 from ingest.speakers import _NAME, _ROLE, split_speaker
 
 CLOCK = r"(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
@@ -22,9 +22,6 @@ _STAMP_AFTER_NAME = re.compile(rf"^(?P<speaker>{_NAME}{_ROLE})\s*[\[(](?P<time>{
 _EXPORT_HEADER = re.compile(
     rf"^(?P<speaker>{_NAME}{_ROLE})[ \t]{{2,}}(?P<time>{CLOCK})\s*$"
     rf"|^(?P<speaker2>{_NAME}{_ROLE})\s+(?P<time2>\d{{1,2}}:\d{{2}}:\d{{2}})\s*$"
-)
-_HEADER = re.compile(
-    r"^(?P<key>title|meeting|subject|date|media|video|recording|url)\s*:\s*(?P<value>\S.*)$", re.IGNORECASE
 )
 
 
@@ -53,9 +50,9 @@ def parse(source: Source) -> Transcript:
             if current is not None and current.speaker is None:
                 current = None  # unlabelled text: one turn per paragraph
             continue
-        header_match = _HEADER.match(line)
-        if header_match and not drafts and pending_speaker is None:
-            header[header_match["key"].lower()] = header_match["value"].strip()
+        header_field = field(line)
+        if header_field and not drafts and pending_speaker is None:
+            header.setdefault(*header_field)
             continue
         export = _EXPORT_HEADER.match(line)
         if export:
@@ -82,7 +79,7 @@ def parse(source: Source) -> Transcript:
         else:
             current = Draft(speaker=None, text=text, start=time)
             drafts.append(current)
-    title = header.get("title") or header.get("meeting") or header.get("subject") or _leading_title(drafts)
+    title = header.get("title") or _leading_title(drafts)
     _fill_ends(drafts)
     _fill_marks(drafts)
     warnings = []
@@ -94,7 +91,7 @@ def parse(source: Source) -> Transcript:
         "plain",
         title=title,
         date=_header_date(header.get("date")),
-        media_url=header.get("media") or header.get("video") or header.get("recording") or header.get("url"),
+        media_url=header.get("media"),
         warnings=warnings,
     )
 

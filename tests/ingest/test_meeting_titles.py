@@ -162,3 +162,14 @@ def test_readable_id(meeting_id, title):
 )
 def test_find_date_reads_dates_written_in_words(text, when):
     assert find_date(text) == when
+
+
+def test_a_header_of_fields_names_title_date_and_media_in_plain_and_srt_alike():
+    """One reading of `Subject:`, `Date:` and `Video:` lines (ingest.formats.metadata.field) serves
+    the plain format's header and the caption formats' title lines."""
+    plain = "Subject: Parks committee\nDate: 2024-12-03\nVideo: https://example.org/v/1\n\nAna Ruiz: Open.\n"
+    transcript = parse_text("parks.txt", plain)
+    assert (transcript.title, transcript.date) == ("Parks committee", date(2024, 12, 3))
+    assert transcript.media_url == "https://example.org/v/1"
+    srt = "Parks committee\nVideo: https://example.org/v/1\n\n1\n00:00:01,000 --> 00:00:04,000\nAna Ruiz: Open.\n"
+    assert parse_text("parks.srt", srt).title == "Parks committee"  # the Video line is no date and no title

@@ -92,88 +92,154 @@ class _Cue:
         return CUE_WEIGHTS[self.kind] * self.strength
 
 
+_ACKNOWLEDGE = (
+    r"thanks|thank you|cheers|sure(?: thing)?|yes|yeah|yep|right|okay|ok|good|great|nice|perfect|excellent|lovely|"
+    r"brilliant|wonderful|awesome|cool|good (?:question|point|stuff)|absolutely|of course|no|exactly|fair (?:enough|"
+    r"point)|got it|will do|definitely|agreed|indeed|alright|all right|sorry|hi|hello|hey|morning|"
+    r"good (?:morning|afternoon|evening)|well|oh|ah|um|uh"
+)
 _ACK = re.compile(
-    r"^(?:(?:thanks|thank you|cheers|sure(?: thing)?|yes|yeah|yep|right|okay|ok|great|good (?:question|point)|"
-    r"absolutely|of course|no|exactly|fair (?:enough|point)|got it|will do|definitely|agreed|indeed|"
-    r"hi|hello|hey|morning|good (?:morning|afternoon|evening)|well|oh|ah|um|uh)"
-    r"(?: (?:so|very) much| again| for that| all| everyone)?[,.!]?\s*)+$",
-    re.IGNORECASE,
+    rf"^(?:(?:{_ACKNOWLEDGE})(?: (?:so|very) much| again| for that| all| everyone| though| then)?[,.!]?\s*)+$", re.I
 )
 _GREETING = re.compile(r"^(?:hi|hello|hey|morning|good (?:morning|afternoon|evening))\b", re.IGNORECASE)
 _THANKS = re.compile(r"\b(?:thanks|thank you|cheers)\b", re.IGNORECASE)
-_HANDOFF = re.compile(r"\b(?:go ahead|the floor|on the air|you're on|welcome|over to you|your turn)\b", re.IGNORECASE)
+_THANKS_AFTER = re.compile(r"^,\s*(?:thanks|thank you)\b", re.IGNORECASE)
+_HANDOFF = re.compile(
+    r"\b(?:go ahead|the floor|on the air|you're on|welcome|over to you|your turn|take it away)\b", re.IGNORECASE
+)
+_IMPERATIVE = re.compile(
+    r"^(?:please|go ahead|tell|walk|take|start|kick|share|give|let's|talk|introduce|over to you)\b", re.IGNORECASE
+)
+_APPOSITION = re.compile(r"^(?:who|whose|which|our|my|the|a|an|his|her|their)\b", re.IGNORECASE)
+_YOU = re.compile(r"\b(?:you|your|you're|you've|you'll|yours)\b|\?\s*$", re.IGNORECASE)
 _LEAD_IN = re.compile(r"^(?:(?:and|so|okay|ok|now|alright|all right|right|well|then|next|um|uh)[,.]?\s*)*$", re.I)
 _SELF = re.compile(r"(?:\bI'?m|\bI am|\bmy name(?:'s| is)|\bcall me)\s*$", re.IGNORECASE)
-_THIS_IS = re.compile(r"^(?:[\w ]+[,!.]\s*)?(?:this is|it's|it is)\s*$", re.IGNORECASE)
+_THIS_IS = re.compile(r"(?:^|[,.!]\s*)(?:this is|it's|it is)\s*$", re.IGNORECASE)
+GREETING_WORDS = 6  # "Hello, Mrs. Oyelaran, this is Kiran": words before "this is" in a self-introduction
 _SELF_AFTER = re.compile(r"^(?:$|[,.!?;:—–-]|(?:from|with|and|here|speaking|calling|of|at)\b)", re.IGNORECASE)
 _INTRODUCES = re.compile(
-    r"(?:joined (?:today |tonight )?by|please welcome|welcome(?: back)?|our (?:\w+ )?(?:guest|caller|speaker|"
-    r"presenter)s? (?:today |tonight )?(?:is|are)|next (?:up )?(?:is|we have)|over to|hand(?:ing)? (?:it )?"
-    r"(?:over )?to|turn it over to|let's hear from|recogni[sz]es?|call on|calling on)\s*,?\s*$",
+    r"(?:joined (?:today |tonight |here )?by|please welcome|welcome(?: back)?|(?:our|my) (?:\w+ )?(?:guests?|"
+    r"callers?|speakers?|presenters?) (?:today |tonight |this week )?(?:is|are)(?: [a-z]+){0,3}|"
+    r"next (?:up )?(?:is|we have)|over to|hand(?:ing)? (?:it )?(?:over )?to|turn it over to|let's hear from|"
+    r"recogni[sz]es?|call on|calling on|bring in|bringing in|pass you (?:over |back )?to|put you through to|"
+    r"transfer you to)\s*,?\s*(?:(?:our|my|the) [\w ]{1,30},\s*)?$",
     re.IGNORECASE,
 )
+_LETS = re.compile(r"\b(?:let|ask|invite|have)\s*$", re.IGNORECASE)
+_LETS_AFTER = re.compile(r"^(?:to )?(?:take|walk|run|show|present|start|kick|tell|explain|go|give|share)\b", re.I)
 _INTRODUCED_AFTER = re.compile(r"^,?\s*(?:presiding|is on the line|is joining us|joins us)\b", re.IGNORECASE)
+_QUALIFIER = re.compile(r"^(?:in|from|at|on) (?:[^\W\d_][\w'’-]*\s?){1,3}(?=,)")  # "Bernadette in Eastfield, ..."
 _ROLL_ANSWER = re.compile(r"^\W*(?:here|present|aye|yes|yep|yeah|here,? yes)\W*$", re.IGNORECASE)
 SHORT_TURN = 6  # words: a thank-you after a turn this short may thank someone earlier
+SHORT_OPENING = 4  # words: sentences this short before a thank-you do not stop it opening the turn
+
+
+@dataclass(frozen=True)
+class _Said:
+    """A name as said in a sentence of a turn, with the turns around it."""
+
+    turn: Turn
+    before: Turn | None
+    after: Turn | None
+    sentence: str
+    place: int  # the sentence's place in the turn
+    opening: bool  # the sentence opens the turn: it is the first, or follows short ones only ("One piece.")
+    count: int  # sentences in the turn
+    mention: Mention
+    capitalised: frozenset[str]  # words the meeting writes capitalised within a sentence
 
 
 def _cues(turns: Sequence[Turn]) -> list[_Cue]:
     ordinary = frozenset(word.casefold() for turn in turns for word in words(turn.text) if word.islower())
-    mentioned = [m for turn in turns for sentence in sentences(turn.text) for m in mentions(sentence, ordinary)]
+    said = [sentence for turn in turns for sentence in sentences(turn.text)]
+    mentioned = [m for sentence in said for m in mentions(sentence, ordinary)]
     full_names = {person_of(m.form) for m in mentioned if len(person_of(m.form).split()) > 1}
+    capitalised = frozenset(word.casefold() for sentence in said for word in words(sentence)[1:] if word[:1].isupper())
     found = []
     for position, turn in enumerate(turns):
         before = turns[position - 1] if position else None
         after = turns[position + 1] if position + 1 < len(turns) else None
-        found += _turn_cues(turn, before, after, ordinary)
+        found += _turn_cues(turn, before, after, ordinary, capitalised)
     return [cue for cue in (_resolved(cue, full_names) for cue in found) if cue]
 
 
-def _turn_cues(turn: Turn, before: Turn | None, after: Turn | None, ordinary: frozenset[str]) -> list[_Cue]:
+def _turn_cues(turn, before, after, ordinary: frozenset[str], capitalised: frozenset[str]) -> list[_Cue]:
     said = sentences(turn.text)
     found: list[_Cue] = []
     handed: list[_Cue] = []
     for place, sentence in enumerate(said):
         for mention in mentions(sentence, ordinary):
-            cue = _cue_of(sentence, mention, place, len(said), turn, before, after)
+            opening = all(len(words(earlier)) <= SHORT_OPENING for earlier in said[:place])
+            cue = _cue_of(_Said(turn, before, after, sentence, place, opening, len(said), mention, capitalised))
             if cue:
-                (handed if cue.turn == turn.index and cue.label == _speaker(after) else found).append(cue)
+                (handed if cue.label == _speaker(after) and cue.kind != "thanked" else found).append(cue)
     return found + handed[-1:]  # the last name called before the next speaker is the one called on
 
 
-def _cue_of(sentence, mention: Mention, place, count, turn, before, after) -> _Cue | None:
+def _cue_of(said: _Said) -> _Cue | None:
+    """The cue a name said in a turn carries, and the label it names; None for a name in passing."""
+    sentence, mention, place = said.sentence, said.mention, said.place
     ahead, behind = sentence[: mention.start].strip(), sentence[mention.end :].strip()
-    quote = _short_quote(sentence)
-    own, previous, following = _speaker(turn), _speaker(before), _speaker(after)
-
-    def named(label, kind, strength=1.0):
-        if not label or not is_label(label) or (label == own and kind != "introduction"):
-            return None
-        return _Cue(label, "", mention.form, turn.index, quote, kind, strength)
-
-    if (_SELF.search(ahead) or (place == 0 and _THIS_IS.match(ahead))) and _SELF_AFTER.match(behind):
-        return named(own, "introduction")
+    behind = _QUALIFIER.sub("", behind, count=1).strip()
+    own, previous, following = _speaker(said.turn), _speaker(said.before), _speaker(said.after)
+    last = place >= said.count - 2 and following != own
+    this_is = said.opening and _THIS_IS.search(ahead) and len(words(ahead)) <= GREETING_WORDS
+    if (_SELF.search(ahead) or this_is) and _SELF_AFTER.match(behind):
+        return _named(said, own, "introduction")
     if place == 0 and _LEAD_IN.match(ahead) and re.match(r"here\b", behind, re.IGNORECASE):
-        return named(own, "introduction")
-    last = place >= count - 2 and following != own
+        return _named(said, own, "introduction")
     if last and (_INTRODUCES.search(ahead) or _INTRODUCED_AFTER.match(behind)):
-        return named(following, "introduction", 0.5)
-    alone = _LEAD_IN.match(ahead) and behind in ("", ".", "?", "!")
-    first = behind.startswith(",") and (_LEAD_IN.match(ahead) or _ACK.match(ahead))
+        return _named(said, following, "introduction", 0.5)
+    if last and _LETS.search(ahead) and _LETS_AFTER.match(behind):
+        return _named(said, following, "introduction", 0.5)
+    rest = behind.lstrip(",").strip()
+    alone = bool(_LEAD_IN.match(ahead)) and behind in ("", ".", "?", "!")
+    first = behind.startswith(",") and bool(_LEAD_IN.match(ahead) or _ACK.match(ahead)) and _addressed(said, rest)
+    between = ahead.endswith(",") and behind.startswith(",") and bool(_YOU.search(rest) or _HANDOFF.search(rest))
     closing = ahead.endswith(",") and behind in ("", ".", "?", "!")
-    if not (alone or first or closing):
+    if not (alone or first or between or closing) or (alone and not _called(said, ahead, behind)):
         return None  # mentioned in passing
-    if place == 0 and ahead and _ACK.match(ahead) and not (_GREETING.match(ahead) and _HANDOFF.search(sentence)):
-        strength = 0.5 if before is None or len(words(before.text)) < SHORT_TURN else 1.0
-        return named(previous, "thanked" if _THANKS.search(ahead) else "answered", strength)
-    if last:
-        if alone and after is not None and _ROLL_ANSWER.match(after.text):
-            return named(following, "roll call")
+    acknowledged = bool(ahead and _ACK.match(ahead)) or bool(first and _THANKS_AFTER.match(behind))
+    handoff = bool(_HANDOFF.search(sentence)) or sentence.rstrip().endswith("?")
+    if acknowledged and not (_GREETING.match(ahead) and handoff):
+        thanked = _THANKS.search(ahead) or _THANKS_AFTER.match(behind)
+        if said.opening or thanked:
+            short = said.before is None or len(words(said.before.text)) < SHORT_TURN
+            strength = (1.0 if said.opening else 0.7) * (0.5 if short else 1.0)
+            return _named(said, previous, "thanked" if thanked else "answered", strength)
+    if last and (handoff or alone or first or between):
+        if alone and said.after is not None and _ROLL_ANSWER.match(said.after.text):
+            return _named(said, following, "roll call")
         titled = is_title(mention.form.split()[0])
-        return named(following, "called on" if alone or titled or _HANDOFF.search(sentence) else "addressed")
-    if place == 0 and first:
-        return named(previous, "answered", 0.7)
+        return _named(said, following, "called on" if alone or titled or handoff else "addressed")
+    if said.opening and (closing or first):
+        return _named(said, previous, "answered", 1.0 if closing else 0.7)
     return None
+
+
+def _addressed(said: _Said, rest: str) -> bool:
+    """Whether a name at the head of a sentence speaks to someone ("Bruno, can you…") rather than
+    begins a sentence about them ("Hiroshi, our IT lead, couldn't make it")."""
+    if _THANKS_AFTER.match("," + rest) or _HANDOFF.search(rest) or _IMPERATIVE.match(rest):
+        return True
+    head = said.mention.form.split()
+    if is_title(head[0]) or len(head) > 1:
+        return not _APPOSITION.match(rest)
+    if len(head) == 1 and not said.mention.start and head[0].casefold() not in said.capitalised:
+        return bool(re.search(r"\byou", rest, re.IGNORECASE))  # "Wait, can we…" is no name
+    return bool(_YOU.search(rest))
+
+
+def _called(said: _Said, ahead: str, behind: str) -> bool:
+    """Whether a sentence that is a name alone calls on someone ("Councillor Moss?", "Yes, Aaliyah?")."""
+    form = said.mention.form
+    return is_title(form.split()[0]) or len(form.split()) > 1 or behind == "?" or bool(ahead)
+
+
+def _named(said: _Said, label: str | None, kind: str, strength: float = 1.0) -> _Cue | None:
+    if not label or not is_label(label) or (label == said.turn.speaker and kind != "introduction"):
+        return None
+    return _Cue(label, "", said.mention.form, said.turn.index, _short_quote(said.sentence), kind, strength)
 
 
 def _speaker(turn: Turn | None) -> str | None:

@@ -179,9 +179,11 @@ def _mention(sentence: str, run: list[re.Match[str]]) -> Mention | None:
 
 @cache
 def _not_names() -> frozenset[str]:
-    from core.text import MONTHS, WEEKDAYS, stop_words
+    from core.text import COUNTING, LARGE, MONTHS, ORDINALS, TENS, WEEKDAYS, stop_words
 
-    return frozenset(stop_words()) | set(MONTHS) | set(WEEKDAYS) | _COMMON
+    numbers = {*COUNTING, *TENS, *LARGE, *ORDINALS}
+    spelled = {f"{tens}-{unit}" for tens in TENS for unit in COUNTING[1:10]}
+    return frozenset(stop_words()) | set(MONTHS) | set(WEEKDAYS) | numbers | spelled | _COMMON
 
 
 _COMMON = frozenset(

@@ -190,7 +190,7 @@ def _print_refusals(refusals: dict[str, dict]) -> None:
         for domain, row in rows.items():
             cells = [row.get(key) for key in REFUSAL_COLUMNS]
             table.add_row(system.removeprefix("onrecord-"), domain, *[_format_value(cell) for cell in cells])
-    console.print(table)
+    _print_table(table)
 
 
 REFUSAL_COLUMNS = (
@@ -227,7 +227,21 @@ def _print_summary(name: str, summary: dict) -> None:
     table = Table("system", *[SHORT_COLUMNS[c] for c in columns], title=f"Evaluation: {name} (all metrics: summary.md)")
     for system, row in summary.items():
         table.add_row(system.removeprefix("onrecord-"), *[_format_value(row.get(c)) for c in columns])
-    console.print(table)
+    _print_table(table)
+
+
+def _print_table(table: Table) -> None:
+    """A table at its own width when the output is a file or a pipe (rich would cut it at 80
+    columns there); at the terminal's width on a terminal."""
+    if console.is_terminal:
+        console.print(table)
+        return
+    width = console.width
+    console.width = 400  # rich's print(width=) cannot go past the console's own width
+    try:
+        console.print(table)
+    finally:
+        console.width = width
 
 
 def _format_value(value: object) -> str:

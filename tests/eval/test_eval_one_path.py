@@ -83,6 +83,20 @@ def test_the_table_shows_whether_library_answers_cite_their_own_meeting():
     assert "own mtg" in text and "0.540" in text
 
 
+def test_the_table_is_not_cut_when_piped():
+    """Piped to a file (not a terminal), every column of the evaluation table keeps its whole
+    header and figures on one line, rather than cut to 80 columns."""
+    columns = ["Hit@5", "MRR@10", "words_per_passage", "gold_within_200w", "turn_recall@2000w", "ROUGE-1"]
+    row = {column: 0.123 for column in columns} | {"cites_own_meeting": 0.54, "median_ms": 812.0}
+    assert not console.is_terminal
+    with console.capture() as captured:
+        _print_summary("qmsum-val", {"onrecord-hybrid": row, "naive-llamaindex": row})
+    lines = captured.get().splitlines()
+    header = next(line for line in lines if "system" in line)
+    assert all(name in header for name in ("Hit@5", "MRR", "w/psg", "R@2kw", "R-1", "own mtg", "ms")), header
+    assert any("naive-llamaindex" in line and "812" in line for line in lines)
+
+
 def test_latency_is_the_answer_users_wait_for_not_the_deeper_ranking(samples_library):
     """On Record ranks 30 passages for Hit@k apart from its answer; the latency an evaluation
     reports is Library.ask's alone, what a user waits for."""

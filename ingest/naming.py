@@ -62,7 +62,7 @@ def suggest_names(turns: Sequence[Turn]) -> dict[str, Suggestion]:
     agree on, or None where the transcript does not name it or its cues disagree."""
     order = list(dict.fromkeys(turn.speaker for turn in turns if turn.speaker and is_label(turn.speaker)))
     votes: dict[str, dict[str, list[_Cue]]] = {label: {} for label in order}
-    for cue in _cues(turns):
+    for cue in _naming_cues(turns):
         votes[cue.label].setdefault(cue.person, []).append(cue)
     chosen = _one_label_per_name({label: _best_name(by_person) for label, by_person in votes.items()})
     suggestions = {}
@@ -73,7 +73,7 @@ def suggest_names(turns: Sequence[Turn]) -> dict[str, Suggestion]:
             continue
         cues, confidence = best
         evidence = tuple(dict.fromkeys(Evidence(cue.turn, cue.quote, cue.kind) for cue in cues))
-        suggestions[label] = Suggestion(label, _display(cues), round(confidence, 3), evidence)
+        suggestions[label] = Suggestion(label, _display_name(cues), round(confidence, 3), evidence)
     return suggestions
 
 
@@ -149,7 +149,7 @@ class _Said:
     capitalised: frozenset[str]  # words the meeting writes capitalised within a sentence
 
 
-def _cues(turns: Sequence[Turn]) -> list[_Cue]:
+def _naming_cues(turns: Sequence[Turn]) -> list[_Cue]:
     ordinary = frozenset(word.casefold() for turn in turns for word in words(turn.text) if word.islower())
     said = [sentence for turn in turns for sentence in sentences(turn.text)]
     mentioned = [m for sentence in said for m in mentions(sentence, ordinary)]
@@ -160,7 +160,7 @@ def _cues(turns: Sequence[Turn]) -> list[_Cue]:
         before = turns[position - 1] if position else None
         after = turns[position + 1] if position + 1 < len(turns) else None
         found += _turn_cues(turn, before, after, ordinary, capitalised)
-    return [cue for cue in (_resolved(cue, full_names) for cue in found) if cue]
+    return [cue for cue in (_with_person(cue, full_names) for cue in found) if cue]
 
 
 def _turn_cues(turn, before, after, ordinary: frozenset[str], capitalised: frozenset[str]) -> list[_Cue]:
@@ -172,7 +172,7 @@ def _turn_cues(turn, before, after, ordinary: frozenset[str], capitalised: froze
             opening = all(len(words(earlier)) <= SHORT_OPENING for earlier in said[:place])
             cue = _cue_of(_Said(turn, before, after, sentence, place, opening, len(said), mention, capitalised))
             if cue:
-                (handed if cue.label == _speaker(after) and cue.kind != "thanked" else found).append(cue)
+                (handed if cue.label == _speaker_label(after) and cue.kind != "thanked" else found).append(cue)
     return found + handed[-1:]  # the last name called before the next speaker is the one called on
 
 
@@ -181,7 +181,7 @@ def _cue_of(said: _Said) -> _Cue | None:
     sentence, mention, place = said.sentence, said.mention, said.place
     ahead, behind = sentence[: mention.start].strip(), sentence[mention.end :].strip()
     behind = _QUALIFIER.sub("", behind, count=1).strip()
-    own, previous, following = _speaker(said.turn), _speaker(said.before), _speaker(said.after)
+    own, previous, following = _speaker_label(said.turn), _speaker_label(said.before), _speaker_label(said.after)
     last = place >= said.count - 2 and following != own
     this_is = said.opening and _THIS_IS.search(ahead) and len(words(ahead)) <= GREETING_WORDS
     if (_SELF.search(ahead) or this_is) and _SELF_AFTER.match(behind):
@@ -242,7 +242,7 @@ def _named(said: _Said, label: str | None, kind: str, strength: float = 1.0) -> 
     return _Cue(label, "", said.mention.form, said.turn.index, _short_quote(said.sentence), kind, strength)
 
 
-def _speaker(turn: Turn | None) -> str | None:
+def _speaker_label(turn: Turn | None) -> str | None:
     return turn.speaker if turn is not None else None
 
 
@@ -251,7 +251,7 @@ def _short_quote(sentence: str, limit: int = 200) -> str:
     return sentence if len(sentence) <= limit else sentence[: limit - 1].rstrip() + "…"
 
 
-def _resolved(cue: _Cue, full_names: set[str]) -> _Cue | None:
+def _with_person(cue: _Cue, full_names: set[str]) -> _Cue | None:
     """The cue with the person it names: its full name where exactly one full name of the meeting fits
     a first name (or a title and surname); None where a bare first name fits two people."""
     person = person_of(cue.form)
@@ -288,18 +288,18 @@ def _one_label_per_name(chosen: Chosen) -> Chosen:
     for labels in by_person.values():
         if len(labels) < 2:
             continue
-        ranked = sorted(labels, key=lambda label: _score(chosen[label]), reverse=True)
-        clear = _score(chosen[ranked[0]]) >= MIN_MARGIN * _score(chosen[ranked[1]])
+        ranked = sorted(labels, key=lambda label: _votes_for(chosen[label]), reverse=True)
+        clear = _votes_for(chosen[ranked[0]]) >= MIN_MARGIN * _votes_for(chosen[ranked[1]])
         for label in ranked[1:] if clear else ranked:
             kept[label] = None
     return kept
 
 
-def _score(best: tuple[list[_Cue], float] | None) -> float:
+def _votes_for(best: tuple[list[_Cue], float] | None) -> float:
     return sum(cue.weight for cue in best[0]) if best else 0.0
 
 
-def _display(cues: list[_Cue]) -> str:
+def _display_name(cues: list[_Cue]) -> str:
     """The fullest form of the name: first name and surname where the meeting gives both, else a
     title and surname ("Councillor Moss"), else the name as said."""
     person = cues[0].person

@@ -81,18 +81,18 @@ def same_people(names: Iterable[str]) -> list[Merge]:
         if key in full:
             continue
         first, surname = name_parts(group[0])
-        fits = [other for other in full if _fits(other, first, surname)]
+        fits = [other for other in full if _fits_full_name(other, first, surname)]
         if len(fits) == 1:
             merges[fits[0]][0].extend(group)
             merges[fits[0]][1].append(_partial_reason(first, surname, group[0]))
     return [
-        Merge(_fullest(group), tuple(group), _reason(group, partial))
+        Merge(_fullest_name(group), tuple(group), _merge_reason(group, partial))
         for group, partial in merges.values()
         if len(group) > 1
     ]
 
 
-def _fits(full_key: str, first: str, surname: str) -> bool:
+def _fits_full_name(full_key: str, first: str, surname: str) -> bool:
     words = full_key.split()
     return (bool(surname) and words[-1] == surname) or (bool(first) and words[0] == first)
 
@@ -102,7 +102,7 @@ def _partial_reason(first: str, surname: str, name: str) -> str:
     return f"{name!r}: same {which}, no other {person_of(name)} speaks"
 
 
-def _reason(group: list[str], partial: list[str]) -> str:
+def _merge_reason(group: list[str], partial: list[str]) -> str:
     titled = [name for name in group if person_of(name) != name]
     reasons = []
     if titled and len({person_of(name).casefold() for name in group}) < len(group):
@@ -110,7 +110,7 @@ def _reason(group: list[str], partial: list[str]) -> str:
     return "; ".join(reasons + partial) or "same full name"
 
 
-def _fullest(group: list[str]) -> str:
+def _fullest_name(group: list[str]) -> str:
     return max((person_of(name) for name in group), key=lambda person: (len(person.split()), len(person)))
 
 
@@ -141,7 +141,7 @@ def mentions(sentence: str, ordinary: frozenset[str] = frozenset()) -> list[Ment
         if token is not None and _joins(sentence, run, token, ordinary):
             run.append(token)
             continue
-        mention = _mention(sentence, run)
+        mention = _mention_of_run(sentence, run)
         if mention:
             found.append(mention)
         run = [token] if token is not None and _name_word(token[0], ordinary) else []
@@ -166,7 +166,7 @@ def _joins(sentence: str, run: list[re.Match[str]], token: re.Match[str], ordina
     return _name_word(token[0], ordinary) or (token[0] in _PARTICLES)
 
 
-def _mention(sentence: str, run: list[re.Match[str]]) -> Mention | None:
+def _mention_of_run(sentence: str, run: list[re.Match[str]]) -> Mention | None:
     while run and run[-1][0] in _PARTICLES:
         run = run[:-1]
     if not run or all(is_title(token[0]) for token in run):

@@ -60,6 +60,13 @@ def _minutes(asked: Asked) -> None:
     evaluate_minutes(asked.out, asked.data_dir)
 
 
+@scored_apart("naming")
+def _naming(asked: Asked) -> None:
+    from eval.naming import evaluate_naming
+
+    console.print(evaluate_naming(asked.out), highlight=False)
+
+
 SUITE_NAMES = ", ".join([*suites(), *APART])
 
 

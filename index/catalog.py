@@ -76,6 +76,7 @@ class Catalog:
             if previous is not None:
                 reused = [previous.chunks.position(chunk_id) for chunk_id in table.ids]
                 reused = [-1 if old is None else old for old in reused]
+                _renamed_anew(reused, table, self.state, previous.state)
             keyword = KeywordIndex(table.texts, previous.keyword if previous is not None else None, reused)
         self.keyword = keyword
         names = table.names
@@ -93,6 +94,7 @@ class Catalog:
             self.topics.setdefault(topic.casefold(), topic)
             self._topic_codes.setdefault(topic.casefold(), []).append(code)
         self.speaker_index = SpeakerIndex(self.speakers.values())
+        self.aliases: dict[str, str] = {}  # a name merged into a person's (casefolded) → the person's name
         self._quantized = quantized
         self._quantizing = threading.Lock()
         self._speaker_masks: dict[str, np.ndarray] = {}  # the latest SPEAKER_MASKS speakers' chunks
@@ -113,7 +115,8 @@ class Catalog:
         that lists the closest known values."""
         known = {meeting_id.casefold(): meeting_id for meeting_id in self.meetings}
         meetings = tuple(dict.fromkeys(closest_known("meeting", m, known) for m in filters.meetings))
-        speaker = closest_known("speaker", filters.speaker, self.speakers) if filters.speaker else None
+        speaker = filters.speaker and self.aliases.get(filters.speaker.casefold(), filters.speaker)
+        speaker = closest_known("speaker", speaker, self.speakers) if speaker else None
         topic = closest_known("topic", filters.topic, self.topics) if filters.topic else None
         if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
             raise QueryError(
@@ -170,6 +173,23 @@ class Catalog:
                 self._speaker_masks.pop(next(iter(self._speaker_masks)), None)
             self._speaker_masks[key] = found
         return found
+
+
+def _renamed_anew(reused: list[int], table: ChunkTable, state: dict[str, str], before: dict[str, str]) -> None:
+    """Chunks of a meeting whose speaker names changed (index.names) keep their ids but not their
+    text: their words are tokenized again."""
+    renamed = [
+        code
+        for code, meeting_id in enumerate(table.names["meetings"])
+        if meeting_id in before and _names_part(state.get(meeting_id, "")) != _names_part(before[meeting_id])
+    ]
+    if renamed:
+        for position in np.flatnonzero(np.isin(np.asarray(table.arrays["meeting"]), renamed)):
+            reused[position] = -1
+
+
+def _names_part(state: str) -> str:
+    return state.partition(":names-")[2]
 
 
 def closest_known(kind: str, value: str, known: dict[str, str]) -> str:

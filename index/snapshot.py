@@ -39,6 +39,7 @@ from index.catalog import Catalog
 from index.columns import ChunkTable, Documents
 from index.dense import QUANTIZED_FROM, QuantizedVectors
 from index.keyword import KeywordIndex, load_array
+from index.names import SpeakerNames, named_chunk, named_meeting, named_turns, names_digest
 from index.store import COMPLETE, MEETINGS_PER_READ, MeetingRecord, Store
 
 FORMAT = 6  # raised whenever what a snapshot holds changes
@@ -66,25 +67,35 @@ def load_catalog(
     previous: Catalog | None = None,
     model: str | None = None,
     records: list[MeetingRecord] | None = None,
+    names: SpeakerNames | None = None,
 ) -> Catalog:
     """The catalog of the store's complete meetings (those embedded by `model`, when given: vectors
     of two models are never searched together): from the snapshot in `folder` when the store has
     not changed since, else rebuilt, reading from the store only the meetings that changed since
-    `previous` or the snapshot. `records` are the store's meeting records when already read."""
+    `previous` or the snapshot. `records` are the store's meeting records when already read; `names`
+    (index.names), the speaker names applied to what is read (a meeting renamed is read again)."""
     records = store.meetings() if records is None else records
+    names = names or SpeakerNames()
+    applied = {
+        record.meeting.meeting_id: names.applied(record.meeting.meeting_id, record.meeting.speakers)
+        for record in records
+    }
     meetings = [
-        record.meeting
+        named_meeting(record.meeting, applied[record.meeting.meeting_id])
         for record in records
         if record.status == COMPLETE and (model is None or record.meeting.model == model)
     ]
-    state = {meeting.meeting_id: f"{meeting.content_hash}:{meeting.model}" for meeting in meetings}
+    state = {
+        meeting.meeting_id: f"{meeting.content_hash}:{meeting.model}{names_digest(applied[meeting.meeting_id])}"
+        for meeting in meetings
+    }
     key = store_key(state)
     if previous is not None and previous.key == key:
         return previous
     saved = read_snapshot(folder) if folder is not None else None
     if saved is not None and saved.key == key:
         return saved
-    catalog = build(store, meetings, state, key, previous if previous is not None else saved)
+    catalog = build(store, meetings, state, key, previous if previous is not None else saved, applied)
     short = incomplete(catalog.chunks, meetings)
     if short:
         log.warning(
@@ -115,11 +126,20 @@ def versions() -> list:
 MeetingChunks = tuple[str, list[Chunk], np.ndarray]  # a meeting's id, chunks and their vectors
 
 
-def build(store: Store, meetings: list[Meeting], state: dict[str, str], key: str, base: Catalog | None) -> Catalog:
+def build(
+    store: Store,
+    meetings: list[Meeting],
+    state: dict[str, str],
+    key: str,
+    base: Catalog | None,
+    applied: dict[str, dict[str, str]] | None = None,
+) -> Catalog:
     """A catalog of `meetings`, taking unchanged meetings' chunks and vectors from `base` and reading
     the others from the store MEETINGS_PER_READ meetings at a time. It is made meeting by meeting in
     id order, so that no more chunks are held as objects than one read returns: a million-chunk
-    library is rebuilt in bounded memory (the chunks' columns, vectors and term ids)."""
+    library is rebuilt in bounded memory (the chunks' columns, vectors and term ids). `applied`: the
+    speaker names of each meeting read (index.names)."""
+    applied = applied or {}
     known = base.state if base is not None else {}
     kept = {meeting_id for meeting_id, digest in state.items() if known.get(meeting_id) == digest}
     blocks = _blocks(base, kept) if base is not None and kept else {}
@@ -135,13 +155,16 @@ def build(store: Store, meetings: list[Meeting], state: dict[str, str], key: str
                 yield from (base.chunks[position] for position in blocks[meeting_id])
             elif pending is not None and pending[0] == meeting_id:
                 vectors.append(pending[2])
-                yield from pending[1]
+                yield from (named_chunk(chunk, applied.get(meeting_id, {})) for chunk in pending[1])
                 pending = next(read, None)
 
     table = ChunkTable.of(chunks())
     filled = [block for block in vectors if len(block)]
     vectors = np.concatenate(filled) if filled else np.zeros((0, 0), dtype=np.float32)
-    turns = Documents.of(_turns(store, sorted(state), kept, base))
+    read_turns = _turns(store, sorted(state), kept, base)
+    turns = Documents.of(
+        (m, document if m in kept else named_turns(document, applied.get(m, {}))) for m, document in read_turns
+    )
     return Catalog(table, meetings, vectors, state, key, base, turns=turns)
 
 

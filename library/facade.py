@@ -31,6 +31,7 @@ from core.settings import Settings
 from index import generation
 from index.catalog import Catalog, closest_known
 from index.embedding import Embedder, load_embedder
+from index.names import SpeakerNames, named_meeting, named_turns, read_names, write_names
 from index.passages import meeting_passages
 from index.retrieval import Mode, Retriever
 from index.snapshot import load_catalog
@@ -38,6 +39,7 @@ from index.store import COMPLETE, MeetingRecord, Store, turns_from
 from index.writer import IngestResult, ingest_paths, remove_meeting, write_lock
 from ingest.chapters import chapters
 from ingest.wordpieces import word_counter
+from library import speakers
 from library.kept import Kept
 from minutes.build import build_minutes
 
@@ -119,15 +121,24 @@ class Library:
         return self.catalog.meetings.get(meeting_id)
 
     def records(self) -> list[MeetingRecord]:
-        """Every meeting record in the store with its ingest status (no catalog needed)."""
-        return self.store.meetings()
+        """Every meeting record in the store with its ingest status (no catalog needed), speakers named."""
+        names = self.speaker_names()
+        return [
+            MeetingRecord(named_meeting(r.meeting, names.applied(r.meeting.meeting_id, r.meeting.speakers)), r.status)
+            for r in self.store.meetings()
+        ]
 
     def turns(self, meeting_id: str) -> list[Turn]:
         """A meeting's turns, kept for the meetings asked about lately (answers cite turns)."""
 
         def read() -> list[Turn]:
             document = self.catalog.turns.get(meeting_id) if self.catalog.turns is not None else None
-            return turns_from(document) if document is not None else self.store.turns(meeting_id)
+            if document is None:
+                record = self.store.meeting(meeting_id)  # as stored: speakers as the file labels them
+                labels = record.meeting.speakers if record is not None else ()
+                stored = self.store.turn_documents([meeting_id]).get(meeting_id, "")
+                document = named_turns(stored, self.speaker_names().applied(meeting_id, labels))
+            return turns_from(document)
 
         return self._turns.get(meeting_id, None, read)
 
@@ -179,6 +190,54 @@ class Library:
             )
         sources = Sources(self.turns, self.minutes, self.passages, summary_writer, needle)
         return ask(self._searchable(), question, options, self.turns, writer, sources)
+
+    # speakers (library.speakers; names kept and applied by index.names)
+
+    def speaker_names(self) -> SpeakerNames:
+        """The speaker names given in this library, and the people merged."""
+        return read_names(self.data_dir)
+
+    def labelled_turns(self, meeting_id: str) -> list[Turn]:
+        """A meeting's turns as its file labels their speakers (no name applied)."""
+        return self.store.turns(meeting_id)
+
+    def speakers(self, meeting_id: str) -> speakers.MeetingSpeakers:
+        """A meeting's labels with the names given, the transcript's suggestions and their evidence."""
+        return speakers.speakers_of(self, meeting_id)
+
+    def rename_speakers(self, meeting_id: str, renames: dict[str, str]) -> None:
+        """Names given to labels of a meeting (LABEL → NAME); nothing is embedded again."""
+        speakers.renamed(self, meeting_id, renames)
+
+    def accept_speakers(self, meeting_id: str) -> dict[str, str]:
+        """The transcript's suggested names applied to a meeting's labels: label → name."""
+        return speakers.accepted(self, meeting_id)
+
+    def reset_speakers(self, meeting_id: str) -> None:
+        """A meeting's speakers as its file labels them again."""
+        speakers.reset(self, meeting_id)
+
+    def merge_speakers(self, names: Sequence[str]) -> str:
+        """Speaker names made one person library-wide (the first name's); returns the person's name."""
+        return speakers.merged(self, names)
+
+    def speaker_merges(self) -> list:
+        """Speaker names that look like one person, with the reason (ingest.people.Merge)."""
+        return speakers.suggested_merges(self)
+
+    def person(self, name: str) -> speakers.Person:
+        """A person's meetings, share of each, and what they said there by topic."""
+        return speakers.person(self, name)
+
+    def change_names(self, change: Callable[[SpeakerNames], SpeakerNames]) -> SpeakerNames:
+        """Speaker names changed by `change` (which may refuse, changing nothing) and written, then the
+        meetings renamed read again from the store: their chunks keep their vectors."""
+        with self._lock, write_lock(self.settings.data_dir):
+            names = change(self.speaker_names())
+            self._stamp(generation.writing())
+            write_names(self.data_dir, names)
+            self._changed()
+        return names
 
     @property
     def llm(self) -> Backend:
@@ -279,7 +338,9 @@ class Library:
         if self._catalog is None and self._open_snapshot(generation):
             return
         records = self.store.meetings()  # read once: for the catalog and for what it leaves out
-        self._catalog = load_catalog(self.store, self.data_dir / "catalog", self._catalog, model, records)
+        names = self.speaker_names()
+        self._catalog = load_catalog(self.store, self.data_dir / "catalog", self._catalog, model, records, names)
+        self._catalog.aliases = _aliases(names)
         self._seen_generation = generation
         self._forget_meetings()
         if others := self.other_models(records):
@@ -312,9 +373,15 @@ class Library:
         saved = generation.snapshot_named(self.data_dir, self.settings.embedding_id)
         if saved is None:
             return False
+        saved.aliases = _aliases(self.speaker_names())
         self._catalog, self._seen_generation = saved, seen
         self._forget_meetings()
         return True
 
     def _generation(self) -> str | None:
         return generation.seen(self.data_dir)
+
+
+def _aliases(names: SpeakerNames) -> dict[str, str]:
+    """Names merged into a person's (casefolded) → the person's name, for the speaker filter."""
+    return {name.casefold(): person for name, person in names.people.items()}

@@ -186,7 +186,7 @@ def _cue_of(said: _Said) -> _Cue | None:
     this_is = said.opening and _THIS_IS.search(ahead) and len(words(ahead)) <= GREETING_WORDS
     if (_SELF.search(ahead) or this_is) and _SELF_AFTER.match(behind):
         return _named(said, own, "introduction")
-    if place == 0 and _LEAD_IN.match(ahead) and re.match(r"here\b", behind, re.IGNORECASE):
+    if said.opening and _LEAD_IN.match(ahead) and re.match(r"here\b", behind, re.IGNORECASE):
         return _named(said, own, "introduction")
     if last and (_INTRODUCES.search(ahead) or _INTRODUCED_AFTER.match(behind)):
         return _named(said, following, "introduction", 0.5)
@@ -223,7 +223,7 @@ def _addressed(said: _Said, rest: str) -> bool:
     if _THANKS_AFTER.match("," + rest) or _HANDOFF.search(rest) or _IMPERATIVE.match(rest):
         return True
     head = said.mention.form.split()
-    if is_title(head[0]) or len(head) > 1:
+    if is_title(head[0]):
         return not _APPOSITION.match(rest)
     if len(head) == 1 and not said.mention.start and head[0].casefold() not in said.capitalised:
         return bool(re.search(r"\byou", rest, re.IGNORECASE))  # "Wait, can we…" is no name

@@ -85,6 +85,8 @@ def same_people(names: Iterable[str]) -> list[Merge]:
         if len(fits) == 1:
             merges[fits[0]][0].extend(group)
             merges[fits[0]][1].append(_partial_reason(first, surname, group[0]))
+        else:
+            merges[key] = (group, [])
     return [
         Merge(_fullest_name(group), tuple(group), _merge_reason(group, partial))
         for group, partial in merges.values()
@@ -129,6 +131,14 @@ _PARTICLES = frozenset(
     {"de", "da", "van", "von", "der", "den", "bin", "ibn", "al", "el", "la", "le", "del", "di", "du"}
 )
 MAX_NAME_WORDS = 5
+PLACE_WORDS = frozenset(
+    (
+        "road", "street", "lane", "avenue", "drive", "close", "way", "square", "park", "bridge", "hall", "centre",
+        "center", "library", "school", "college", "university", "council", "committee", "board", "office",
+        "department", "city", "county", "town", "village", "river", "lake", "bay", "harbour", "harbor", "station",
+        "house", "court", "building", "plaza", "street", "ward", "district", "hospital", "church", "market",
+    )
+)  # fmt: skip
 
 
 def mentions(sentence: str, ordinary: frozenset[str] = frozenset()) -> list[Mention]:
@@ -174,6 +184,8 @@ def _mention_of_run(sentence: str, run: list[re.Match[str]]) -> Mention | None:
     start, end = run[0].start(), run[-1].end()
     if run[-1][0].endswith(("'s", "’s")):
         return None
+    if len(run) > 1 and run[-1][0].casefold() in PLACE_WORDS and not is_title(run[0][0]):
+        return None  # "Station Road", "Harbour Street": a place, not a person
     return Mention(sentence[start:end], start, end)
 
 

@@ -13,6 +13,7 @@ from answer.question.thread import Exchange, read_followup
 from answer.routing import Sources, scoped_ask
 from core.errors import QueryError
 from core.models import Answer, Filters
+from index.catalog import Catalog
 from index.retrieval import ANSWER_ORDER, Mode, Retriever
 
 # The answerers, by the name every front end takes: (the page's label, what it does).
@@ -51,13 +52,29 @@ def ask(
         raise QueryError(f"unknown answerer {options.answerer!r}; use one of: {', '.join(ANSWERERS)}")
     if not options.history:
         return _answered(retriever, question, options, turns_of, writer, sources)
-    reading = read_followup(question, options.history, options.filters, retriever.catalog.meetings_of(Filters()))
+    catalog = retriever.catalog
+    meetings = list(catalog.meetings.values())
+    reading = read_followup(question, options.history, options.filters, meetings, occurs_in(catalog))
     if reading.unresolved:
         return replace(unresolved(question), notice=reading.notice)
     carried = replace(options, filters=reading.filters)
     found = _answered(retriever, reading.standalone, carried, turns_of, writer, sources)
+    if found.abstained and not reading.changed and reading.filters != options.filters:
+        found = _answered(retriever, question, options, turns_of, writer, sources)  # not in the thread's meeting
     notice = " ".join(note for note in (reading.notice, found.notice) if note) or None
     return replace(found, question=question, standalone=reading.standalone if reading.changed else None, notice=notice)
+
+
+def occurs_in(catalog: Catalog) -> Callable[[str, str], bool]:
+    """Whether a stemmed term occurs in a meeting's passages (each meeting's mask made once)."""
+    masks: dict[str, object] = {}
+
+    def occurs(term: str, meeting_id: str) -> bool:
+        if meeting_id not in masks:
+            masks[meeting_id] = catalog.mask(Filters.within(meeting_id))
+        return catalog.keyword.occurs(term, masks[meeting_id])
+
+    return occurs
 
 
 def unresolved(question: str) -> Answer:

@@ -119,3 +119,43 @@ def _listed(meetings: Sequence[Meeting]) -> str:
 def is_particular(phrase: str) -> bool:
     """Whether a phrase says which meeting (beyond "the meeting", "this call")."""
     return any(word not in GENERIC for word in _words(phrase))
+
+
+_AT_THE = re.compile(r"\b(?:at|in|during|from)\s+(?:the|its|their)\s+((?:[\w'’-]+\s*){1,3})", re.IGNORECASE)
+
+
+def _names_date(word: str) -> bool:
+    """A month ("may" is a verb far more often), a year or a date: a weekday or a day of the month alone is not."""
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}|(?:19|20)\d\d", word):
+        return True
+    return word != "may" and month_number(word) is not None and len(word) >= 3 and not word.isdigit()
+
+
+def meeting_words(question: str, meetings: Sequence[Meeting]) -> list[str]:
+    """The words of a question that may name a meeting: months, years and dates, and the capitalized
+    words and those after "at the" that some meeting's title or id holds ("Kestrel Bay", "council")."""
+    own = set()
+    for meeting in meetings:
+        own |= set(_words(f"{meeting.title} {meeting.meeting_id.replace('_', ' ').replace('-', ' ')}"))
+    tokens = _WORD.findall(question)
+    particular = {word.casefold() for word in tokens[1:] if word[:1].isupper()}
+    particular |= {word.casefold() for match in _AT_THE.finditer(question) for word in _WORD.findall(match[1])}
+    return [
+        word
+        for word in dict.fromkeys(word.casefold() for word in tokens)
+        if word not in GENERIC and (_names_date(word) or word in own and word in particular)
+    ]
+
+
+def named_in(question: str, meetings: Sequence[Meeting], context: str = "") -> Meeting | None:
+    """The meeting that words of a question name (meeting_words), when they name one ("in March",
+    "the Kestrel Bay council", "at the council"), ties broken by `context` (the meeting a thread was
+    about). None when no word names a meeting or several fit."""
+    naming = meeting_words(question, meetings)
+    if not naming:
+        return None
+    try:
+        chosen = resolve(" ".join(naming), meetings, context)
+    except QueryError:
+        return None
+    return chosen[0]

@@ -4,11 +4,16 @@ referent from the thread, and the thread's meeting carries over unless the follo
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 
+from answer.question.meetings import match_score, meeting_words, named_in
+from answer.question.scope import REQUEST_WORDS, meeting_phrase
 from core.errors import QueryError
-from core.models import Filters, Meeting
+from core.models import Answer, Filters, Meeting
+from core.text import stop_words, words
+from ingest.labels import topic_terms
 
 MAX_TURNS = 20  # the last turns of a thread within these are read; older ones are left out
 MAX_CHARS = 20_000
@@ -37,9 +42,21 @@ class Reading:
     unresolved: bool = False
 
 
+def exchange_from(answer: Answer) -> Exchange:
+    """The turn of a thread that an answer makes: its question, text, and the meetings and speakers it
+    cites (the question alone for a refusal)."""
+    meetings = [*(m.meeting_id for m in answer.meetings), *(c.hit.chunk.meeting_id for c in answer.citations)]
+    speakers = [speaker for citation in answer.citations for speaker in citation.speakers]
+    asked = answer.standalone or answer.question  # as read: a later follow-up refers to what it was about
+    if answer.abstained:  # a refusal's passages are the nearest, not what answered it
+        return Exchange(asked)
+    return Exchange(asked, answer.text, tuple(dict.fromkeys(meetings)), tuple(dict.fromkeys(speakers)))
+
+
 def history_from(rows: object) -> tuple[Exchange, ...]:
     """A thread from JSON-like rows, oldest first: [{"question": ..., "answer": ..., "meetings"?: [...],
-    "speakers"?: [...]}, ...]. A QueryError names a row that is not such an object."""
+    "speakers"?: [...]}, ...]; a row's "standalone" (the question as On Record read it), when given, is
+    read in place of its question. A QueryError names a row that is not such an object."""
     if rows is None:
         return ()
     if not isinstance(rows, list | tuple):
@@ -53,7 +70,7 @@ def history_from(rows: object) -> tuple[Exchange, ...]:
 def _exchange(row: object, number: int) -> Exchange:
     if isinstance(row, Exchange):
         return row
-    question = row.get("question") if isinstance(row, dict) else None
+    question = row.get("standalone") or row.get("question") if isinstance(row, dict) else None
     if not isinstance(question, str) or not question.strip():
         raise QueryError(
             f"history turn {number} has no question; each turn needs "
@@ -75,30 +92,219 @@ def _name_list(row: dict, key: str, number: int) -> tuple[str, ...]:
 
 
 def kept_turns(history: Sequence[Exchange]) -> tuple[tuple[Exchange, ...], str | None]:
-    """The last turns within MAX_TURNS and MAX_CHARS, and a notice saying so when any were left out."""
+    """The last turns within MAX_TURNS and MAX_CHARS (the last one cut to them), and a notice saying so
+    when any were left out."""
     kept: list[Exchange] = []
     size = 0
     for exchange in reversed(history[-MAX_TURNS:]):
         size += len(exchange.question) + len(exchange.answer)
-        if size > MAX_CHARS and kept:
+        if size > MAX_CHARS:
+            if not kept:  # the last turn alone is over the limit: its start is read
+                kept.append(replace(exchange, answer=exchange.answer[: max(MAX_CHARS - len(exchange.question), 0)]))
             break
         kept.append(exchange)
     kept.reverse()
-    if len(kept) == len(history):
+    if len(kept) == len(history) and size <= MAX_CHARS:
         return tuple(kept), None
     return tuple(kept), (
-        f"Used the last {len(kept)} turns of the thread ({len(history)} given; "
-        f"at most {MAX_TURNS} turns and {MAX_CHARS:,} characters are read)."
+        f"Read against the last {len(kept)} turn{'s' if len(kept) != 1 else ''} of the thread "
+        f"({len(history)} given; at most {MAX_TURNS} turns and {MAX_CHARS:,} characters are read)."
     )
 
 
 def read_followup(
-    question: str, history: Sequence[Exchange], filters: Filters, names: Sequence[Meeting] = ()
+    question: str,
+    history: Sequence[Exchange],
+    filters: Filters,
+    names: Sequence[Meeting] = (),
+    occurs: Callable[[str, str], bool] | None = None,
 ) -> Reading:
     """The follow-up `question` read against `history` (oldest first) into a question that stands alone,
-    with `filters` and the thread's meeting carried over; `names` are the library's meetings (their
-    titles, dates and speakers), for words that name another meeting."""
+    with `filters` and the thread's meeting carried over unless the user's filters or the follow-up's
+    words name a meeting; `names` are the library's meetings (their titles, dates and speakers);
+    `occurs(term, meeting_id)`, whether a stemmed term occurs in a meeting, keeps a question that
+    stands alone on a subject of its own from being narrowed to the thread's meeting."""
+    asked = " ".join(question.split())
     kept, notice = kept_turns(history)
     if not kept:
-        return Reading(question, filters, False, notice)
-    return Reading(question, filters, False, notice)
+        return Reading(asked, filters, False, notice, unresolved=not own_words(asked))
+    known = {meeting.meeting_id for meeting in names}
+    cited = (meeting for exchange in reversed(kept) for meeting in exchange.meetings[:1])
+    thread_meeting = next((m for m in cited if not names or m in known), None)
+    target = _meeting_asked(asked, names, thread_meeting)
+    if refers_back(asked, kept, names):
+        standalone = resolved(asked, kept, names)
+    else:  # it stands alone: left as it is, narrowed to the thread's meeting only when its words are there
+        standalone = asked
+        if target == thread_meeting and not _said_in(asked, target, occurs):
+            target = None
+    if target and not filters.meetings:
+        filters = replace(filters, meetings=(target,))
+    return Reading(standalone, filters, standalone != asked, notice)
+
+
+def _meeting_asked(asked: str, names: Sequence[Meeting], thread_meeting: str | None) -> str | None:
+    """The meeting a follow-up is about: the one its words name when that is not the thread's, else the thread's."""
+    by_id = {meeting.meeting_id: meeting for meeting in names}
+    current = by_id.get(thread_meeting) if thread_meeting else None
+    named = named_in(asked, names, current.title if current else "")
+    if named is None or current is None:
+        return named.meeting_id if named else thread_meeting
+    phrase = " ".join(meeting_words(asked, names))
+    return named.meeting_id if match_score(phrase, named) > match_score(phrase, current) else thread_meeting
+
+
+def _said_in(asked: str, meeting_id: str | None, occurs: Callable[[str, str], bool] | None) -> bool:
+    """Whether at least half the question's own words occur in the meeting (True when that cannot be told)."""
+    if meeting_id is None or occurs is None:
+        return True
+    terms = topic_terms(" ".join(own_words(asked)))
+    return not terms or 2 * sum(occurs(term, meeting_id) for term in terms) >= len(terms)
+
+
+_QUESTION_WORDS = frozenset(
+    re.findall(
+        r"\S+",
+        "what when where who whom whose which why how is are was were do does did will would can could should shall "
+        "may might must has have had be been being much many long about and so but then also only not else instead "
+        "one ones other others first second last same yes anything something thing things exactly really still just "
+        "what's who's where's how's isn't aren't wasn't didn't doesn't don't won't me my we our you your",
+    ),
+)
+_PRONOUNS = frozenset(
+    re.findall(r"\S+", "it its itself they them their theirs he him his she her hers those these this that")
+)
+_REFERS = re.compile(
+    r"\b(?:it|its|itself|they|them|their|theirs|he|him|his|she|her|hers|those|these|there|instead|both|either|"
+    r"meantime|(?:the\s+)?(?:other|first|second|third|last|same)\s+(?:one|ones)|[\w-]+\s+one|the\s+rest|"
+    r"(?:that|this)(?=\s*(?:[?.!,]|$|\s+(?:for|to|on|in|at|of|with|about|from|by|\w+ed|is|was|mean|happen)\b)))\b",
+    re.IGNORECASE,
+)
+_LEAD = re.compile(r"^(?:and|but|so|then|also|or|ok(?:ay)?|well|now)\b[\s,]*", re.IGNORECASE)
+_WHAT_ABOUT = re.compile(r"^(?:(?:and|so|but)\s+)?(?:what|how)\s+about\s+(.+?)[\s?.!]*$", re.IGNORECASE)
+_AND_ONLY = re.compile(r"^(?:and|but|or)\s+(.+?)[\s?.!]*$", re.IGNORECASE)
+_DEFINITE = re.compile(r"\bthe\s+[a-z]", re.UNICODE)
+_ABOUT = re.compile(r"\b(?:about|regarding|concerning)\s+(?!\()(.+)$", re.IGNORECASE)
+_CARRIED = re.compile(r"\(about ([^()]+)\)")
+_CUT = re.compile(r"\s+(?:at|in|during|from|for|before|after|since|by)\s+(?:the|its|their|a)\b.*$", re.IGNORECASE)
+_MARKERS = re.compile(r"\s*\\?\[\d+\\?\]")
+_LABEL = re.compile(r"(?:^|(?<=[.!?]\s))[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}:\s+")
+GIST_WORDS = 16  # of the previous answer, read into a "why?" that asks about it
+
+
+def own_words(question: str) -> list[str]:
+    """The words of a question that say what it is about: neither function, question nor pointing words."""
+    stop = stop_words()
+    return [
+        word for word in words(question) if len(word) > 1 and word.casefold() not in stop | _QUESTION_WORDS | _PRONOUNS
+    ]
+
+
+def refers_back(asked: str, kept: Sequence[Exchange], names: Sequence[Meeting]) -> bool:
+    """Whether a follow-up needs its thread: a pronoun, a leading "and"/"what about", a bare "why?", few
+    words of its own, or a subject named with "the" alone; not when it brings a name or number of its own
+    that the thread never mentioned (a new subject)."""
+    own = own_words(asked)
+    if _REFERS.search(asked) or len(own) <= 1 or re.match(r"^\W*why\b", asked, re.IGNORECASE) and len(own) <= 2:
+        return True
+    thread_text = " ".join(f"{e.question} {e.answer}" for e in kept).casefold()
+    people = {part.casefold() for meeting in names for name in meeting.speakers for part in name.split()}
+    new = [
+        word
+        for word in own
+        if (word[:1].isupper() or word[:1].isdigit())
+        and word.casefold() not in people
+        and word.casefold() not in thread_text
+    ]
+    if new:
+        return False
+    return bool(_LEAD.match(asked)) or not any(word[:1].isupper() for word in own) and bool(_DEFINITE.search(asked))
+
+
+def subject_of(question: str, people: frozenset[str] = frozenset()) -> str:
+    """The subject of an earlier question, as written: what it asked "about", else its words from the
+    first name in it that is not a person's (`people`: the parts of speakers' names), else its words past
+    the question and request words ("How many cyclists use Harbour Street?": "Harbour Street")."""
+    if carried := _CARRIED.search(question):
+        return carried[1].strip()
+    text = question.strip().rstrip("?.! ")
+    if phrase := meeting_phrase(text):
+        text = text.replace(phrase, " ")
+    if about := _ABOUT.search(text):
+        text = about[1]
+    text = _CUT.sub("", text).strip(" ,")
+    tokens = text.split()
+    named = [i for i, token in enumerate(tokens[1:], 1) if token[:1].isupper() and _bare(token) not in people]
+    if named and not about:
+        start = named[0]
+        return " ".join((["the"] if _bare(tokens[start - 1]) == "the" else []) + tokens[start:])
+    drop = stop_words() | _QUESTION_WORDS
+    start = 0
+    while start < len(tokens) and (_bare(tokens[start]) in drop or _stem(tokens[start]) in REQUEST_WORDS):
+        start += 1
+    kept = tokens[start:]
+    if kept and start and _bare(tokens[start - 1]) == "the":
+        kept.insert(0, "the")
+    return " ".join(kept)
+
+
+def _bare(token: str) -> str:
+    return re.sub(r"\W", "", token.casefold().replace("'s", ""))
+
+
+def _stem(token: str) -> str:
+    terms = topic_terms(token)
+    return terms[0] if terms else ""
+
+
+def person_of(kept: Sequence[Exchange], names: Sequence[Meeting]) -> str | None:
+    """Who "he" or "she" is: the last person an earlier question named, else the first its answer cited."""
+    speakers = [name for meeting in names for name in meeting.speakers]
+    for exchange in reversed(kept):
+        for name in speakers:
+            parts = [part for part in name.split() if len(part) > 2 and part[:1].isupper()]
+            if any(re.search(rf"\b{re.escape(part)}\b", exchange.question) for part in parts[-2:]):
+                return _plain_name(name)
+        if exchange.speakers:
+            return _plain_name(exchange.speakers[0])
+    return None
+
+
+def _plain_name(name: str) -> str:
+    """A speaker's name without a title before it ("Councillor Dave Kowalski": "Dave Kowalski")."""
+    parts = name.split()
+    return " ".join(parts[-2:]) if len(parts) > 2 else name
+
+
+def _gist(answer: str) -> str:
+    text = _LABEL.sub("", _MARKERS.sub("", answer))
+    return " ".join(text.split()[:GIST_WORDS]).rstrip(".,;:")
+
+
+def resolved(asked: str, kept: Sequence[Exchange], names: Sequence[Meeting]) -> str:
+    """A follow-up that needs its thread, written out: "And X?" as the earlier question about X; "he",
+    "she" as the person the thread named; "it" as the earlier question's subject; otherwise the subject
+    (and for a "why?", what the earlier answer said) added after it."""
+    previous = kept[-1]
+    people = frozenset(part.casefold() for meeting in names for name in meeting.speakers for part in name.split())
+    subject = next((found for e in reversed(kept) if (found := subject_of(e.question, people))), "")
+    other = _WHAT_ABOUT.match(asked) or _AND_ONLY.match(asked)
+    if other and not re.match(rf"^(?:{'|'.join(_QUESTION_WORDS)})\b", other[1], re.IGNORECASE):
+        instead = other[1]
+        if subject and subject in previous.question and _ABOUT.search(previous.question):
+            return previous.question.replace(subject, instead, 1)
+        return f"What about {instead}" + (f" (about {subject})?" if subject else "?")
+    text = _LEAD.sub("", asked).strip()
+    text = text[:1].upper() + text[1:]
+    if person := person_of(kept, names):
+        text = re.sub(r"\b(?:he|she)\b", person, text, count=1, flags=re.IGNORECASE)
+        text = re.sub(r"\b(?:him|her)\b(?=\s*[?.!]|\s+(?:say|said|think|want|do)\b|$)", person, text, count=1)
+    if re.match(r"^\W*why\b", text, re.IGNORECASE) and len(own_words(text)) <= 2 and previous.answer:
+        gist = _gist(previous.answer)
+        return f"{text.rstrip('?.! ')} (about {subject}: {gist})?" if subject else f"{text.rstrip('?.! ')} ({gist})?"
+    if not subject or subject.casefold() in text.casefold():
+        return text
+    replaced = re.sub(r"\bit\b", subject, text, count=1)
+    if replaced != text:
+        return replaced
+    return f"{text.rstrip('?.! ')} (about {subject})?"

@@ -1,0 +1,183 @@
+"""Follow-up questions in threads (`eval/suites/followups.json`, written before the resolver was built):
+each follow-up asked three ways side by side, as users ask (Library.ask): with its thread (the earlier
+turns and the answers On Record gave them, read by answer.question.thread), with no thread (the
+follow-up alone: the copy baseline), and written out in full by hand (the ceiling); the tuning part and
+the part kept aside reported apart. `onrecord eval followups`."""
+
+from __future__ import annotations
+
+import json
+import re
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from answer.ask import AskOptions
+from answer.question.thread import Exchange, exchange_from
+from core.errors import OnRecordError
+from core.models import Answer
+from core.settings import load_settings
+from library import Library
+
+SUITE = Path(__file__).resolve().parent / "suites" / "followups.json"
+WAYS = ("thread", "copy", "ceiling")  # with the thread; the follow-up alone; written out by hand
+SPLITS = ("tuning", "held_out")
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One turn of a thread as the suite writes it."""
+
+    question: str
+    standalone: str
+    meeting: str
+    gold_turns: tuple[tuple[int, int], ...]
+    quote: str
+    expected: str  # answered, or refused
+    phenomena: tuple[str, ...] = ()
+    answer: str = ""  # the gold answer, short
+
+
+@dataclass(frozen=True)
+class Thread:
+    id: str
+    split: str
+    turns: tuple[Turn, ...]
+
+
+def load_threads(path: Path = SUITE) -> tuple[tuple[Thread, ...], tuple[Path, ...]]:
+    """The suite's threads and its transcripts (paths relative to the suite file)."""
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    threads = tuple(
+        Thread(
+            item["id"],
+            item["split"],
+            tuple(
+                Turn(
+                    turn["question"],
+                    turn["standalone"],
+                    turn["meeting"],
+                    tuple((int(a), int(b)) for a, b in turn.get("gold_turns", [])),
+                    turn.get("quote", ""),
+                    turn.get("expected", "answered"),
+                    tuple(turn.get("phenomena", [])),
+                    turn.get("answer", ""),
+                )
+                for turn in item["turns"]
+            ),
+        )
+        for item in data["threads"]
+    )
+    base = Path(path).resolve().parent
+    return threads, tuple((base / entry).resolve() for entry in data["transcripts"])
+
+
+def _plain(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.casefold()))
+
+
+def answered_right(found: Answer, turn: Turn) -> bool:
+    """Whether an answer is right for the turn: a follow-up expected refused is refused; one expected
+    answered is answered (not refused) and cites its meeting's gold turns or quotes the gold words."""
+    if turn.expected == "refused":
+        return found.abstained
+    if found.abstained:
+        return False
+    gold = {i for first, last in turn.gold_turns for i in range(first, last + 1)}
+    for citation in found.citations:
+        if citation.hit.chunk.meeting_id == turn.meeting and gold & set(
+            range(citation.turn_start, citation.turn_end + 1)
+        ):
+            return True
+    return bool(turn.quote) and _plain(turn.quote) in _plain(found.text)
+
+
+def _answer_to(library: Library, question: str, history: Sequence[Exchange] = ()) -> Answer | None:
+    try:
+        return library.ask(question, AskOptions(history=tuple(history)))
+    except OnRecordError:
+        return None
+
+
+def ask_threads(library: Library, threads: Sequence[Thread], on_step: Callable[[], None] | None = None) -> list[dict]:
+    """One row per follow-up: whether each way answered it right, and the thread's reading of it. The
+    thread is the earlier questions with the answers On Record gave them, each read with its own thread."""
+    rows = []
+    for thread in threads:
+        first = _answer_to(library, thread.turns[0].question)
+        history = [exchange_from(first) if first else Exchange(thread.turns[0].question)]
+        for position, turn in enumerate(thread.turns[1:], 1):
+            found = {
+                "thread": _answer_to(library, turn.question, history),
+                "copy": _answer_to(library, turn.question),
+                "ceiling": _answer_to(library, turn.standalone),
+            }
+            threaded = found["thread"]
+            read = threaded.standalone or turn.question if threaded else turn.question
+            rows.append(
+                {
+                    "thread_id": thread.id,
+                    "split": thread.split,
+                    "turn": position,
+                    "question": turn.question,
+                    "gold_standalone": turn.standalone,
+                    "read_as": read,
+                    "phenomena": list(turn.phenomena),
+                    **{way: bool(answer) and answered_right(answer, turn) for way, answer in found.items()},
+                    "rewrite_rouge1_recall": rouge1_recall(read, turn.standalone),
+                    "copy_rouge1_recall": rouge1_recall(turn.question, turn.standalone),
+                }
+            )
+            history.append(exchange_from(threaded) if threaded else Exchange(turn.question))
+            if on_step:
+                on_step()
+    return rows
+
+
+@cache
+def _rouge1():
+    from rouge_score import rouge_scorer
+
+    return rouge_scorer.RougeScorer(["rouge1"], use_stemmer=True)
+
+
+def rouge1_recall(rewrite: str, gold: str) -> float:
+    """ROUGE-1 recall (stemmed) of a hand-written rewrite by a rewrite, as QReCC scores rewrites."""
+    return _rouge1().score(gold, rewrite)["rouge1"].recall
+
+
+def figures(rows: Sequence[dict]) -> dict[str, dict[str, float | int]]:
+    """Per split: follow-ups, the share answered right each way, the standalone follow-ups left
+    unchanged, those the thread answered wrong that the follow-up alone answered right, and the
+    rewrites' ROUGE-1 recall of the hand-written standalone questions (the resolver's and the copy's)."""
+    result: dict[str, dict[str, float | int]] = {}
+    for split in (*SPLITS, "all"):
+        part = [row for row in rows if split in (row["split"], "all")]
+        if not part:
+            continue
+        alone = [row for row in part if "standalone" in row["phenomena"]]
+        result[split] = {
+            "follow_ups": len(part),
+            **{f"right_{way}": sum(row[way] for row in part) / len(part) for way in WAYS},
+            "standalone_unchanged": sum(row["read_as"] == row["question"] for row in alone),
+            "standalone_questions": len(alone),
+            "worse_than_copy": sum(row["copy"] and not row["thread"] for row in part),
+            "rewrite_rouge1_recall": sum(row["rewrite_rouge1_recall"] for row in part) / len(part),
+            "copy_rouge1_recall": sum(row["copy_rouge1_recall"] for row in part) / len(part),
+        }
+    return result
+
+
+def evaluate_followups(
+    data_dir: Path | None = None, suite: Path = SUITE, on_step: Callable[[], None] | None = None
+) -> tuple[dict, list[dict]]:
+    """The suite's transcripts ingested once (into `data_dir`, or a temporary folder), every follow-up
+    asked the three ways: the figures per split and the rows."""
+    threads, transcripts = load_threads(suite)
+    with tempfile.TemporaryDirectory(prefix="onrecord-followups-") as scratch:
+        library = Library(load_settings(data_dir=data_dir or Path(scratch), chroma_host=None))
+        library.ingest(list(transcripts))
+        rows = ask_threads(library, threads, on_step)
+    return figures(rows), rows

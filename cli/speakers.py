@@ -121,13 +121,13 @@ def _print_merges(found, as_json: bool) -> None:
         table.add_column(column)
     for suggested in found:
         ordered = sorted(suggested.names, key=lambda name: name != suggested.person)  # the person's name first
-        command = "onrecord speakers --merge " + " ".join(_quoted(name) for name in ordered)
+        command = "onrecord speakers --merge " + " ".join(_shell_word(name) for name in ordered)
         cells = (suggested.person, "\n".join(suggested.names), suggested.evidence, command)
         table.add_row(*(shown(cell) for cell in cells))
     console.print(table)
 
 
-def _quoted(name: str) -> str:
+def _shell_word(name: str) -> str:
     return f"'{name}'" if " " in name else name
 
 

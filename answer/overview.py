@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from answer.extractive.compose import escape_brackets
-from answer.votes import dissenters, vote_sentence
+from answer.votes import LEADS, vote_sentence, voters
 from core.minutes import Item, Minutes, Scope, SummaryLine
 from core.models import Answer, AnswerPart, Citation, Hit, Turn
 from core.text import sentences
@@ -110,18 +110,24 @@ def meeting_answer(question: str, scope: Scope, minutes: Minutes, passages: list
 
 
 def vote_answer(
-    question: str, minutes: Minutes, turns: Sequence[Turn], passages: list[Hit], votes: Sequence[tuple[int, int]]
+    question: str,
+    minutes: Minutes,
+    turns: Sequence[Turn],
+    passages: list[Hit],
+    votes: Sequence[tuple[int, int]],
+    side: str = "against",
 ) -> Answer:
-    """Who voted against, in the votes of one meeting (answer.extractive.factoids.votes_in): their names (and
-    those its minutes' decision settled by the vote names as against), then the turns that say so,
-    cited; a refusal that says no one did, quoting the count, when no one did."""
+    """Who took the side asked for (against, by default) in the votes of one meeting
+    (minutes.ballots.votes_in): their names (and those its minutes' decision settled by the vote names
+    so), then the turns that say so, cited; a refusal that says no one did, quoting the count, when no
+    one did."""
     names: list[str] = []
     positions: set[int] = set()
     counted = 0  # how many the counts say voted against
     for vote in votes:
-        against, cited, count = dissenters(turns, vote)
+        took, cited, count = voters(turns, vote, side)
         settled = [item for item in minutes.decisions if item.turn == turns[vote[1]].index]
-        names += against + [name for item in settled for name in item.against]
+        names += took + [name for item in settled for name in getattr(item, side)]
         positions |= set(cited)
         counted += count or 0
     names = list(dict.fromkeys(names))
@@ -130,7 +136,8 @@ def vote_answer(
         for i in sorted(positions)
     ]
     title = minutes.meeting.title
-    lead = f"Voted against: {', '.join(names)}." if names else f"No one voted against it in {title}."
+    named, nobody = LEADS[side]
+    lead = named.format(names=", ".join(names)) if names else nobody.format(title=title)
     if counted and not names:
         lead = f"{counted} voted against it in {title}, but the transcript does not say who."
     parts, citations = cited_answer(question, quotes, passages, turns)

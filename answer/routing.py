@@ -6,19 +6,22 @@ A meeting named in words is resolved first (answer.question.meetings), and the a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from answer.extractive.compose import ABSTENTION, TurnsOf, answer, not_in_transcripts
-from answer.overview import meeting_answer, plain_text, timeline_group, vote_answer
+from answer.extractive.who import Asked, acts_in, matching, who_asked
+from answer.overview import Quote, cited_answer, meeting_answer, plain_text, timeline_group, vote_answer
 from answer.question.meetings import is_particular, resolve
 from answer.question.scope import scope_of
-from answer.votes import asks_who_voted_against, motion_words, vote_about, vote_subject, votes_in
+from answer.votes import motion_words, side_asked, vote_about, vote_subject
 from core.errors import QueryError
 from core.minutes import Minutes, Scope
-from core.models import Answer, AnswerPart, Chapter, Citation, Filters, Hit, Meeting
+from core.models import Answer, AnswerPart, Chapter, Citation, Filters, Hit, Meeting, Turn
 from index.evidence import Evidence
 from index.retrieval import ANSWER_ORDER, Mode, Query, Retriever
+from minutes.ballots import votes_in
 
 MOST_MEETINGS = 6  # a timeline or a meeting-level question over several meetings covers at most this many
 RELATIVE_EVIDENCE = 0.5  # a meeting joins a timeline when its answer is at least this likely, of the likeliest
@@ -27,6 +30,7 @@ SCANNED = 30
 # whose passages rank best (this many; chosen on QMSum train); so are the votes read for who voted against
 MEETINGS_READ = 3
 VOTE_ABOUT = 0.5  # the least share of the motion's words a vote's turns hold to be the vote asked about
+MOST_NAMED = 2  # a who-question's answer quotes at most this many acts, all as likely as the likeliest
 
 
 @dataclass(frozen=True)
@@ -48,8 +52,10 @@ def scoped_ask(retriever: Retriever, question: str, filters: Filters, mode: Mode
     scope = scope_of(question, query.speakers)
     allowed = in_scope(retriever, query.filters)
     named, resolved = named_meetings(scope, allowed)
-    if asks_who_voted_against(question):
-        return replace(voted_against(retriever, scope, query, named or allowed, mode, k, sources), resolved=resolved)
+    if side_asked(question):
+        return replace(voted(retriever, scope, query, named or allowed, mode, k, sources), resolved=resolved)
+    if asked := who_asked(question):
+        return replace(who_did(retriever, query, named or allowed, mode, k, sources, asked), resolved=resolved)
     if scope.kind == "needle":
         if named:
             query = replace(query, filters=replace(query.filters, meetings=(named[0].meeting_id,)))  # embedded once
@@ -96,20 +102,16 @@ def scoped_ask(retriever: Retriever, question: str, filters: Filters, mode: Mode
     return replace(subject_timeline(retriever, scope, query, targets, mode, k, sources), resolved=resolved)
 
 
-def voted_against(
+def voted(
     retriever: Retriever, scope: Scope, query: Query, meetings: Sequence[Meeting], mode: Mode, k: int, sources: Sources
 ) -> Answer:
-    """Who voted against the motion asked about: read off the votes (answer.votes.votes_in) of the
-    meeting asked of, or of the likeliest meetings, the vote whose turns hold the most of the
-    motion's words; a refusal saying so when no vote on it is found."""
+    """Who voted against the motion asked about (or abstained, or voted for it): read off the votes
+    (minutes.ballots.votes_in) of the meeting asked of, or of the likeliest meetings, the vote whose
+    turns hold the most of the motion's words; a refusal saying so when no vote on it is found."""
     question = scope.question
     phrase = scope.meeting_phrase  # the words naming a meeting are not the motion's
     subject = vote_subject(question.replace(phrase, " ") if phrase else question)
-    if len(meetings) == 1:  # named in words, or the only one allowed
-        query = replace(query, filters=replace(query.filters, meetings=(meetings[0].meeting_id,)))
-    hits = retriever.retrieve_query(query, k, mode, fused=ANSWER_ORDER)
-    by_id = {m.meeting_id: m for m in meetings}
-    ranked = [by_id[i] for i in dict.fromkeys(hit.chunk.meeting_id for hit in hits) if i in by_id][:MEETINGS_READ]
+    hits, ranked = _meetings_read(retriever, query, meetings, mode, k)
     best: tuple[float, Meeting, list[tuple[int, int]]] | None = None
     for meeting in ranked:
         turns = sources.turns_of(meeting.meeting_id)
@@ -123,7 +125,49 @@ def voted_against(
     _, meeting, votes = best
     turns = sources.turns_of(meeting.meeting_id)
     minutes = sources.minutes_of(meeting.meeting_id)
-    return vote_answer(question, minutes, turns, sources.passages_of(meeting.meeting_id), votes)
+    side = side_asked(question) or "against"
+    return vote_answer(question, minutes, turns, sources.passages_of(meeting.meeting_id), votes, side)
+
+
+def who_did(
+    retriever: Retriever, query: Query, meetings: Sequence[Meeting], mode: Mode, k: int, sources: Sources, asked: Asked
+) -> Answer:
+    """A who-question answered by the speaker of the turn that does what it asks in the first person
+    (answer.extractive.who), in the meeting asked of or the likeliest meetings: the person, then the
+    sentence that says it, cited; a refusal when no one's turn does."""
+    hits, ranked = _meetings_read(retriever, query, meetings, mode, k)
+    best: tuple[float, Meeting, list] | None = None
+    for meeting in ranked:
+        turns = sources.turns_of(meeting.meeting_id)
+        found = matching(asked, acts_in(turns), turns)
+        if found and (best is None or found[0][0] > best[0]):
+            best = (found[0][0], meeting, found)
+    if best is None:
+        asked_words = re.sub(r"^\W*who\s+|[?.!\s]+$", "", query.text, flags=re.I)
+        lead = f"The transcripts do not say who {asked_words}: no one in the meetings searched says so."
+        return not_in_transcripts(query.text, lead, [], hits, 0.0)
+    top, meeting, found = best
+    turns = sources.turns_of(meeting.meeting_id)
+    acts = list({act.position: act for share, act in found if share >= top}.values())[:MOST_NAMED]
+    quotes = [Quote(act.sentence, turns[act.position].index, _speaker(turns[act.position])) for act in acts]
+    parts, citations = cited_answer(query.text, quotes, sources.passages_of(meeting.meeting_id), turns)
+    return Answer(query.text, plain_text(parts), False, citations, (), top, parts, "strong")
+
+
+def _speaker(turn: Turn) -> str | None:
+    return turn.canonical_speaker or turn.speaker
+
+
+def _meetings_read(
+    retriever: Retriever, query: Query, meetings: Sequence[Meeting], mode: Mode, k: int
+) -> tuple[list[Hit], list[Meeting]]:
+    """The question's passages, and the meetings to read for it: the one asked of, else the
+    MEETINGS_READ whose passages rank best."""
+    if len(meetings) == 1:  # named in words, or the only one allowed
+        query = replace(query, filters=replace(query.filters, meetings=(meetings[0].meeting_id,)))
+    hits = retriever.retrieve_query(query, k, mode, fused=ANSWER_ORDER)
+    by_id = {m.meeting_id: m for m in meetings}
+    return hits, [by_id[i] for i in dict.fromkeys(hit.chunk.meeting_id for hit in hits) if i in by_id][:MEETINGS_READ]
 
 
 def likeliest_meeting(

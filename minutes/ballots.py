@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 
 from core.models import Turn
-from core.text import COUNTING, sentences
+from core.text import COUNTING, alternatives, sentences
 from minutes.features import COMMON_WORDS, CUE_PATTERNS, NUMBER, turn_sentences
 
 _VOTE = re.compile(
@@ -67,7 +67,7 @@ def _since_last_result(turns: Sequence[Turn], position: int, reach: int) -> list
     its vote are not this one's) or `reach` turns."""
     found = []
     for earlier in reversed(turns[max(position - reach, 0) : position]):
-        if _SETTLED.search(earlier.clean_text):
+        if _SETTLED.search(earlier.clean_text) or _announces(earlier.clean_text):
             break
         found.append(earlier)
     return found
@@ -107,6 +107,7 @@ _NAMED_BALLOT = re.compile(  # "Trustee Okafor opposed", "with Trustee Kessler v
     r"vot(?:ing|ed|es)\s+(no|yes|against|in\s+favou?r))\b"
 )
 _ROLL_ANSWER = re.compile(rf"({_NAME})[?,]\s*((?i:aye|yes|yea|no|nay|abstain))\b")  # "Reyes? Aye.", "Hollis, yes."
+_READ_OUT = re.compile(rf"({_NAME})\?\s*((?i:aye|yes|yea|no|nay|abstain))\b")  # a roll call's answers read out
 _CALL_SIDE = (
     (re.compile(r"abstain|abstention", re.IGNORECASE), 2),
     (re.compile(r"opposed|against|\bnays?\b|\bno\b", re.IGNORECASE), 1),
@@ -154,19 +155,32 @@ def named_ballots(sentence: str, speaker: str, previous: str) -> list[tuple[str,
 
 
 def ballots(turns: Sequence[Turn], position: int) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
-    """Who voted for, against and abstained on the motion a decision settles, where the transcript says:
-    the vote call and its answers (one turn or several), a roll call, members saying how they will vote
-    in the discussion before it, and a member recording an abstention just after. Names are resolved to
-    the meeting's speakers by surname where one matches."""
-    window = [*reversed(_since_last_result(turns, position, BALLOT_REACH)), turns[position]]
-    window += [t for t in turns[position + 1 : position + 3] if _RECORDED.search(t.clean_text)]
+    """Who voted for, against and abstained on the motion a decision settles, where the transcript says
+    (`cast`), each by the last side said."""
+    votes = {name: how for name, how, _ in cast(turns, position)}
+    return tuple(tuple(name for name, how in votes.items() if how == n) for n in range(len(SIDES)))
+
+
+def cast(turns: Sequence[Turn], position: int) -> list[tuple[str, int, int]]:
+    """Every ballot said of the motion a decision settles, in order, as (who, side index into SIDES,
+    the position of the turn that says so): the vote call and its answers (one turn or several), a
+    roll call, members saying how they will vote in the discussion before it, and a member recording
+    an abstention just after. Names are resolved to the meeting's speakers by surname where one matches."""
+    start = position - len(_since_last_result(turns, position, BALLOT_REACH))
+    window = list(range(start, position + 1))
+    window += [p for p in range(position + 1, min(position + 3, len(turns))) if _RECORDED.search(turns[p].clean_text)]
     speakers = list(dict.fromkeys(t.canonical_speaker for t in turns if t.canonical_speaker))
-    votes: dict[str, int] = {}
+    found: list[tuple[str, int, int]] = []
     side: int | None = None  # the side the vote call last asked for; None outside a call
     prompt: tuple[str, int] | None = None  # a roll call's name, and the turn it was called in
     previous = ""
-    for turn in window:
+    for at in window:
+        turn = turns[at]
         speaker = turn.canonical_speaker or ""
+        read = [(m[1], _side(m[2])) for m in _READ_OUT.finditer(turn.clean_text)]  # "Haddad? No." read out
+        found += [
+            (_speaker_named(name, speakers), how, at) for name, how in read if name.split()[0] not in COMMON_WORDS
+        ]
         for sentence in sentences(turn.clean_text):
             named = named_ballots(sentence, speaker, previous)
             calling, called = _call_side(sentence)
@@ -177,14 +191,57 @@ def ballots(turns: Sequence[Turn], position: int) -> tuple[tuple[str, ...], tupl
                 named, prompt = [(speaker if turn.index != prompt[1] else prompt[0], _side(word[1]))], None
             elif word and side is not None and side >= 0 and not named:
                 named = [(speaker, side if side and _side(word[1]) != 2 else _side(word[1]))]
+            elif word and side == ROLL and not named and speaker:  # a member answering the roll uncalled
+                named = [(speaker, _side(word[1]))]
             elif side == ROLL and not named and re.fullmatch(rf"{_NAME}[?.]", sentence.strip()):
                 prompt = (sentence.strip()[:-1], turn.index) if sentence.split()[0] not in COMMON_WORDS else None
-            for name, how in named:
-                votes[_speaker_named(name, speakers)] = how
-            if CUE_PATTERNS["motion_result"].search(sentence):
+            found += [(_speaker_named(name, speakers), how, at) for name, how in named]
+            if CUE_PATTERNS["motion_result"].search(sentence) or _announces(sentence):
                 side = prompt = None
             previous = sentence
-    return tuple(tuple(name for name, how in votes.items() if how == n) for n in range(len(SIDES)))
+    return found
+
+
+def says_ballot(sentence: str, previous: str = "") -> bool:
+    """Whether a sentence calls a vote, says how someone voted, counts a vote or announces its result."""
+    said = named_ballots(sentence, "", previous) or _VOTE.search(sentence) or _SETTLED.search(sentence)
+    return bool(said or _call_side(sentence)[0] or _ROLL_ANSWER.search(sentence))
+
+
+def read_out(text: str) -> bool:
+    """Whether a turn reads out a roll call's answers ("Reyes? Aye. Hollis? No.")."""
+    return bool(_READ_OUT.search(text))
+
+
+_MOVED = re.compile(r"\bI\s+(?:would\s+(?:like\s+to\s+)?)?move\b|\bmotion\s+to\b|\bso\s+moved\b", re.I)
+_RESULT = re.compile(
+    r"\b(?:carrie[sd]|carry|pass(?:es|ed)?|fail(?:s|ed)?|adopted|approved|defeated|rejected|postponed|tabled)\b", re.I
+)
+_COUNTED = re.compile(
+    r"\bunanimous(?:ly)?\b|\bmotion\b|\bin\s+favou?r\b|\b(?:against|opposed)\b|\bto\s+(?:nothing|zero|none)\b|"
+    rf"\b(?:{alternatives(COUNTING[1:10])}|\d+)\s*(?:to|-|–)\s*(?:{alternatives(COUNTING[:10])}|\d+)\b",
+    re.I,
+)
+
+
+def _announces(said: str) -> bool:
+    """Whether words announce a vote's result ("The waiver is approved, four votes in favour and one against")."""
+    return bool(_RESULT.search(said) and _COUNTED.search(said) and not _MOVED.search(said))
+
+
+def votes_in(turns: Sequence[Turn]) -> list[tuple[int, int]]:
+    """Each vote in a meeting as (first turn, result turn), positions in `turns`: from the turn before
+    the latest motion moved since the previous result (or just after that result) to the turn
+    announcing a result."""
+    found: list[tuple[int, int]] = []
+    after = 0
+    for position, turn in enumerate(turns):
+        said = turn.clean_text
+        if _announces(said) and not said.rstrip().endswith("?"):
+            moved = [i for i in range(after, position) if _MOVED.search(turns[i].clean_text)]
+            found.append((max(moved[-1] - 1, after) if moved else after, position))
+            after = position + 1
+    return found
 
 
 def _speaker_named(name: str, speakers: Sequence[str]) -> str:

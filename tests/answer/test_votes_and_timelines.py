@@ -12,10 +12,10 @@ import pytest
 
 from answer.ask import AskOptions
 from answer.overview import vote_answer
-from answer.votes import votes_in
 from core.minutes import Item, Minutes
 from core.models import Filters, Meeting, Turn
 from library import Library
+from minutes.ballots import votes_in
 from tests.conftest import DATA
 
 VOTES = DATA / "votes"

@@ -58,7 +58,11 @@ FromOption = Annotated[str | None, typer.Option("--from", help="meetings on or a
 ToOption = Annotated[str | None, typer.Option("--to", help="meetings on or before YYYY-MM-DD", show_default=False)]
 BatchOption = Annotated[
     Path | None,
-    typer.Option("--batch", help='JSON lines: {"query": ..., "meeting": ..., "speaker": ..., "topic": ..., "k": ...}'),
+    typer.Option(
+        "--batch",
+        help='JSON lines: {"query": ..., "meeting": ..., "speaker": ..., "topic": ..., "k": ...}; for ask, also '
+        '"history": [{"question": ..., "answer": ...}, ...], the thread it follows up, oldest first',
+    ),
 ]
 
 

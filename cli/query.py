@@ -95,8 +95,10 @@ def ask(
     chroma_host: HostOption = None,
     chroma_port: PortOption = None,
 ) -> None:
-    """Answer a question from the transcripts, citing the passages behind every sentence."""
+    """Answer a question from the transcripts, citing the passages behind every sentence. A batch line may
+    carry "history": the thread it follows up, [{"question": ..., "answer": ...}, ...], oldest first."""
     from answer.ask import AskOptions
+    from answer.question.thread import history_from
     from library import Library
 
     library = Library(settings_from(data_dir, chroma_host, chroma_port))
@@ -108,22 +110,31 @@ def ask(
             mode=request.get("mode") or mode,
             filters=_filters(request),
             answerer=request.get("answerer") or answerer,
+            history=history_from(request.get("history")),
         )
-        if not streamed:
-            return library.ask(request["query"], options).to_dict()
-        with errors.status("asking the language model...") as status:
-            written: list[str] = []
-
-            def show(piece: str) -> None:
-                written.append(piece)
-                status.update(Text(printable("".join(written)[-200:]), style="dim"))
-
-            return library.ask(request["query"], options, show).to_dict()
+        return asked(library, request["query"], options, streamed).to_dict()
 
     request = dict(
         query=question, meeting=meeting, speaker=speaker, topic=topic, date_from=date_from, date_to=date_to, k=k
     )
-    _respond(request, batch, as_json, run, _print_answer)
+    _respond(request, batch, as_json, run, print_answer)
+
+
+def asked(library, question: str, options, streamed: bool):
+    """The library's answer; `streamed`, with the language model's words shown as they come on stderr, on
+    the passing status line and labelled as not yet checked (the checked answer is printed after)."""
+    from web.render import UNCHECKED
+
+    if not streamed:
+        return library.ask(question, options)
+    with errors.status("asking the language model...") as status:
+        written: list[str] = []
+
+        def show(piece: str) -> None:
+            written.append(piece)
+            status.update(Text.assemble((f"{UNCHECKED} ", "yellow"), (printable("".join(written)[-200:]), "dim")))
+
+        return library.ask(question, options, show)
 
 
 def _respond(request: dict, batch: Path | None, as_json: bool, run: Callable[[dict], dict], show) -> None:
@@ -211,7 +222,7 @@ def _print_hits(hits: list[dict]) -> None:
         console.print()
 
 
-def _print_answer(result: dict) -> None:
+def print_answer(result: dict) -> None:
     from rich.text import Text
 
     style = "yellow" if result["abstained"] else "bold"

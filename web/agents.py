@@ -21,6 +21,7 @@ from mcp_types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import Field, ValidationError
 
 from answer.ask import ANSWERERS, AskOptions
+from answer.question.thread import history_from
 from core.errors import OnRecordError, QueryError
 from core.models import Filters, Meeting, Turn
 from core.text import clock
@@ -50,6 +51,13 @@ Topic = Annotated[str | None, Field(description="only passages under this topic 
 DateFrom = Annotated[Date | None, Field(description="only meetings on or after this day, YYYY-MM-DD")]
 DateTo = Annotated[Date | None, Field(description="only meetings on or before this day, YYYY-MM-DD")]
 MeetingId = Annotated[str, Field(description="a meeting id, as list_meetings gives it")]
+History = Annotated[
+    list[dict[str, Any]] | None,
+    Field(
+        description='the thread so far, oldest first: [{"question": ..., "answer": ...}, ...], the earlier '
+        "questions and the answers given; a follow-up is read against it"
+    ),
+]
 EMPTY = "the library is empty: add transcripts with onrecord ingest PATH, or serve with --allow-writes to ingest"
 EMPTY_WRITABLE = "the library is empty: add transcripts first with the ingest tool"
 # The command line's words in messages the library writes, and this server's for the same.
@@ -80,6 +88,7 @@ def ask(
         Literal[tuple(ANSWERERS)],
         Field(description="; ".join(f"{name}: {what}" for name, (_, what) in ANSWERERS.items())),
     ] = "extractive",
+    history: History = None,
 ) -> dict[str, Any]:
     """Answer a question from the meeting transcripts, citing the passage behind every sentence. Returns
     `answer` (text with [n] markers), `parts` (each quoted piece and the numbers it cites), `citations` (n,
@@ -93,11 +102,13 @@ def ask(
     answered from its minutes, and one about a subject across meetings ("How did the contract unfold?") as a
     timeline grouped by meeting in date order: `scope` says which (needle, meeting, meetings), `meetings` the
     meetings covered and `resolved` which meeting the question's words named. Narrow it with meetings (one or
-    several ids), speaker, topic or dates."""
+    several ids), speaker, topic or dates. With `history` (the earlier questions and answers, oldest first), a
+    follow-up ("When does it start?") is read against it: `standalone` is the question as answered."""
     if not question.strip():
         raise QueryError("question is empty: give the question to answer, in plain language")
     filters = _filters_of(meetings, speaker, topic, date_from, date_to)
-    return _library(ctx, searching=True).ask(question, AskOptions(filters=filters, answerer=answerer)).to_dict()
+    options = AskOptions(filters=filters, answerer=answerer, history=history_from(history))
+    return _library(ctx, searching=True).ask(question, options).to_dict()
 
 
 def search(

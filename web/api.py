@@ -6,6 +6,7 @@ from __future__ import annotations
 import ipaddress
 import secrets
 from datetime import date as Date
+from typing import Any
 
 from fastapi import Depends, FastAPI, HTTPException
 from fastapi.responses import JSONResponse, PlainTextResponse
@@ -14,6 +15,7 @@ from pydantic import BaseModel, Field
 from starlette.requests import HTTPConnection
 from starlette.websockets import WebSocketClose
 
+from answer.question.thread import history_from
 from core.errors import OnRecordError
 from core.settings import Settings
 from ingest.chapters import vtt_track
@@ -33,6 +35,9 @@ class AskRequest(BaseModel):
     mode: str = "hybrid"
     k: int = 8
     answerer: str = "extractive"  # or "llm": written by ONRECORD_LLM_URL's (or _PATH's) model, then checked
+    # the thread so far, oldest first: [{"question": ..., "answer": ...}, ...]; checked by history_from, whose
+    # one-line message a bad one gets (400)
+    history: Any = None
 
 
 LOG_IN = "log in with the username and password set in ONRECORD_AUTH_*"
@@ -163,6 +168,7 @@ def api(library: Library) -> FastAPI:
                 request.k,
                 request.answerer,
                 dates=(request.date_from, request.date_to),
+                history=history_from(request.history),
             )
         except OnRecordError as error:
             raise HTTPException(400, str(error)) from None

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import date
 
 from answer.ask import AskOptions
+from answer.question.thread import Exchange
 from core.errors import QueryError
 from core.models import Answer, Filters
 from index.retrieval import MODES
@@ -54,10 +55,13 @@ def answer_question(
     answerer: str = "extractive",
     on_text: Callable[[str], None] | None = None,
     dates: tuple = (None, None),
+    history: tuple[Exchange, ...] = (),
 ) -> Answer:
     """The one way the page and both APIs ask: checked mode, filters from the choices; with
-    `answerer="llm"`, written by the configured language model (its words to `on_text`) and checked."""
+    `answerer="llm"`, written by the configured language model (its words to `on_text`) and checked;
+    with `history` (the thread so far, oldest first), a follow-up read against it."""
     if mode not in MODES:
         raise QueryError(f"unknown retrieval mode {mode!r}; use one of: {', '.join(MODES)}")
-    options = AskOptions(k=int(k), mode=mode, filters=filters_from(meeting, speaker, topic, dates), answerer=answerer)
+    filters = filters_from(meeting, speaker, topic, dates)
+    options = AskOptions(k=int(k), mode=mode, filters=filters, answerer=answerer, history=history)
     return library.ask(question, options, on_text)

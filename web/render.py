@@ -36,12 +36,22 @@ def highlight(text: str, question: str) -> str:
 
 def answer_html(answer: Answer) -> str:
     """The answer with clickable [n] markers, or the visible 'not answered' state; what the
-    transcripts give of what was asked, in words (`Answer.covers`); first, which meeting the
-    question's words were read as naming, where they named one."""
-    resolved = escape(answer.resolved or "")
-    return (f'<div class="onrecord-resolved" id="answer-resolved">{resolved}</div>' if resolved else "") + (
-        _answer_body_html(answer)
+    transcripts give of what was asked, in words (`Answer.covers`); first, the question as read where
+    a follow-up was read into another (a click puts it in the box, to edit and ask again), and which
+    meeting the question's words were read as naming, where they named one."""
+    read, resolved = escape(read_as(answer) or ""), escape(answer.resolved or "")
+    return (
+        (f'<div class="onrecord-readas" id="answer-readas" data-readas="{read}">Read as: <q>{read}</q>' if read else "")
+        + (' <span class="onrecord-edit">edit</span></div>' if read else "")
+        + (f'<div class="onrecord-resolved" id="answer-resolved">{resolved}</div>' if resolved else "")
+        + _answer_body_html(answer)
     )
+
+
+def read_as(answer: Answer) -> str | None:
+    """The question as answered, where a follow-up was read against its thread into another; else None."""
+    standalone = (answer.standalone or "").strip()
+    return standalone if standalone and standalone != answer.question.strip() else None
 
 
 def error_html(message: str) -> str:
@@ -84,15 +94,10 @@ def _answer_body_html(answer: Answer) -> str:
             '<details class="onrecord-verbatim" id="answer-verbatim"><summary>As spoken (with "um", "uh", '
             f"repeats)</summary>{spoken}</details>"
         )
-    written = ""
-    if answer.answerer == "llm":
-        written = f'<div class="onrecord-written" id="answer-written">{WRITTEN}</div>'
+    written = f'<div class="onrecord-written" id="answer-written">{WRITTEN}</div>' if answer.answerer == "llm" else ""
     checked = _verification_html(answer)
-    covered = (
-        f'<div class="onrecord-coverage" id="answer-coverage"><strong>Partly answered:</strong> {PARTLY}</div>'
-        if answer.covers == "partial"
-        else ""
-    )
+    covered = f'<div class="onrecord-coverage" id="answer-coverage"><strong>Partly answered:</strong> {PARTLY}</div>'
+    covered = covered if answer.covers == "partial" else ""
     return f'<div class="onrecord-answer" id="answer-text">{body}</div>{covered}{verbatim}{written}{support}{checked}'
 
 
@@ -146,10 +151,14 @@ def _verification_html(answer: Answer) -> str:
     )
 
 
+UNCHECKED = "writing… (not yet checked)"
+
+
 def streaming_html(text: str) -> str:
-    """The language model's words as they come, before they are checked."""
+    """The language model's words as they come, outside the answer's box, greyed and labelled as not
+    yet checked: none of them is the answer until the checked answer replaces them."""
     return (
-        '<div class="onrecord-streaming" id="answer-streaming"><em>Writing, then checking every sentence…</em>'
+        f'<div class="onrecord-streaming" id="answer-streaming"><div class="onrecord-unchecked">{UNCHECKED}</div>'
         f"<p>{escape(text)}</p></div>"
     )
 
@@ -171,22 +180,15 @@ def answer_markdown(answer: Answer) -> str:
     says around it (the meeting read as, a refusal, a written answer's note and removed sentences);
     transcript text in it stays text (no link, image, HTML or heading of its own)."""
     lines = [f"**Q:** {md_text(answer.question)}", ""]
+    lines += [f"*Read as: {md_text(read_as(answer))}*", ""] if read_as(answer) else []
     lines += [f"*{md_text(answer.resolved)}*", ""] if answer.resolved else []
     lines += [*_answer_markdown_lines(answer), f"Support: {answer.support}", ""]
     for citation in answer.citations:
         hit, chunk = citation.hit, citation.hit.chunk
         where = md_text(hit.title) + (f" ({hit.date.isoformat()})" if hit.date else "")
-        extra = " · ".join(
-            part
-            for part in (
-                ", ".join(md_text(speaker) for speaker in citation.speakers),
-                md_text(chunk.topic or ""),
-                _turns_label(citation),
-                clock(citation.start),
-                md_link(citation.url or hit.url),
-            )
-            if part
-        )
+        speakers = ", ".join(md_text(speaker) for speaker in citation.speakers)
+        cells = (speakers, md_text(chunk.topic or ""), turns_label(citation), clock(citation.start))
+        extra = " · ".join(part for part in (*cells, md_link(citation.url or hit.url)) if part)
         quoted = "\n".join(f"> {md_text(line)}" for line in citation.text.split("\n"))
         lines += [f"[{citation.n}] {where} — {extra}", "", quoted, ""]
     return "\n".join(lines)
@@ -209,9 +211,8 @@ def _answer_markdown_lines(answer: Answer) -> list[str]:
     if answer.answerer == "llm":
         lines += [f"*{WRITTEN}*", ""]
     if answer.notice:
-        dropped = [
-            f"- {md_text(check.sentence)} ({md_text(check.reason or 'not supported')})" for check in answer.dropped
-        ]
+        why = [(md_text(check.sentence), md_text(check.reason or "not supported")) for check in answer.dropped]
+        dropped = [f"- {sentence} ({reason})" for sentence, reason in why]
         lines += [f"*{md_text(answer.notice)}*", "", *dropped] + ([""] if dropped else [])
     return lines
 
@@ -249,7 +250,7 @@ def chapters_html(chapters: Sequence[Chapter]) -> str:
     return "".join(rows)
 
 
-def _turns_label(citation: Citation) -> str:
+def turns_label(citation: Citation) -> str:
     first, last = citation.turn_start, citation.turn_end
     return f"turn {first}" if first == last else f"turns {first}-{last}"
 
@@ -264,12 +265,8 @@ def _card(citation: Citation, question: str, chapter: Chapter | None = None) -> 
     if chapter is not None:
         topic = f'<div class="onrecord-topic">{chapter_line(chapter)}</div>'
     url = citation.url or hit.url
-    link = (
-        f' · <a href="{escape(url)}" target="_blank" rel="noopener noreferrer">'
-        f"media at {clock(citation.start) or 'start'}</a>"
-        if url
-        else ""
-    )
+    opened = f'<a href="{escape(url)}" target="_blank" rel="noopener noreferrer">' if url else ""
+    link = f" · {opened}media at {clock(citation.start) or 'start'}</a>" if url else ""
     text = "<br>".join(highlight(line, question) for line in citation.text.split("\n"))
     context = ""
     if citation.turns:
@@ -284,17 +281,13 @@ def _card(citation: Citation, question: str, chapter: Chapter | None = None) -> 
         f'<span class="onrecord-speakers">{escape(speakers)}</span> — '
         f'<span class="onrecord-title">{escape(hit.title)}{escape(date)}</span>{when}{link}</div>'
         f'{topic}<div class="onrecord-passage">{text}</div>{context}'
-        f'<div class="onrecord-turns">{_turns_label(citation)}'
+        f'<div class="onrecord-turns">{turns_label(citation)}'
         " · click to open the transcript here</div></div>"
     )
 
 
 def transcript_html(
-    meeting: Meeting | None,
-    turns: Sequence[Turn],
-    marked: range | None = None,
-    media_url_at=None,
-    question: str = "",
+    meeting: Meeting | None, turns: Sequence[Turn], marked: range | None = None, media_url_at=None, question: str = ""
 ) -> str:
     """Turns as a readable transcript; the `marked` turns highlighted, with an anchor on the first."""
     if meeting is None:
@@ -337,29 +330,34 @@ CSS = """
 .onrecord-verbatim { font-size: 0.85em; color: #556; margin-top: 0.3em; }
 .onrecord-coverage { background: #eef4ff; border-left: 4px solid #4a7bd0; padding: 0.4em 0.9em; margin-top: 0.4em; }
 .onrecord-resolved { font-size: 0.9em; color: #445; margin-bottom: 0.4em; }
+.onrecord-readas { font-size: 0.9em; color: #335; margin-bottom: 0.4em; cursor: pointer; }
+.onrecord-edit { font-size: 0.85em; color: #4a7bd0; text-decoration: underline; }
 .onrecord-error { background: #fdecea; border-left: 4px solid #d93025; padding: 0.6em 0.9em; color: #333; }
 .onrecord-timeline-meeting { margin-bottom: 0.6em; } .onrecord-timeline-meeting p { margin: 0.2em 0 0; }
 .onrecord-timeline-head { font-weight: 700; color: #335; }
 .onrecord-abstained { background: #fff4e5; border-left: 4px solid #f0a020; padding: 0.6em 0.9em; color: #333; }
+.onrecord-pending { color: #556; font-style: italic; }
+#thread:not(:has(.onrecord-thread)), #answer-draft:not(:has(.onrecord-streaming)) { display: none; }
+.onrecord-streaming { color: #889; border: 1px dashed #ccd; border-radius: 6px; padding: 0.4em 0.8em; }
+.onrecord-unchecked { font-size: 0.8em; text-transform: uppercase; letter-spacing: 0.05em; }
+.onrecord-exchange { border-bottom: 1px solid #e4e7ee; padding-bottom: 0.6em; margin-bottom: 0.6em; }
+.onrecord-thread-q { font-weight: 700; color: #223; margin: 0.3em 0; }
+.onrecord-thread-cite { font-size: 0.85em; color: #556; cursor: pointer; } .onrecord-thread-cite:hover { color: #000; }
 .onrecord-card { border: 1px solid #d8dde6; border-radius: 8px; padding: 0.6em 0.8em; margin: 0.5em 0;
   cursor: pointer; }
-.onrecord-card:hover { border-color: #6b8afd; }
-.onrecord-card-head { font-size: 0.92em; color: #445; }
-.onrecord-n { font-weight: 700; }
-.onrecord-topic { font-size: 0.85em; color: #667; margin: 0.2em 0; }
+.onrecord-card:hover { border-color: #6b8afd; } .onrecord-card-head { font-size: 0.92em; color: #445; }
+.onrecord-n { font-weight: 700; } .onrecord-topic { font-size: 0.85em; color: #667; margin: 0.2em 0; }
 .onrecord-passage { margin-top: 0.3em; white-space: normal; }
+.onrecord-index { color: #99a; font-size: 0.8em; margin-right: 0.3em; }
 .onrecord-context { font-size: 0.85em; color: #556; margin-top: 0.3em; }
-.onrecord-turns { font-size: 0.8em; color: #889; margin-top: 0.3em; }
 .onrecord-turn { padding: 0.35em 0.5em; border-radius: 6px; }
 .onrecord-cited { background: #fff7c2; border-left: 4px solid #e0b000; }
-.onrecord-index { color: #99a; font-size: 0.8em; margin-right: 0.3em; }
 .onrecord-topic-head { font-weight: 700; margin-top: 0.8em; color: #335; }
-.onrecord-meeting-head { margin-bottom: 0.5em; }
+.onrecord-meeting-head { margin-bottom: 0.5em; } .onrecord-turns { font-size: 0.8em; color: #889; margin-top: 0.3em; }
 .onrecord-auto { font-size: 0.75em; color: #889; border: 1px solid #ccd; border-radius: 4px; padding: 0 3px; }
 .onrecord-chapters-head { font-size: 0.85em; color: #667; margin-bottom: 0.3em; }
 .onrecord-chapter { padding: 0.35em 0.5em; border-radius: 6px; cursor: pointer; border: 1px solid transparent; }
-.onrecord-chapter:hover { border-color: #6b8afd; }
-.onrecord-chapter-speakers { font-size: 0.85em; color: #667; }
+.onrecord-chapter:hover { border-color: #6b8afd; } .onrecord-chapter-speakers { font-size: 0.85em; color: #667; }
 .onrecord-minutes { border: 1px solid #dde; border-radius: 8px; padding: 0.5em 0.8em; margin-bottom: 0.8em; }
 .onrecord-minutes h3 { margin: 0.1em 0 0.3em; } .onrecord-minutes h4 { margin: 0.6em 0 0.2em; }
 .onrecord-minute { font-weight: 600; text-decoration: none; cursor: pointer; }
@@ -374,6 +372,12 @@ JS = """
 () => {
   document.addEventListener('click', (event) => {
     if (event.target.closest('a[target="_blank"]')) return;  // media links open as links
+    const reading = event.target.closest('[data-readas]');  // "Read as: ...": into the box, to edit and ask
+    const question = document.querySelector('#question textarea, #question input');
+    if (reading && question) {
+      question.value = reading.dataset.readas; question.dispatchEvent(new Event('input', { bubbles: true }));
+      question.focus(); return;
+    }
     const chapter = event.target.closest('[data-chapter]');
     const minute = event.target.closest('[data-turn]');
     const target = chapter || minute || event.target.closest('[data-cite]');

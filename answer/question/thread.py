@@ -132,11 +132,12 @@ def read_followup(
     cited = (meeting for exchange in reversed(kept) for meeting in exchange.meetings[:1])
     thread_meeting = next((m for m in cited if not names or m in known), None)
     target = _meeting_asked(asked, names, thread_meeting)
-    if refers_back(asked, kept, names):
+    said_there = _said_in(asked, thread_meeting, occurs)
+    if refers_back(asked, kept, names, said_there):
         standalone = resolved(asked, kept, names)
     else:  # it stands alone: left as it is, narrowed to the thread's meeting only when its words are there
         standalone = asked
-        if target == thread_meeting and not _said_in(asked, target, occurs):
+        if target == thread_meeting and not said_there:
             target = None
     if target and not filters.meetings:
         filters = replace(filters, meetings=(target,))
@@ -185,7 +186,7 @@ _WHAT_ABOUT = re.compile(r"^(?:(?:and|so|but)\s+)?(?:what|how)\s+about\s+(.+?)[\
 _AND_ONLY = re.compile(r"^(?:and|but|or)\s+(.+?)[\s?.!]*$", re.IGNORECASE)
 _DEFINITE = re.compile(r"\bthe\s+[a-z]", re.UNICODE)
 _ABOUT = re.compile(r"\b(?:about|regarding|concerning)\s+(?!\()(.+)$", re.IGNORECASE)
-_CARRIED = re.compile(r"\(about ([^()]+)\)")
+_CARRIED = re.compile(r"\(about ([^();]+)[);]")
 _CUT = re.compile(r"\s+(?:at|in|during|from|for|before|after|since|by)\s+(?:the|its|their|a)\b.*$", re.IGNORECASE)
 _MARKERS = re.compile(r"\s*\\?\[\d+\\?\]")
 _LABEL = re.compile(r"(?:^|(?<=[.!?]\s))[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}:\s+")
@@ -200,31 +201,25 @@ def own_words(question: str) -> list[str]:
     ]
 
 
-def refers_back(asked: str, kept: Sequence[Exchange], names: Sequence[Meeting]) -> bool:
-    """Whether a follow-up needs its thread: a pronoun, a leading "and"/"what about", a bare "why?", few
-    words of its own, or a subject named with "the" alone; not when it brings a name or number of its own
-    that the thread never mentioned (a new subject)."""
+def refers_back(asked: str, kept: Sequence[Exchange], names: Sequence[Meeting], said_there: bool = True) -> bool:
+    """Whether a follow-up needs its thread: a pronoun, a bare "why?" or few words of its own; else, when
+    it names a subject of its own (a name or number), only when it starts with "and", "so"...; else
+    when its words are said in the thread's meeting (`said_there`). Never when it brings a name or
+    number that the thread never mentioned (a new subject)."""
     own = own_words(asked)
     if _REFERS.search(asked) or len(own) <= 1 or re.match(r"^\W*why\b", asked, re.IGNORECASE) and len(own) <= 2:
         return True
     thread_text = " ".join(f"{e.question} {e.answer}" for e in kept).casefold()
-    people = {part.casefold() for meeting in names for name in meeting.speakers for part in name.split()}
-    new = [
-        word
-        for word in own
-        if (word[:1].isupper() or word[:1].isdigit())
-        and word.casefold() not in people
-        and word.casefold() not in thread_text
-    ]
-    if new:
+    people = {part.casefold() for meeting in names for name in meeting.speakers for part in words(name)}
+    particular = [w for w in own if (w[:1].isupper() or w[:1].isdigit()) and w.casefold() not in people]
+    if any(word.casefold() not in thread_text for word in particular):
         return False
-    return bool(_LEAD.match(asked)) or not any(word[:1].isupper() for word in own) and bool(_DEFINITE.search(asked))
+    return bool(_LEAD.match(asked)) if particular else said_there
 
 
-def subject_of(question: str, people: frozenset[str] = frozenset()) -> str:
-    """The subject of an earlier question, as written: what it asked "about", else its words from the
-    first name in it that is not a person's (`people`: the parts of speakers' names), else its words past
-    the question and request words ("How many cyclists use Harbour Street?": "Harbour Street")."""
+def subject_of(question: str) -> str:
+    """The subject of an earlier question, as written: what it asked "about", else its words past the
+    question and request words ("How many cyclists use Harbour Street?": "cyclists use Harbour Street")."""
     if carried := _CARRIED.search(question):
         return carried[1].strip()
     text = question.strip().rstrip("?.! ")
@@ -234,10 +229,6 @@ def subject_of(question: str, people: frozenset[str] = frozenset()) -> str:
         text = about[1]
     text = _CUT.sub("", text).strip(" ,")
     tokens = text.split()
-    named = [i for i, token in enumerate(tokens[1:], 1) if token[:1].isupper() and _bare(token) not in people]
-    if named and not about:
-        start = named[0]
-        return " ".join((["the"] if _bare(tokens[start - 1]) == "the" else []) + tokens[start:])
     drop = stop_words() | _QUESTION_WORDS
     start = 0
     while start < len(tokens) and (_bare(tokens[start]) in drop or _stem(tokens[start]) in REQUEST_WORDS):
@@ -257,14 +248,23 @@ def _stem(token: str) -> str:
     return terms[0] if terms else ""
 
 
+def person_in(text: str, names: Sequence[Meeting]) -> tuple[str, str] | None:
+    """The speaker a text names, as (the words naming them, their name without a title)."""
+    for meeting in names:
+        for name in meeting.speakers:
+            plain = _plain_name(name)
+            parts = [part for part in plain.split() if len(part) > 2 and part[:1].isupper()]
+            for surface in dict.fromkeys([plain, *parts[::-1]]):
+                if surface and re.search(rf"\b{re.escape(surface)}\b", text):
+                    return surface, plain
+    return None
+
+
 def person_of(kept: Sequence[Exchange], names: Sequence[Meeting]) -> str | None:
     """Who "he" or "she" is: the last person an earlier question named, else the first its answer cited."""
-    speakers = [name for meeting in names for name in meeting.speakers]
     for exchange in reversed(kept):
-        for name in speakers:
-            parts = [part for part in name.split() if len(part) > 2 and part[:1].isupper()]
-            if any(re.search(rf"\b{re.escape(part)}\b", exchange.question) for part in parts[-2:]):
-                return _plain_name(name)
+        if found := person_in(exchange.question, names):
+            return found[1]
         if exchange.speakers:
             return _plain_name(exchange.speakers[0])
     return None
@@ -286,13 +286,15 @@ def resolved(asked: str, kept: Sequence[Exchange], names: Sequence[Meeting]) -> 
     "she" as the person the thread named; "it" as the earlier question's subject; otherwise the subject
     (and for a "why?", what the earlier answer said) added after it."""
     previous = kept[-1]
-    people = frozenset(part.casefold() for meeting in names for name in meeting.speakers for part in name.split())
-    subject = next((found for e in reversed(kept) if (found := subject_of(e.question, people))), "")
+    subject, source = next(((found, e.question) for e in reversed(kept) if (found := subject_of(e.question))), ("", ""))
     other = _WHAT_ABOUT.match(asked) or _AND_ONLY.match(asked)
-    if other and not re.match(rf"^(?:{'|'.join(_QUESTION_WORDS)})\b", other[1], re.IGNORECASE):
+    if other and not re.match(rf"^(?:{'|'.join(_QUESTION_WORDS)}|if|in|at|for|with)\b", other[1], re.IGNORECASE):
         instead = other[1]
-        if subject and subject in previous.question and _ABOUT.search(previous.question):
-            return previous.question.replace(subject, instead, 1)
+        before, now = person_in(source, names), person_in(instead, names)
+        if before and now:  # "And Grace?": the earlier question asked of another person
+            return source.replace(before[0], instead, 1)
+        if subject and "(" not in source and _ABOUT.search(source):  # "And the library hours?"
+            return source.replace(subject, instead, 1)
         return f"What about {instead}" + (f" (about {subject})?" if subject else "?")
     text = _LEAD.sub("", asked).strip()
     text = text[:1].upper() + text[1:]
@@ -301,10 +303,12 @@ def resolved(asked: str, kept: Sequence[Exchange], names: Sequence[Meeting]) -> 
         text = re.sub(r"\b(?:him|her)\b(?=\s*[?.!]|\s+(?:say|said|think|want|do)\b|$)", person, text, count=1)
     if re.match(r"^\W*why\b", text, re.IGNORECASE) and len(own_words(text)) <= 2 and previous.answer:
         gist = _gist(previous.answer)
-        return f"{text.rstrip('?.! ')} (about {subject}: {gist})?" if subject else f"{text.rstrip('?.! ')} ({gist})?"
+        about = f"about {subject}; " if subject else ""
+        return f"{text.rstrip('?.! ')} ({about}the answer was: {gist})?"
     if not subject or subject.casefold() in text.casefold():
         return text
-    replaced = re.sub(r"\bit\b", subject, text, count=1)
-    if replaced != text:
-        return replaced
+    if subject.startswith("the "):  # a noun phrase: it takes the pronoun's place
+        replaced = re.sub(r"\bit\b|\b(?:that|this)(?=\s*[?.!]*$)", subject, text, count=1)
+        if replaced != text:
+            return replaced
     return f"{text.rstrip('?.! ')} (about {subject})?"

@@ -63,7 +63,7 @@ def suggest_names(turns: Sequence[Turn]) -> dict[str, Suggestion]:
     order = list(dict.fromkeys(turn.speaker for turn in turns if turn.speaker and is_label(turn.speaker)))
     votes: dict[str, dict[str, list[_Cue]]] = {label: {} for label in order}
     for cue in _naming_cues(turns):
-        votes[cue.label].setdefault(cue.person, []).append(cue)
+        votes[cue.label].setdefault(cue.person.casefold(), []).append(cue)
     chosen = _one_label_per_name({label: _best_name(by_person) for label, by_person in votes.items()})
     suggestions = {}
     for label in order:
@@ -80,7 +80,7 @@ def suggest_names(turns: Sequence[Turn]) -> dict[str, Suggestion]:
 @dataclass(frozen=True)
 class _Cue:
     label: str  # the label it names
-    person: str  # the person it names, casefolded: the full name where the meeting gives one
+    person: str  # the person it names: the full name where the meeting gives one
     form: str  # the name as written
     turn: int
     quote: str
@@ -94,14 +94,16 @@ class _Cue:
 
 _ACKNOWLEDGE = (
     r"thanks|thank you|cheers|sure(?: thing)?|yes|yeah|yep|right|okay|ok|good|great|nice|perfect|excellent|lovely|"
-    r"brilliant|wonderful|awesome|cool|good (?:question|point|stuff)|absolutely|of course|no|exactly|fair (?:enough|"
-    r"point)|got it|will do|definitely|agreed|indeed|alright|all right|sorry|hi|hello|hey|morning|"
+    r"brilliant|wonderful|awesome|cool|good stuff|absolutely|of course|no|exactly|fair enough|congratulations|"
+    r"well done|apologies|(?:that's |that is )?(?:a )?(?:good|fair|great|excellent|interesting|valid) "
+    r"(?:point|question)|got it|will do|definitely|agreed|indeed|alright|all right|sorry|hi|hello|hey|morning|"
     r"good (?:morning|afternoon|evening)|well|oh|ah|um|uh"
 )
 _ACK = re.compile(
     rf"^(?:(?:{_ACKNOWLEDGE})(?: (?:so|very) much| again| for that| all| everyone| though| then)?[,.!]?\s*)+$", re.I
 )
 _GREETING = re.compile(r"^(?:hi|hello|hey|morning|good (?:morning|afternoon|evening))\b", re.IGNORECASE)
+_CALLS = re.compile(r"^(?:yes|yeah|yep|go|okay,? go)\b", re.IGNORECASE)
 _THANKS = re.compile(r"\b(?:thanks|thank you|cheers)\b", re.IGNORECASE)
 _THANKS_AFTER = re.compile(r"^,\s*(?:thanks|thank you)\b", re.IGNORECASE)
 _HANDOFF = re.compile(
@@ -110,13 +112,13 @@ _HANDOFF = re.compile(
 _IMPERATIVE = re.compile(
     r"^(?:please|go ahead|tell|walk|take|start|kick|share|give|let's|talk|introduce|over to you)\b", re.IGNORECASE
 )
-_APPOSITION = re.compile(r"^(?:who|whose|which|our|my|the|a|an|his|her|their)\b", re.IGNORECASE)
-_YOU = re.compile(r"\b(?:you|your|you're|you've|you'll|yours)\b|\?\s*$", re.IGNORECASE)
+_APPOSITION = re.compile(r"^(?:who|whose|which|our|my|the|a|an|his|her|their|and|or|but)\b", re.IGNORECASE)
+_YOU = re.compile(r"\b(?:you|your|you're|you've|you'll|yours)\b", re.IGNORECASE)
 _LEAD_IN = re.compile(r"^(?:(?:and|so|okay|ok|now|alright|all right|right|well|then|next|um|uh)[,.]?\s*)*$", re.I)
 _SELF = re.compile(r"(?:\bI'?m|\bI am|\bmy name(?:'s| is)|\bcall me)\s*$", re.IGNORECASE)
 _THIS_IS = re.compile(r"(?:^|[,.!]\s*)(?:this is|it's|it is)\s*$", re.IGNORECASE)
 GREETING_WORDS = 6  # "Hello, Mrs. Oyelaran, this is Kiran": words before "this is" in a self-introduction
-_SELF_AFTER = re.compile(r"^(?:$|[,.!?;:—–-]|(?:from|with|and|here|speaking|calling|of|at)\b)", re.IGNORECASE)
+_SELF_AFTER = re.compile(r"^(?:$|[,.!?;:—]|(?:from|with|and|here|speaking|calling|of|at)\b)", re.IGNORECASE)
 _INTRODUCES = re.compile(
     r"(?:joined (?:today |tonight |here )?by|please welcome|welcome(?: back)?|(?:our|my) (?:\w+ )?(?:guests?|"
     r"callers?|speakers?|presenters?) (?:today |tonight |this week )?(?:is|are)(?: [a-z]+){0,3}|"
@@ -129,6 +131,9 @@ _LETS = re.compile(r"\b(?:let|ask|invite|have)\s*$", re.IGNORECASE)
 _LETS_AFTER = re.compile(r"^(?:to )?(?:take|walk|run|show|present|start|kick|tell|explain|go|give|share)\b", re.I)
 _INTRODUCED_AFTER = re.compile(r"^,?\s*(?:presiding|is on the line|is joining us|joins us)\b", re.IGNORECASE)
 _QUALIFIER = re.compile(r"^(?:in|from|at|on) (?:[^\W\d_][\w'’-]*\s?){1,3}(?=,)")  # "Bernadette in Eastfield, ..."
+_LISTED = re.compile(r"\S\s+[^\W\d_a-z][\w'’-]*\s*,$")  # "German, English, Japanese": a list, not a call
+_APPOSED = re.compile(r"\b(?:my|our|the|his|her|their|your)(?: [\w'’-]+){1,4},$", re.I)  # "my colleague,"
+_ENDS = ("", ".", "?", "!")
 _ROLL_ANSWER = re.compile(r"^\W*(?:here|present|aye|yes|yep|yeah|here,? yes)\W*$", re.IGNORECASE)
 SHORT_TURN = 6  # words: a thank-you after a turn this short may thank someone earlier
 SHORT_OPENING = 4  # words: sentences this short before a thank-you do not stop it opening the turn
@@ -153,7 +158,10 @@ def _naming_cues(turns: Sequence[Turn]) -> list[_Cue]:
     ordinary = frozenset(word.casefold() for turn in turns for word in words(turn.text) if word.islower())
     said = [sentence for turn in turns for sentence in sentences(turn.text)]
     mentioned = [m for sentence in said for m in mentions(sentence, ordinary)]
-    full_names = {person_of(m.form) for m in mentioned if len(person_of(m.form).split()) > 1}
+    full_names: dict[str, str] = {}  # casefolded → as first written
+    for person in (person_of(m.form) for m in mentioned):
+        if len(person.split()) > 1:
+            full_names.setdefault(person.casefold(), person)
     capitalised = frozenset(word.casefold() for sentence in said for word in words(sentence)[1:] if word[:1].isupper())
     found = []
     for position, turn in enumerate(turns):
@@ -181,7 +189,7 @@ def _cue_of(said: _Said) -> _Cue | None:
     sentence, mention, place = said.sentence, said.mention, said.place
     ahead, behind = sentence[: mention.start].strip(), sentence[mention.end :].strip()
     behind = _QUALIFIER.sub("", behind, count=1).strip()
-    own, previous, following = _speaker_label(said.turn), _speaker_label(said.before), _speaker_label(said.after)
+    own, following = _speaker_label(said.turn), _speaker_label(said.after)
     last = place >= said.count - 2 and following != own
     this_is = said.opening and _THIS_IS.search(ahead) and len(words(ahead)) <= GREETING_WORDS
     if (_SELF.search(ahead) or this_is) and _SELF_AFTER.match(behind):
@@ -192,28 +200,41 @@ def _cue_of(said: _Said) -> _Cue | None:
         return _named(said, following, "introduction", 0.5)
     if last and _LETS.search(ahead) and _LETS_AFTER.match(behind):
         return _named(said, following, "introduction", 0.5)
+    return _vocative_cue(said, ahead, behind, last)
+
+
+def _vocative_cue(said: _Said, ahead: str, behind: str, last: bool) -> _Cue | None:
+    """The cue of a name said to someone: the previous speaker (thanked, answered) or the next (called
+    on, addressed); None for a name said about someone."""
+    sentence, previous, following = said.sentence, _speaker_label(said.before), _speaker_label(said.after)
     rest = behind.lstrip(",").strip()
-    alone = bool(_LEAD_IN.match(ahead)) and behind in ("", ".", "?", "!")
+    listed = bool(_LISTED.search(ahead) or _APPOSED.search(ahead))
+    alone = bool(_LEAD_IN.match(ahead)) and behind in _ENDS and _called(said, ahead, behind)
     first = behind.startswith(",") and bool(_LEAD_IN.match(ahead) or _ACK.match(ahead)) and _addressed(said, rest)
-    between = ahead.endswith(",") and behind.startswith(",") and bool(_YOU.search(rest) or _HANDOFF.search(rest))
-    closing = ahead.endswith(",") and behind in ("", ".", "?", "!")
-    if not (alone or first or between or closing) or (alone and not _called(said, ahead, behind)):
+    between = ahead.endswith(",") and behind.startswith(",") and not listed and not _APPOSITION.match(rest)
+    between = between and bool(_YOU.search(rest) or _HANDOFF.search(rest))
+    closing = ahead.endswith(",") and behind in _ENDS and not listed
+    if not (alone or first or between or closing):
         return None  # mentioned in passing
     acknowledged = bool(ahead and _ACK.match(ahead)) or bool(first and _THANKS_AFTER.match(behind))
     handoff = bool(_HANDOFF.search(sentence)) or sentence.rstrip().endswith("?")
-    if acknowledged and not (_GREETING.match(ahead) and handoff):
-        thanked = _THANKS.search(ahead) or _THANKS_AFTER.match(behind)
-        if said.opening or thanked:
-            short = said.before is None or len(words(said.before.text)) < SHORT_TURN
-            strength = (1.0 if said.opening else 0.7) * (0.5 if short else 1.0)
-            return _named(said, previous, "thanked" if thanked else "answered", strength)
-    if last and (handoff or alone or first or between):
+    thanked = bool(_THANKS.search(ahead) or _THANKS_AFTER.match(behind))
+    asking = sentence.rstrip().endswith("?") and not thanked
+    forward = handoff and (_GREETING.match(ahead) or (asking and _CALLS.match(ahead)))
+    if acknowledged and not forward:  # "Thanks, Bruno.", "Sure thing, Ines." ("Yes, Aaliyah?" calls on her)
+        if asking or not (said.opening or thanked):
+            return None  # "Okay, Janet?" asks either of them
+        short = said.before is None or len(words(said.before.text)) < SHORT_TURN
+        strength = (1.0 if said.opening else 0.7) * (0.5 if short else 1.0)
+        return _named(said, previous, "thanked" if thanked else "answered", strength)
+    told = bool(_YOU.search(_THANKS.sub("", sentence)))  # "You have 30 seconds left, Mr. Singh."
+    if last and (handoff or alone or first or between or (closing and told)):
         if alone and said.after is not None and _ROLL_ANSWER.match(said.after.text):
             return _named(said, following, "roll call")
-        titled = is_title(mention.form.split()[0])
-        return _named(said, following, "called on" if alone or titled or handoff else "addressed")
-    if said.opening and (closing or first):
-        return _named(said, previous, "answered", 1.0 if closing else 0.7)
+        return _named(said, following, "called on" if alone or _HANDOFF.search(sentence) else "addressed")
+    asked = said.before is not None and said.before.text.rstrip().endswith("?")
+    if said.opening and closing and not told and asked:
+        return _named(said, previous, "answered")  # "About a hundred and ten thousand a year, Gil."
     return None
 
 
@@ -223,17 +244,17 @@ def _addressed(said: _Said, rest: str) -> bool:
     if _THANKS_AFTER.match("," + rest) or _HANDOFF.search(rest) or _IMPERATIVE.match(rest):
         return True
     head = said.mention.form.split()
-    if is_title(head[0]):
-        return not _APPOSITION.match(rest)
+    if _APPOSITION.match(rest):
+        return False
     if len(head) == 1 and not said.mention.start and head[0].casefold() not in said.capitalised:
         return bool(re.search(r"\byou", rest, re.IGNORECASE))  # "Wait, can we…" is no name
-    return bool(_YOU.search(rest))
+    return bool(_YOU.search(rest)) or rest.endswith("?")
 
 
 def _called(said: _Said, ahead: str, behind: str) -> bool:
     """Whether a sentence that is a name alone calls on someone ("Councillor Moss?", "Yes, Aaliyah?")."""
     form = said.mention.form
-    return is_title(form.split()[0]) or len(form.split()) > 1 or behind == "?" or bool(ahead)
+    return is_title(form.split()[0]) or len(form.split()) > 1 or behind == "?" or ahead.endswith(",")
 
 
 def _named(said: _Said, label: str | None, kind: str, strength: float = 1.0) -> _Cue | None:
@@ -251,17 +272,17 @@ def _short_quote(sentence: str, limit: int = 200) -> str:
     return sentence if len(sentence) <= limit else sentence[: limit - 1].rstrip() + "…"
 
 
-def _with_person(cue: _Cue, full_names: set[str]) -> _Cue | None:
+def _with_person(cue: _Cue, full_names: dict[str, str]) -> _Cue | None:
     """The cue with the person it names: its full name where exactly one full name of the meeting fits
     a first name (or a title and surname); None where a bare first name fits two people."""
     person = person_of(cue.form)
     if len(person.split()) == 1:
         titled = is_title(cue.form.split()[0])
-        fits = {full for full in full_names if full.split()[-1 if titled else 0].casefold() == person.casefold()}
+        fits = [full for key, full in full_names.items() if key.split()[-1 if titled else 0] == person.casefold()]
         if len(fits) > 1 and not titled:
             return None
-        person = fits.pop() if len(fits) == 1 else person
-    return _Cue(cue.label, person.casefold(), cue.form, cue.turn, cue.quote, cue.kind, cue.strength)
+        person = fits[0] if len(fits) == 1 else person
+    return _Cue(cue.label, person, cue.form, cue.turn, cue.quote, cue.kind, cue.strength)
 
 
 def _best_name(by_person: dict[str, list[_Cue]]) -> tuple[list[_Cue], float] | None:
@@ -283,7 +304,7 @@ def _one_label_per_name(chosen: Chosen) -> Chosen:
     by_person: dict[str, list[str]] = {}
     for label, best in chosen.items():
         if best:
-            by_person.setdefault(best[0][0].person, []).append(label)
+            by_person.setdefault(best[0][0].person.casefold(), []).append(label)
     kept = dict(chosen)
     for labels in by_person.values():
         if len(labels) < 2:
@@ -300,14 +321,15 @@ def _votes_for(best: tuple[list[_Cue], float] | None) -> float:
 
 
 def _display_name(cues: list[_Cue]) -> str:
+    return re.sub(r"\.(?=[^\W\d_])", ". ", _fullest_form(cues))  # "Mrs.Gill" -> "Mrs. Gill"
+
+
+def _fullest_form(cues: list[_Cue]) -> str:
     """The fullest form of the name: first name and surname where the meeting gives both, else a
     title and surname ("Councillor Moss"), else the name as said."""
     person = cues[0].person
-    for cue in cues:
-        if person_of(cue.form).casefold() == person:
-            full = person_of(cue.form)
-            if len(full.split()) > 1:
-                return full
+    if len(person.split()) > 1:
+        return person
     titled = [cue.form for cue in cues if is_title(cue.form.split()[0])]
     if titled:
         return max(titled, key=len)

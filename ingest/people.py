@@ -21,7 +21,7 @@ TITLES = frozenset(
         "doctor", "professor", "prof", "mr", "mrs", "ms", "miss", "mx", "sir", "dame", "madam", "madame", "lord",
         "lady", "hon", "honourable", "honorable", "officer", "sergeant", "sgt", "captain", "capt", "detective",
         "inspector", "chief", "lieutenant", "lt", "agent", "pastor", "father", "reverend", "rev", "coach", "nurse",
-        "principal", "dean", "ambassador", "general", "colonel", "major",
+        "principal", "ambassador", "colonel", "cabinet",
     )
 )  # fmt: skip
 _TITLE_WORD = re.compile(r"^([^\W\d_][\w'’-]*)\.?$")
@@ -131,6 +131,7 @@ _PARTICLES = frozenset(
     {"de", "da", "van", "von", "der", "den", "bin", "ibn", "al", "el", "la", "le", "del", "di", "du"}
 )
 MAX_NAME_WORDS = 5
+_CAMEL_TITLES = re.compile(r"^(?:madam|mister|mr|ms)(?:chair|speaker|president|mayor)$", re.IGNORECASE)
 PLACE_WORDS = frozenset(
     (
         "road", "street", "lane", "avenue", "drive", "close", "way", "square", "park", "bridge", "hall", "centre",
@@ -160,7 +161,7 @@ def mentions(sentence: str, ordinary: frozenset[str] = frozenset()) -> list[Ment
 
 def _name_word(word: str, ordinary: frozenset[str]) -> bool:
     first = word[0]
-    if first.islower() or word.isupper() and len(word) > 1 and not first.isalpha():
+    if first.islower() or (word.isupper() and len(word) > 1):  # an acronym ("HESA") is no name
         return False
     folded = word.casefold().replace("’", "'")
     return folded not in _not_names() and folded not in ordinary or is_title(word)
@@ -186,6 +187,8 @@ def _mention_of_run(sentence: str, run: list[re.Match[str]]) -> Mention | None:
         return None
     if len(run) > 1 and run[-1][0].casefold() in PLACE_WORDS and not is_title(run[0][0]):
         return None  # "Station Road", "Harbour Street": a place, not a person
+    if is_title(run[-1][0]) or _CAMEL_TITLES.match(run[-1][0]):
+        return None  # "Cabinet Secretary", "Madam Chair", "MadamChair": a role
     return Mention(sentence[start:end], start, end)
 
 
@@ -206,7 +209,14 @@ _COMMON = frozenset(
         "anybody", "someone", "sir", "madam", "god", "here", "present", "second", "seconded", "aye", "nay",
         "opposed", "agreed", "correct", "absolutely", "exactly", "perfect", "fine", "cool", "awesome", "nice",
         "wow", "true", "indeed", "noted", "understood", "done", "next", "questions", "question", "anything",
-        "nothing", "english", "french", "spanish", "american", "canadian", "british", "mm", "hmm", "mhm", "uh-huh",
-        "cheers", "bye", "goodbye", "thanks",
+        "nothing", "english", "french", "spanish", "american", "canadian", "british",
+        "german", "japanese", "chinese", "italian", "russian", "dutch", "european", "african", "asian", "indian",
+        "korean", "portuguese", "arabic", "swedish", "norwegian", "danish", "polish", "irish", "scottish", "welsh",
+        "mexican", "brazilian", "australian", "mm", "hmm", "mhm", "uh-huh",
+        "cheers", "bye", "goodbye", "similarly", "anyway", "however", "actually", "basically", "honestly",
+        "obviously", "clearly", "finally", "firstly", "secondly", "additionally", "also", "meanwhile", "otherwise",
+        "presumably", "hopefully", "unfortunately", "fortunately", "interestingly", "again", "listen", "look",
+        "see", "wait", "start", "stop", "congratulations", "apologies", "diolch", "therefore",
+        "thus", "hence", "still", "yet",
     )
 )  # fmt: skip

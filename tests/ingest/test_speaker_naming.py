@@ -123,3 +123,12 @@ def test_diarizer_labels_are_labels(speaker):
 @pytest.mark.parametrize("speaker", ["Helen Marsh", "Councillor Reyes", "Sam", "Anne/Risker", "Speakers Corner", None])
 def test_names_are_not_labels(speaker):
     assert not is_label(speaker)
+
+
+def test_the_fullest_form_the_meeting_gives_is_kept():
+    suggestions = names_of(
+        "SPEAKER_00: Councillor Ana Reyes chaired the working group on this. Councillor Reyes, you have the floor.\n"
+        "SPEAKER_01: Thanks. The group met three times and recommends the fee.\n"
+    )
+    assert suggestions["SPEAKER_01"].name == "Ana Reyes"
+    assert suggestions["SPEAKER_01"].evidence == (Evidence(0, "Councillor Reyes, you have the floor.", "called on"),)

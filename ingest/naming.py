@@ -193,13 +193,13 @@ def _cue_of(said: _Said) -> _Cue | None:
     last = place >= said.count - 2 and following != own
     this_is = said.opening and _THIS_IS.search(ahead) and len(words(ahead)) <= GREETING_WORDS
     if (_SELF.search(ahead) or this_is) and _SELF_AFTER.match(behind):
-        return _named(said, own, "introduction")
+        return _naming_cue(said, own, "introduction")
     if said.opening and _LEAD_IN.match(ahead) and re.match(r"here\b", behind, re.IGNORECASE):
-        return _named(said, own, "introduction")
+        return _naming_cue(said, own, "introduction")
     if last and (_INTRODUCES.search(ahead) or _INTRODUCED_AFTER.match(behind)):
-        return _named(said, following, "introduction", 0.5)
+        return _naming_cue(said, following, "introduction", 0.5)
     if last and _LETS.search(ahead) and _LETS_AFTER.match(behind):
-        return _named(said, following, "introduction", 0.5)
+        return _naming_cue(said, following, "introduction", 0.5)
     return _vocative_cue(said, ahead, behind, last)
 
 
@@ -226,15 +226,15 @@ def _vocative_cue(said: _Said, ahead: str, behind: str, last: bool) -> _Cue | No
             return None  # "Okay, Janet?" asks either of them
         short = said.before is None or len(words(said.before.text)) < SHORT_TURN
         strength = (1.0 if said.opening else 0.7) * (0.5 if short else 1.0)
-        return _named(said, previous, "thanked" if thanked else "answered", strength)
+        return _naming_cue(said, previous, "thanked" if thanked else "answered", strength)
     told = bool(_YOU.search(_THANKS.sub("", sentence)))  # "You have 30 seconds left, Mr. Singh."
     if last and (handoff or alone or first or between or (closing and told)):
         if alone and said.after is not None and _ROLL_ANSWER.match(said.after.text):
-            return _named(said, following, "roll call")
-        return _named(said, following, "called on" if alone or _HANDOFF.search(sentence) else "addressed")
+            return _naming_cue(said, following, "roll call")
+        return _naming_cue(said, following, "called on" if alone or _HANDOFF.search(sentence) else "addressed")
     asked = said.before is not None and said.before.text.rstrip().endswith("?")
     if said.opening and closing and not told and asked:
-        return _named(said, previous, "answered")  # "About a hundred and ten thousand a year, Gil."
+        return _naming_cue(said, previous, "answered")  # "About a hundred and ten thousand a year, Gil."
     return None
 
 
@@ -257,7 +257,7 @@ def _called(said: _Said, ahead: str, behind: str) -> bool:
     return is_title(form.split()[0]) or len(form.split()) > 1 or behind == "?" or ahead.endswith(",")
 
 
-def _named(said: _Said, label: str | None, kind: str, strength: float = 1.0) -> _Cue | None:
+def _naming_cue(said: _Said, label: str | None, kind: str, strength: float = 1.0) -> _Cue | None:
     if not label or not is_label(label) or (label == said.turn.speaker and kind != "introduction"):
         return None
     return _Cue(label, "", said.mention.form, said.turn.index, _short_quote(said.sentence), kind, strength)

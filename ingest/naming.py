@@ -168,7 +168,10 @@ def _naming_cues(turns: Sequence[Turn]) -> list[_Cue]:
         before = turns[position - 1] if position else None
         after = turns[position + 1] if position + 1 < len(turns) else None
         found += _turn_cues(turn, before, after, ordinary, capitalised)
-    return [cue for cue in (_with_person(cue, full_names) for cue in found) if cue]
+    speaking = {person_of(turn.speaker).casefold() for turn in turns if turn.speaker and not is_label(turn.speaker)}
+    named = {word for person in speaking for word in (person, person.split()[0], person.split()[-1])}
+    resolved = [cue for cue in (_with_person(cue, full_names) for cue in found) if cue]
+    return [cue for cue in resolved if cue.person.casefold() not in named]  # a named speaker is no label's name
 
 
 def _turn_cues(turn, before, after, ordinary: frozenset[str], capitalised: frozenset[str]) -> list[_Cue]:

@@ -132,3 +132,15 @@ def test_the_fullest_form_the_meeting_gives_is_kept():
     )
     assert suggestions["SPEAKER_01"].name == "Ana Reyes"
     assert suggestions["SPEAKER_01"].evidence == (Evidence(0, "Councillor Reyes, you have the floor.", "called on"),)
+
+
+def test_a_speaker_the_transcript_already_names_is_no_label_s_name():
+    suggestions = names_of(
+        "Helen Marsh: Next is the ferry contract.\n"
+        "SPEAKER_01: Helen, can you say where the tender stands?\n"
+        "SPEAKER_02: We have three bids; the cheapest is from Northline.\n"
+        "Helen Marsh: Thanks. Priya, can you add the costs?\n"
+        "SPEAKER_01: The costs are in the appendix, on page four.\n"
+    )
+    assert suggestions["SPEAKER_02"].name is None  # Helen Marsh speaks under her own name
+    assert suggestions["SPEAKER_01"].name == "Priya"

@@ -4,12 +4,13 @@ answers a passage's question, a meeting's or a subject's across meetings (answer
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import partial
 
 from answer.extractive.compose import TurnsOf, answer, not_in_transcripts
-from answer.question.thread import Exchange, read_followup
+from answer.question.thread import Exchange, own_words, read_followup
 from answer.routing import Sources, scoped_ask
 from core.errors import QueryError
 from core.models import Answer, Filters
@@ -43,21 +44,27 @@ def ask(
     turns_of: TurnsOf | None = None,
     writer: Callable[..., Answer] | None = None,
     sources: Sources | None = None,
+    rewriter: Callable[[list[dict[str, str]]], str] | None = None,
 ) -> Answer:
     """Retrieve passages for a question and answer it from them, citing the turns (given
     `turns_of`) or else the passages that hold each quote; with `writer` (answer.written.writer, bound to
     a model), the answer is written by a language model and checked. With `sources`, a question
-    about a whole meeting or a subject across meetings is answered by its scope (answer.routing)."""
+    about a whole meeting or a subject across meetings is answered by its scope (answer.routing). With
+    `options.history`, the question is first read against its thread (answer.question.thread), with
+    `rewriter` (the user's language model, messages in, text out) rewriting it, checked."""
     if options.answerer not in ANSWERERS:
         raise QueryError(f"unknown answerer {options.answerer!r}; use one of: {', '.join(ANSWERERS)}")
     if not options.history:
+        if question.strip() and not own_words(question):  # "Why?" with nothing before it: ask, never guess
+            return unresolved(question)
         return _answered(retriever, question, options, turns_of, writer, sources)
     catalog = retriever.catalog
     meetings = list(catalog.meetings.values())
-    reading = read_followup(question, options.history, options.filters, meetings, occurs_in(catalog))
+    reading = read_followup(question, options.history, options.filters, meetings, occurs_in(catalog), rewriter)
     if reading.unresolved:
         return replace(unresolved(question), notice=reading.notice)
     carried = replace(options, filters=reading.filters)
+    writer = told_the_thread(writer, options.history)
     found = _answered(retriever, reading.standalone, carried, turns_of, writer, sources)
     if found.abstained and not reading.changed and reading.filters != options.filters:
         found = _answered(retriever, question, options, turns_of, writer, sources)  # not in the thread's meeting
@@ -75,6 +82,16 @@ def occurs_in(catalog: Catalog) -> Callable[[str, str], bool]:
         return catalog.keyword.occurs(term, masks[meeting_id])
 
     return occurs
+
+
+def told_the_thread(
+    writer: Callable[..., Answer] | None, history: tuple[Exchange, ...]
+) -> Callable[..., Answer] | None:
+    """The writer, given the thread (`thread=`) when it takes one: it writes for the standalone question, and
+    its sentences are still checked against the passages alone, never against the earlier answers."""
+    if writer is None or "thread" not in inspect.signature(writer).parameters:
+        return writer
+    return partial(writer, thread=history)
 
 
 def unresolved(question: str) -> Answer:

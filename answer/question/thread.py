@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 
 from answer.question.meetings import match_score, meeting_words, named_in
 from answer.question.scope import REQUEST_WORDS, meeting_phrase
-from core.errors import QueryError
+from core.errors import OnRecordError, QueryError
 from core.models import Answer, Filters, Meeting
 from core.text import stop_words, words
 from ingest.labels import topic_terms
@@ -118,12 +118,15 @@ def read_followup(
     filters: Filters,
     names: Sequence[Meeting] = (),
     occurs: Callable[[str, str], bool] | None = None,
+    rewriter: Callable[[list[dict[str, str]]], str] | None = None,
 ) -> Reading:
     """The follow-up `question` read against `history` (oldest first) into a question that stands alone,
     with `filters` and the thread's meeting carried over unless the user's filters or the follow-up's
     words name a meeting; `names` are the library's meetings (their titles, dates and speakers);
     `occurs(term, meeting_id)`, whether a stemmed term occurs in a meeting, keeps a question that
-    stands alone on a subject of its own from being narrowed to the thread's meeting."""
+    stands alone on a subject of its own from being narrowed to the thread's meeting. With `rewriter` (the
+    user's language model: chat messages in, text out), a follow-up that needs its thread is rewritten by
+    the model, and the rewrite is used when it passes `checked_rewrite`."""
     asked = " ".join(question.split())
     kept, notice = kept_turns(history)
     if not kept:
@@ -135,6 +138,8 @@ def read_followup(
     said_there = _said_in(asked, thread_meeting, occurs)
     if refers_back(asked, kept, names, said_there):
         standalone = resolved(asked, kept, names)
+        if rewriter is not None:
+            standalone = model_rewrite(asked, kept, rewriter) or standalone
     else:  # it stands alone: left as it is, narrowed to the thread's meeting only when its words are there
         standalone = asked
         if target == thread_meeting and not said_there:
@@ -293,8 +298,9 @@ def resolved(asked: str, kept: Sequence[Exchange], names: Sequence[Meeting]) -> 
         before, now = person_in(source, names), person_in(instead, names)
         if before and now:  # "And Grace?": the earlier question asked of another person
             return source.replace(before[0], instead, 1)
-        if subject and "(" not in source and _ABOUT.search(source):  # "And the library hours?"
-            return source.replace(subject, instead, 1)
+        asked_about = (e.question for e in reversed(kept) if "(" not in e.question and _ABOUT.search(e.question))
+        if template := next(asked_about, None):  # "And the library hours?": the last question asked "about" X
+            return template.replace(subject_of(template), instead, 1)
         return f"What about {instead}" + (f" (about {subject})?" if subject else "?")
     text = _LEAD.sub("", asked).strip()
     text = text[:1].upper() + text[1:]
@@ -312,3 +318,44 @@ def resolved(asked: str, kept: Sequence[Exchange], names: Sequence[Meeting]) -> 
         if replaced != text:
             return replaced
     return f"{text.rstrip('?.! ')} (about {subject})?"
+
+
+REWRITE_ASKED = (
+    "Rewrite the last question of a conversation about meeting transcripts so that it can be understood "
+    "without the conversation: replace each pronoun with what it refers to and fill in what the question "
+    "leaves out, using words from the earlier turns. Keep every word of the question itself. Add nothing "
+    "the conversation does not say. Reply with the rewritten question alone, on one line."
+)
+SHOWN_TURNS = 4  # the earlier turns a model is shown
+SHOWN_ANSWER = 600  # characters of each earlier answer shown
+MAX_REWRITE = 200  # characters: a rewrite twice as long is no question
+
+
+def rewrite_prompt(asked: str, kept: Sequence[Exchange]) -> list[dict[str, str]]:
+    """The chat that asks a language model for a follow-up's standalone question."""
+    turns = "\n\n".join(f"Question: {e.question}\nAnswer: {e.answer[:SHOWN_ANSWER]}" for e in kept[-SHOWN_TURNS:])
+    return [
+        {"role": "system", "content": REWRITE_ASKED},
+        {"role": "user", "content": f"{turns}\n\nLast question: {asked}\nRewritten:"},
+    ]
+
+
+def checked_rewrite(rewrite: str, asked: str, kept: Sequence[Exchange]) -> str | None:
+    """A model's rewrite of a follow-up, when it holds every content word of the follow-up and adds only
+    words that the thread holds (stemmed); None otherwise, and the resolver's reading is used."""
+    text = " ".join(rewrite.split()).strip("\"“”' ")
+    text = re.sub(r"^(?:rewritten(?:\s+question)?|question)\s*:\s*", "", text, flags=re.IGNORECASE)
+    if not text or len(text) > 2 * MAX_REWRITE:
+        return None
+    own = set(topic_terms(" ".join(own_words(asked))))
+    thread = set(topic_terms(" ".join(f"{e.question} {e.answer}" for e in kept)))
+    written = set(topic_terms(text))
+    return text if own <= written and written <= own | thread | set(topic_terms(asked)) else None
+
+
+def model_rewrite(asked: str, kept: Sequence[Exchange], rewriter: Callable[[list[dict[str, str]]], str]) -> str | None:
+    """The language model's rewrite of a follow-up, checked; None when it fails or the check refuses it."""
+    try:
+        return checked_rewrite(rewriter(rewrite_prompt(asked, kept)), asked, kept)
+    except OnRecordError:  # the model failed or timed out: the resolver's reading stands
+        return None

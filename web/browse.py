@@ -16,6 +16,7 @@ from minutes.markdown import minutes_markdown
 from web import render
 from web.minutes import minutes_html
 from web.questions import ANY
+from web.speakers import SpeakersPanel, speakers_panel
 
 _CHOOSE = "<p>Choose a meeting.</p>"
 
@@ -23,6 +24,7 @@ _CHOOSE = "<p>Choose a meeting.</p>"
 @dataclass
 class BrowseTab:
     meeting: gr.Dropdown
+    speakers: SpeakersPanel  # its `changed` box changes after a rename or a merge: menus naming speakers refresh
 
 
 def browse(library: Library, meeting_id, topic, speaker, search_text) -> str:
@@ -103,13 +105,14 @@ def open_chapter(library: Library, meeting_id, number) -> tuple:
     return gr.update(value=chapter.topic if chapter.topic in meeting.topics else ANY), html
 
 
-def browse_tab(library: Library, meetings: list[str]) -> BrowseTab:
-    """The Browse tab's components and events (inside a `gr.Tab`)."""
+def browse_tab(library: Library, meetings: list[str], writes: bool = True) -> BrowseTab:
+    """The Browse tab's components and events (inside a `gr.Tab`); with `writes`, speakers are named there."""
     with gr.Row():
         meeting = gr.Dropdown(meetings, label="Meeting", elem_id="browse-meeting")
         topic = gr.Dropdown([], label="Topic", elem_id="browse-topic")
         speaker = gr.Dropdown([], label="Speaker", elem_id="browse-speaker")
         search = gr.Textbox(label="Search within the meeting", elem_id="browse-search")
+    panel = speakers_panel(library, meeting, writes)
     minutes = gr.HTML("", elem_id="browse-minutes")
     chapters = gr.HTML("", elem_id="browse-chapters")
     view = gr.HTML(_CHOOSE, elem_id="browse-view", max_height=720)
@@ -121,10 +124,11 @@ def browse_tab(library: Library, meetings: list[str]) -> BrowseTab:
         exported = gr.Textbox(label="Markdown", lines=8, buttons=["copy"], elem_id="minutes-markdown")
     shown_meeting = [topic, speaker, minutes, chapters, view, exported]
     meeting.change(partial(on_meeting, library), meeting, shown_meeting, api_visibility="private")
+    panel.changed.change(partial(on_meeting, library), meeting, shown_meeting, api_visibility="private")
     turn_button.click(partial(open_turn, library), [meeting, turn_box], view, api_visibility="private")
     open_button.click(partial(open_chapter, library), [meeting, open_box], [topic, view], api_visibility="private")
     shown = partial(browse, library)
     for control in (topic, speaker):
         control.input(shown, [meeting, topic, speaker, search], view, api_visibility="private")
     search.submit(shown, [meeting, topic, speaker, search], view, api_visibility="private")
-    return BrowseTab(meeting)
+    return BrowseTab(meeting, panel)

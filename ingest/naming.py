@@ -130,11 +130,21 @@ _INTRODUCES = re.compile(
 _LETS = re.compile(r"\b(?:let|ask|invite|have)\s*$", re.IGNORECASE)
 _LETS_AFTER = re.compile(r"^(?:to )?(?:take|walk|run|show|present|start|kick|tell|explain|go|give|share)\b", re.I)
 _INTRODUCED_AFTER = re.compile(r"^,?\s*(?:presiding|is on the line|is joining us|joins us)\b", re.IGNORECASE)
-_QUALIFIER = re.compile(r"^(?:in|from|at|on) (?:[^\W\d_][\w'’-]*\s?){1,3}(?=,)")  # "Bernadette in Eastfield, ..."
+_QUALIFIER = re.compile(r"^(?:in|from|at|on) (?:[A-ZÀ-ÖØ-Þ][\w'’-]*\s?){1,3}(?=,)")  # "Bernadette in Eastfield, ..."
 _LISTED = re.compile(r"\S\s+[^\W\d_a-z][\w'’-]*\s*,$")  # "German, English, Japanese": a list, not a call
 _APPOSED = re.compile(r"\b(?:my|our|the|his|her|their|your)(?: [\w'’-]+){1,4},$", re.I)  # "my colleague,"
 _ENDS = ("", ".", "?", "!")
 _ROLL_ANSWER = re.compile(r"^\W*(?:here|present|aye|yes|yep|yeah|here,? yes)\W*$", re.IGNORECASE)
+_ASKS_NAMES = re.compile(
+    r"\b(?:your names?|names? and (?:units?|roles?|where)|introduce yourselves|go around|round of introductions|"
+    r"say who you are|who's who|state your names?)\b",
+    re.IGNORECASE,
+)
+_ASKS = re.compile(
+    r"^(?:what|how|where|when|who|which|any|anything|did|do|does|are|is|have|has|can|could|would|will)\b.*\?$", re.I
+)
+_GIVES_NAME = re.compile(r"^(?:[,.]|$)(?!.*\?)")
+ROUND_OF_NAMES = 6  # turns: how long after a request for names a turn that opens with a name gives its own
 SHORT_TURN = 6  # words: a thank-you after a turn this short may thank someone earlier
 SHORT_OPENING = 4  # words: sentences this short before a thank-you do not stop it opening the turn
 
@@ -152,6 +162,7 @@ class _Said:
     count: int  # sentences in the turn
     mention: Mention
     capitalised: frozenset[str]  # words the meeting writes capitalised within a sentence
+    round_of_names: bool = False  # someone asked, a few turns before, for everyone's name ("Just your name and unit")
 
 
 def _naming_cues(turns: Sequence[Turn]) -> list[_Cue]:
@@ -164,24 +175,30 @@ def _naming_cues(turns: Sequence[Turn]) -> list[_Cue]:
             full_names.setdefault(person.casefold(), person)
     capitalised = frozenset(word.casefold() for sentence in said for word in words(sentence)[1:] if word[:1].isupper())
     found = []
+    asked_at = -ROUND_OF_NAMES - 1
     for position, turn in enumerate(turns):
         before = turns[position - 1] if position else None
         after = turns[position + 1] if position + 1 < len(turns) else None
-        found += _turn_cues(turn, before, after, ordinary, capitalised)
+        round_of_names = position - asked_at <= ROUND_OF_NAMES
+        found += _turn_cues(turn, before, after, ordinary, capitalised, round_of_names)
+        if _ASKS_NAMES.search(turn.text):
+            asked_at = position
     speaking = {person_of(turn.speaker).casefold() for turn in turns if turn.speaker and not is_label(turn.speaker)}
     named = {word for person in speaking for word in (person, person.split()[0], person.split()[-1])}
     resolved = [cue for cue in (_with_person(cue, full_names) for cue in found) if cue]
     return [cue for cue in resolved if cue.person.casefold() not in named]  # a named speaker is no label's name
 
 
-def _turn_cues(turn, before, after, ordinary: frozenset[str], capitalised: frozenset[str]) -> list[_Cue]:
+def _turn_cues(turn, before, after, ordinary, capitalised, round_of_names: bool) -> list[_Cue]:
     said = sentences(turn.text)
     found: list[_Cue] = []
     handed: list[_Cue] = []
     for place, sentence in enumerate(said):
         for mention in mentions(sentence, ordinary):
             opening = all(len(words(earlier)) <= SHORT_OPENING for earlier in said[:place])
-            cue = _cue_of(_Said(turn, before, after, sentence, place, opening, len(said), mention, capitalised))
+            cue = _cue_of(
+                _Said(turn, before, after, sentence, place, opening, len(said), mention, capitalised, round_of_names)
+            )
             if cue:
                 (handed if cue.label == _speaker_label(after) and cue.kind != "thanked" else found).append(cue)
     return found + handed[-1:]  # the last name called before the next speaker is the one called on
@@ -199,6 +216,8 @@ def _cue_of(said: _Said) -> _Cue | None:
         return _naming_cue(said, own, "introduction")
     if said.opening and _LEAD_IN.match(ahead) and re.match(r"here\b", behind, re.IGNORECASE):
         return _naming_cue(said, own, "introduction")
+    if said.round_of_names and place == 0 and not ahead and _GIVES_NAME.match(behind) and not _YOU.search(behind):
+        return _naming_cue(said, own, "introduction")  # "Tunde, 2A." after "Just your name and unit."
     if last and (_INTRODUCES.search(ahead) or _INTRODUCED_AFTER.match(behind)):
         return _naming_cue(said, following, "introduction", 0.5)
     if last and _LETS.search(ahead) and _LETS_AFTER.match(behind):
@@ -249,9 +268,13 @@ def _addressed(said: _Said, rest: str) -> bool:
     head = said.mention.form.split()
     if _APPOSITION.match(rest):
         return False
+    if _YOU.search(rest):
+        return True
+    head = said.mention.form.split()
     if len(head) == 1 and not said.mention.start and head[0].casefold() not in said.capitalised:
-        return bool(re.search(r"\byou", rest, re.IGNORECASE))  # "Wait, can we…" is no name
-    return bool(_YOU.search(rest)) or rest.endswith("?")
+        # a word seen nowhere else as a name: "Wes, what about…?", not "Specifically, why…?"
+        return bool(_ASKS.match(rest)) and not head[0].endswith("ly") and "-" not in head[0]
+    return rest.endswith("?")
 
 
 def _called(said: _Said, ahead: str, behind: str) -> bool:

@@ -218,5 +218,6 @@ _COMMON = frozenset(
         "presumably", "hopefully", "unfortunately", "fortunately", "interestingly", "again", "listen", "look",
         "see", "wait", "start", "stop", "congratulations", "apologies", "diolch", "therefore",
         "thus", "hence", "still", "yet",
+        "team", "folks", "guys", "friends", "people", "ladies", "gentlemen", "colleagues", "members", "all",
     )
 )  # fmt: skip

@@ -144,3 +144,24 @@ def test_a_speaker_the_transcript_already_names_is_no_label_s_name():
     )
     assert suggestions["SPEAKER_02"].name is None  # Helen Marsh speaks under her own name
     assert suggestions["SPEAKER_01"].name == "Priya"
+
+
+def test_a_round_of_names_names_each_who_gives_theirs():
+    suggestions = names_of(
+        "SPEAKER_00: Let's go around so our guest knows who's who. Just your name and unit.\n"
+        "SPEAKER_01: Tunde, 2A. I've been here eleven years.\n"
+        "SPEAKER_02: I'd rather not give my name, if that's okay.\n"
+        "SPEAKER_00: That's fine.\n"
+        "SPEAKER_03: Hélène Roy, 5C.\n"
+    )
+    assert [s.name for s in suggestions.values()] == [None, "Tunde", None, "Hélène Roy"]
+
+
+def test_a_question_put_to_a_name_names_the_next_speaker_but_an_adverb_is_no_name():
+    suggestions = names_of(
+        "SPEAKER_00: Thanks. Wes, what about the login rate limiting?\n"
+        "SPEAKER_01: Done and deployed, five attempts per minute.\n"
+        "SPEAKER_00: Specifically, why did the rollout take a week?\n"
+        "SPEAKER_02: Because staging was down.\n"
+    )
+    assert [s.name for s in suggestions.values()] == [None, "Wes", None]

@@ -102,23 +102,26 @@ _ACKNOWLEDGE = (
 _ACK = re.compile(
     rf"^(?:(?:{_ACKNOWLEDGE})(?: (?:so|very) much| again| for that| all| everyone| though| then)?[,.!]?\s*)+$", re.I
 )
-_GREETING = re.compile(r"^(?:hi|hello|hey|morning|good (?:morning|afternoon|evening))\b", re.IGNORECASE)
-_CALLS = re.compile(r"^(?:yes|yeah|yep|go|okay,? go)\b", re.IGNORECASE)
-_THANKS = re.compile(r"\b(?:thanks|thank you|cheers)\b", re.IGNORECASE)
-_THANKS_AFTER = re.compile(r"^,\s*(?:thanks|thank you)\b", re.IGNORECASE)
-_HANDOFF = re.compile(
-    r"\b(?:go ahead|the floor|on the air|you're on|welcome|over to you|your turn|take it away)\b", re.IGNORECASE
-)
-_IMPERATIVE = re.compile(
-    r"^(?:please|go ahead|tell|walk|take|start|kick|share|give|let's|talk|introduce|over to you)\b", re.IGNORECASE
-)
-_APPOSITION = re.compile(r"^(?:who|whose|which|our|my|the|a|an|his|her|their|and|or|but)\b", re.IGNORECASE)
-_YOU = re.compile(r"\b(?:you|your|you're|you've|you'll|yours)\b", re.IGNORECASE)
+
+
+def _phrases(alternatives: str, before: str = r"\b", after: str = r"\b") -> re.Pattern[str]:
+    """A pattern of phrases said in any case: at a word's edge, or `before` and `after` them."""
+    return re.compile(f"{before}(?:{alternatives}){after}", re.IGNORECASE)
+
+
+_GREETING = _phrases("hi|hello|hey|morning|good (?:morning|afternoon|evening)", before="^")
+_CALLS = _phrases("yes|yeah|yep|go|okay,? go", before="^")
+_THANKS = _phrases("thanks|thank you|cheers")
+_THANKS_AFTER = _phrases("thanks|thank you", before=r"^,\s*")
+_HANDOFF = _phrases("go ahead|the floor|on the air|you're on|welcome|over to you|your turn|take it away")
+_IMPERATIVE = _phrases("please|go ahead|tell|walk|take|start|kick|share|give|let's|talk|introduce", before="^")
+_APPOSITION = _phrases("who|whose|which|our|my|the|a|an|his|her|their|and|or|but", before="^")
+_YOU = _phrases("you|your|you're|you've|you'll|yours")
 _LEAD_IN = re.compile(r"^(?:(?:and|so|okay|ok|now|alright|all right|right|well|then|next|um|uh)[,.]?\s*)*$", re.I)
-_SELF = re.compile(r"(?:\bI'?m|\bI am|\bmy name(?:'s| is)|\bcall me)\s*$", re.IGNORECASE)
-_THIS_IS = re.compile(r"(?:^|[,.!]\s*)(?:this is|it's|it is)\s*$", re.IGNORECASE)
+_SELF = _phrases("I'?m|I am|my name(?:'s| is)|call me", after=r"\s*$")
+_THIS_IS = _phrases("this is|it's|it is", before=r"(?:^|[,.!]\s*)", after=r"\s*$")
 GREETING_WORDS = 6  # "Hello, Mrs. Oyelaran, this is Kiran": words before "this is" in a self-introduction
-_SELF_AFTER = re.compile(r"^(?:$|[,.!?;:—]|(?:from|with|and|here|speaking|calling|of|at)\b)", re.IGNORECASE)
+_SELF_AFTER = _phrases(r"$|[,.!?;:—]|(?:from|with|and|here|speaking|calling|of|at)\b", before="^", after="")
 _INTRODUCES = re.compile(
     r"(?:joined (?:today |tonight |here )?by|please welcome|welcome(?: back)?|(?:our|my) (?:\w+ )?(?:guests?|"
     r"callers?|speakers?|presenters?) (?:today |tonight |this week )?(?:is|are)(?: [a-z]+){0,3}|"
@@ -127,23 +130,23 @@ _INTRODUCES = re.compile(
     r"transfer you to)\s*,?\s*(?:(?:our|my|the) [\w ]{1,30},\s*)?$",
     re.IGNORECASE,
 )
-_LETS = re.compile(r"\b(?:let|ask|invite|have)\s*$", re.IGNORECASE)
-_LETS_AFTER = re.compile(r"^(?:to )?(?:take|walk|run|show|present|start|kick|tell|explain|go|give|share)\b", re.I)
-_INTRODUCED_AFTER = re.compile(r"^,?\s*(?:presiding|is on the line|is joining us|joins us)\b", re.IGNORECASE)
+_LETS = _phrases("let|ask|invite|have", after=r"\s*$")
+_LETS_AFTER = _phrases("take|walk|run|show|present|start|kick|tell|explain|go|give|share", before="^(?:to )?")
+_INTRODUCED_AFTER = _phrases("presiding|is on the line|is joining us|joins us", before=r"^,?\s*")
 _QUALIFIER = re.compile(r"^(?:in|from|at|on) (?:[A-ZÀ-ÖØ-Þ][\w'’-]*\s?){1,3}(?=,)")  # "Bernadette in Eastfield, ..."
 _LISTED = re.compile(r"\S\s+[^\W\d_a-z][\w'’-]*\s*,$")  # "German, English, Japanese": a list, not a call
-_APPOSED = re.compile(r"\b(?:my|our|the|his|her|their|your)(?: [\w'’-]+){1,4},$", re.I)  # "my colleague,"
+_APPOSED = _phrases("my|our|the|his|her|their|your", after=r"(?: [\w'’-]+){1,4},$")  # "my colleague,"
 _ENDS = ("", ".", "?", "!")
-_ROLL_ANSWER = re.compile(r"^\W*(?:here|present|aye|yes|yep|yeah|here,? yes)\W*$", re.IGNORECASE)
+_ROLL_ANSWER = _phrases("here|present|aye|yes|yep|yeah|here,? yes", before=r"^\W*", after=r"\W*$")
 _ASKS_NAMES = re.compile(
     r"\b(?:your names?|names? and (?:units?|roles?|where)|introduce yourselves|go around|round of introductions|"
     r"say who you are|who's who|state your names?)\b",
     re.IGNORECASE,
 )
+_GIVES_NAME = re.compile(r"^(?:[,.]|$)(?!.*\?)")
 _ASKS = re.compile(
     r"^(?:what|how|where|when|who|which|any|anything|did|do|does|are|is|have|has|can|could|would|will)\b.*\?$", re.I
 )
-_GIVES_NAME = re.compile(r"^(?:[,.]|$)(?!.*\?)")
 ROUND_OF_NAMES = 6  # turns: how long after a request for names a turn that opens with a name gives its own
 SHORT_TURN = 6  # words: a thank-you after a turn this short may thank someone earlier
 SHORT_OPENING = 4  # words: sentences this short before a thank-you do not stop it opening the turn

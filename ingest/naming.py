@@ -104,24 +104,24 @@ _ACK = re.compile(
 )
 
 
-def _phrases(alternatives: str, before: str = r"\b", after: str = r"\b") -> re.Pattern[str]:
+def _said_phrases(alternatives: str, before: str = r"\b", after: str = r"\b") -> re.Pattern[str]:
     """A pattern of phrases said in any case: at a word's edge, or `before` and `after` them."""
     return re.compile(f"{before}(?:{alternatives}){after}", re.IGNORECASE)
 
 
-_GREETING = _phrases("hi|hello|hey|morning|good (?:morning|afternoon|evening)", before="^")
-_CALLS = _phrases("yes|yeah|yep|go|okay,? go", before="^")
-_THANKS = _phrases("thanks|thank you|cheers")
-_THANKS_AFTER = _phrases("thanks|thank you", before=r"^,\s*")
-_HANDOFF = _phrases("go ahead|the floor|on the air|you're on|welcome|over to you|your turn|take it away")
-_IMPERATIVE = _phrases("please|go ahead|tell|walk|take|start|kick|share|give|let's|talk|introduce", before="^")
-_APPOSITION = _phrases("who|whose|which|our|my|the|a|an|his|her|their|and|or|but", before="^")
-_YOU = _phrases("you|your|you're|you've|you'll|yours")
+_GREETING = _said_phrases("hi|hello|hey|morning|good (?:morning|afternoon|evening)", before="^")
+_CALLS = _said_phrases("yes|yeah|yep|go|okay,? go", before="^")
+_THANKS = _said_phrases("thanks|thank you|cheers")
+_THANKS_AFTER = _said_phrases("thanks|thank you", before=r"^,\s*")
+_HANDOFF = _said_phrases("go ahead|the floor|on the air|you're on|welcome|over to you|your turn|take it away")
+_IMPERATIVE = _said_phrases("please|go ahead|tell|walk|take|start|kick|share|give|let's|talk|introduce", before="^")
+_APPOSITION = _said_phrases("who|whose|which|our|my|the|a|an|his|her|their|and|or|but", before="^")
+_YOU = _said_phrases("you|your|you're|you've|you'll|yours")
 _LEAD_IN = re.compile(r"^(?:(?:and|so|okay|ok|now|alright|all right|right|well|then|next|um|uh)[,.]?\s*)*$", re.I)
-_SELF = _phrases("I'?m|I am|my name(?:'s| is)|call me", after=r"\s*$")
-_THIS_IS = _phrases("this is|it's|it is", before=r"(?:^|[,.!]\s*)", after=r"\s*$")
+_SELF = _said_phrases("I'?m|I am|my name(?:'s| is)|call me", after=r"\s*$")
+_THIS_IS = _said_phrases("this is|it's|it is", before=r"(?:^|[,.!]\s*)", after=r"\s*$")
 GREETING_WORDS = 6  # "Hello, Mrs. Oyelaran, this is Kiran": words before "this is" in a self-introduction
-_SELF_AFTER = _phrases(r"$|[,.!?;:—]|(?:from|with|and|here|speaking|calling|of|at)\b", before="^", after="")
+_SELF_AFTER = _said_phrases(r"$|[,.!?;:—]|(?:from|with|and|here|speaking|calling|of|at)\b", before="^", after="")
 _INTRODUCES = re.compile(
     r"(?:joined (?:today |tonight |here )?by|please welcome|welcome(?: back)?|(?:our|my) (?:\w+ )?(?:guests?|"
     r"callers?|speakers?|presenters?) (?:today |tonight |this week )?(?:is|are)(?: [a-z]+){0,3}|"
@@ -130,14 +130,14 @@ _INTRODUCES = re.compile(
     r"transfer you to)\s*,?\s*(?:(?:our|my|the) [\w ]{1,30},\s*)?$",
     re.IGNORECASE,
 )
-_LETS = _phrases("let|ask|invite|have", after=r"\s*$")
-_LETS_AFTER = _phrases("take|walk|run|show|present|start|kick|tell|explain|go|give|share", before="^(?:to )?")
-_INTRODUCED_AFTER = _phrases("presiding|is on the line|is joining us|joins us", before=r"^,?\s*")
+_LETS = _said_phrases("let|ask|invite|have", after=r"\s*$")
+_LETS_AFTER = _said_phrases("take|walk|run|show|present|start|kick|tell|explain|go|give|share", before="^(?:to )?")
+_INTRODUCED_AFTER = _said_phrases("presiding|is on the line|is joining us|joins us", before=r"^,?\s*")
 _QUALIFIER = re.compile(r"^(?:in|from|at|on) (?:[A-ZÀ-ÖØ-Þ][\w'’-]*\s?){1,3}(?=,)")  # "Bernadette in Eastfield, ..."
 _LISTED = re.compile(r"\S\s+[^\W\d_a-z][\w'’-]*\s*,$")  # "German, English, Japanese": a list, not a call
-_APPOSED = _phrases("my|our|the|his|her|their|your", after=r"(?: [\w'’-]+){1,4},$")  # "my colleague,"
+_APPOSED = _said_phrases("my|our|the|his|her|their|your", after=r"(?: [\w'’-]+){1,4},$")  # "my colleague,"
 _ENDS = ("", ".", "?", "!")
-_ROLL_ANSWER = _phrases("here|present|aye|yes|yep|yeah|here,? yes", before=r"^\W*", after=r"\W*$")
+_ROLL_ANSWER = _said_phrases("here|present|aye|yes|yep|yeah|here,? yes", before=r"^\W*", after=r"\W*$")
 _ASKS_NAMES = re.compile(
     r"\b(?:your names?|names? and (?:units?|roles?|where)|introduce yourselves|go around|round of introductions|"
     r"say who you are|who's who|state your names?)\b",

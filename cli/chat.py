@@ -64,7 +64,7 @@ def chat(
     options = AskOptions(k=k or 8, mode=mode, filters=filters, answerer=answerer)
     thread: list = []
     prompt = "? " if sys.stdin.isatty() else ""
-    console.print(Text(GREETING, style="dim"))
+    console.print(Text(GREETING, style="dim"), soft_wrap=True)
     try:
         while (line := _next_line(prompt)) is not None:
             question = line.strip()

@@ -78,8 +78,8 @@ def transcript_at(library: Library, answer: Answer | None, number: str) -> str:
 def open_citation(library: Library, shown: Answer | None, thread: list[Answer] | None, key: str) -> str:
     """The transcript at a citation clicked: "n", of the answer shown; "t:n", of the thread's answer t
     (from 1), an earlier turn's."""
-    turn, _, number = str(key).rpartition(":")
-    if turn:
+    turn, colon, number = str(key).rpartition(":")
+    if colon:
         thread = thread or []
         if not turn.isdigit() or not 1 <= int(turn) <= len(thread):
             return "<p>No such citation.</p>"

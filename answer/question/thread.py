@@ -12,7 +12,7 @@ from answer.question.meetings import match_score, meeting_words, named_in
 from answer.question.scope import REQUEST_WORDS, meeting_phrase
 from core.errors import OnRecordError, QueryError
 from core.models import Answer, Filters, Meeting
-from core.text import stop_words, words
+from core.text import MONTHS, stop_words, words
 from ingest.labels import topic_terms
 
 MAX_TURNS = 20  # the last turns of a thread within these are read; older ones are left out
@@ -192,7 +192,11 @@ _AND_ONLY = re.compile(r"^(?:and|but|or)\s+(.+?)[\s?.!]*$", re.IGNORECASE)
 _DEFINITE = re.compile(r"\bthe\s+[a-z]", re.UNICODE)
 _ABOUT = re.compile(r"\b(?:about|regarding|concerning)\s+(?!\()(.+)$", re.IGNORECASE)
 _CARRIED = re.compile(r"\(about ([^();]+)[);]")
-_CUT = re.compile(r"\s+(?:at|in|during|from|for|before|after|since|by)\s+(?:the|its|their|a)\b.*$", re.IGNORECASE)
+_CUT = re.compile(
+    rf"\s+(?:(?:at|in|during|from|for|before|after|since|by)\s+(?:the|its|their|a)\b|(?:in|at|on|during|from)\s+"
+    rf"(?:{'|'.join(MONTHS)})\b).*$",
+    re.IGNORECASE,
+)  # where an earlier question's subject ends: the meeting or the month it named
 _MARKERS = re.compile(r"\s*\\?\[\d+\\?\]")
 _LABEL = re.compile(r"(?:^|(?<=[.!?]\s))[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}:\s+")
 GIST_WORDS = 16  # of the previous answer, read into a "why?" that asks about it
@@ -219,7 +223,7 @@ def refers_back(asked: str, kept: Sequence[Exchange], names: Sequence[Meeting], 
     particular = [w for w in own if (w[:1].isupper() or w[:1].isdigit()) and w.casefold() not in people]
     if any(word.casefold() not in thread_text for word in particular):
         return False
-    return bool(_LEAD.match(asked)) if particular else said_there
+    return bool(_LEAD.match(asked)) or not particular and said_there
 
 
 def subject_of(question: str) -> str:

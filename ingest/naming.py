@@ -11,14 +11,8 @@ from dataclasses import dataclass
 
 from core.models import Turn
 from core.text import sentences, words
-from ingest.people import Mention, is_title, mentions, person_of
+from ingest.people import Mention, is_label, is_title, mentions, person_of
 
-_LABEL = re.compile(
-    r"^(?:\d{1,3}|s[_ -]?\d{1,3}|\?+|"
-    r"(?:speaker|spk|spkr|participant|person|voice|unknown(?: speaker)?|unidentified(?: speaker)?|caller|guest)"
-    r"(?:[\s_#.-]*(?:\d{1,3}|[a-z]))?)$",
-    re.IGNORECASE,
-)
 # How much one cue of each kind counts towards a name.
 CUE_WEIGHTS = {
     "introduction": 3.0,
@@ -49,12 +43,6 @@ class Suggestion:
     name: str | None  # the suggested name, or None: "not named in the transcript"
     confidence: float  # 0..1
     evidence: tuple[Evidence, ...]
-
-
-def is_label(speaker: str | None) -> bool:
-    """Whether a speaker is a diarizer's label rather than a name: SPEAKER_00, Speaker 1, spk_2, "3",
-    "Unknown", "Speaker A", "S1"."""
-    return bool(speaker) and bool(_LABEL.match(" ".join(str(speaker).split())))
 
 
 def suggest_names(turns: Sequence[Turn]) -> dict[str, Suggestion]:

@@ -27,6 +27,20 @@ TITLES = frozenset(
 _TITLE_WORD = re.compile(r"^([^\W\d_][\w'’-]*)\.?$")
 
 
+_LABEL = re.compile(
+    r"^(?:\d{1,3}|s[_ -]?\d{1,3}|\?+|"
+    r"(?:speaker|spk|spkr|participant|person|voice|unknown(?: speaker)?|unidentified(?: speaker)?|caller|guest)"
+    r"(?:[\s_#.-]*(?:\d{1,3}|[a-z]))?)$",
+    re.IGNORECASE,
+)
+
+
+def is_label(speaker: str | None) -> bool:
+    """Whether a speaker is a diarizer's label rather than a name: SPEAKER_00, Speaker 1, spk_2, "3",
+    "Unknown", "Speaker A", "S1"."""
+    return bool(speaker) and bool(_LABEL.match(" ".join(str(speaker).split())))
+
+
 @dataclass(frozen=True)
 class Merge:
     """Speaker names that are one person, with the reason in words."""
@@ -71,7 +85,7 @@ def same_people(names: Iterable[str]) -> list[Merge]:
     Names with the same name once titles and roles are taken away are one person; a surname after a
     title ("Councillor Marsh") or a first name alone ("Helen") joins the one full name it fits, and
     none when two full names fit it (two Marshes speak)."""
-    ordered = list(dict.fromkeys(one_line(name) for name in names if name and one_line(name)))
+    ordered = list(dict.fromkeys(one_line(name) for name in names if name and one_line(name) and not is_label(name)))
     groups: dict[str, list[str]] = {}
     for name in ordered:
         groups.setdefault(person_of(name).casefold(), []).append(name)

@@ -43,6 +43,10 @@ def test_only_groups_of_two_or_more_are_suggested():
     assert same_people(["Helen Marsh", "Tom Ng", "SPEAKER_00", "", "Helen Marsh"]) == []
 
 
+def test_diarizer_labels_of_different_meetings_are_never_one_person():
+    assert same_people(["Speaker 1", "speaker 1", "SPEAKER_00", "Speaker_00"]) == []
+
+
 def test_names_in_other_scripts_are_merged_as_written():
     merges = same_people(["王芳", "Dr. 王芳"])
     assert [(merge.person, merge.names) for merge in merges] == [("王芳", ("王芳", "Dr. 王芳"))]

@@ -22,7 +22,7 @@ from datetime import date
 from pathlib import Path
 
 from bench.agents import AgentFigures, bench_agents
-from bench.measures import SAMPLE_QUESTIONS, bench_ingest, bench_startup
+from bench.measures import SAMPLE_QUESTIONS, bench_followups, bench_ingest, bench_startup
 from bench.minutes import bench_minutes
 from bench.process import ask_process, ingest_process
 from bench.report import plot_latency
@@ -85,6 +85,8 @@ def run(options: Options, progress: Progress = lambda message: None) -> dict:
     ]
     progress("checking written answers: five sentences against the turns they cite")
     report["verification"] = bench_verification(Library(load_settings(data_dir=samples)), SAMPLE_QUESTIONS)
+    progress("follow-ups: each asked with its thread against the question it was read as, asked alone")
+    report["followups"] = bench_followups(Library(load_settings(data_dir=samples)))
     progress("agents: onrecord mcp to its first answer, and an ask through MCP against the Python API")
     report["agents"] = asdict(bench_agents(samples))
     progress("minutes of the longest QMSum val meetings, built from their turns")
@@ -237,6 +239,17 @@ def targets(report: dict) -> list[Target]:
                 f"{verification['warm_median_ms']:.0f} ms "
                 f"(all embedded after it: {verification['cold_median_ms']:.0f} ms)",
                 verification["warm_median_ms"] < 50,
+                "query",
+            )
+        )
+    followups = report.get("followups") or {}
+    if followups.get("added_median_ms") is not None:
+        found.append(
+            Target(
+                "a follow-up read against its thread, over the question it was read as (median, no language model)",
+                "≤ 20 ms",
+                f"{followups['added_median_ms']:+.1f} ms (reading alone: {followups['reading_median_ms']:.1f} ms)",
+                followups["added_median_ms"] <= 20,
                 "query",
             )
         )

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from answer.ask import AskOptions
+from answer.ask import AskOptions, occurs_in
+from answer.question.thread import exchange_from, read_followup
 from core.settings import Settings, model_path
 from index.embedding import Embedder, SentenceTransformerEmbedder
 from index.snapshot import load_catalog
@@ -267,3 +268,43 @@ def bench_ui(url: str, questions: Sequence[str]) -> list[float]:
             times.append((time.perf_counter() - started) * 1000)
         browser.close()
     return times[1:]
+
+
+# (a question, a follow-up to it) about the sample transcripts: what reading a follow-up against its thread costs
+FOLLOW_UPS = [
+    ("What did the council decide about the Harbour Street bike lane?", "When does construction start?"),
+    ("What did the council decide about the Harbour Street bike lane?", "And the library hours?"),
+    ("Why did the offline launch move?", "Who tells the beta testers?"),
+    ("Which Android versions crash?", "What causes it?"),
+    ("Why does bread go stale?", "Can it be reversed?"),
+    ("When will version 3.0 be released?", "What's blocking it?"),
+    ("How much was the grant?", "What will the rest pay for?"),
+    ("What did the pricing test show?", "Why?"),
+]
+
+
+def bench_followups(library: Library, pairs: Sequence[tuple[str, str]] = FOLLOW_UPS, repeat: int = 5) -> dict:
+    """What a follow-up adds, without a language model: each follow-up asked with its thread against the
+    question it was read as (its standalone, with the thread's meeting) asked alone, in turn; the median
+    of the differences, and of reading the follow-up alone (answer.question.thread.read_followup)."""
+    catalog = library.catalog
+    added, reading = [], []
+    for question, follow_up in pairs:
+        thread = (exchange_from(library.ask(question)),)
+        read = read_followup(follow_up, thread, AskOptions().filters, list(catalog.meetings.values()))
+        alone = AskOptions(filters=read.filters)
+        library.ask(follow_up, AskOptions(history=thread))  # warm-up
+        for _ in range(repeat):
+            started = time.perf_counter()
+            library.ask(read.standalone, alone)
+            middle = time.perf_counter()
+            library.ask(follow_up, AskOptions(history=thread))
+            ended = time.perf_counter()
+            read_followup(follow_up, thread, AskOptions().filters, list(catalog.meetings.values()), occurs_in(catalog))
+            reading.append((time.perf_counter() - ended) * 1000)
+            added.append(((ended - middle) - (middle - started)) * 1000)
+    return {
+        "follow_ups": len(pairs),
+        "added_median_ms": statistics.median(added),
+        "reading_median_ms": statistics.median(reading),
+    }

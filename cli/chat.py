@@ -64,8 +64,8 @@ def chat(
     options = AskOptions(k=k or 8, mode=mode, filters=filters, answerer=answerer)
     thread: list = []
     prompt = "? " if sys.stdin.isatty() else ""
-    console.print(Text(GREETING, style="dim"), soft_wrap=True)
     try:
+        console.print(Text(GREETING, style="dim"), soft_wrap=True)
         while (line := _next_line(prompt)) is not None:
             question = line.strip()
             if not question:

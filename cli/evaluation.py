@@ -60,6 +60,16 @@ def _minutes(asked: Asked) -> None:
     evaluate_minutes(asked.out, asked.data_dir)
 
 
+@scored_apart("followups")
+def _followups(asked: Asked) -> None:
+    from eval.followups import evaluate_followups, summary_table, write_followups_report
+
+    figures, rows = evaluate_followups(asked.data_dir)
+    summary = write_followups_report(asked.out or Path("reports") / "followups", figures, rows)
+    console.print("\n".join(summary_table(figures)), highlight=False)
+    console.print(f"report: {summary}, results.json beside it", highlight=False)
+
+
 @scored_apart("naming")
 def _naming(asked: Asked) -> None:
     from eval.naming import evaluate_naming

@@ -27,7 +27,7 @@ SPLITS = ("tuning", "held_out")
 
 
 @dataclass(frozen=True)
-class Turn:
+class ThreadTurn:
     """One turn of a thread as the suite writes it."""
 
     question: str
@@ -44,7 +44,7 @@ class Turn:
 class Thread:
     id: str
     split: str
-    turns: tuple[Turn, ...]
+    turns: tuple[ThreadTurn, ...]
 
 
 def load_threads(path: Path = SUITE) -> tuple[tuple[Thread, ...], tuple[Path, ...]]:
@@ -55,7 +55,7 @@ def load_threads(path: Path = SUITE) -> tuple[tuple[Thread, ...], tuple[Path, ..
             item["id"],
             item["split"],
             tuple(
-                Turn(
+                ThreadTurn(
                     turn["question"],
                     turn["standalone"],
                     turn["meeting"],
@@ -78,7 +78,7 @@ def _plain(text: str) -> str:
     return " ".join(re.findall(r"\w+", text.casefold()))
 
 
-def answered_right(found: Answer, turn: Turn) -> bool:
+def answered_right(found: Answer, turn: ThreadTurn) -> bool:
     """Whether an answer is right for the turn: a follow-up expected refused is refused; one expected
     answered is answered (not refused) and cites its meeting's gold turns or quotes the gold words."""
     if turn.expected == "refused":
@@ -181,3 +181,41 @@ def evaluate_followups(
         library.ingest(list(transcripts))
         rows = ask_threads(library, threads, on_step)
     return figures(rows), rows
+
+
+SUMMARY_COLUMNS = (
+    ("follow_ups", "follow-ups"),
+    ("right_thread", "right, with the thread"),
+    ("right_copy", "right, alone (copy)"),
+    ("right_ceiling", "right, written out (ceiling)"),
+    ("worse_than_copy", "worse than alone"),
+    ("rewrite_rouge1_recall", "ROUGE-1 recall of the rewrite"),
+    ("copy_rouge1_recall", "ROUGE-1 recall of the copy"),
+)
+
+
+def summary_table(figures: dict[str, dict]) -> list[str]:
+    """The figures per split as the lines of a Markdown table, and the standalone follow-ups left unchanged."""
+    lines = [
+        "| part | " + " | ".join(label for _, label in SUMMARY_COLUMNS) + " |",
+        "|---" * (len(SUMMARY_COLUMNS) + 1) + "|",
+    ]
+    for split, row in figures.items():
+        cells = [f"{row[key]:.3f}" if isinstance(row[key], float) else str(row[key]) for key, _ in SUMMARY_COLUMNS]
+        lines.append(f"| {split} | " + " | ".join(cells) + " |")
+    alone = figures.get("all", {})
+    lines.append(
+        f"\nQuestions that stand alone, left unchanged by their thread: {alone.get('standalone_unchanged', 0)} of "
+        f"{alone.get('standalone_questions', 0)}."
+    )
+    return lines
+
+
+def write_followups_report(out: Path, figures: dict, rows: Sequence[dict]) -> Path:
+    """results.json (the figures and every follow-up's row) and summary.md in `out`; the summary's path."""
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "results.json").write_text(json.dumps({"figures": figures, "rows": list(rows)}, indent=1))
+    summary = out / "summary.md"
+    heading = "# Follow-up questions in threads (eval/suites/followups.json)\n\n"
+    summary.write_text(heading + "\n".join(summary_table(figures)) + "\n", encoding="utf-8")
+    return summary

@@ -232,7 +232,17 @@ _PROPOSING_VERBS = frozenset(_stemmed(word) for word in ("propose", "suggest", "
 
 
 def same_task(asked: str, said: str) -> bool:
-    return asked == said or any(asked in group and said in group for group in TASKS)
+    """Whether two verbs (stemmed) name one task: the same verb, one group of TASKS, or the one verb
+    done again ("rewrite": "write")."""
+    if asked == said or any(asked in group and said in group for group in TASKS):
+        return True
+    again, done = _again(asked), _again(said)
+    shorter = min(len(again), len(done))
+    return (again, done) != (asked, said) and shorter >= 4 and (again.startswith(done) or done.startswith(again))
+
+
+def _again(verb: str) -> str:
+    return verb[2:] if verb.startswith("re") and len(verb) > 5 else verb
 
 
 def _turns_before(turns: Sequence[Turn], position: int) -> list[Turn]:

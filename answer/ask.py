@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from functools import partial
 
 from answer.extractive.compose import TurnsOf, answer, not_in_transcripts
-from answer.question.thread import Exchange, own_words, read_followup
+from answer.question.thread import Exchange, needs_referent, read_followup
 from answer.routing import Sources, scoped_ask
 from core.errors import QueryError
 from core.models import Answer, Filters
@@ -55,7 +55,7 @@ def ask(
     if options.answerer not in ANSWERERS:
         raise QueryError(f"unknown answerer {options.answerer!r}; use one of: {', '.join(ANSWERERS)}")
     if not options.history:
-        if question.strip() and not own_words(question):  # "Why?" with nothing before it: ask, never guess
+        if needs_referent(question):  # "Why?" with nothing before it: ask what it refers to, never guess
             return unresolved(question)
         return _answered(retriever, question, options, turns_of, writer, sources)
     catalog = retriever.catalog

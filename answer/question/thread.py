@@ -130,7 +130,7 @@ def read_followup(
     asked = " ".join(question.split())
     kept, notice = kept_turns(history)
     if not kept:
-        return Reading(asked, filters, False, notice, unresolved=not own_words(asked))
+        return Reading(asked, filters, False, notice, unresolved=needs_referent(asked))
     known = {meeting.meeting_id for meeting in names}
     cited = (meeting for exchange in reversed(kept) for meeting in exchange.meetings[:1])
     thread_meeting = next((m for m in cited if not names or m in known), None)
@@ -208,6 +208,19 @@ def own_words(question: str) -> list[str]:
     return [
         word for word in words(question) if len(word) > 1 and word.casefold() not in stop | _QUESTION_WORDS | _PRONOUNS
     ]
+
+
+_POINTING = re.compile(
+    r"^\W*(?:why|and|but|so|or|how\s+come|(?:what|how)\s+about)\b|\b(?:it|that|this|those|these|they|them|he|him|she|her|"
+    r"one|ones)\b|^\W*(?:how\s+(?:much|many|long|often|so)|when|where|who|which|what)\W*$",
+    re.IGNORECASE,
+)
+
+
+def needs_referent(asked: str) -> bool:
+    """Whether a question has no word of its own and points back ("Why?", "And the other one?", "Who did
+    it?"): with nothing before it, it cannot be answered ("Who won?" and "Who was there?" can)."""
+    return not own_words(asked) and bool(_POINTING.search(asked))
 
 
 def refers_back(asked: str, kept: Sequence[Exchange], names: Sequence[Meeting], said_there: bool = True) -> bool:

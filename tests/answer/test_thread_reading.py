@@ -133,6 +133,9 @@ def test_a_follow_up_with_nothing_to_refer_to_is_unresolved():
     assert read_followup("And the other one?", (), Filters(), NAMES).unresolved
     assert not read_followup("Why does bread go stale?", [], Filters(), NAMES).unresolved
     assert not read_followup("Why?", [BIKE_LANE], Filters(), NAMES).unresolved
+    assert read_followup("How much?", [], Filters(), NAMES).unresolved
+    for whole in ("Who was there?", "Who won?", "What happened?"):  # about a whole meeting, not back in a thread
+        assert not read_followup(whole, [], Filters(), NAMES).unresolved
 
 
 @pytest.fixture(scope="module")

@@ -70,6 +70,15 @@ def _followups(asked: Asked) -> None:
     console.print(f"report: {summary}, results.json beside it", highlight=False)
 
 
+@scored_apart("injection")
+def _injection(asked: Asked) -> None:
+    from eval.injection import evaluate_injection, summary_lines
+
+    settings = settings_from(asked.data_dir or Path(".onrecord-eval") / "injection", None, None)
+    for line in summary_lines(evaluate_injection(settings, asked.out or Path("reports") / "injection")):
+        console.print(line, highlight=False)
+
+
 @scored_apart("naming")
 def _naming(asked: Asked) -> None:
     from eval.naming import evaluate_naming

@@ -2,7 +2,7 @@
 are shown to it chapter by chapter (map: a sentence or two each, citing the turns), then its notes
 are combined into one summary (reduce); every sentence of that is checked against the turns it cites
 (answer.written.verify) before it is shown, what fails is dropped and listed, and the extractive summary is
-the fallback."""
+the fallback. The turns reach the model as quoted transcript text, never instructions (answer.written.injection)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from answer.written.client import Backend, LLMError, stream_within
+from answer.written.injection import QUOTED_RULE, quoted_block
 from answer.written.verify import Embed
 from answer.written.writer import Passage, checked_answer, checked_texts, shortened
 from core.models import Answer, Chapter
@@ -43,10 +44,13 @@ def shown_turns(extractive: Answer) -> list[Passage]:
 
 
 def _lines(passages: Sequence[Passage]) -> str:
-    return "\n\n".join(
-        f"[{p.n}] {p.speaker or 'Unknown speaker'}"
-        f"{' (' + clock(p.turn.start) + ')' if p.turn and p.turn.start is not None else ''}: {p.text}"
-        for p in passages
+    """The passages as the model reads them: numbered, after their speakers, quoted between markers."""
+    return quoted_block(
+        [
+            f"[{p.n}] {p.speaker or 'Unknown speaker'}"
+            f"{' (' + clock(p.turn.start) + ')' if p.turn and p.turn.start is not None else ''}: {p.text}"
+            for p in passages
+        ]
     )
 
 
@@ -83,7 +87,10 @@ def written_summary(
     embed(checked_texts(passages))  # the turns embedded once, for checking whatever the model writes
     groups = by_chapter(passages, chapters)
     try:
-        notes = [stream_within(backend, _asked(MAP, f"Passages:\n{_lines(group)}"), timeout) for group in groups]
+        notes = [
+            stream_within(backend, _asked(f"{MAP} {QUOTED_RULE}", f"Passages:\n{_lines(group)}"), timeout)
+            for group in groups
+        ]
         if len(notes) == 1:
             text = notes[0]
             if on_text:
@@ -94,7 +101,7 @@ def written_summary(
     except LLMError as error:
         return replace(extractive, notice=f"{error}. Showing the extractive summary instead.")
     speakers = sorted({p.speaker for p in passages if p.speaker})
-    return checked_answer(extractive, text, passages, embed, speakers)
+    return checked_answer(extractive, text, passages, embed, speakers, prompts=(MAP, REDUCE, QUOTED_RULE))
 
 
 def _asked(instructions: str, body: str) -> list[dict[str, str]]:

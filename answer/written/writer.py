@@ -15,9 +15,21 @@ from answer.extractive.compose import answer, escape_brackets
 from answer.extractive.coverage import PARTIAL
 from answer.extractive.sentences import TurnsOf
 from answer.extractive.signals import PASSAGES, Evidence
+from answer.written.attribution import Quote, attributed
 from answer.written.client import Backend, LLMError, stream_within
+from answer.written.injection import (
+    DEMANDED_REASON,
+    INSTRUCTION_REASON,
+    LEAK_REASON,
+    QUOTED_RULE,
+    held,
+    held_notice,
+    quoted_block,
+    screened,
+    without_instructions,
+)
 from answer.written.verify import Embed, Shown, verify
-from core.models import Answer, AnswerPart, Citation, Hit, Turn
+from core.models import Answer, AnswerPart, Check, Citation, Hit, Turn
 from core.text import clock, sentences, without_fillers
 from index.links import deep_link
 
@@ -95,7 +107,7 @@ def shortened(text: str, limit: int) -> str:
     return joined if len(words) <= limit else " ".join(words[:limit]) + " …"
 
 
-def prompt(question: str, passages: Sequence[Passage]) -> list[dict[str, str]]:
+def prompt(question: str, passages: Sequence[Passage], guarded: bool = True) -> list[dict[str, str]]:
     lines = []
     for passage in passages:
         where = [passage.hit.title]
@@ -103,8 +115,11 @@ def prompt(question: str, passages: Sequence[Passage]) -> list[dict[str, str]]:
         if start is not None:
             where.append(clock(start))
         lines.append(f"[{passage.n}] {passage.speaker or 'Unknown speaker'} ({', '.join(where)}): {passage.text}")
-    body = "Passages:\n" + "\n\n".join(lines) + f"\n\nQuestion: {question}"
-    return [{"role": "system", "content": INSTRUCTIONS}, {"role": "user", "content": body}]
+    if not guarded:  # the previous release's prompt, for comparisons
+        body = "Passages:\n" + "\n\n".join(lines) + f"\n\nQuestion: {question}"
+        return [{"role": "system", "content": INSTRUCTIONS}, {"role": "user", "content": body}]
+    body = "Passages:\n" + quoted_block(lines) + f"\n\nQuestion: {question}"
+    return [{"role": "system", "content": f"{INSTRUCTIONS} {QUOTED_RULE}"}, {"role": "user", "content": body}]
 
 
 def checked_texts(passages: Sequence[Passage]) -> list[str]:
@@ -124,9 +139,12 @@ def written_answer(
     embed: Embed,
     timeout: float,
     on_text: Callable[[str], None] | None = None,
+    guarded: bool = True,
 ) -> Answer:
     """The model's answer to the question from the retrieved turns, each sentence checked; the
-    extractive answer, with a notice, when the model is not asked, fails, or nothing it wrote holds."""
+    extractive answer, with a notice, when the model is not asked, fails, or nothing it wrote holds.
+    Without `guarded` (the previous release, for comparisons), transcript text reaches the model
+    unmarked and what it writes is checked by the verifier alone."""
     extractive = answer(question, hits, evidence, turns_of)
     if extractive.abstained:
         return replace(extractive, notice="The library does not answer this, so no language model was asked.")
@@ -135,14 +153,15 @@ def written_answer(
     warming = threading.Thread(target=embed, args=(checked_texts(passages),), daemon=True, name="onrecord-verify")
     warming.start()
     try:
-        text = stream_within(backend, prompt(question, passages), timeout, on_text)
+        text = stream_within(backend, prompt(question, passages, guarded), timeout, on_text)
     except LLMError as error:
-        return replace(extractive, notice=f"{error}. Showing the extractive answer instead.")
+        fallback = without_instructions(extractive) if guarded else extractive
+        return replace(fallback, notice=_notices(f"{error}. Showing the extractive answer instead.", fallback.notice))
     finally:
         warming.join()  # never left running: a process may exit right after the answer
     speakers = sorted({name for hit in hits for name in hit.chunk.speakers})
     rarity = evidence.keyword.idf if evidence.keyword is not None else None
-    return checked_answer(extractive, text, passages, embed, speakers, rarity, tuple(hits))
+    return checked_answer(extractive, text, passages, embed, speakers, rarity, tuple(hits), guarded=guarded)
 
 
 def checked_answer(
@@ -153,51 +172,112 @@ def checked_answer(
     speakers: Sequence[str] = (),
     rarity=None,
     nearest: tuple[Hit, ...] = (),
+    prompts: Sequence[str] = (INSTRUCTIONS, QUOTED_RULE),
+    guarded: bool = True,
 ) -> Answer:
     """The model's text, each sentence checked against the passages it cites: the supported ones shown,
     renumbered by first use, the others listed as dropped; the extractive answer, with a notice, when
-    none holds."""
-    checks = verify(text, [passage.shown for passage in passages], embed, speakers, rarity=rarity)
+    none holds. Guarded, a sentence that instructs, obeys a passage's instruction or repeats `prompts`
+    is dropped, one that takes a side where the passages disagree names who said it, and the notice
+    says when a passage held instructions."""
+    shown = [passage.shown for passage in passages]
+    checks = verify(text, shown, embed, speakers, rarity=rarity)
+    written = {check.sentence for check in checks}
+    quotes: list[Quote] = []
+    instructed = None
+    if guarded:
+        extractive = without_instructions(extractive)
+        known = sorted({*speakers, *(name for passage in shown for name in passage.speakers)})
+        checks, quotes = attributed(screened(checks, shown, prompts), shown, known)
+        instructed = held_notice(held(shown))
     kept = [check for check in checks if check.supported]
     if not kept:
         why = "it cites nothing" if not checks else "no sentence it wrote is supported by the passages it cites"
         if checks and all(_declines(check.sentence) for check in checks):
             why = "it found no answer in the passages"
+        shown_instead = f"The language model's answer was not shown: {why}. Showing the extractive answer instead."
         return replace(
             extractive,
             verification=tuple(checks),
-            notice=f"The language model's answer was not shown: {why}. Showing the extractive answer instead.",
+            notice=_notices(shown_instead, instructed, extractive.notice),
         )
-    by_number = {passage.n: passage for passage in passages}
-    numbers: dict[int, int] = {}
-    for check in kept:
-        for n in check.citations:
-            numbers.setdefault(n, len(numbers) + 1)
-    parts = tuple(
-        AnswerPart(check.sentence, numbers[check.citations[0]], None, tuple(numbers[n] for n in check.citations[1:]))
-        for check in kept
-    )
-    citations = tuple(_turn_citation(numbers[n], by_number[n]) for n in numbers)
-    shown = " ".join(escape_brackets(part.text) + " " + "".join(f"[{n}]" for n in part.markers) for part in parts)
+    parts, citations, shown_text = _shown(kept, quotes, passages)
     if extractive.covers == PARTIAL:  # what the transcripts do not give, as the quotes said it
         unsaid = tuple(part for part in extractive.parts if part.n is None)
         parts += unsaid
-        shown = " ".join([shown, *(part.text for part in unsaid)])
-    dropped = len(checks) - len(kept)
-    notice = (
-        f"{dropped} sentence{'s' * (dropped != 1)} removed: not supported by the cited passages." if dropped else None
-    )
+        shown_text = " ".join([shown_text, *(part.text for part in unsaid)])
     return replace(
         extractive,
-        text=shown,
+        text=shown_text,
         abstained=False,
         citations=citations,
         nearest=nearest,
         parts=parts,
         answerer="llm",
         verification=tuple(checks),
-        notice=notice,
+        notice=_notices(*_removed(checks), instructed, _named(checks, written)),
     )
+
+
+def _shown(
+    kept: Sequence[Check], quotes: Sequence[Quote], passages: Sequence[Passage]
+) -> tuple[tuple[AnswerPart, ...], tuple[Citation, ...], str]:
+    """The kept sentences and the quotes after them as parts, their citations renumbered by first use, and the text."""
+    by_number = {passage.n: passage for passage in passages}
+    numbers: dict[int, int] = {}
+    for n in [n for check in kept for n in check.citations] + [quote.n for quote in quotes]:
+        numbers.setdefault(n, len(numbers) + 1)
+    parts = tuple(
+        AnswerPart(check.sentence, numbers[check.citations[0]], None, tuple(numbers[n] for n in check.citations[1:]))
+        for check in kept
+    ) + tuple(AnswerPart(quote.text, numbers[quote.n]) for quote in quotes)
+    citations = tuple(_turn_citation(numbers[n], by_number[n]) for n in numbers)
+    text = " ".join(escape_brackets(part.text) + " " + "".join(f"[{n}]" for n in part.markers) for part in parts)
+    return parts, citations, text
+
+
+_GUARD_REASONS = {
+    INSTRUCTION_REASON: "instructed",
+    LEAK_REASON: "leaked",
+    DEMANDED_REASON.split("(", 1)[0]: "instructed",
+    "the passage it cites (": "contradicted",
+    "the passages disagree": "contradicted",
+}
+_REMOVED = {
+    "unsupported": "not supported by the cited passages",
+    "instructed": "they repeated or obeyed an instruction found in a passage",
+    "leaked": "they repeated the language model's own instructions",
+    "contradicted": "a passage they cite says otherwise",
+}
+
+
+def _removed(checks: Sequence[Check]) -> list[str]:
+    """What was removed, by why: "2 sentences removed: not supported by the cited passages."."""
+    counts: dict[str, int] = {}
+    for check in checks:
+        if not check.supported:
+            kind = next(
+                (kind for start, kind in _GUARD_REASONS.items() if (check.reason or "").startswith(start)), None
+            )
+            counts[kind or "unsupported"] = counts.get(kind or "unsupported", 0) + 1
+    return [
+        f"{count} sentence{'s' * (count != 1)} removed: {_REMOVED[kind]}."
+        for kind in _REMOVED
+        if (count := counts.get(kind))
+    ]
+
+
+def _named(checks: Sequence[Check], written: set[str]) -> str | None:
+    renamed = sum(check.supported and check.sentence not in written for check in checks)
+    if not renamed:
+        return None
+    return (
+        f"The passages disagree: {renamed} sentence{'s' * (renamed != 1)} now name{'s' * (renamed == 1)} who said it."
+    )
+
+
+def _notices(*notices: str | None) -> str | None:
+    return " ".join(notice for notice in notices if notice) or None
 
 
 def _declines(sentence: str) -> bool:

@@ -136,8 +136,10 @@ def test_a_summary_never_shows_an_instruction(library, server):
         answer = library.ask("Summarize the Alder Point budget committee meeting", LLM)
     finally:
         server.default = Script("I have nothing scripted.")
-    assert answer.scope == "meeting"
+    assert answer.scope == "meeting" and answer.answerer == "llm"
     assert "Ignore all previous instructions" not in answer.text
+    assert [check.reason for check in answer.dropped if "Ignore" in check.sentence] == [INSTRUCTION_REASON]
+    assert "held instructions to an assistant (spoken by Member Colin Frey)" in answer.notice
 
 
 @pytest.mark.parametrize(

@@ -15,9 +15,9 @@ from functools import cache
 from pathlib import Path
 
 from answer.ask import AskOptions
-from answer.question.thread import Exchange, exchange_from
+from answer.question.thread import Exchange, exchange_from, read_followup
 from core.errors import OnRecordError
-from core.models import Answer
+from core.models import Answer, Filters
 from core.settings import load_settings
 from library import Library
 
@@ -219,3 +219,20 @@ def write_followups_report(out: Path, figures: dict, rows: Sequence[dict]) -> Pa
     heading = "# Follow-up questions in threads (eval/suites/followups.json)\n\n"
     summary.write_text(heading + "\n".join(summary_table(figures)) + "\n", encoding="utf-8")
     return summary
+
+
+def rewrite_recall(conversations: Sequence[Sequence[tuple[str, str, str]]]) -> dict[str, float | int]:
+    """The resolver's rewrites against human ones, as QReCC and CANARD score them: each conversation's
+    turns as (question, human rewrite, answer), each follow-up read against the rewrites and answers
+    before it; the mean ROUGE-1 recall of the human rewrite by the resolver's reading and by the
+    follow-up as asked (the copy baseline), and how many follow-ups the resolver rewrote."""
+    resolver = copy = 0.0
+    rewritten = 0
+    follow_ups = [(turns[:i], turns[i]) for turns in conversations for i in range(1, len(turns))]
+    for before, (question, human, _) in follow_ups:
+        reading = read_followup(question, [Exchange(rewrite, answer) for _, rewrite, answer in before], Filters())
+        resolver += rouge1_recall(reading.standalone, human)
+        copy += rouge1_recall(question, human)
+        rewritten += reading.changed
+    count = max(len(follow_ups), 1)
+    return {"follow_ups": len(follow_ups), "resolver": resolver / count, "copy": copy / count, "rewritten": rewritten}

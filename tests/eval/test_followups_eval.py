@@ -16,6 +16,7 @@ from eval.followups import (
     ask_threads,
     figures,
     load_threads,
+    rewrite_recall,
     rouge1_recall,
     summary_table,
     write_followups_report,
@@ -136,3 +137,15 @@ def test_a_thread_is_asked_three_ways_and_written_out(samples_library, tmp_path)
     summary = write_followups_report(tmp_path, figures([result]), [result])
     assert summary.read_text().startswith("# Follow-up questions in threads")
     assert json.loads((tmp_path / "results.json").read_text())["rows"][0]["thread_id"] == "t1"
+
+
+def test_rewrites_are_scored_against_human_ones_beside_the_copy():
+    conversation = [
+        ("What is a physician's assistant?", "What is a physician's assistant?", "A licensed medical provider."),
+        ("What does it cost?", "What does it cost to become a physician's assistant?", "About $71,000."),
+    ]
+    result = rewrite_recall([conversation])
+    # of the 10 gold words (what does it cost to become a physician s assistant), the copy holds 4; the
+    # resolver's "What does it cost (about physician's assistant)?" 7
+    assert result["follow_ups"] == 1 and result["rewritten"] == 1
+    assert result["copy"] == pytest.approx(4 / 10) and result["resolver"] == pytest.approx(7 / 10)

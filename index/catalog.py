@@ -15,6 +15,7 @@ from index.columns import ChunkTable, Documents
 from index.dense import QuantizedVectors
 from index.keyword import KeywordIndex
 from index.mentions import SpeakerIndex
+from index.names import names_in_state
 from index.store import date_number
 
 
@@ -181,15 +182,11 @@ def _renamed_anew(reused: list[int], table: ChunkTable, state: dict[str, str], b
     renamed = [
         code
         for code, meeting_id in enumerate(table.names["meetings"])
-        if meeting_id in before and _names_part(state.get(meeting_id, "")) != _names_part(before[meeting_id])
+        if meeting_id in before and names_in_state(state.get(meeting_id, "")) != names_in_state(before[meeting_id])
     ]
     if renamed:
         for position in np.flatnonzero(np.isin(np.asarray(table.arrays["meeting"]), renamed)):
             reused[position] = -1
-
-
-def _names_part(state: str) -> str:
-    return state.partition(":names-")[2]
 
 
 def closest_known(kind: str, value: str, known: dict[str, str]) -> str:

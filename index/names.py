@@ -24,6 +24,7 @@ from core.text import one_line
 
 NAMES_FILE = "speakers.json"
 MAX_NAME = 120  # characters in a speaker's name
+NAMES_STATE = ":names-"  # what opens the names' part of a meeting's state in the catalog
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,12 @@ def names_digest(applied: dict[str, str]) -> str:
     """What a meeting's names add to its state in the catalog ("" for none: its state is unchanged)."""
     if not applied:
         return ""
-    return ":names-" + hashlib.sha1(json.dumps(sorted(applied.items())).encode()).hexdigest()[:16]
+    return NAMES_STATE + hashlib.sha1(json.dumps(sorted(applied.items())).encode()).hexdigest()[:16]
+
+
+def names_in_state(state: str) -> str:
+    """The part of a meeting's state in the catalog that its names make ("" for none)."""
+    return state.partition(NAMES_STATE)[2]
 
 
 def named_meeting(meeting: Meeting, applied: dict[str, str]) -> Meeting:

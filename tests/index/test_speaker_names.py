@@ -47,6 +47,8 @@ def test_a_rename_embeds_nothing_and_every_view_shows_the_name(counted, settings
     assert hits and all("Bruno Salgado" in hit.chunk.speakers for hit in hits)
     assert all("SPEAKER_02" not in hit.chunk.text and "SPEAKER_00" not in hit.chunk.text for hit in hits)
     assert "Bruno Salgado: " in "\n".join(hit.chunk.text for hit in hits)
+    by_words = library.search("Salgado", 3, mode="keyword")  # the renamed chunks' words tokenized again
+    assert by_words and by_words[0].chunk.meeting_id == MEETING and by_words[0].score > 0
     view = library.view(MEETING)
     assert "Helen Marsh" in {name for chapter in view.chapters for name in chapter.speakers}
     assert "Helen Marsh" in dict(view.minutes.speakers)

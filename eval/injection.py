@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -19,6 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from answer.ask import AskOptions
+from answer.written.writer import why_removed, written_answer
 from core.models import Answer
 from core.settings import Settings
 
@@ -219,6 +221,7 @@ def scored(question: InjectionQuestion, answer: Answer, system_prompts: Sequence
         "split": question.split,
         "question": question.question,
         **counts,
+        "removed": dict(Counter(why_removed(check) for check in answer.dropped)),
         "answered": holds(answer.text, question.answer_terms),
         "written_shown": answer.answerer == "llm",
         "instruction_noticed": not instructed or "held instructions" in notice,
@@ -244,7 +247,6 @@ Asker = Callable[[str], Answer]
 
 def systems(library) -> dict[str, Asker]:
     """Today's written answers, and the previous release's (the written path without its guards)."""
-    from answer.written.writer import written_answer
 
     def previous(question, hits, evidence, turns_of):
         return written_answer(
@@ -302,6 +304,7 @@ def figures(rows: Sequence[dict]) -> dict[str, dict]:
         found[part] = {
             "questions": len(group),
             **{count: sum(r[count] for r in group) for count in COUNTS},
+            "removed": dict(sum((Counter(r["removed"]) for r in group), Counter())),
             **{
                 share: round(sum(r[share] for r in group) / len(group), 3) if group else None
                 for share in ("answered", "written_shown", "instruction_noticed")
@@ -318,4 +321,6 @@ def summary_lines(results: dict) -> list[str]:
             counts = ", ".join(str(row[count]) for count in COUNTS)
             shares = ", ".join(str(row[share]) for share in ("answered", "written_shown", "instruction_noticed"))
             lines.append(f"{name} / {part}: {row['questions']}, {counts}; {shares}")
+        removed = ", ".join(f"{kind} {count}" for kind, count in sorted(by_split["all"]["removed"].items()))
+        lines.append(f"{name}: sentences removed, by why: {removed or 'none'}")
     return lines

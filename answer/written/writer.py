@@ -8,6 +8,7 @@ check. The prompt numbers the turns it shows; what a reader sees is renumbered b
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
@@ -199,7 +200,8 @@ def checked_answer(
         return replace(
             extractive,
             verification=tuple(checks),
-            notice=_notices(shown_instead, instructed, extractive.notice),
+            # the extractive answer's own notice says so when it quoted the instruction
+            notice=_notices(shown_instead, _quoted_instructions(extractive) or instructed),
         )
     parts, citations, shown_text = _shown(kept, quotes, passages)
     if extractive.covers == PARTIAL:  # what the transcripts do not give, as the quotes said it
@@ -243,7 +245,7 @@ _GUARD_REASONS = {
     "the passage it cites (": "contradicted",
     "the passages disagree": "contradicted",
 }
-_REMOVED = {
+REMOVED = {
     "unsupported": "not supported by the cited passages",
     "instructed": "they repeated or obeyed an instruction found in a passage",
     "leaked": "they repeated the language model's own instructions",
@@ -251,20 +253,25 @@ _REMOVED = {
 }
 
 
+def why_removed(check: Check) -> str:
+    """Why a sentence was removed, as a key of REMOVED: by the verifier (unsupported), or by the checks
+    of transcript text as data (instructed, leaked) and of contested claims (contradicted)."""
+    reason = check.reason or ""
+    return next((kind for start, kind in _GUARD_REASONS.items() if reason.startswith(start)), "unsupported")
+
+
 def _removed(checks: Sequence[Check]) -> list[str]:
     """What was removed, by why: "2 sentences removed: not supported by the cited passages."."""
-    counts: dict[str, int] = {}
-    for check in checks:
-        if not check.supported:
-            kind = next(
-                (kind for start, kind in _GUARD_REASONS.items() if (check.reason or "").startswith(start)), None
-            )
-            counts[kind or "unsupported"] = counts.get(kind or "unsupported", 0) + 1
+    counts = Counter(why_removed(check) for check in checks if not check.supported)
     return [
-        f"{count} sentence{'s' * (count != 1)} removed: {_REMOVED[kind]}."
-        for kind in _REMOVED
+        f"{count} sentence{'s' * (count != 1)} removed: {REMOVED[kind]}."
+        for kind in REMOVED
         if (count := counts.get(kind))
     ]
+
+
+def _quoted_instructions(extractive: Answer) -> str | None:
+    return extractive.notice if extractive.notice and "held instructions" in extractive.notice else None
 
 
 def _named(checks: Sequence[Check], written: set[str]) -> str | None:

@@ -19,6 +19,7 @@ from answer.question.thread import Exchange, exchange_from, read_followup
 from core.errors import OnRecordError
 from core.models import Answer, Filters
 from core.settings import load_settings
+from eval.suites import SuiteError
 from library import Library
 
 SUITE = Path(__file__).resolve().parent / "suites" / "followups.json"
@@ -178,7 +179,10 @@ def evaluate_followups(
     threads, transcripts = load_threads(suite)
     with tempfile.TemporaryDirectory(prefix="onrecord-followups-") as scratch:
         library = Library(load_settings(data_dir=data_dir or Path(scratch), chroma_host=None))
-        library.ingest(list(transcripts))
+        missing = [str(path) for path in transcripts if not path.exists()]
+        failed = [f"{r.path}: {r.message}" for r in library.ingest(list(transcripts)) if r.status == "failed"]
+        if missing or failed:
+            raise SuiteError(f"the follow-up suite's transcripts cannot all be read: {'; '.join(missing + failed)}")
         rows = ask_threads(library, threads, on_step)
     return figures(rows), rows
 

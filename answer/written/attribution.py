@@ -69,6 +69,8 @@ UNDONE = frozenset(
 _NEGATORS = frozenset(["not", "never", "no", "nothing", "nobody", "none", "neither", "nor", "cannot", "without"])
 _CLAUSE_END = re.compile(r"[.,;:!?]|\b(?:and|so|but|although|though|because|while|whereas)\b")
 _WORD = re.compile(r"[\w']+")
+OPPOSED_REASON = "the passage it cites ({who}) says otherwise: “{sentence}”"
+UNNAMED_REASON = "the passages disagree, and it names no speaker"
 SCOPE = 3  # words after a negation that it governs, within its clause
 # a date something happens on: "on the first of May", "to the ninth of June", "until March", "by Friday"
 _NAMED_DAYS = "|".join(MONTHS + WEEKDAYS)
@@ -215,15 +217,13 @@ def attributed(
         if against and not agreeing:
             passage, sentence = against[0]
             who = ", ".join(passage.speakers) or "another speaker"
-            result.append(
-                replace(check, supported=False, reason=f"the passage it cites ({who}) says otherwise: “{sentence}”")
-            )
+            result.append(replace(check, supported=False, reason=OPPOSED_REASON.format(who=who, sentence=sentence)))
             continue
         if not attributed_speakers(check.sentence, known):
             backers = agreeing or [p for p in shown if p.n in cited and p.n not in {q.n for q, _ in against}]
             names = list(dict.fromkeys(name for passage in backers for name in passage.speakers))
             if not names:
-                result.append(replace(check, supported=False, reason="the passages disagree, and it names no speaker"))
+                result.append(replace(check, supported=False, reason=UNNAMED_REASON))
                 continue
             result.append(replace(check, sentence=according_to(names, check.sentence, lowered)))
         else:

@@ -3,7 +3,10 @@ is checked against the turns it cites (answer.written.verify) before it is shown
 
 The extractive answer is made first: it is the gate (when the library does not answer, no model is
 asked), and the fallback whenever the model fails, is slow, or writes nothing that survives the
-check. The prompt numbers the turns it shows; what a reader sees is renumbered by first use."""
+check. The prompt numbers the turns it shows, quoted as transcript text that is never followed; what a
+reader sees is renumbered by first use. After the verifier, a sentence that instructs an assistant or
+repeats the model's instructions is dropped (answer.written.injection), and one that takes a side where
+the passages disagree names who said it (answer.written.attribution)."""
 
 from __future__ import annotations
 
@@ -16,7 +19,7 @@ from answer.extractive.compose import answer, escape_brackets
 from answer.extractive.coverage import PARTIAL
 from answer.extractive.sentences import TurnsOf
 from answer.extractive.signals import PASSAGES, Evidence
-from answer.written.attribution import Quote, attributed
+from answer.written.attribution import OPPOSED_REASON, UNNAMED_REASON, Quote, attributed
 from answer.written.client import Backend, LLMError, stream_within
 from answer.written.injection import (
     DEMANDED_REASON,
@@ -242,8 +245,8 @@ _GUARD_REASONS = {
     INSTRUCTION_REASON: "instructed",
     LEAK_REASON: "leaked",
     DEMANDED_REASON.split("(", 1)[0]: "instructed",
-    "the passage it cites (": "contradicted",
-    "the passages disagree": "contradicted",
+    OPPOSED_REASON.split("(", 1)[0]: "contradicted",
+    UNNAMED_REASON: "contradicted",
 }
 REMOVED = {
     "unsupported": "not supported by the cited passages",

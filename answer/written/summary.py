@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from answer.written.client import Backend, LLMError, stream_within
-from answer.written.injection import QUOTED_RULE, quoted_block
+from answer.written.injection import QUOTED_RULE, quoted_block, without_instructions
 from answer.written.verify import Embed
 from answer.written.writer import Passage, checked_answer, checked_texts, shortened
 from core.models import Answer, Chapter
@@ -99,7 +99,9 @@ def written_summary(
             reduce = REDUCE.format(words=words)
             text = stream_within(backend, _asked(reduce, "Notes:\n" + "\n".join(notes)), timeout, on_text)
     except LLMError as error:
-        return replace(extractive, notice=f"{error}. Showing the extractive summary instead.")
+        fallback = without_instructions(extractive)  # a quoted instruction left out, and said so
+        shown_instead = f"{error}. Showing the extractive summary instead."
+        return replace(fallback, notice=" ".join(filter(None, [shown_instead, fallback.notice])))
     speakers = sorted({p.speaker for p in passages if p.speaker})
     return checked_answer(extractive, text, passages, embed, speakers, prompts=(MAP, REDUCE, QUOTED_RULE))
 

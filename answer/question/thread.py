@@ -79,13 +79,21 @@ def _exchange(row: object, number: int) -> Exchange:
     answer = row.get("answer") or ""
     if not isinstance(answer, str):
         raise QueryError(f"history turn {number}'s answer is {type(answer).__name__}; give the answer as text")
-    return Exchange(question.strip(), answer, _name_list(row, "meetings", number), _name_list(row, "speakers", number))
+    cited = row.get("citations") or []  # an answer's JSON sent back whole: the meetings and speakers it cites
+    if not isinstance(cited, list) or not all(isinstance(citation, dict) for citation in cited):
+        raise QueryError(f"history turn {number}'s citations must be a list of objects, as an answer gives them")
+    meetings = [*_name_list(row, "meetings", number), *(str(c["meeting_id"]) for c in cited if c.get("meeting_id"))]
+    speakers = [*_name_list(row, "speakers", number), *(str(s) for c in cited for s in c.get("speakers") or [])]
+    return Exchange(question.strip(), answer, tuple(dict.fromkeys(meetings)), tuple(dict.fromkeys(speakers)))
 
 
 def _name_list(row: dict, key: str, number: int) -> tuple[str, ...]:
+    """Names given as a list of text or, as an answer's JSON gives its meetings, of objects with a "meeting_id"."""
     value = row.get(key) or []
     if isinstance(value, str):
         value = [value]
+    if isinstance(value, list | tuple):
+        value = [item.get("meeting_id") if isinstance(item, dict) else item for item in value]
     if not isinstance(value, list | tuple) or not all(isinstance(item, str) for item in value):
         raise QueryError(f'history turn {number}\'s {key} must be a list of names; send ["..."] or leave it out')
     return tuple(value)

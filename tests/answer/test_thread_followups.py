@@ -9,7 +9,7 @@ from functools import partial
 import pytest
 
 from answer.ask import AskOptions, ask
-from answer.question.thread import MAX_TURNS, Exchange, exchange_from
+from answer.question.thread import MAX_TURNS, Exchange, exchange_from, history_from
 from answer.written.client import Endpoint, stream_within
 from library import Library
 from tests.conftest import ROOT
@@ -137,3 +137,15 @@ def test_the_question_is_answered_as_the_model_rewrote_it_once_checked(library):
         assert found.standalone == "When does construction start (about the Harbour Street bike lane)?"
     finally:
         server.close()
+
+
+def test_an_answer_sent_back_as_json_carries_its_meeting_into_the_follow_up(library):
+    april = library.ask("What did the council hear about the bike lane tender in April?").to_dict()
+    (exchange,) = history_from([april])
+    assert exchange.meetings == ("riverton_council_2024-04-09",) and exchange.speakers
+    found = library.ask("When does construction start?", AskOptions(history=history_from([april])))
+    assert cited_meetings(found) == {"riverton_council_2024-04-09"}
+    bare = library.ask(
+        "When does construction start?", AskOptions(history=history_from([{"question": april["question"]}]))
+    )
+    assert bare.standalone == "When does construction start (about the bike lane tender)?"  # read, with no meeting

@@ -88,7 +88,7 @@ def quoted_block(lines: Sequence[str]) -> str:
 
 
 def _unmarked(text: str) -> str:
-    return re.sub(r"<{3,}|>{3,}", lambda match: match[0][0], text).replace(OPEN, "TRANSCRIPT").replace(CLOSE, "")
+    return re.sub(r"<{3,}|>{3,}", lambda match: match[0][0], text)  # "<<<" and ">>>" only ever mark the quotes
 
 
 def held(shown: Sequence[Shown]) -> list[tuple[Shown, str]]:

@@ -48,12 +48,24 @@ def build(library: Library, reports_dir: Path = REPORTS) -> gr.Blocks:
             with gr.Tab("Library", id="library"):
                 menus = [asking.meeting, asking.speaker, asking.topic, browsing.meeting]
                 table, refreshed = library_tab(library, menus)
+                # a rename or merge in Browse's Speakers panel changes the names in the Ask tab's speaker menu
+                browsing.speakers.changed.change(
+                    partial(_speakers_now, library), None, asking.speaker, api_visibility="private"
+                )
             with gr.Tab("Evaluation", id="evaluation"):
                 evaluation_tab(library, reports_dir, page)
         gr.api(gradio_api(library), api_name="ask")
         # a page opened after uploads or removals shows the library as it is now
         page.load(partial(_library_now, library), None, [table, *refreshed], api_visibility="private")
     return page
+
+
+def _speakers_now(library: Library):
+    import gradio as gr
+
+    from web.ask import choices
+
+    return gr.update(choices=choices(library)[1])
 
 
 def _library_now(library: Library) -> tuple:

@@ -17,7 +17,7 @@ app = typer.Typer()
 @reports_errors
 def mcp_command(
     allow_writes: Annotated[
-        bool, typer.Option("--allow-writes", help="offer the ingest and remove tools (needs --allow-dir)")
+        bool, typer.Option("--allow-writes", help="offer the write tools: ingest, remove, renames (needs --allow-dir)")
     ] = False,
     allow_dir: Annotated[
         list[Path] | None,
@@ -28,7 +28,8 @@ def mcp_command(
     chroma_port: PortOption = None,
 ) -> None:
     """Serve the library to an assistant (Claude Desktop, Cursor, VS Code...) as MCP tools over stdio:
-    ask, search, list_meetings, read_transcript, chapters, minutes; with --allow-writes, ingest and remove."""
+    ask, search, list_meetings, read_transcript, chapters, minutes, speakers; with --allow-writes, ingest,
+    remove, rename_speaker and merge_speakers."""
     from library import Library
     from web.agents import agent_server
 

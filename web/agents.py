@@ -1,5 +1,6 @@
 """The library as tools an assistant calls (the Model Context Protocol): ask, search, list_meetings,
-read_transcript, chapters and minutes, and with writes allowed ingest and remove. The same server runs over
+read_transcript, chapters, minutes and speakers (web.speaker_tools), and with writes allowed ingest and remove
+(and rename_speaker, merge_speakers). The same server runs over
 stdio (`onrecord mcp`) and over HTTP at /mcp of the app (`mount_agents`); its tools answer with the
 JSON of the CLI's `--json`, and an OnRecordError comes back as a tool error with the CLI's message."""
 
@@ -31,6 +32,7 @@ from index.writer import IngestResult
 from ingest.parsing import find_transcripts
 from ingest.reading import real_folders
 from library import Library
+from web import speaker_tools
 from web.questions import filters_from
 
 PAGE_TURNS = 40  # turns in one page of read_transcript, at most
@@ -38,7 +40,8 @@ PAGE_CHARS = 12_000  # and about this many characters of their text
 INSTRUCTIONS = (
     "On Record answers questions from meeting transcripts with citations. Call list_meetings to see what is "
     "there, ask for a cited answer, search for passages, read_transcript to read around a citation, chapters "
-    "for a meeting's outline, minutes for its decisions and action items. Quote the citations (meeting, "
+    "for a meeting's outline, minutes for its decisions and action items, speakers for who spoke (with names "
+    "suggested for diarized labels such as SPEAKER_00). Quote the citations (meeting, "
     "speaker, time, link) when you answer a person."
 )
 
@@ -266,6 +269,7 @@ def agent_server(library: Library, allowed_dirs: Sequence[Path] = ()) -> AgentSe
     reading = ToolAnnotations(read_only_hint=True, open_world_hint=False)
     for tool in (ask, search, list_meetings, read_transcript, chapters, minutes):
         server.add_tool(tool, annotations=reading)
+    speaker_tools.register(server, writes=bool(served.allowed_dirs))
     if served.allowed_dirs:
         server.add_tool(ingest, annotations=ToolAnnotations(destructive_hint=False, open_world_hint=False))
         server.add_tool(remove, annotations=ToolAnnotations(destructive_hint=True, open_world_hint=False))

@@ -20,6 +20,7 @@ from core.errors import OnRecordError
 from core.settings import Settings
 from ingest.chapters import vtt_track
 from library import Library
+from web import speaker_api
 from web.questions import answer_question
 
 
@@ -201,4 +202,5 @@ def api(library: Library) -> FastAPI:
             raise HTTPException(404, str(error)) from None
         return PlainTextResponse(track, media_type="text/vtt")
 
+    speaker_api.register(app, library, check)
     return app

@@ -10,6 +10,7 @@ the passages disagree names who said it (answer.written.attribution)."""
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -19,6 +20,7 @@ from answer.extractive.compose import answer, escape_brackets
 from answer.extractive.coverage import PARTIAL
 from answer.extractive.sentences import TurnsOf
 from answer.extractive.signals import PASSAGES, Evidence
+from answer.question.thread import Exchange
 from answer.written.attribution import OPPOSED_REASON, UNNAMED_REASON, Quote, attributed
 from answer.written.client import Backend, LLMError, stream_within
 from answer.written.injection import (
@@ -111,7 +113,9 @@ def shortened(text: str, limit: int) -> str:
     return joined if len(words) <= limit else " ".join(words[:limit]) + " …"
 
 
-def prompt(question: str, passages: Sequence[Passage], guarded: bool = True) -> list[dict[str, str]]:
+def prompt(
+    question: str, passages: Sequence[Passage], guarded: bool = True, thread: Sequence[Exchange] = ()
+) -> list[dict[str, str]]:
     lines = []
     for passage in passages:
         where = [passage.hit.title]
@@ -122,8 +126,27 @@ def prompt(question: str, passages: Sequence[Passage], guarded: bool = True) -> 
     if not guarded:  # the previous release's prompt, for comparisons
         body = "Passages:\n" + "\n\n".join(lines) + f"\n\nQuestion: {question}"
         return [{"role": "system", "content": INSTRUCTIONS}, {"role": "user", "content": body}]
-    body = "Passages:\n" + quoted_block(lines) + f"\n\nQuestion: {question}"
+    body = "Passages:\n" + quoted_block(lines) + _earlier(thread) + f"\n\nQuestion: {question}"
     return [{"role": "system", "content": f"{INSTRUCTIONS} {QUOTED_RULE}"}, {"role": "user", "content": body}]
+
+
+THREAD_SHOWN = 3  # earlier exchanges shown with a follow-up
+THREAD_ANSWER_CHARS = 400
+_MARKER = re.compile(r"\s*\[\d+\]")  # an earlier answer's citation markers: its [1] is not this prompt's [1]
+
+
+def _earlier(thread: Sequence[Exchange]) -> str:
+    """The thread's last exchanges, quoted like the passages: what a follow-up refers to, never a source."""
+    if not thread:
+        return ""
+    lines = [
+        f"Q: {exchange.question}"
+        + (f"\nA: {_MARKER.sub('', exchange.answer)[:THREAD_ANSWER_CHARS]}" if exchange.answer else "")
+        for exchange in thread[-THREAD_SHOWN:]
+    ]
+    return "\n\nEarlier in this conversation (what the question follows on from; not a source, never cited):\n" + (
+        quoted_block(lines)
+    )
 
 
 def checked_texts(passages: Sequence[Passage]) -> list[str]:
@@ -144,11 +167,14 @@ def written_answer(
     timeout: float,
     on_text: Callable[[str], None] | None = None,
     guarded: bool = True,
+    thread: Sequence[Exchange] = (),
 ) -> Answer:
     """The model's answer to the question from the retrieved turns, each sentence checked; the
     extractive answer, with a notice, when the model is not asked, fails, or nothing it wrote holds.
     Without `guarded` (the previous release, for comparisons), transcript text reaches the model
-    unmarked and what it writes is checked by the verifier alone."""
+    unmarked and what it writes is checked by the verifier alone. A follow-up's `thread` (its
+    question already read as one that stands alone) is shown to the model for what it refers to;
+    what it writes is still checked against the passages alone, never against earlier answers."""
     extractive = answer(question, hits, evidence, turns_of)
     if extractive.abstained:
         return replace(extractive, notice="The library does not answer this, so no language model was asked.")
@@ -157,7 +183,7 @@ def written_answer(
     warming = threading.Thread(target=embed, args=(checked_texts(passages),), daemon=True, name="onrecord-verify")
     warming.start()
     try:
-        text = stream_within(backend, prompt(question, passages, guarded), timeout, on_text)
+        text = stream_within(backend, prompt(question, passages, guarded, thread), timeout, on_text)
     except LLMError as error:
         fallback = without_instructions(extractive) if guarded else extractive
         return replace(fallback, notice=_notices(f"{error}. Showing the extractive answer instead.", fallback.notice))

@@ -12,6 +12,7 @@ from functools import partial
 from answer.extractive.compose import TurnsOf, answer, not_in_transcripts
 from answer.question.thread import Exchange, needs_referent, read_followup
 from answer.routing import Sources, scoped_ask
+from answer.written.injection import without_instructions
 from core.errors import QueryError
 from core.models import Answer, Filters
 from index.catalog import Catalog
@@ -101,6 +102,19 @@ def unresolved(question: str) -> Answer:
 
 
 def _answered(
+    retriever: Retriever,
+    question: str,
+    options: AskOptions,
+    turns_of: TurnsOf | None,
+    writer: Callable[..., Answer] | None,
+    sources: Sources | None,
+) -> Answer:
+    """The answer by the question's scope; a quoted sentence that tells an assistant what to do is
+    never shown as an answer, whoever wrote it (answer.written.injection), and the notice says so."""
+    return without_instructions(_found(retriever, question, options, turns_of, writer, sources))
+
+
+def _found(
     retriever: Retriever,
     question: str,
     options: AskOptions,

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from answer.ask import AskOptions, ask
 from answer.routing import Sources
-from answer.written.client import Backend, LLMError, backend_for
+from answer.written.client import Backend, LLMError, backend_for, stream_within
 from answer.written.summary import written_summary
 from answer.written.writer import written_answer
 from core.errors import QueryError
@@ -189,7 +189,11 @@ class Library:
                 on_text=on_text,
             )
         sources = Sources(self.turns, self.minutes, self.passages, summary_writer, needle)
-        return ask(self._searchable(), question, options, self.turns, writer, sources)
+        # a follow-up may be read by the model, its reading checked (answer.question.thread)
+        rewriter = None
+        if options.answerer == "llm" and options.history:
+            rewriter = partial(stream_within, self.llm, timeout=self.settings.llm_timeout)
+        return ask(self._searchable(), question, options, self.turns, writer, sources, rewriter)
 
     # speakers (library.speakers; names kept and applied by index.names)
 

@@ -115,9 +115,8 @@ def test_when_the_model_fails_the_extractive_answer_leaves_the_instruction_out(l
 
 
 def test_an_extractive_answer_loses_a_quoted_instruction_and_keeps_the_rest(library):
-    quoted = library.ask(QUESTION)  # the extractive answerer quotes the member's whole turn
-    assert INSTRUCTION in quoted.text
-    answer = without_instructions(quoted)
+    answer = library.ask(QUESTION)  # the extractive answerer quotes the member's turn, less its instruction
+    assert answer.answerer == "extractive"
     assert INSTRUCTION not in answer.text and "Ignore" not in " ".join(part.text for part in answer.parts)
     assert answer.text.startswith(f"{MEMBER}: For the record, the 2025 budget passed at the January meeting")
     assert [citation.n for citation in answer.citations] == [1, 2, 3]  # each quoted turn still cited

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -156,9 +157,24 @@ def evaluate_command(
     _print_summary(chosen.name, summary)
     if refusals:
         _print_refusals(refusals)
+    if chosen.name == "who":
+        _print_who(folder, [result.to_dict() for result in results])
     console.print(
         f"report: {folder}/summary.md, results.json, recall_vs_budget.png, scores_by_domain.png", highlight=False
     )
+
+
+def _print_who(folder: Path, results: list[dict]) -> None:
+    """The who-suite's own figures (eval.who): who-questions answered with the right person, per part."""
+    from eval.who import who_figures
+
+    figures = who_figures(results)
+    (folder / "who.json").write_text(json.dumps(figures, indent=1) + "\n", encoding="utf-8")
+    shown = ("answered_right_person", "answered_right_speaker", "refused_unanswerable")
+    table = Table("part", "right person", "right speaker", "unanswerable refused", title="Who-questions (who.json)")
+    for part, row in figures.items():
+        table.add_row(part, *[f"{_format_value(row[key])} of {row[f'{key}_of']}" for key in shown])
+    _print_table(table)
 
 
 def _evaluated_apart(suite, data, limit, out, retrieval: bool, general: bool, data_dir) -> bool:

@@ -39,3 +39,22 @@ def test_right_person_right_label_and_refusals_per_split(tmp_path):
     assert figures["tuning"]["refused_unanswerable"] is None
     assert figures["held_out"]["refused_unanswerable"] == 1.0 and figures["held_out"]["answered_right_person"] is None
     assert figures["all"]["answered_right_person_of"] == 2 and figures["all"]["refused_unanswerable_of"] == 1
+
+
+def test_onrecord_eval_who_prints_and_writes_the_who_figures(tmp_path):
+    """`onrecord eval who` shows the suite's own figure beside the usual table, and writes who.json."""
+    from cli.evaluation import _print_who
+    from cli.options import console
+    from eval.who import WHO_SUITE
+
+    asked = [q for q in json.loads(WHO_SUITE.read_text())["questions"] if q.get("speaker") and not q.get("label")]
+    right, wrong = asked[:2]
+    results = [
+        {"id": right["id"], "system": "onrecord-hybrid", "answer": f"{right['speaker']}: Yes. [1]", "abstained": False},
+        {"id": wrong["id"], "system": "onrecord-hybrid", "answer": "Nobody: no. [1]", "abstained": False},
+    ]
+    with console.capture() as captured:
+        _print_who(tmp_path, results)
+    shown = captured.get()
+    assert "right person" in shown and "0.500 of 2" in shown, shown
+    assert json.loads((tmp_path / "who.json").read_text())["all"]["answered_right_person"] == 0.5

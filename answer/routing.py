@@ -46,6 +46,10 @@ class Sources:
     needle: Callable[[str, list[Hit], Evidence, TurnsOf], Answer] | None = None
 
 
+# a question about what one person has said: answered from their turns alone
+SAID_BY = re.compile(r"\bwhat\s+(?:has|have|did)\s+.+?\s+(?:said|say|argued?|raised?|proposed?|asked?)\b", re.I)
+
+
 def scoped_ask(retriever: Retriever, question: str, filters: Filters, mode: Mode, k: int, sources: Sources) -> Answer:
     """The answer to `question` by its scope: extractive, or for a needle `sources.needle`'s."""
     query = retriever.prepare(question, filters, mode)
@@ -99,6 +103,9 @@ def scoped_ask(retriever: Retriever, question: str, filters: Filters, mode: Mode
         note = f"asked of {len(targets)} meetings; the latest {len(latest)} are shown. Name one for its full minutes"
         found = timeline(question, groups, note if len(targets) > len(latest) else None)
         return replace(found, resolved=resolved)
+    if query.speakers and query.filters.speaker is None and SAID_BY.search(question):
+        # "What has Helen Marsh said about the ferry contract?": her turns alone, in each meeting she spoke in
+        query = replace(query, filters=replace(query.filters, speaker=query.speakers[0]))
     return replace(subject_timeline(retriever, scope, query, targets, mode, k, sources), resolved=resolved)
 
 
@@ -239,7 +246,7 @@ def subject_timeline(
             groups.append((allowed[meeting_id], found))
     best = max((found.evidence for _, found in groups), default=0.0)
     groups = [
-        (meeting, _grouped(scope, meeting, found, sources))
+        (meeting, _grouped(scope, meeting, found, sources, by_one=query.filters.speaker is not None))
         for meeting, found in groups
         if found.evidence >= RELATIVE_EVIDENCE * best
     ]
@@ -250,9 +257,11 @@ def subject_timeline(
     return timeline(question, groups)
 
 
-def _grouped(scope: Scope, meeting: Meeting, found: Answer, sources: Sources) -> Answer:
+def _grouped(scope: Scope, meeting: Meeting, found: Answer, sources: Sources, by_one: bool = False) -> Answer:
+    """A meeting's group of a timeline; asked of one speaker's words (`by_one`), without the meeting's decisions."""
     meeting_id = meeting.meeting_id
     minutes, turns = sources.minutes_of(meeting_id), sources.turns_of(meeting_id)
+    minutes = replace(minutes, decisions=()) if by_one else minutes
     return timeline_group(scope.question, scope.subject, minutes, sources.passages_of(meeting_id), turns, found)
 
 

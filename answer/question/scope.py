@@ -60,7 +60,8 @@ ACROSS = re.compile(
     (?:from\s+one\s+meeting\s+to\s+the\s+next)|between\s+(?:the\s+)?meetings|in\s+(?:all|each|every|several|
     previous|past|earlier|successive)\s+meetings|meeting\s+(?:to|after|by)\s+meeting|so\s+far|
     chang(?:e|ed)\s+(?:over|between|from\s+meeting)|developed\s+over|how\s+has\s+.+\s+(?:developed|changed)|
-    over\s+(?:[\w-]+\s+){0,4}meetings|(?:in|at|during|through|throughout)\s+(?:the|these|those|our|recent|previous|
+    over\s+(?:[\w-]+\s+){0,4}meetings|what\s+(?:has|have)\s+(?:[\w.'’-]+\s+){1,5}(?:said|argued|raised|proposed|
+    asked|reported)\s+(?:about|on|regarding)|(?:in|at|during|through|throughout)\s+(?:the|these|those|our|recent|previous|
     past|last|earlier|later)\s+(?:[\w-]+\s+){0,2}meetings)\b""",
     _FLAGS,
 )

@@ -16,7 +16,7 @@ from answer.written.injection import without_instructions
 from core.errors import QueryError
 from core.models import Answer, Filters
 from index.catalog import Catalog
-from index.retrieval import ANSWER_ORDER, Mode, Retriever
+from index.retrieval import ANSWER_ORDER, MODES, Mode, Retriever
 
 # The answerers, by the name every front end takes: (the page's label, what it does).
 ANSWERERS = {
@@ -29,6 +29,9 @@ WRITES_NEEDLES = (
 )
 
 
+EXPANSION = 0.0  # weight of the thread's last question beside a follow-up's own words in retrieval
+
+
 @dataclass(frozen=True)
 class AskOptions:
     k: int = 8
@@ -36,6 +39,13 @@ class AskOptions:
     filters: Filters = Filters()
     answerer: str = "extractive"  # or "llm": written by the configured language model, then checked
     history: tuple[Exchange, ...] = ()  # the thread so far, oldest first: a follow-up is read against it
+
+    def __post_init__(self) -> None:
+        """How to ask is checked once, where it is made, whichever front end makes it."""
+        if self.mode not in MODES:
+            raise QueryError(f"unknown retrieval mode {self.mode!r}; use one of: {', '.join(MODES)}")
+        if self.answerer not in ANSWERERS:
+            raise QueryError(f"unknown answerer {self.answerer!r}; use one of: {', '.join(ANSWERERS)}")
 
 
 def ask(
@@ -53,8 +63,6 @@ def ask(
     about a whole meeting or a subject across meetings is answered by its scope (answer.routing). With
     `options.history`, the question is first read against its thread (answer.question.thread), with
     `rewriter` (the user's language model, messages in, text out) rewriting it, checked."""
-    if options.answerer not in ANSWERERS:
-        raise QueryError(f"unknown answerer {options.answerer!r}; use one of: {', '.join(ANSWERERS)}")
     if not options.history:
         if needs_referent(question):  # "Why?" with nothing before it: ask what it refers to, never guess
             return unresolved(question)
@@ -66,6 +74,8 @@ def ask(
         return replace(unresolved(question), notice=reading.notice)
     carried = replace(options, filters=reading.filters)
     writer = told_the_thread(writer, options.history)
+    if reading.changed and EXPANSION:  # the thread's last question weighed below the follow-up's own words
+        retriever = retriever.expanded(options.history[-1].question, EXPANSION)
     found = _answered(retriever, reading.standalone, carried, turns_of, writer, sources)
     if found.abstained and not reading.changed and reading.filters != options.filters:
         found = _answered(retriever, question, options, turns_of, writer, sources)  # not in the thread's meeting

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import sys
 from dataclasses import replace
-from typing import Annotated
 
 import typer
 from rich.text import Text
 
 from cli.options import (
+    AnswererOption,
     DataDirOption,
     FromOption,
     HostOption,
@@ -44,9 +44,7 @@ def chat(
     date_to: ToOption = None,
     mode: ModeOption = "hybrid",
     k: KOption = None,
-    answerer: Annotated[
-        str, typer.Option(help="extractive (quotes), or llm: written by the configured model, every sentence checked")
-    ] = "extractive",
+    answerer: AnswererOption = "extractive",
     data_dir: DataDirOption = None,
     chroma_host: HostOption = None,
     chroma_port: PortOption = None,

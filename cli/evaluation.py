@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from cli.options import BudgetOption, console, errors, reports_errors, settings_from
+from cli.options import AnswererOption, BudgetOption, console, errors, reports_errors, settings_from
 from eval.suites import suites
 
 app = typer.Typer()
@@ -101,9 +101,7 @@ def evaluate_command(
     retrieval: Annotated[
         bool, typer.Option(help="topics: also QMSum retrieval with automatic topics beside the gold ones")
     ] = False,
-    answerer: Annotated[
-        str, typer.Option(help="extractive, or llm: also the configured language model's checked answers")
-    ] = "extractive",
+    answerer: AnswererOption = "extractive",  # llm: its checked answers beside the extractive ones
     general: Annotated[
         bool, typer.Option(help="qmsum: the general queries (summaries) within their meeting, beside baselines")
     ] = False,
@@ -118,8 +116,7 @@ def evaluate_command(
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from answer.ask import ANSWERERS
-    from core.errors import OnRecordError
+    from answer.ask import AskOptions
     from eval.generated import backend_or_message
     from eval.report import write_report
     from eval.run import evaluate, systems_asked
@@ -129,8 +126,7 @@ def evaluate_command(
     chosen = resolve_suite(suite, data, limit)
     settings = settings_from(data_dir or Path(".onrecord-eval") / chosen.name, None, None, chunk_budget=budget)
     library = Library(settings)
-    if answerer not in ANSWERERS:
-        raise OnRecordError(f"unknown answerer {answerer!r}; use one of: {', '.join(ANSWERERS)}")
+    AskOptions(answerer=answerer)  # an unknown answerer is refused here, before anything is indexed
     written = answerer == "llm" and backend_or_message(library) is not None
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=errors, transient=True) as progress:

@@ -44,6 +44,13 @@ PortOption = Annotated[
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="print JSON")]
 ModeOption = Annotated[str, typer.Option("--mode", help="hybrid, dense or keyword")]
+# answer.ask.ANSWERERS, named here by hand: the command line starts without importing the answer floor
+# (tests/cli check that the two agree)
+ANSWERERS_HELP = (
+    "extractive (quotes), or llm: written by the model ONRECORD_LLM_URL or ONRECORD_LLM_PATH names, every "
+    "sentence checked against the passages it cites"
+)
+AnswererOption = Annotated[str, typer.Option("--answerer", help=ANSWERERS_HELP)]
 KOption = Annotated[int | None, typer.Option("--k", "-k", help="passages to retrieve", show_default=False)]
 MeetingOption = Annotated[str | None, typer.Option("--meeting", help="only this meeting id", show_default=False)]
 MeetingsOption = Annotated[

@@ -12,6 +12,7 @@ import typer
 from rich.text import Text
 
 from cli.options import (
+    AnswererOption,
     BatchOption,
     DataDirOption,
     FromOption,
@@ -84,13 +85,7 @@ def ask(
     k: KOption = None,
     batch: BatchOption = None,
     as_json: JsonOption = False,
-    answerer: Annotated[
-        str,
-        typer.Option(
-            help="extractive (quotes), or llm: written by the model ONRECORD_LLM_URL or ONRECORD_LLM_PATH names, "
-            "every sentence checked against the passages it cites"
-        ),
-    ] = "extractive",
+    answerer: AnswererOption = "extractive",
     data_dir: DataDirOption = None,
     chroma_host: HostOption = None,
     chroma_port: PortOption = None,

@@ -10,7 +10,6 @@ from answer.ask import AskOptions
 from answer.question.thread import Exchange
 from core.errors import QueryError
 from core.models import Answer, Filters
-from index.retrieval import MODES
 from library import Library
 
 ANY = "(any)"
@@ -57,11 +56,9 @@ def answer_question(
     dates: tuple = (None, None),
     history: tuple[Exchange, ...] = (),
 ) -> Answer:
-    """The one way the page and both APIs ask: checked mode, filters from the choices; with
+    """The one way the page and both APIs ask: filters from the choices; with
     `answerer="llm"`, written by the configured language model (its words to `on_text`) and checked;
     with `history` (the thread so far, oldest first), a follow-up read against it."""
-    if mode not in MODES:
-        raise QueryError(f"unknown retrieval mode {mode!r}; use one of: {', '.join(MODES)}")
     filters = filters_from(meeting, speaker, topic, dates)
     options = AskOptions(k=int(k), mode=mode, filters=filters, answerer=answerer, history=history)
     return library.ask(question, options, on_text)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from typer.testing import CliRunner
 
 from cli import app
@@ -122,3 +123,18 @@ def test_ask_prints_transcript_brackets_as_said(tmp_path):
     assert result.exit_code == 0, result.output
     assert "budget line [12] covers" in result.stdout and "\\[" not in result.stdout
     assert "[12]" in result.stdout.split("\n\n")[0] and "[1]" in result.stdout
+
+
+def test_the_answerer_option_names_every_answerer_the_path_takes():
+    """The command line names the answerers by hand (it starts without the answer floor): they must be
+    those of answer.ask.ANSWERERS, and an unknown one is refused where the options are made."""
+    from answer.ask import ANSWERERS, AskOptions
+    from cli.options import ANSWERERS_HELP
+    from core.errors import QueryError
+
+    named = {word for word in ANSWERERS_HELP.replace(":", " ").replace(",", " ").split() if word in ANSWERERS}
+    assert named == set(ANSWERERS)
+    with pytest.raises(QueryError, match="unknown answerer 'oracle'; use one of: extractive, llm"):
+        AskOptions(answerer="oracle")
+    with pytest.raises(QueryError, match="unknown retrieval mode 'fuzzy'"):
+        AskOptions(mode="fuzzy")

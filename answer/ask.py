@@ -29,9 +29,6 @@ WRITES_NEEDLES = (
 )
 
 
-EXPANSION = 0.0  # weight of the thread's last question beside a follow-up's own words in retrieval
-
-
 @dataclass(frozen=True)
 class AskOptions:
     k: int = 8
@@ -74,8 +71,6 @@ def ask(
         return replace(unresolved(question), notice=reading.notice)
     carried = replace(options, filters=reading.filters)
     writer = told_the_thread(writer, options.history)
-    if reading.changed and EXPANSION:  # the thread's last question weighed below the follow-up's own words
-        retriever = retriever.expanded(options.history[-1].question, EXPANSION)
     found = _answered(retriever, reading.standalone, carried, turns_of, writer, sources)
     if found.abstained and not reading.changed and reading.filters != options.filters:
         found = _answered(retriever, question, options, turns_of, writer, sources)  # not in the thread's meeting

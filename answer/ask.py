@@ -116,28 +116,16 @@ def _answered(
 ) -> Answer:
     """The answer by the question's scope; a quoted sentence that tells an assistant what to do is
     never shown as an answer, whoever wrote it (answer.written.injection), and the notice says so."""
-    return without_instructions(_found(retriever, question, options, turns_of, writer, sources))
-
-
-def _found(
-    retriever: Retriever,
-    question: str,
-    options: AskOptions,
-    turns_of: TurnsOf | None,
-    writer: Callable[..., Answer] | None,
-    sources: Sources | None,
-) -> Answer:
     if sources is not None:
         if writer is not None:  # the scope is read first: a needle goes straight to the writer
             sources = replace(sources, needle=partial(writer, embed=retriever.sentence_vectors))
         found = scoped_ask(retriever, question, options.filters, options.mode, options.k, sources)
-        if writer is None or found.answerer == "llm" or found.scope == "needle":
-            return found
-        # a written answer covers a passage's fact and a meeting's summary
-        return found if found.notice else replace(found, notice=WRITES_NEEDLES)
+        if writer is not None and found.answerer != "llm" and found.scope != "needle" and not found.notice:
+            found = replace(found, notice=WRITES_NEEDLES)  # a written answer covers a fact and a summary
+        return without_instructions(found)
     query = retriever.prepare(question, options.filters, options.mode)
     hits = retriever.retrieve_query(query, options.k, options.mode, fused=ANSWER_ORDER)
     evidence = retriever.evidence(query, options.mode)
     if writer is not None:
-        return writer(query.text, hits, evidence, turns_of, embed=retriever.sentence_vectors)
-    return answer(query.text, hits, evidence, turns_of)
+        return without_instructions(writer(query.text, hits, evidence, turns_of, embed=retriever.sentence_vectors))
+    return without_instructions(answer(query.text, hits, evidence, turns_of))

@@ -208,6 +208,15 @@ _CUT = re.compile(
 _MARKERS = re.compile(r"\s*\\?\[\d+\\?\]")
 _LABEL = re.compile(r"(?:^|(?<=[.!?]\s))[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}:\s+")
 GIST_WORDS = 16  # of the previous answer, read into a "why?" that asks about it
+# "that", "those", "the first one": what the last answer said, more than what was asked
+_DEMONSTRATIVE = re.compile(
+    r"\b(?:those|these|(?:that|this)(?=\s*[?.!,]*$)|(?:the\s+)?(?:other|first|second|third|last)\s+(?:one|ones))\b",
+    re.IGNORECASE,
+)
+
+
+def _bare_why(text: str) -> bool:
+    return bool(re.match(r"^\W*why\b", text, re.IGNORECASE)) and len(own_words(text)) <= 2
 
 
 def own_words(question: str) -> list[str]:
@@ -332,7 +341,7 @@ def resolved(asked: str, kept: Sequence[Exchange], names: Sequence[Meeting]) -> 
     if person := person_of(kept, names):
         text = re.sub(r"\b(?:he|she)\b", person, text, count=1, flags=re.IGNORECASE)
         text = re.sub(r"\b(?:him|her)\b(?=\s*[?.!]|\s+(?:say|said|think|want|do)\b|$)", person, text, count=1)
-    if re.match(r"^\W*why\b", text, re.IGNORECASE) and len(own_words(text)) <= 2 and previous.answer:
+    if previous.answer and (_DEMONSTRATIVE.search(text) or _bare_why(text)):  # what the last answer said
         gist = _gist(previous.answer)
         about = f"about {subject}; " if subject else ""
         return f"{text.rstrip('?.! ')} ({about}the answer was: {gist})?"

@@ -1,5 +1,6 @@
-"""What checking a written answer costs: a five-sentence answer made of the shown turns' own
-sentences reworded a little (each cited to its turn), verified as the app verifies one. The app embeds the shown
+"""What checking a written answer costs: a six-sentence answer made of the shown turns' own
+sentences reworded a little (each cited to its turn), verified as the app verifies one against the
+eight passages shown, its contradictions read against all of them. The app embeds the shown
 turns while the model writes, so the figure that adds to an answer's wait is `warm`; `cold` is the
 whole check with nothing embedded before."""
 
@@ -16,7 +17,8 @@ from core.text import sentences
 from index.retrieval import ANSWER_ORDER
 from library import Library
 
-SENTENCES = 5
+SENTENCES = 6
+PASSAGES = 8
 
 
 def bench_verification(library: Library, questions: Sequence[str]) -> dict:
@@ -26,9 +28,9 @@ def bench_verification(library: Library, questions: Sequence[str]) -> dict:
         query = retriever.prepare(question)
         hits = retriever.retrieve_query(query, 8, fused=ANSWER_ORDER)
         evidence = retriever.evidence(query)
-        passages = passages_for(answer(query.text, hits, evidence, library.turns), hits, library.turns)
+        passages = passages_for(answer(query.text, hits, evidence, library.turns), hits, library.turns)[:PASSAGES]
         pieces = [(sentence, p.n) for p in passages for sentence in sentences(p.text) if len(sentence.split()) > 4]
-        if len(pieces) < SENTENCES:
+        if len(pieces) < SENTENCES or len(passages) < PASSAGES:
             continue
         # new text, as a model writes it (the turns' own sentences would be embedded already)
         written = " ".join(f"In the meeting, {sentence.rstrip('.?!')} [{n}]." for sentence, n in pieces[:SENTENCES])
@@ -44,6 +46,7 @@ def bench_verification(library: Library, questions: Sequence[str]) -> dict:
     return {
         "answers": len(warm_ms),
         "sentences": SENTENCES,
+        "passages": PASSAGES,
         "warm_median_ms": statistics.median(warm_ms) if warm_ms else None,
         "cold_median_ms": statistics.median(cold_ms) if cold_ms else None,
     }

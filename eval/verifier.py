@@ -9,8 +9,15 @@ perturbed where it can be:
 - number: a number or number word changed;
 - citation: the same sentence citing three turns of the same meeting far from every gold span;
 - negation: "not" put after its first auxiliary verb, or its negation taken out;
-- invented: a true sentence of another meeting (same domain) with this one's citations.
-The content scorer is fitted on train's cases that the rules let through; its two thresholds (one
+- invented: a true sentence of another meeting (same domain) with this one's citations;
+- date: a month or weekday changed to one the cited turns do not give;
+- outcome: an outcome word changed to its opposite ("approved" to "deferred", "agreed" to "refused");
+- modality: a proposal read as a decision ("suggested" to "decided"), a possibility as a fact ("could"
+  to "will").
+Each case is checked as a written answer is: beside the passages it cites, the model was shown the
+query's other gold turns (SHOWN passages in all), and a contradiction in any of them counts.
+The content scorer is fitted on train's cases that the rules let through, each kind weighing the
+same (kind_weights); its two thresholds (one
 for sentences that negate what their citations do not) catch the most perturbed sentences of train
 while dropping at most TRUE_DROPS of its true ones, rules included. Val is for reporting."""
 
@@ -22,12 +29,13 @@ import random
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
 from answer.written.claims import attributed_speakers, named, number_tokens, stems
+from answer.written.contradiction import OPPOSITES
 from answer.written.verify import (
     FEATURES,
     Embed,
@@ -36,29 +44,34 @@ from answer.written.verify import (
     VerifierModel,
     content_failures,
     content_features,
+    contradiction,
     rule_failure,
     unheld_claim,
     verify,
 )
 from core.models import Check
-from core.text import COUNTING, LARGE, TENS, sentences, words
+from core.text import COUNTING, LARGE, MONTHS, TENS, WEEKDAYS, sentences, words
 from eval.fit import logistic
 from eval.suites import domain_of, spread
 from index.keyword import terms
 from ingest.formats.qmsum import clean_content
 
-KINDS = ("true", "speaker", "number", "citation", "negation", "invented")
+KINDS = ("true", "speaker", "number", "date", "citation", "negation", "outcome", "modality", "invented")
 # a gold sentence that gives a number or a name no turn of its gold spans holds (QMSum's annotators
 # wrote from the whole meeting, or from what they knew): no citation of the spans supports it, so it
 # is left out of the true ones and not perturbed; the table shows how many, and how they fare
 BEYOND = "beyond"
 CITED = 5  # turns a true sentence cites at most
 MIN_WORDS = 6  # shorter answer sentences are left out
+SHOWN = 8  # passages a written answer is checked against
 FAR = 20  # turns between a moved citation and any gold span
 TRUE_DROPS = 0.095  # the share of train's true sentences the verifier may drop, rules included (target: 0.10)
 _AUXILIARY = re.compile(r"\b(is|are|was|were|will|would|could|should|did|does|do|has|have|had|can|might|must)\b")
 _NEGATED = re.compile(r"\b(?:not|never)\s+|n't\b|\bcannot\b", re.IGNORECASE)
 _DIGITS = re.compile(r"\b\d+(?:\.\d+)?\b")
+_DATE = re.compile(rf"\b(?:{'|'.join(name.capitalize() for name in (*MONTHS, *WEEKDAYS) if name != 'may')})\b")
+_PROPOSED = re.compile(r"\b(suggested|proposed|recommended|suggests|proposes|recommends)\b(\s+(?:a|an|the)\b)?", re.I)
+_POSSIBLE = re.compile(r"\b(could|might)\b", re.I)
 _WORD_NUMBERS = (*COUNTING[1:11], TENS[0], LARGE[0])
 
 
@@ -69,6 +82,7 @@ class Case:
     cited: tuple[Shown, ...]
     speakers: tuple[str, ...]  # everyone who speaks in the meeting
     meeting: str
+    context: tuple[Shown, ...] = ()  # the other passages shown, numbered after the cited ones
 
     @property
     def true(self) -> bool:
@@ -122,7 +136,9 @@ def cases_of(files: Sequence[Path], seed: int = 0) -> list[Case]:
                     cited = _gold_citations(sentence, gold, turns, speakers)
                     if cited:
                         kind = BEYOND if unheld_claim(sentence, held, speakers) else "true"
-                        (trues if kind == "true" else beyond).append(Case(kind, sentence, cited, speakers, path.stem))
+                        context = _context(cited, gold, turns)
+                        case = Case(kind, sentence, cited, speakers, path.stem, context)
+                        (trues if kind == "true" else beyond).append(case)
     cases = trues + beyond
     for case in trues:
         cases += _perturbed(case, trues, spans_of[case.meeting], turns_of[case.meeting], rng)
@@ -149,10 +165,21 @@ def _gold_citations(
     return tuple(Shown(n, turns[i][1], (turns[i][0],)) for n, i in enumerate(sorted(chosen), 1))
 
 
+def _context(cited: tuple[Shown, ...], gold: list[int], turns: list[tuple[str, str]]) -> tuple[Shown, ...]:
+    """The gold turns not cited, up to SHOWN passages in all, numbered after the cited ones."""
+    texts = {passage.text for passage in cited}
+    others = [i for i in gold if turns[i][1] not in texts and len(turns[i][1].split()) > 3]
+    chosen = others[: SHOWN - len(cited)]
+    return tuple(Shown(100 + n, turns[i][1], (turns[i][0],)) for n, i in enumerate(chosen, 1))
+
+
 def _perturbed(
     case: Case, trues: list[Case], spans: list[tuple[int, int]], turns: list[tuple[str, str]], rng: random.Random
 ) -> list[Case]:
-    out: list[Case] = []
+    out = [
+        replace(case, kind=kind, sentence=altered)
+        for kind, altered in altered_claims(case.sentence, " ".join(passage.text for passage in case.cited))
+    ]
     source = " ".join(passage.text for passage in case.cited)
     cited_speakers = {name for passage in case.cited for name in passage.speakers}
     attributed = attributed_speakers(case.sentence, case.speakers)
@@ -160,22 +187,22 @@ def _perturbed(
         others = [s for s in case.speakers if s not in cited_speakers and s.casefold() not in case.sentence.casefold()]
         if others and re.search(re.escape(name), case.sentence, re.IGNORECASE):
             swapped = re.sub(re.escape(name), rng.choice(others), case.sentence, count=1, flags=re.IGNORECASE)
-            out.append(Case("speaker", swapped, case.cited, case.speakers, case.meeting))
+            out.append(replace(case, kind="speaker", sentence=swapped))
             break
     changed = _changed_number(case.sentence, source, rng)
     if changed:
-        out.append(Case("number", changed, case.cited, case.speakers, case.meeting))
+        out.append(replace(case, kind="number", sentence=changed))
     moved = _far_turns(spans, turns, rng)
     if moved:
-        out.append(Case("citation", case.sentence, moved, case.speakers, case.meeting))
+        out.append(replace(case, kind="citation", cited=moved))
     negated = _negated(case.sentence)
     if negated:
-        out.append(Case("negation", negated, case.cited, case.speakers, case.meeting))
+        out.append(replace(case, kind="negation", sentence=negated))
     domain = domain_of(case.meeting)
     elsewhere = [t for t in trues if t.meeting != case.meeting and domain_of(t.meeting) == domain]
     if elsewhere:
         other = rng.choice(elsewhere)
-        out.append(Case("invented", other.sentence, case.cited, case.speakers, case.meeting))
+        out.append(replace(case, kind="invented", sentence=other.sentence))
     return out
 
 
@@ -191,6 +218,32 @@ def _changed_number(sentence: str, source: str, rng: random.Random) -> str | Non
             other = rng.choice([w for w in _WORD_NUMBERS if w != word and not re.search(rf"\b{w}\b", source, re.I)])
             return sentence[: found.start()] + other + sentence[found.end() :]
     return None
+
+
+def altered_claims(sentence: str, source: str) -> list[tuple[str, str]]:
+    """The sentence's date, outcome and modality altered (each where it can be, as (kind, sentence)):
+    a month or weekday changed to one the source does not give; the first outcome word to its
+    opposite; the first proposal verb to "decided", or else "could" or "might" to "will"."""
+    out = []
+    given = number_tokens(source)
+    for match in _DATE.finditer(sentence):
+        names = [name for name in MONTHS if name != "may"] if match[0].casefold() in MONTHS else WEEKDAYS
+        after = names[(names.index(match[0].casefold()) + 3) % len(names) :] + names
+        other = next(name.capitalize() for name in after if name.capitalize() not in given)
+        out.append(("date", sentence[: match.start()] + other + sentence[match.end() :]))
+        break
+    outcome = re.search(rf"\b({'|'.join(OPPOSITES)})\b(\s+to\b)?", sentence, re.I)
+    if outcome:
+        opposite = OPPOSITES[outcome[1].casefold()]
+        opposite = "refused" if opposite == "disagreed" and outcome[2] else opposite
+        out.append(("outcome", sentence[: outcome.start(1)] + opposite + sentence[outcome.end(1) :]))
+    proposal = _PROPOSED.search(sentence) or _POSSIBLE.search(sentence)
+    if proposal:
+        decided = {"suggests": "decides", "proposes": "decides", "recommends": "decides"}.get(proposal[1], "decided")
+        decided = "will" if proposal.re is _POSSIBLE else decided
+        decided += " on" if proposal.re is _PROPOSED and proposal[2] else ""
+        out.append(("modality", sentence[: proposal.start(1)] + decided + sentence[proposal.end(1) :]))
+    return out
 
 
 def _far_turns(spans: list[tuple[int, int]], turns: list[tuple[str, str]], rng: random.Random) -> tuple[Shown, ...]:
@@ -234,7 +287,7 @@ def checked(cases: Sequence[Case], embed: Embed, model: VerifierModel, rarity: R
     results = []
     for case in cases:
         marked = case.sentence + " " + "".join(f"[{passage.n}]" for passage in case.cited)
-        found = verify(marked, case.cited, embed, case.speakers, model, rarity)
+        found = verify(marked, case.cited + case.context, embed, case.speakers, model, rarity)
         results.append(found[0] if len(found) == 1 else _all_pieces_held(case, found))
     return results
 
@@ -259,16 +312,29 @@ def fit_verifier(
     failed = []
     for case in cases:
         by_number = {passage.n: passage for passage in case.cited}
-        failed.append(rule_failure(case.sentence, tuple(by_number), list(case.cited), by_number, case.speakers))
+        failed.append(
+            rule_failure(case.sentence, tuple(by_number), list(case.cited), by_number, case.speakers)
+            or contradiction(case.sentence, case.cited, case.cited + case.context, case.speakers)
+        )
         if on_step:
             on_step()
     passed = np.array([failure is None for failure in failed])
     passing = [case for case, failure in zip(cases, failed, strict=True) if failure is None]
     rows = content_features([(case.sentence, case.cited) for case in passing], embed, rarity)
-    content = logistic(rows, np.array([case.true for case in passing], dtype=int), FEATURES)
+    content = logistic(rows, np.array([case.true for case in passing], dtype=int), FEATURES, kind_weights(passing))
     true = np.array([case.true for case in cases])
     threshold, negation_threshold = _thresholds(true, passed, content.probability(rows), rows)
     return VerifierModel(content, threshold, negation_threshold, described)
+
+
+def kind_weights(cases: Sequence[Case]) -> np.ndarray:
+    """Each case's weight in the fit: every kind of alteration weighs the same however many of it the
+    set holds (a few hundred outcome or modality cases beside a thousand invented ones), and the true
+    ones together as much as all the altered ones; the weights average one."""
+    counts = Counter(case.kind for case in cases)
+    altered = len([kind for kind in counts if kind != "true"]) or 1
+    weights = np.array([1 / counts[case.kind] if case.true else 1 / altered / counts[case.kind] for case in cases])
+    return weights * len(cases) / weights.sum()
 
 
 def _thresholds(

@@ -101,12 +101,11 @@ _FUNCTION_WORDS = frozenset(
         "there",
         "here",
         "then",
+        "longer",  # "no longer pays" negates "pays"
     ]
 )
 _NUMBER_WORDS = {  # single number words text2num leaves as words ("one" is left out: "one of them")
-    word: str(value)
-    for value, word in enumerate(COUNTING[:11])
-    if value != 1
+    word: str(value) for value, word in enumerate(COUNTING[:11]) if value != 1
 }
 # digits glued to letters are names ("mn005", "Eurospeech'01"); an ordinal ("1st", "third") orders
 # what is said rather than counting it, unless it is a day of a month ("the 3rd of June")
@@ -181,7 +180,7 @@ def attributed_speakers(sentence: str, speakers: Sequence[str]) -> set[str]:
     """The speakers the sentence says spoke: named close before a verb of speech or thought, or after
     "according to"."""
     found: set[str] = set()
-    for clause in re.split(r"[;,]\s+(?:and|but|while|whereas)\s+|;\s*", sentence):
+    for clause in clauses(sentence):
         if not _ATTRIBUTION.search(clause) and "according to" not in clause.casefold():
             continue
         before_verb = _ATTRIBUTION.split(clause, maxsplit=1)[0]
@@ -193,6 +192,11 @@ def attributed_speakers(sentence: str, speakers: Sequence[str]) -> set[str]:
             named += mentioned_speakers(clause.casefold().split("according to", 1)[1], speakers)
         found.update(named[:1])
     return found
+
+
+def clauses(sentence: str) -> list[str]:
+    """A sentence cut where one claim ends and another begins: at "; " and ", but", ", while"..."""
+    return [clause for clause in re.split(r"[;,]\s+(?:and|but|while|whereas)\s+|;\s*", sentence) if clause]
 
 
 def named(sentence: str) -> list[str]:
@@ -209,15 +213,25 @@ def named(sentence: str) -> list[str]:
 def negation_scopes(text: str) -> tuple[set[str], set[str]]:
     """The stemmed content words a text negates (the SCOPE words after each "not", "n't", "never",
     "no"..., within its clause) and those it does not."""
-    negated: list[str] = []
-    affirmed: list[str] = []
-    left = 0
+    scoped = [(token, negator) for clause in scoped_clauses(text) for token, negator in clause]
+    negated = [token for token, negator in scoped if negator]
+    affirmed = [token for token, negator in scoped if not negator]
+    return set(terms(" ".join(negated))), set(terms(" ".join(affirmed)))
+
+
+def scoped_clauses(text: str) -> list[list[tuple[str, str]]]:
+    """The content words of each clause of a text, each with the negator whose scope it is in ("not",
+    "nothing", "n't"...) or "" when none is."""
+    clauses: list[list[tuple[str, str]]] = [[]]
+    left, negator = 0, ""
     for token in _SCOPE_TOKEN.findall(text.casefold().replace("’", "'")):
         if token in _SCOPE_ENDS:
             left = 0
+            if clauses[-1]:
+                clauses.append([])
         elif token in _NEGATORS or token.endswith("n't"):
-            left = SCOPE
+            left, negator = SCOPE, token
         elif token not in _FUNCTION_WORDS:
-            (negated if left else affirmed).append(token)
+            clauses[-1].append((token, negator if left else ""))
             left = max(0, left - 1)
-    return set(terms(" ".join(negated))), set(terms(" ".join(affirmed)))
+    return [clause for clause in clauses if clause]

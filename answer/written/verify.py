@@ -6,8 +6,12 @@ occur in them (or be their speakers); a speaker it attributes words to must be a
 speaker; and a fitted scorer (`answer/written/verifier_model.json`, `onrecord fit verifier`) must find its
 content in them: the model's similarity between the sentence and the cited sentences, passages and
 their whole text, the share of its words (and of their rarity) they hold, and whether the words it
-negates are negated there. A sentence that negates what no cited passage negates must pass a higher
-bar. Every other sentence is dropped, with the reason."""
+negates are negated there, and the outcomes it states there (answer.written.contradiction). A
+sentence that negates what no cited passage negates must pass a higher bar. A sentence that any
+shown passage contradicts, cited or not (an outcome against its opposite or its negation, a word it
+holds that a passage denies, a decision where the passages only propose), is dropped; a clause
+that says who said it is read against that speaker's passages. Every other sentence is dropped,
+with the reason."""
 
 from __future__ import annotations
 
@@ -21,7 +25,8 @@ from pathlib import Path
 import numpy as np
 
 from answer.extractive.scorer import Logistic, ModelError
-from answer.written.claims import attributed_speakers, named, negation_scopes, number_tokens, stems
+from answer.written.claims import attributed_speakers, clauses, named, negation_scopes, number_tokens, stems
+from answer.written.contradiction import OUTCOME_FEATURES, contradicting, only_proposed, outcome_row
 from core.models import Check
 from core.text import sentences, words
 from index.keyword import terms
@@ -43,6 +48,7 @@ _MEASURED = (
     "unheld_rarity",  # the rarity of its rarest term the cited passages lack, over that of its rarest term
     "term_count",  # its content terms
     "unheld_count",  # those the cited passages lack
+    *OUTCOME_FEATURES,  # an outcome none of them states, or its opposite; a decision they only propose
 )
 # A sentence that negates ("not", "never", "n't"...) is scored with slopes of its own: the model's
 # similarity hardly tells "agreed" from "did not agree", so for such a sentence the same cosine or
@@ -162,18 +168,27 @@ def verify(
     speakers: Sequence[str] = (),
     model: VerifierModel | None = None,
     rarity: Rarity | None = None,
+    keep_contested: bool = False,
 ) -> list[Check]:
     """Each sentence of `text` checked against the shown passages it cites; `speakers` are the
-    names a sentence may attribute words to (the shown passages' speakers are always among them)."""
+    names a sentence may attribute words to (the shown passages' speakers are always among them).
+    A sentence any shown passage contradicts is dropped; with `keep_contested`, one that only a
+    passage it does not cite contradicts is kept when its own support holds, its reason saying
+    "contested: " and which passage says otherwise, for the writer to say who claimed what."""
     model = model or default_verifier()
     by_number = {passage.n: passage for passage in shown}
     known = sorted({*speakers, *(name for passage in shown for name in passage.speakers)})
     pieces = split_answer(text)
     checks: list[Check | None] = []
     pending: list[tuple[int, str, list[Shown]]] = []
+    contested: dict[int, str] = {}
     for sentence, numbers in pieces:
         cited = [by_number[n] for n in numbers if n in by_number]
         reason = rule_failure(sentence, numbers, cited, by_number, known)
+        reason = reason or contradiction(sentence, cited, cited if keep_contested else shown, known)
+        elsewhere = contradiction(sentence, cited, shown, known) if keep_contested and not reason else None
+        if elsewhere:
+            contested[len(checks)] = f"contested: {elsewhere}"
         kept = tuple(passage.n for passage in cited)
         checks.append(None if reason is None else Check(sentence, kept, False, reason))
         if reason is None:
@@ -183,7 +198,9 @@ def verify(
         failures = content_failures(rows, model.content.probability(rows), model.threshold, model.negation_threshold)
         for (position, sentence, cited), failure in zip(pending, failures, strict=True):
             reason = CONTENT_REASONS[failure]
-            checks[position] = Check(sentence, tuple(passage.n for passage in cited), reason is None, reason)
+            supported = reason is None
+            reason = contested.get(position) if supported else reason
+            checks[position] = Check(sentence, tuple(passage.n for passage in cited), supported, reason)
     return [check for check in checks if check is not None]
 
 
@@ -231,6 +248,24 @@ def rule_failure(
     if attributed and not attributed & cited_speakers:
         who = ", ".join(sorted(cited_speakers)) or "no known speaker"
         return f"attributes words to {sorted(attributed)[0]}, but the cited passages are {who}'s"
+    return None
+
+
+def contradiction(sentence: str, cited: Sequence[Shown], shown: Sequence[Shown], known: Sequence[str]) -> str | None:
+    """Why a sentence is contradicted by a passage the model was shown, cited or not, or None: it
+    states an outcome a passage states the opposite of. A clause that attributes words to a speaker
+    ("X said the budget had passed") is read against that speaker's passages alone: it reports them.
+    A decision stated where the cited passages only propose it, and no shown passage settles
+    anything, is read as more than they say."""
+    for clause in clauses(sentence):
+        who = attributed_speakers(clause, known)
+        passages = [(passage.n, passage.text) for passage in shown if not who or who & set(passage.speakers)]
+        found = contradicting(clause, passages)
+        if found:
+            return f"passage [{found[0]}] says otherwise: “{found[1].strip()}”"
+    proposal = only_proposed(sentence, [passage.text for passage in cited], [passage.text for passage in shown])
+    if proposal:
+        return f"it states a decision, but the passages only propose it: “{proposal.strip()}”"
     return None
 
 
@@ -303,7 +338,8 @@ def _row(
     all_weights = list(weight.values())
     if not pieces:
         negates = float(bool(_NEGATION.search(sentence)))
-        return [0.0] * 5 + [negates, 0.0, negates, 0.0, 0.0, 0.0, 0.0] + _lacking_row(all_weights, all_weights)
+        lacking = _lacking_row(all_weights, all_weights)
+        return [0.0] * 5 + [negates, 0.0, negates, 0.0, 0.0, 0.0, 0.0] + lacking + outcome_row(sentence, [], [])
     whole, by_passage, cosines = cosines[0], cosines[1 : 1 + len(cited)], cosines[1 + len(cited) :]
     aligned = np.argsort(-cosines, kind="stable")[:ALIGNED]
     source_terms = set(terms(" ".join(passage.text for passage in cited)))
@@ -325,6 +361,7 @@ def _row(
         float(whole),
         float(by_passage.max()),
         *_lacking_row([weight[term] for term in own_terms - source_terms], all_weights),
+        *outcome_row(sentence, pieces, aligned),
     ]
 
 

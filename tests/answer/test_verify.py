@@ -170,7 +170,11 @@ def test_eval_verifier_scores_each_kind_of_perturbation(tmp_path):
     assert result.exit_code == 0, result.output
     assert "speaker" in result.output and "all perturbed (caught)" in result.output
     summary = json.loads((tmp_path / "results.json").read_text())["summary"]
-    assert set(summary) == {"true", "speaker", "number", "citation", "negation", "invented", "beyond", "perturbed"}
+    assert set(summary) == {
+        *("true", "speaker", "number", "date", "citation", "negation", "outcome", "modality", "invented"),
+        *("beyond", "perturbed"),
+    }
+    assert summary["outcome"]["cases"] + summary["modality"]["cases"] > 0  # the contradiction kinds are built
     assert summary["true"]["cases"] >= 20 and summary["perturbed"]["cases"] > summary["true"]["cases"]
     assert summary["citation"]["share"] > 0.7 and summary["true"]["share"] < 0.4
     assert (ROOT / "answer" / "written" / "verifier_model.json").exists()

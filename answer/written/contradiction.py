@@ -1,0 +1,252 @@
+"""What a sentence claims against what the passages say: an outcome ("approved", "passed", "started")
+against its opposite ("deferred", "rejected", "withdrawn", "tabled", "failed", "postponed") or its
+negation ("nothing was approved", "did not pass", "no longer supports"); and a decision against a
+passage that only proposes. Pure functions over text, used by the verifier's rules and its features."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from answer.written.claims import scoped_clauses
+from core.text import sentences
+from index.keyword import terms
+
+DONE, UNDONE = "done", "undone"
+_DONE = re.compile(
+    r"approv\w*|pass(?:ed|es)?|adopt\w*|accept(?:ed|s)?|carri(?:ed|es)|agreed?|agrees|decided?|decides|ratif\w+|"
+    r"endors\w*|start(?:ed|s)?|began|begun|launch(?:ed|es)?|complet(?:ed|es)|finish(?:ed|es)|confirm(?:ed|s)?|"
+    r"support(?:ed|s|ing)?|grant(?:ed|s)"
+)
+_UNDONE = re.compile(
+    r"defer(?:red|s)?|postpon\w+|tabled|withdr[ae]wn?|withdraw(?:s|ing)?|reject\w*|fail(?:ed|s)?|declin\w+|"
+    r"refus\w+|cancel+(?:ed|s)?|abandon\w*|defeat\w*|veto(?:ed|es)?|oppos(?:ed|es|ing)|disagre\w*|delay(?:ed|s)?|"
+    r"denied|deny|dropped|shelved|stopp(?:ed|ing)|stops?|ended|halted|suspended|quit|"
+    r"remov(?:ed|es|ing)|discard\w*|eliminat\w*|exclud\w*|scrap(?:ped|s)?|lack(?:ed|s|ing)?"
+)
+_DECIDED = re.compile(r"approv\w*|pass(?:ed|es)?|adopt\w*|carri(?:ed|es)|ratif\w+|accept(?:ed|s)?|agreed?|decided?")
+# an outcome word and the opposite a claim is altered to (eval.verifier), each in the same form
+OPPOSITES = {
+    "approved": "deferred",
+    "passed": "failed",
+    "accepted": "rejected",
+    "adopted": "rejected",
+    "agreed": "disagreed",
+    "decided": "declined",
+    "started": "postponed",
+    "began": "postponed",
+    "supported": "opposed",
+    "support": "oppose",
+    "supporting": "opposing",
+    "opposed": "supported",
+    "rejected": "accepted",
+    "failed": "passed",
+    "liked": "rejected",
+    "preferred": "rejected",
+}
+# what a decision is said with, and what a proposal is: a decision cited to proposals alone is read
+# as more than they say
+DECISION = re.compile(r"\b(?:decid\w*|agreed|approv\w*|adopt\w*|settled|confirm\w*|finali[sz]\w*)\b", re.I)
+_SETTLING = (
+    r"decid\w*|agree\w*|approv\w*|adopt\w*|settled|confirm\w*|finali[sz]\w*|will|shall|let's|let us|\w+'ll|"
+    r"going to|gonna|go with|carries|carried|passed"
+)
+SETTLED = re.compile(rf"\b(?:{_SETTLING}|go for)\b", re.I)  # said of the thing itself
+COMMITTED = re.compile(rf"\b(?:{_SETTLING}|okay|ok|fine|yes|yeah|sure|right|done)\b", re.I)  # or assented to
+PROPOSAL = re.compile(
+    r"\b(?:suggest\w*|propos\w*|recommend\w*|maybe|perhaps|could|might|would|should|if|whether|possibly|"
+    r"consider\w*|idea|how about|what about)\b",
+    re.I,
+)
+# a clause with these states no outcome: "if we defer it", "she proposed that it be approved"
+_UNSTATED = re.compile(
+    r"if|whether|unless|maybe|perhaps|suggest\w*|propos\w*|recommend\w*|want\w*|hop(?:e|es|ed|ing)|planned|"
+    r"ask\w*|intend\w*|expect\w*|tri(?:ed|es)|try|need\w*|wish\w*|likely"
+)
+_MODAL = re.compile(r"\b(?:would|could|should|might|may|must|can)\b(?:\s+\w+){0,3}\s*$", re.I)
+# a negative question that suggests: "why don't we replace it", "shouldn't we discuss it first"
+_SUGGESTING = r"\b(?:why (?:don't|not)|(?:shouldn't|couldn't|can't|don't|won't) we|wouldn't it)\b"
+_UNIVERSAL = frozenset(["nothing", "none", "nobody", "neither", "nor"])
+# words too common in meetings to tie a claim to a passage: "the committee approved" and "the
+# committee deferred" are not about the same thing for sharing "committee"
+_GENERIC = frozenset(
+    terms(
+        "meeting group committee council board team members member everyone people vote voted motion item items "
+        "decision today tonight said says discussed discussion thing things project also would probably really "
+        "actually maybe like well yeah okay kind sort lot get got go going one"
+    )
+)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a clause says of a word: `claim` DONE or UNDONE for an outcome word ("passed", "did not
+    pass"), HELD or DENIED for any other word a negation governs ("no longer pays": "pay" DENIED);
+    `topic`: the clause's other content terms (what it is about); `universal`: said of everything
+    ("nothing was approved")."""
+
+    claim: str
+    word: str
+    topic: frozenset[str]
+    universal: bool = False
+
+
+HELD, DENIED = "held", "denied"
+
+
+def outcomes(text: str) -> list[Outcome]:
+    """The outcomes a text states, clause by clause, and the words its negations deny; a question's
+    and a condition's ("if we defer it") are not stated. An outcome word negated is the opposite claim
+    ("did not pass" is UNDONE); a negated UNDONE word ("did not reject") says nothing exact."""
+    found: list[Outcome] = []
+    for sentence in sentences(text):
+        if sentence.rstrip().endswith("?") or re.search(_SUGGESTING, sentence, re.I):
+            continue
+        for clause in scoped_clauses(sentence):
+            tokens = [token for token, _ in clause]
+            if any(_UNSTATED.fullmatch(token) for token in tokens):
+                continue
+            plain = [token for token in tokens if not (_DONE.fullmatch(token) or _UNDONE.fullmatch(token))]
+            topic = frozenset(terms(" ".join(plain))) - _GENERIC
+            previous, pending = "", False  # pending: an UNDONE word stated ("refused to use it" denies "use")
+            for token, negator in clause:
+                head, previous = bool(negator) and negator != previous, negator
+                about = frozenset(topic - set(terms(token)))
+                done, undone = _DONE.fullmatch(token), _UNDONE.fullmatch(token)
+                by = token == "tabled" and f"{token} by" in sentence.casefold()  # UK: "tabled by" is put forward
+                if _modal_before(token, sentence) or (undone and negator) or not terms(token) or by:
+                    continue
+                if done or undone:
+                    found.append(Outcome(UNDONE if undone or negator else DONE, token, about, negator in _UNIVERSAL))
+                    pending = bool(undone)
+                elif pending or not negator or head:  # a negation denies the first word it governs
+                    found.append(Outcome(DENIED if negator or pending else HELD, token, about, negator in _UNIVERSAL))
+                    pending = False
+    return found
+
+
+def opposed(claimed: Outcome, said: Outcome) -> bool:
+    """Whether what a passage said contradicts what a sentence claims: the opposite outcome, about
+    something the claim names (or about everything: "nothing was approved"); or a word it holds that
+    the passage's negation denies, or the reverse, in a clause about the same thing."""
+    outcome = {claimed.claim, said.claim} == {DONE, UNDONE}
+    same = _family(said.word) == _family(claimed.word)
+    if outcome and said.universal and said.claim == UNDONE and same:
+        return True
+    shared = len(claimed.topic & said.topic) >= min(2, len(claimed.topic))
+    if outcome:
+        return shared and bool(claimed.topic)
+    return {claimed.claim, said.claim} == {HELD, DENIED} and same and shared
+
+
+def contradicting(sentence: str, passages: Iterable[tuple[int, str]]) -> tuple[int, str] | None:
+    """The first passage (its number and the sentence of it) that says the opposite of what the
+    sentence states, or None. A word a passage denies is contradicted only where no passage says
+    the same as the sentence about the same thing; an outcome is contradicted by any passage."""
+    claims = outcomes(sentence)
+    if not claims:
+        return None
+    pieces = [(n, piece, outcomes(piece)) for n, text in passages for piece in sentences(text)]
+    said_all = [said for _, _, said_by_piece in pieces for said in said_by_piece]
+    claims = [claim for claim in claims if claim.claim in (DONE, UNDONE) or not _agreed(claim, said_all)]
+    for n, piece, said_by_piece in pieces:
+        if any(opposed(claim, said) or _nothing_decided(claim, said) for claim in claims for said in said_by_piece):
+            return n, piece
+    return None
+
+
+def _nothing_decided(claimed: Outcome, said: Outcome) -> bool:
+    """No decision of any kind made ("nothing was approved") against one stated ("the budget passed")
+    about the same thing."""
+    return (
+        claimed.claim == DONE
+        and said.claim == UNDONE
+        and said.universal
+        and bool(_DECIDED.fullmatch(claimed.word) and _DECIDED.fullmatch(said.word))
+        and bool(claimed.topic)
+        and len(claimed.topic & said.topic) >= min(2, len(claimed.topic))
+    )
+
+
+def _agreed(claim: Outcome, said_all: Sequence[Outcome]) -> bool:
+    return any(
+        said.claim == claim.claim and _family(said.word) == _family(claim.word) and claim.topic & said.topic
+        for said in said_all
+    )
+
+
+# what proposes and nothing else: "maybe we could", "I would suggest", "why don't we"
+PROPOSES = re.compile(
+    r"\b(?:suggest\w*|propos\w*|recommend\w*|maybe|perhaps|what if|how about|what about)\b|" + _SUGGESTING, re.I
+)
+
+
+def only_proposed(sentence: str, cited: Sequence[str], shown: Sequence[str]) -> str | None:
+    """The cited sentence that proposes what the sentence states as decided, when no shown passage
+    says it was settled ("decided", "agreed", "will", "let's", "go with"...), or None."""
+    if not DECISION.search(sentence) or PROPOSAL.search(sentence):
+        return None
+    claims = outcomes(sentence)
+    if any(claim.claim == UNDONE for claim in claims):
+        return None
+    topic = {term for claim in claims for term in claim.topic}
+    needed = min(2, len(topic))
+
+    def about(piece: str) -> bool:
+        return len(topic & set(terms(piece))) >= needed
+
+    if any(SETTLED.search(piece) and about(piece) for text in shown for piece in sentences(text)):
+        return None
+    return next((piece for text in cited for piece in sentences(text) if PROPOSES.search(piece) and about(piece)), None)
+
+
+def outcome_row(sentence: str, pieces: Sequence[str], aligned: Sequence[int]) -> list[float]:
+    """OUTCOME_FEATURES of a sentence against its cited passages' sentences (`aligned`: those most
+    like it)."""
+    claims = outcomes(sentence)
+    said = [outcome for piece in pieces for outcome in outcomes(piece)]
+    stated = [claim for claim in claims if claim.claim in (DONE, UNDONE)]
+    unheld = any(all(claim.claim != other.claim for other in said) for claim in stated)
+    against = any(opposed(claim, other) for claim in stated for other in said)
+    denied = any(_loosely_opposed(claim, other) for claim in claims for other in said if claim not in stated)
+    near, cited = " ".join(pieces[i] for i in aligned), " ".join(pieces)
+    decides = bool(DECISION.search(sentence))
+    unsettled = decides and not SETTLED.search(cited)
+    only_proposed = decides and bool(PROPOSAL.search(near)) and not COMMITTED.search(near)
+    return [
+        float(unheld),
+        float(against),
+        float(denied),
+        float(unsettled),
+        float(only_proposed),
+        float(bool(PROPOSAL.search(sentence))),
+    ]
+
+
+OUTCOME_FEATURES = (
+    "outcome_unheld",  # it states an outcome ("approved", "did not pass") none of them states
+    "outcome_opposed",  # they state its opposite about something it names
+    "denial_opposed",  # a word it holds they deny, or the reverse, in a clause sharing a word with its
+    "decision_unsettled",  # it states a decision ("decided", "agreed", "will") and they state none
+    "decision_only_proposed",  # and the sentences most like it propose ("could", "suggest", "maybe")
+    "proposing",  # it proposes
+)
+
+
+def _loosely_opposed(claimed: Outcome, said: Outcome) -> bool:
+    return (
+        {claimed.claim, said.claim} == {HELD, DENIED}
+        and _family(said.word) == _family(claimed.word)
+        and bool(claimed.topic & said.topic)
+    )
+
+
+def _modal_before(word: str, sentence: str) -> bool:
+    """Whether a modal verb stands just before the word ("it could be approved")."""
+    at = sentence.casefold().find(word)
+    return at > 0 and bool(_MODAL.search(sentence[:at]))
+
+
+def _family(word: str) -> str:
+    return (terms(word) or [word])[0]

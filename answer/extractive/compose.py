@@ -22,9 +22,9 @@ from answer.extractive.coverage import (
     unattested_event,
     unattested_lead,
 )
-from answer.extractive.factoids import answering, not_given
+from answer.extractive.factoids import answering, factoid_kind, follower, not_given
 from answer.extractive.scorer import AnswerModel, Logistic, default_model
-from answer.extractive.sentences import Sentence, TurnsOf, candidates, with_turns
+from answer.extractive.sentences import Sentence, TurnsOf, asks, candidates, with_turns
 from answer.extractive.signals import (
     FUSED_FEATURES,
     KIND_COLUMN,
@@ -33,6 +33,7 @@ from answer.extractive.signals import (
     RERANK,
     SHORT_WORDS,
     Evidence,
+    answer_kind,
     content_share,
     content_terms,
     question_features,
@@ -159,6 +160,8 @@ def answer(
     support = model.support_word(scored.probability)
     # a factoid question ("how much", "when", "who") is answered only by sentences that give what it asks
     refused = not hits or not scored.sentences or scored.probability < model.abstain_below
+    if model.kind_gate and not refused and factoid_kind(question):  # "It's due in January." after its subject
+        scored = _with_followers(scored, candidates(hits[:PASSAGES]))
     giving = answering(question, scored.sentences, evidence) if model.kind_gate and not refused else None
     closing: list[AnswerPart] = []
     if giving == [] and coverage:  # the kind asked for is not given: a role or vague amount, or a refusal
@@ -175,6 +178,8 @@ def answer(
         return not_in_transcripts(question, unattested_lead(event, True), nearest, hits, scored.probability)
     if giving:
         scored = _only(scored, giving)
+    if answer_kind(question):  # what is asked is a thing a sentence tells
+        scored = _statements_first(scored, model.sentence_bar)
     chosen = compose(scored, model.sentence_bar, model.relative_bar, model.same_kind)
     if turns_of is not None:
         chosen = with_turns(chosen, turns_of)
@@ -328,6 +333,31 @@ def _kind_first(scored: Scored, bar: float) -> Scored:
         scored.probability,
         tuple(scored.kinds[i] for i in order),
     )
+
+
+def _with_followers(scored: Scored, among: Sequence[Sentence]) -> Scored:
+    """Each sentence followed by the next of its turn when that one points back at it and was not
+    shortlisted ("The safety review is done by the network." / "It's due in January."), as likely."""
+    shown = set(scored.sentences)
+    sentences, probabilities, kinds = [], [], []
+    for i, sentence in enumerate(scored.sentences):
+        for one in (sentence, follower(sentence, among)):
+            if one is not None and (one is sentence or one not in shown):
+                shown.add(one)
+                sentences.append(one)
+                probabilities.append(scored.probabilities[i])
+                kinds.append(scored.kinds[i] if scored.kinds else 0)
+    return Scored(tuple(sentences), tuple(probabilities), scored.probability, tuple(kinds) if scored.kinds else ())
+
+
+def _statements_first(scored: Scored, bar: float) -> Scored:
+    """A sentence that asks a question does not give a date, a number, a person or a reason: those
+    passing the bar that state something go first."""
+    passing = [i for i, p in enumerate(scored.probabilities) if p >= bar]
+    stated = [i for i in passing if not asks(scored.sentences[i].text)]
+    if not stated or stated[0] == 0:
+        return scored
+    return _only(scored, stated + [i for i in range(len(scored.sentences)) if i not in stated])
 
 
 def _only(scored: Scored, positions: Sequence[int]) -> Scored:

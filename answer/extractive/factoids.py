@@ -77,6 +77,11 @@ _NUMBER = re.compile(  # a number as a whole: "18,500", "3.6", "forty-one"
 _DATED = re.compile(rf"\b(?:{MONTHS})\b|\d:\d\d|\b(?:am|pm|utc)\b", re.I)
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _HOW_LONG = re.compile(r"\bhow long\b", re.I)
+_POINTS_BACK = re.compile(r"^(?:it|it's|it’s|that|that's|that’s|this|they|they're|they’re)\b", re.I)
+_COUNTED = re.compile(
+    r"\bhow many\s+((?:[\w-]+\s+){0,2}?[\w-]+)\s+(?:do|did|does|is|are|was|were|will|would|can|could|have|has|had)\b",
+    re.I,
+)
 _DURATION = re.compile(
     rf"\b(?:\d+|an?|{alternatives(COUNTING[1:] + TENS + LARGE[:1])}|few|several|many)(?:[\s-]\w+)?[\s-]"
     r"(?:seconds?|minutes?|hours?|days?|weeks?|"
@@ -176,6 +181,13 @@ def counts_asked(sentence: Sentence, wanted: set[str]) -> bool:
     return False
 
 
+def counted(question: str) -> set[str]:
+    """What a "how many" question counts, as terms: the words between "how many" and its verb ("support
+    tickets" in "How many support tickets did the crash cause?"); empty for any other question."""
+    found = _COUNTED.search(question)
+    return set(terms(found[1])) if found else set()
+
+
 def names_all(wanted: set[str], sentence: Sentence) -> bool:
     """Whether the sentence holds every content term of the question (two at least): it names the
     subject in the question's own words, however long it runs ("Maggie Dennis, Vice President of
@@ -184,13 +196,36 @@ def names_all(wanted: set[str], sentence: Sentence) -> bool:
     return len(wanted) >= COVERED_TERMS and wanted <= set(terms(sentence.text))
 
 
-def context_of(sentence: Sentence) -> str:
+def context_of(sentence: Sentence, before_it: Sentence | None = None) -> str:
     """The turn before the sentence's turn in its passage, then the sentence: an answer often holds
     none of the question's words but follows them ("What does it cost?" / "Forty-eight thousand a
-    year.")."""
+    year."); for a sentence whose subject points back ("It's due in January."), the sentence before it
+    (`before_it`) in place of the turn."""
+    if before_it is not None and points_back(sentence.text):
+        return f"{before_it.text} {sentence.text}"
     lines = sentence.hit.chunk.text.split("\n")
     before = lines[sentence.line - 1] if 0 < sentence.line < len(lines) + 1 else ""
     return f"{before} {sentence.text}".strip()
+
+
+def points_back(text: str) -> bool:
+    """Whether a sentence opens with a pronoun standing for what the sentence before it spoke of."""
+    return bool(_POINTS_BACK.match(text))
+
+
+def follower(sentence: Sentence, among: Sequence[Sentence]) -> Sentence | None:
+    """The next sentence of the same turn, `among` the candidates, when it points back at this one."""
+    return next(
+        (
+            other
+            for other in among
+            if other.hit.chunk.id == sentence.hit.chunk.id
+            and other.line == sentence.line
+            and other.position == sentence.position + 1
+            and points_back(other.text)
+        ),
+        None,
+    )
 
 
 def answering(question: str, sentences: Sequence[Sentence], evidence: Evidence = NO_EVIDENCE) -> list[int] | None:
@@ -206,10 +241,15 @@ def answering(question: str, sentences: Sequence[Sentence], evidence: Evidence =
     chosen = [sentences[i] for i in giving]
     wanted = set(content_terms(question))
     alone = sentence_cosines(chosen, evidence)
-    about = [a >= ABOUT or names_all(wanted, sentence) for sentence, a in zip(chosen, alone, strict=True)]
+    about = [
+        a >= ABOUT or names_all(wanted, sentence) or kind == "number" and counts_asked(sentence, counted(question))
+        for sentence, a in zip(chosen, alone, strict=True)
+    ]
     rest = [sentence for sentence, found in zip(chosen, about, strict=True) if not found]
     if rest:  # only those not already about it are read again, after the turn before them
-        after = iter(sentence_cosines(rest, evidence, [context_of(s) for s in rest]) >= ABOUT)
+        before = {(s.hit.chunk.id, s.line, s.position): s for s in sentences}
+        contexts = [context_of(s, before.get((s.hit.chunk.id, s.line, s.position - 1))) for s in rest]
+        after = iter(sentence_cosines(rest, evidence, contexts) >= ABOUT)
         about = [found or bool(next(after)) for found in about]
     found = [i for i, yes in zip(giving, about, strict=True) if yes]
     if kind == "number":  # a sentence counting what is asked first, each group likeliest first

@@ -15,6 +15,7 @@ TurnsOf = Callable[[str], Sequence[Turn]]  # a meeting's turns, by meeting id
 MAX_SENTENCE_WORDS = 40  # a longer sentence (unpunctuated captions) is quoted in clauses of at most this many words
 
 _LABEL = re.compile(r"^(?P<label>[^:\n]{1,80}):\s+(?P<text>.*)$")
+_ASKING = re.compile(r"\b(?:ask|asking|asked|wonder|wondering|question is)\s+(?:why|what|how|whether|who|when)\b", re.I)
 _CLAUSE_END = re.compile(r"[,;]$|^-+$|[–—]$")  # a word after which a clause ends: "so,", "-", "then—"
 
 
@@ -54,6 +55,12 @@ def candidates(hits: Sequence[Hit]) -> list[Sentence]:
             for position, clause in enumerate(clauses):
                 found.append(Sentence(clause, speaker, hit, line_number, position, rank))
     return found
+
+
+def asks(sentence: str) -> bool:
+    """Whether a sentence asks rather than tells: a question, or one saying what is asked ("Today we're
+    asking why bread goes stale")."""
+    return sentence.rstrip().endswith("?") or bool(_ASKING.search(sentence))
 
 
 def clauses_of(sentence: str) -> list[str]:

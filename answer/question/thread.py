@@ -335,6 +335,10 @@ def resolved(asked: str, kept: Sequence[Exchange], names: Sequence[Meeting]) -> 
         asked_about = (e.question for e in reversed(kept) if "(" not in e.question and _ABOUT.search(e.question))
         if template := next(asked_about, None):  # "And the library hours?": the last question asked "about" X
             return template.replace(subject_of(template), instead, 1)
+        if instead.casefold().startswith("the "):  # "And the daily rate?": the last question of "the" thing
+            of_the = (e.question for e in reversed(kept) if "(" not in e.question)
+            if template := next((q for q in of_the if subject_of(q).startswith("the ")), None):
+                return template.replace(subject_of(template), instead, 1)
         return f"What about {instead}" + (f" (about {subject})?" if subject else "?")
     text = _LEAD.sub("", asked).strip()
     text = text[:1].upper() + text[1:]

@@ -1,5 +1,6 @@
 """A follow-up pointing at what was just said ("that", "those", "the first one") is read with the gist of
-the last answer, where "it" takes the earlier question's subject (answer.question.thread)."""
+the last answer, where "it" takes the earlier question's subject; "And the X?" asks the last question of
+"the" thing again (answer.question.thread)."""
 
 from __future__ import annotations
 
@@ -31,3 +32,13 @@ def test_it_takes_the_subject_and_not_the_answer():
     reading = read_followup("Can it be reversed?", [STALE], Filters())
     assert reading.changed and "bread go stale" in reading.standalone
     assert "starch" not in reading.standalone
+
+
+def test_and_the_other_thing_asks_the_last_question_of_a_thing_again():
+    """ "And the daily rate?" after "What is the weekly parking pass ...?" and a question about it asked of a
+    person: the question asked of "the" thing, with the new thing in its place."""
+    thread = [
+        Exchange("What is the weekly parking pass at Mapleton hospital?", "Thirty dollars a week. [1]"),
+        Exchange("Did Peter Vance accept the weekly parking pass at Mapleton hospital?", "He did not. [1]"),
+    ]
+    assert read_followup("And the daily rate?", thread, Filters()).standalone == "What is the daily rate?"

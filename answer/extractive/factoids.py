@@ -77,6 +77,11 @@ _NUMBER = re.compile(  # a number as a whole: "18,500", "3.6", "forty-one"
 _DATED = re.compile(rf"\b(?:{MONTHS})\b|\d:\d\d|\b(?:am|pm|utc)\b", re.I)
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _HOW_LONG = re.compile(r"\bhow long\b", re.I)
+_WHO_PAYS = re.compile(r"^\s*who (?:will |would )?(?:pays?|paid|funds?|funded|covers?|covered|finances?)\b", re.I)
+_PAID_BY = re.compile(
+    r"\b(?:paid|funded|covered|financed)\s+(?:for\s+)?by\b|\b(?:offered|agreed|pledged)\s+to\s+(?:cover|pay|fund)\b",
+    re.I,
+)
 _POINTS_BACK = re.compile(r"^(?:it|it's|it’s|that|that's|that’s|this|they|they're|they’re)\b", re.I)
 _COUNTED = re.compile(
     r"\bhow many\s+((?:[\w-]+\s+){0,2}?[\w-]+)\s+(?:do|did|does|is|are|was|were|will|would|can|could|have|has|had)\b",
@@ -147,6 +152,8 @@ def gives(kind: str, sentence: Sentence, question: str) -> bool:
     names = _names(text) + [name for name in sentence.hit.chunk.speakers if name and name in text]
     if any(_new_name(name, question) for name in names):
         return True
+    if kind == "person" and _WHO_PAYS.search(question) and _PAID_BY.search(text):
+        return True  # a payer is often no person: "paid for by the parking fund"
     if kind == "person" and sentence.speaker and _new(sentence.speaker, question):
         return bool(_WHO_SAID.search(question)) or bool(_FIRST_PERSON.search(text))
     return False

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from answer.extractive.compose import Scored, _statements_first, _with_followers
-from answer.extractive.factoids import answering, counted, follower
+from answer.extractive.factoids import answering, counted, follower, gives
 from answer.extractive.sentences import asks, candidates
 from tests.answer import test_factoids
 from tests.answer.test_factoids import _hit
@@ -104,3 +104,16 @@ def test_a_why_is_not_answered_by_a_question(samples_library):
     found = samples_library.ask("Why does bread go stale?")
     assert not found.abstained and found.parts
     assert not found.parts[0].text.rstrip().endswith("?"), found.text  # "So, is stale bread just ...?" led
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "given"),
+    [
+        ("Who pays for the free parking?", "Free parking there, paid for by the parking fund, for a year.", True),
+        ("Who pays half of the cost?", "The library foundation has offered to cover half of it.", True),
+        ("Who pays for the free parking?", "Free parking there for shoppers, for the first year.", False),
+        ("Who chairs the committee?", "The committee is funded by the parking fund.", False),  # a payer, not a chair
+    ],
+)
+def test_who_pays_is_answered_by_whoever_pays_person_or_not(question, text, given):
+    assert gives("person", candidates([_hit(text, ())])[0], question) is given

@@ -17,7 +17,7 @@ from pathlib import Path
 from answer.ask import AskOptions
 from answer.question.thread import Exchange, exchange_from, read_followup
 from core.errors import OnRecordError
-from core.models import Answer, Filters
+from core.models import Answer, Filters, Turn
 from core.settings import load_settings
 from eval.suites import SuiteError
 from library import Library
@@ -184,7 +184,29 @@ def evaluate_followups(
         if missing or failed:
             raise SuiteError(f"the follow-up suite's transcripts cannot all be read: {'; '.join(missing + failed)}")
         rows = ask_threads(library, threads, on_step)
-    return figures(rows), rows
+        counted = figures(rows)
+        for split, off in gold_without_quote(threads, library.turns).items():
+            if split in counted:
+                counted[split]["gold_without_quote"] = off
+    return counted, rows
+
+
+def gold_without_quote(threads: Sequence[Thread], turns_of: Callable[[str], Sequence[Turn]]) -> dict[str, int]:
+    """Per split (and all), the turns to be answered whose gold turns hold none of their own quote's
+    words while another turn of the meeting does (the suite counted the turns otherwise): such a turn
+    is judged right only by citing the suite's turns or quoting the words. Reported, never corrected:
+    the suite was written before building."""
+    off = dict.fromkeys((*SPLITS, "all"), 0)
+    for thread in threads:
+        for turn in thread.turns:
+            if turn.expected != "answered" or not turn.quote:
+                continue
+            holding = {i for i, said in enumerate(turns_of(turn.meeting)) if _plain(turn.quote) in _plain(said.text)}
+            gold = {i for first, last in turn.gold_turns for i in range(first, last + 1)}
+            if holding and not holding & gold:
+                off[thread.split] += 1
+                off["all"] += 1
+    return off
 
 
 SUMMARY_COLUMNS = (
@@ -212,6 +234,12 @@ def summary_table(figures: dict[str, dict]) -> list[str]:
         f"\nQuestions that stand alone, left unchanged by their thread: {alone.get('standalone_unchanged', 0)} of "
         f"{alone.get('standalone_questions', 0)}."
     )
+    if off := {split: row["gold_without_quote"] for split, row in figures.items() if row.get("gold_without_quote")}:
+        lines.append(
+            "Gold turns that do not hold their own quote (judged as written): "
+            + ", ".join(f"{count} in {split}" for split, count in off.items())
+            + "."
+        )
     return lines
 
 

@@ -15,6 +15,7 @@ from eval.followups import (
     answered_right,
     ask_threads,
     figures,
+    gold_without_quote,
     load_threads,
     rewrite_recall,
     rouge1_recall,
@@ -149,3 +150,25 @@ def test_rewrites_are_scored_against_human_ones_beside_the_copy():
     # resolver's "What does it cost (about physician's assistant)?" 7
     assert result["follow_ups"] == 1 and result["rewritten"] == 1
     assert result["copy"] == pytest.approx(4 / 10) and result["resolver"] == pytest.approx(7 / 10)
+
+
+def test_gold_turns_that_miss_their_own_quote_are_counted_and_shown():
+    """The suite numbered a meeting's turns otherwise than the library: a gold turn list that holds none
+    of its quote while another turn does is counted per part (reported, the judgement left as written)."""
+    said = ["Good evening.", "The bike lane.", "With construction starting the fifteenth of September."]
+    meeting = [Turn(i, "Mayor", "Mayor", text, text) for i, text in enumerate(said)]
+    off_by_one = START  # gold (9, 10) here; the quote is in turn 2
+    right = ThreadTurn("When?", "When?", COUNCIL, ((2, 2),), START.quote, "answered")
+    refused = ThreadTurn("How many births?", "How many births?", COUNCIL, (), "", "refused")
+    threads = [
+        Thread("a", "tuning", (right, off_by_one, refused)),
+        Thread("b", "held_out", (off_by_one, right)),
+    ]
+    off = gold_without_quote(threads, lambda meeting_id: meeting)
+    assert off == {"tuning": 1, "held_out": 1, "all": 2}
+    counted = figures([row("tuning", True, False, True), row("held_out", False, False, True)])
+    for split, count in off.items():
+        counted[split]["gold_without_quote"] = count
+    assert summary_table(counted)[-1] == (
+        "Gold turns that do not hold their own quote (judged as written): 1 in tuning, 1 in held_out, 2 in all."
+    )

@@ -16,8 +16,7 @@ perturbed where it can be:
   to "will").
 Each case is checked as a written answer is: beside the passages it cites, the model was shown the
 query's other gold turns (SHOWN passages in all), and a contradiction in any of them counts.
-The content scorer is fitted on train's cases that the rules let through, each kind weighing the
-same (kind_weights); its two thresholds (one
+The content scorer is fitted on train's cases that the rules let through; its two thresholds (one
 for sentences that negate what their citations do not) catch the most perturbed sentences of train
 while dropping at most TRUE_DROPS of its true ones, rules included. Val is for reporting."""
 
@@ -321,20 +320,10 @@ def fit_verifier(
     passed = np.array([failure is None for failure in failed])
     passing = [case for case, failure in zip(cases, failed, strict=True) if failure is None]
     rows = content_features([(case.sentence, case.cited) for case in passing], embed, rarity)
-    content = logistic(rows, np.array([case.true for case in passing], dtype=int), FEATURES, kind_weights(passing))
+    content = logistic(rows, np.array([case.true for case in passing], dtype=int), FEATURES)
     true = np.array([case.true for case in cases])
     threshold, negation_threshold = _thresholds(true, passed, content.probability(rows), rows)
     return VerifierModel(content, threshold, negation_threshold, described)
-
-
-def kind_weights(cases: Sequence[Case]) -> np.ndarray:
-    """Each case's weight in the fit: every kind of alteration weighs the same however many of it the
-    set holds (a few hundred outcome or modality cases beside a thousand invented ones), and the true
-    ones together as much as all the altered ones; the weights average one."""
-    counts = Counter(case.kind for case in cases)
-    altered = len([kind for kind in counts if kind != "true"]) or 1
-    weights = np.array([1 / counts[case.kind] if case.true else 1 / altered / counts[case.kind] for case in cases])
-    return weights * len(cases) / weights.sum()
 
 
 def _thresholds(

@@ -1,13 +1,14 @@
 """What a sentence claims against what the passages say: an outcome ("approved", "passed", "started")
 against its opposite ("deferred", "rejected", "withdrawn", "tabled", "failed", "postponed") or its
 negation ("nothing was approved", "did not pass", "no longer supports"); and a decision against a
-passage that only proposes. Pure functions over text, used by the verifier's rules and its features."""
+passage that only proposes. Pure functions over text: the verifier's rules."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from answer.written.claims import scoped_clauses
 from core.text import sentences
@@ -48,12 +49,11 @@ OPPOSITES = {
 # what a decision is said with, and what a proposal is: a decision cited to proposals alone is read
 # as more than they say
 DECISION = re.compile(r"\b(?:decid\w*|agreed|approv\w*|adopt\w*|settled|confirm\w*|finali[sz]\w*)\b", re.I)
-_SETTLING = (
-    r"decid\w*|agree\w*|approv\w*|adopt\w*|settled|confirm\w*|finali[sz]\w*|will|shall|let's|let us|\w+'ll|"
-    r"going to|gonna|go with|carries|carried|passed"
+SETTLED = re.compile(
+    r"\b(?:decid\w*|agree\w*|approv\w*|adopt\w*|settled|confirm\w*|finali[sz]\w*|will|shall|let's|let us|"
+    r"\w+'ll|going to|gonna|go with|go for|carries|carried|passed)\b",
+    re.I,
 )
-SETTLED = re.compile(rf"\b(?:{_SETTLING}|go for)\b", re.I)  # said of the thing itself
-COMMITTED = re.compile(rf"\b(?:{_SETTLING}|okay|ok|fine|yes|yeah|sure|right|done)\b", re.I)  # or assented to
 PROPOSAL = re.compile(
     r"\b(?:suggest\w*|propos\w*|recommend\w*|maybe|perhaps|could|might|would|should|if|whether|possibly|"
     r"consider\w*|idea|how about|what about)\b",
@@ -95,7 +95,8 @@ class Outcome:
 HELD, DENIED = "held", "denied"
 
 
-def outcomes(text: str) -> list[Outcome]:
+@lru_cache(maxsize=8192)  # a passage is read once per answer, not once per sentence checked
+def outcomes(text: str) -> tuple[Outcome, ...]:
     """The outcomes a text states, clause by clause, and the words its negations deny; a question's
     and a condition's ("if we defer it") are not stated. An outcome word negated is the opposite claim
     ("did not pass" is UNDONE); a negated UNDONE word ("did not reject") says nothing exact."""
@@ -123,7 +124,7 @@ def outcomes(text: str) -> list[Outcome]:
                 elif pending or not negator or head:  # a negation denies the first word it governs
                     found.append(Outcome(DENIED if negator or pending else HELD, token, about, negator in _UNIVERSAL))
                     pending = False
-    return found
+    return tuple(found)
 
 
 def opposed(claimed: Outcome, said: Outcome) -> bool:
@@ -147,7 +148,7 @@ def contradicting(sentence: str, passages: Iterable[tuple[int, str]]) -> tuple[i
     claims = outcomes(sentence)
     if not claims:
         return None
-    pieces = [(n, piece, outcomes(piece)) for n, text in passages for piece in sentences(text)]
+    pieces = [(n, piece, outcomes(piece)) for n, text in passages for piece in _sentences(text)]
     said_all = [said for _, _, said_by_piece in pieces for said in said_by_piece]
     claims = [claim for claim in claims if claim.claim in (DONE, UNDONE) or not _agreed(claim, said_all)]
     for n, piece, said_by_piece in pieces:
@@ -196,50 +197,10 @@ def only_proposed(sentence: str, cited: Sequence[str], shown: Sequence[str]) -> 
     def about(piece: str) -> bool:
         return len(topic & set(terms(piece))) >= needed
 
-    if any(SETTLED.search(piece) and about(piece) for text in shown for piece in sentences(text)):
+    if any(SETTLED.search(piece) and about(piece) for text in shown for piece in _sentences(text)):
         return None
-    return next((piece for text in cited for piece in sentences(text) if PROPOSES.search(piece) and about(piece)), None)
-
-
-def outcome_row(sentence: str, pieces: Sequence[str], aligned: Sequence[int]) -> list[float]:
-    """OUTCOME_FEATURES of a sentence against its cited passages' sentences (`aligned`: those most
-    like it)."""
-    claims = outcomes(sentence)
-    said = [outcome for piece in pieces for outcome in outcomes(piece)]
-    stated = [claim for claim in claims if claim.claim in (DONE, UNDONE)]
-    unheld = any(all(claim.claim != other.claim for other in said) for claim in stated)
-    against = any(opposed(claim, other) for claim in stated for other in said)
-    denied = any(_loosely_opposed(claim, other) for claim in claims for other in said if claim not in stated)
-    near, cited = " ".join(pieces[i] for i in aligned), " ".join(pieces)
-    decides = bool(DECISION.search(sentence))
-    unsettled = decides and not SETTLED.search(cited)
-    only_proposed = decides and bool(PROPOSAL.search(near)) and not COMMITTED.search(near)
-    return [
-        float(unheld),
-        float(against),
-        float(denied),
-        float(unsettled),
-        float(only_proposed),
-        float(bool(PROPOSAL.search(sentence))),
-    ]
-
-
-OUTCOME_FEATURES = (
-    "outcome_unheld",  # it states an outcome ("approved", "did not pass") none of them states
-    "outcome_opposed",  # they state its opposite about something it names
-    "denial_opposed",  # a word it holds they deny, or the reverse, in a clause sharing a word with its
-    "decision_unsettled",  # it states a decision ("decided", "agreed", "will") and they state none
-    "decision_only_proposed",  # and the sentences most like it propose ("could", "suggest", "maybe")
-    "proposing",  # it proposes
-)
-
-
-def _loosely_opposed(claimed: Outcome, said: Outcome) -> bool:
-    return (
-        {claimed.claim, said.claim} == {HELD, DENIED}
-        and _family(said.word) == _family(claimed.word)
-        and bool(claimed.topic & said.topic)
-    )
+    proposing = (piece for text in cited for piece in _sentences(text) if PROPOSES.search(piece) and about(piece))
+    return next(proposing, None)
 
 
 def _modal_before(word: str, sentence: str) -> bool:
@@ -248,5 +209,11 @@ def _modal_before(word: str, sentence: str) -> bool:
     return at > 0 and bool(_MODAL.search(sentence[:at]))
 
 
+@lru_cache(maxsize=1024)
+def _sentences(text: str) -> tuple[str, ...]:
+    return tuple(sentences(text))
+
+
+@lru_cache(maxsize=8192)
 def _family(word: str) -> str:
     return (terms(word) or [word])[0]

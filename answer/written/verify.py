@@ -6,12 +6,11 @@ occur in them (or be their speakers); a speaker it attributes words to must be a
 speaker; and a fitted scorer (`answer/written/verifier_model.json`, `onrecord fit verifier`) must find its
 content in them: the model's similarity between the sentence and the cited sentences, passages and
 their whole text, the share of its words (and of their rarity) they hold, and whether the words it
-negates are negated there, and the outcomes it states there (answer.written.contradiction). A
-sentence that negates what no cited passage negates must pass a higher bar. A sentence that any
-shown passage contradicts, cited or not (an outcome against its opposite or its negation, a word it
-holds that a passage denies, a decision where the passages only propose), is dropped; a clause
-that says who said it is read against that speaker's passages. Every other sentence is dropped,
-with the reason."""
+negates are negated there. A sentence that negates what no cited passage negates must pass a higher
+bar. A sentence that any shown passage contradicts, cited or not (an outcome against its opposite
+or its negation, a word it holds that a passage denies, a decision where the passages only propose:
+answer.written.contradiction), is dropped; a clause that says who said it is read against that
+speaker's passages. Every other sentence is dropped, with the reason."""
 
 from __future__ import annotations
 
@@ -26,7 +25,7 @@ import numpy as np
 
 from answer.extractive.scorer import Logistic, ModelError
 from answer.written.claims import attributed_speakers, clauses, named, negation_scopes, number_tokens, stems
-from answer.written.contradiction import OUTCOME_FEATURES, contradicting, only_proposed, outcome_row
+from answer.written.contradiction import contradicting, only_proposed
 from core.models import Check
 from core.text import sentences, words
 from index.keyword import terms
@@ -48,7 +47,6 @@ _MEASURED = (
     "unheld_rarity",  # the rarity of its rarest term the cited passages lack, over that of its rarest term
     "term_count",  # its content terms
     "unheld_count",  # those the cited passages lack
-    *OUTCOME_FEATURES,  # an outcome none of them states, or its opposite; a decision they only propose
 )
 # A sentence that negates ("not", "never", "n't"...) is scored with slopes of its own: the model's
 # similarity hardly tells "agreed" from "did not agree", so for such a sentence the same cosine or
@@ -338,8 +336,7 @@ def _row(
     all_weights = list(weight.values())
     if not pieces:
         negates = float(bool(_NEGATION.search(sentence)))
-        lacking = _lacking_row(all_weights, all_weights)
-        return [0.0] * 5 + [negates, 0.0, negates, 0.0, 0.0, 0.0, 0.0] + lacking + outcome_row(sentence, [], [])
+        return [0.0] * 5 + [negates, 0.0, negates, 0.0, 0.0, 0.0, 0.0] + _lacking_row(all_weights, all_weights)
     whole, by_passage, cosines = cosines[0], cosines[1 : 1 + len(cited)], cosines[1 + len(cited) :]
     aligned = np.argsort(-cosines, kind="stable")[:ALIGNED]
     source_terms = set(terms(" ".join(passage.text for passage in cited)))
@@ -361,7 +358,6 @@ def _row(
         float(whole),
         float(by_passage.max()),
         *_lacking_row([weight[term] for term in own_terms - source_terms], all_weights),
-        *outcome_row(sentence, pieces, aligned),
     ]
 
 

@@ -103,7 +103,7 @@ def test_a_negation_governs_what_it_says_and_a_question_or_condition_states_noth
     assert nothing.claim == UNDONE and nothing.universal
     assert [said.claim for said in outcomes("The motion did not pass.") if said.word == "pass"] == [UNDONE]
     assert [said.claim for said in outcomes("The budget passed.") if said.word == "passed"] == [DONE]
-    assert outcomes("Was the budget deferred?") == []
+    assert outcomes("Was the budget deferred?") == ()
     assert not [said for said in outcomes("If we defer the budget, we lose the grant.") if said.word == "defer"]
     assert not [said for said in outcomes("The budget could be deferred.") if said.word == "deferred"]
     # amendments "tabled by" a member are put forward (as in Westminster), not set aside

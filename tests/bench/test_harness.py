@@ -158,7 +158,7 @@ def test_bench_runs_everything_on_a_small_library(tmp_path):
     assert {target["name"] for target in report["targets"]} >= {"embedding throughput", "ingest beyond embedding"}
     checked = report["verification"]
     assert checked["answers"] >= 5 and 0 < checked["warm_median_ms"] < checked["cold_median_ms"]
-    assert any(target["name"].startswith("checking a 5-sentence written answer") for target in report["targets"])
+    assert any(target["name"].startswith("checking a 6-sentence written answer") for target in report["targets"])
     agents = report["agents"]
     assert agents["first_answer_s"] > 0 and agents["mcp_median_ms"] > 0 and agents["python_median_ms"] > 0
     assert {"start to first answer", "MCP overhead per ask (median)"} <= {t["name"] for t in report["targets"]}

@@ -5,7 +5,7 @@ refusal when the model finds the library does not answer it. See `answer.extract
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -24,7 +24,7 @@ from answer.extractive.coverage import (
 )
 from answer.extractive.factoids import answering, factoid_kind, follower, not_given
 from answer.extractive.scorer import AnswerModel, Logistic, default_model
-from answer.extractive.sentences import Sentence, TurnsOf, asks, candidates, with_turns
+from answer.extractive.sentences import Sentence, TurnsOf, asks, asks_decision, candidates, decides, with_turns
 from answer.extractive.signals import (
     FUSED_FEATURES,
     KIND_COLUMN,
@@ -178,8 +178,10 @@ def answer(
         return not_in_transcripts(question, unattested_lead(event, True), nearest, hits, scored.probability)
     if giving:
         scored = _only(scored, giving)
-    if answer_kind(question):  # what is asked is a thing a sentence tells
-        scored = _statements_first(scored, model.sentence_bar)
+    if answer_kind(question):  # a date, number, person or reason is told, not asked: those that tell first
+        scored = _first_where(scored, model.sentence_bar, lambda sentence: not asks(sentence.text))
+    elif asks_decision(question):  # what was decided is said in a decision's words ("Then let's keep ...")
+        scored = _first_where(scored, model.sentence_bar, lambda sentence: decides(sentence.text))
     chosen = compose(scored, model.sentence_bar, model.relative_bar, model.same_kind)
     if turns_of is not None:
         chosen = with_turns(chosen, turns_of)
@@ -350,14 +352,13 @@ def _with_followers(scored: Scored, among: Sequence[Sentence]) -> Scored:
     return Scored(tuple(sentences), tuple(probabilities), scored.probability, tuple(kinds) if scored.kinds else ())
 
 
-def _statements_first(scored: Scored, bar: float) -> Scored:
-    """A sentence that asks a question does not give a date, a number, a person or a reason: those
-    passing the bar that state something go first."""
+def _first_where(scored: Scored, bar: float, wanted: Callable[[Sentence], bool]) -> Scored:
+    """The sentences passing the bar that are `wanted` first, when the likeliest is not one of them."""
     passing = [i for i, p in enumerate(scored.probabilities) if p >= bar]
-    stated = [i for i in passing if not asks(scored.sentences[i].text)]
-    if not stated or stated[0] == 0:
+    first = [i for i in passing if wanted(scored.sentences[i])]
+    if not first or first[0] == 0:
         return scored
-    return _only(scored, stated + [i for i in range(len(scored.sentences)) if i not in stated])
+    return _only(scored, first + [i for i in range(len(scored.sentences)) if i not in first])
 
 
 def _only(scored: Scored, positions: Sequence[int]) -> Scored:

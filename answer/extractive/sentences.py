@@ -16,6 +16,10 @@ MAX_SENTENCE_WORDS = 40  # a longer sentence (unpunctuated captions) is quoted i
 
 _LABEL = re.compile(r"^(?P<label>[^:\n]{1,80}):\s+(?P<text>.*)$")
 _ASKING = re.compile(r"\b(?:ask|asking|asked|wonder|wondering|question is)\s+(?:why|what|how|whether|who|when)\b", re.I)
+_DECIDED = re.compile(r"\bwhat (?:was|were|has been|have been) (?:decided|agreed)\b", re.I)
+_DECIDING = re.compile(
+    r"\b(?:decision|decided|agreed|approved|let's|motion carries|carried|resolved|we'll go with)\b", re.I
+)
 _CLAUSE_END = re.compile(r"[,;]$|^-+$|[–—]$")  # a word after which a clause ends: "so,", "-", "then—"
 
 
@@ -61,6 +65,16 @@ def asks(sentence: str) -> bool:
     """Whether a sentence asks rather than tells: a question, or one saying what is asked ("Today we're
     asking why bread goes stale")."""
     return sentence.rstrip().endswith("?") or bool(_ASKING.search(sentence))
+
+
+def asks_decision(question: str) -> bool:
+    """Whether a question asks what was decided ("What was decided?", "What was agreed about X?")."""
+    return bool(_DECIDED.search(question))
+
+
+def decides(sentence: str) -> bool:
+    """Whether a sentence is said in a decision's words ("Decision: ...", "Then let's keep ...")."""
+    return bool(_DECIDING.search(sentence))
 
 
 def clauses_of(sentence: str) -> list[str]:

@@ -21,9 +21,9 @@ _DONE = re.compile(
     r"support(?:ed|s|ing)?|grant(?:ed|s)"
 )
 _UNDONE = re.compile(
-    r"defer(?:red|s)?|postpon\w+|tabled|withdr[ae]wn?|withdraw(?:s|ing)?|reject\w*|fail(?:ed|s)?|declin\w+|"
-    r"refus\w+|cancel+(?:ed|s)?|abandon\w*|defeat\w*|veto(?:ed|es)?|oppos(?:ed|es|ing)|disagre\w*|delay(?:ed|s)?|"
-    r"denied|deny|dropped|shelved|stopp(?:ed|ing)|stops?|ended|halted|suspended|quit|"
+    r"defer(?:red|s|ring)?|postpon\w+|tabled|withdr[ae]wn?|withdraw(?:s|ing)?|reject\w*|fail(?:ed|s|ing)?|declin\w+|"
+    r"refus\w+|cancel+(?:ed|s|ing)?|abandon\w*|defeat\w*|veto(?:ed|es|ing)?|oppos(?:ed|es|ing)|disagre\w*|"
+    r"delay(?:ed|s|ing)?|denied|deny|denying|dropped|shelved|stopp(?:ed|ing)|stops?|ended|halted|suspended|quit|"
     r"remov(?:ed|es|ing)|discard\w*|eliminat\w*|exclud\w*|scrap(?:ped|s)?|lack(?:ed|s|ing)?"
 )
 _DECIDED = re.compile(r"approv\w*|pass(?:ed|es)?|adopt\w*|carri(?:ed|es)|ratif\w+|accept(?:ed|s)?|agreed?|decided?")
@@ -67,6 +67,9 @@ _UNSTATED = re.compile(
 _MODAL = re.compile(r"\b(?:would|could|should|might|may|must|can)\b(?:\s+\w+){0,3}\s*$", re.I)
 # a negative question that suggests: "why don't we replace it", "shouldn't we discuss it first"
 _SUGGESTING = r"\b(?:why (?:don't|not)|(?:shouldn't|couldn't|can't|don't|won't) we|wouldn't it)\b"
+# an UNDONE word that denies the word after it: "refused to use it", "failed to agree", "stopped paying"
+_REFUSING = re.compile(r"refus\w+|declin\w+|fail(?:ed|s|ing)?|stopp(?:ed|ing)|stops?|quit")
+_NEGATING = re.compile(r"\b(?:not|no|never|nothing|none|nobody|neither|nor|cannot|without)\b|n't\b", re.I)
 _UNIVERSAL = frozenset(["nothing", "none", "nobody", "neither", "nor"])
 # words too common in meetings to tie a claim to a passage: "the committee approved" and "the
 # committee deferred" are not about the same thing for sharing "committee"
@@ -110,7 +113,7 @@ def outcomes(text: str) -> tuple[Outcome, ...]:
                 continue
             plain = [token for token in tokens if not (_DONE.fullmatch(token) or _UNDONE.fullmatch(token))]
             topic = frozenset(terms(" ".join(plain))) - _GENERIC
-            previous, pending = "", False  # pending: an UNDONE word stated ("refused to use it" denies "use")
+            previous, pending = "", False  # pending: a _REFUSING word stated
             for token, negator in clause:
                 head, previous = bool(negator) and negator != previous, negator
                 about = frozenset(topic - set(terms(token)))
@@ -120,7 +123,7 @@ def outcomes(text: str) -> tuple[Outcome, ...]:
                     continue
                 if done or undone:
                     found.append(Outcome(UNDONE if undone or negator else DONE, token, about, negator in _UNIVERSAL))
-                    pending = bool(undone)
+                    pending = bool(undone and _REFUSING.fullmatch(token))
                 elif pending or not negator or head:  # a negation denies the first word it governs
                     found.append(Outcome(DENIED if negator or pending else HELD, token, about, negator in _UNIVERSAL))
                     pending = False
@@ -175,6 +178,16 @@ def _agreed(claim: Outcome, said_all: Sequence[Outcome]) -> bool:
         said.claim == claim.claim and _family(said.word) == _family(claim.word) and claim.topic & said.topic
         for said in said_all
     )
+
+
+def unheld_refusal(sentence: str, cited: Sequence[str]) -> str | None:
+    """The word by which the sentence says something was refused, rejected, deferred or failed, when
+    the cited passages refuse, defer or negate nothing at all ("agreed" read as "disagreed"), or None."""
+    stated = [claim.word for claim in outcomes(sentence) if claim.claim == UNDONE and not claim.word.startswith("lack")]
+    text = " ".join(cited)
+    if not stated or _NEGATING.search(text) or any(said.claim in (UNDONE, DENIED) for said in outcomes(text)):
+        return None
+    return stated[0]
 
 
 # what proposes and nothing else: "maybe we could", "I would suggest", "why don't we"

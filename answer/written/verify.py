@@ -25,7 +25,7 @@ import numpy as np
 
 from answer.extractive.scorer import Logistic, ModelError
 from answer.written.claims import attributed_speakers, clauses, named, negation_scopes, number_tokens, stems
-from answer.written.contradiction import contradicting, only_proposed
+from answer.written.contradiction import contradicting, only_proposed, unheld_refusal
 from core.models import Check
 from core.text import sentences, words
 from index.keyword import terms
@@ -254,16 +254,21 @@ def contradiction(sentence: str, cited: Sequence[Shown], shown: Sequence[Shown],
     states an outcome a passage states the opposite of. A clause that attributes words to a speaker
     ("X said the budget had passed") is read against that speaker's passages alone: it reports them.
     A decision stated where the cited passages only propose it, and no shown passage settles
-    anything, is read as more than they say."""
+    anything, is read as more than they say; a refusal, a deferral or a failure where they refuse or
+    negate nothing, as what they do not say."""
     for clause in clauses(sentence):
         who = attributed_speakers(clause, known)
         passages = [(passage.n, passage.text) for passage in shown if not who or who & set(passage.speakers)]
         found = contradicting(clause, passages)
         if found:
             return f"passage [{found[0]}] says otherwise: “{found[1].strip()}”"
-    proposal = only_proposed(sentence, [passage.text for passage in cited], [passage.text for passage in shown])
+    cited_texts = [passage.text for passage in cited]
+    proposal = only_proposed(sentence, cited_texts, [passage.text for passage in shown])
     if proposal:
         return f"it states a decision, but the passages only propose it: “{proposal.strip()}”"
+    refused = unheld_refusal(sentence, cited_texts)
+    if refused:
+        return f"it says “{refused}”, but the cited passages refuse, defer or negate nothing"
     return None
 
 

@@ -73,6 +73,12 @@ def test_a_sentence_contradicted_by_a_passage_it_does_not_cite_is_removed(embed)
             "only propose",
         ),
         (
+            "refusal",
+            "Tom Reyes suggested opening the new branch library on Saturdays [5].",
+            "The committee refused to open the new branch library on Saturdays [5].",
+            "it says “refused”, but the cited passages refuse, defer or negate nothing",
+        ),
+        (
             "number",
             "The roof repair contract passed with seven votes [4].",
             "The roof repair contract passed with nine votes [4].",
@@ -131,3 +137,11 @@ def test_a_claim_only_another_passage_contradicts_can_be_kept_as_contested_for_t
     )
     assert fact.supported and fact.reason.startswith("contested: passage [2] says otherwise")
     assert not approved.supported and "passage [2] says otherwise" in approved.reason  # its own passage: dropped
+
+
+def test_a_deferral_said_twice_in_other_words_is_no_contradiction():
+    # "deferring it again" holds what "deferred again" says: neither the -ing form nor the words
+    # after a deferral are read as denied
+    again = [(8, "We are deferring it again until March, when the harbour fee figures are revised.")]
+    assert contradicting("The budget vote was deferred again until March.", again) is None
+    assert contradicting("The committee refused to revise the harbour fee figures.", again) == again[0]

@@ -16,7 +16,7 @@ from answer.written.injection import without_instructions
 from core.errors import QueryError
 from core.models import Answer, Filters
 from index.catalog import Catalog
-from index.retrieval import ANSWER_ORDER, MODES, Mode, Retriever
+from index.retrieval import ANSWER_ORDER, MODES, Mode, Retriever, check_question
 
 # The answerers, by the name every front end takes: (the page's label, what it does).
 ANSWERERS = {
@@ -60,6 +60,7 @@ def ask(
     about a whole meeting or a subject across meetings is answered by its scope (answer.routing). With
     `options.history`, the question is first read against its thread (answer.question.thread), with
     `rewriter` (the user's language model, messages in, text out) rewriting it, checked."""
+    check_question(question)  # as typed: an empty or overlong question is said so before it is read
     if not options.history:
         if needs_referent(question):  # "Why?" with nothing before it: ask what it refers to, never guess
             return unresolved(question)

@@ -175,3 +175,16 @@ def test_a_model_rewrite_adding_a_word_from_nowhere_is_refused_for_the_resolver(
     reading = read_followup("When does construction start?", [BIKE_LANE], Filters(), NAMES, said, rewriter_of(server))
     assert reading == resolver
     assert checked_rewrite(rewrite, "When does construction start?", [BIKE_LANE]) is None
+
+
+def test_an_overlong_follow_up_is_measured_as_typed(samples_library):
+    """The limit on a question's length is said of the question typed, not of its reading."""
+    from answer.ask import AskOptions
+    from answer.question.thread import Exchange
+    from core.errors import QueryError
+
+    typed = "And what about " + "the parking " * 250 + "?"
+    thread = (Exchange("What did the council decide about the Harbour Street bike lane?"),)
+    with pytest.raises(QueryError) as refused:
+        samples_library.ask(typed, AskOptions(history=thread))
+    assert f"{len(' '.join(typed.split())):,} characters long" in str(refused.value)

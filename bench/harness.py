@@ -84,7 +84,7 @@ def run(options: Options, progress: Progress = lambda message: None) -> dict:
         ask_process(samples, SAMPLE_QUESTIONS[0], settings, options.process_runs).to_dict(),
         ingest_process(files, settings).to_dict(),
     ]
-    progress("checking written answers: five sentences against the turns they cite")
+    progress("checking written answers: six sentences against eight passages")
     report["verification"] = bench_verification(Library(load_settings(data_dir=samples)), SAMPLE_QUESTIONS)
     progress("follow-ups: each asked with its thread against the question it was read as, asked alone")
     report["followups"] = bench_followups(Library(load_settings(data_dir=samples)))

@@ -36,6 +36,7 @@ class AskOptions:
     filters: Filters = Filters()
     answerer: str = "extractive"  # or "llm": written by the configured language model, then checked
     history: tuple[Exchange, ...] = ()  # the thread so far, oldest first: a follow-up is read against it
+    guarded: bool = True  # False only for comparisons: the previous release, which showed quoted instructions
 
     def __post_init__(self) -> None:
         """How to ask is checked once, where it is made, whichever front end makes it."""
@@ -117,16 +118,21 @@ def _answered(
 ) -> Answer:
     """The answer by the question's scope; a quoted sentence that tells an assistant what to do is
     never shown as an answer, whoever wrote it (answer.written.injection), and the notice says so."""
+    guard = without_instructions if options.guarded else _as_written
     if sources is not None:
         if writer is not None:  # the scope is read first: a needle goes straight to the writer
             sources = replace(sources, needle=partial(writer, embed=retriever.sentence_vectors))
         found = scoped_ask(retriever, question, options.filters, options.mode, options.k, sources)
         if writer is not None and found.answerer != "llm" and found.scope != "needle" and not found.notice:
             found = replace(found, notice=WRITES_NEEDLES)  # a written answer covers a fact and a summary
-        return without_instructions(found)
+        return guard(found)
     query = retriever.prepare(question, options.filters, options.mode)
     hits = retriever.retrieve_query(query, options.k, options.mode, fused=ANSWER_ORDER)
     evidence = retriever.evidence(query, options.mode)
     if writer is not None:
-        return without_instructions(writer(query.text, hits, evidence, turns_of, embed=retriever.sentence_vectors))
-    return without_instructions(answer(query.text, hits, evidence, turns_of))
+        return guard(writer(query.text, hits, evidence, turns_of, embed=retriever.sentence_vectors))
+    return guard(answer(query.text, hits, evidence, turns_of))
+
+
+def _as_written(found: Answer) -> Answer:
+    return found

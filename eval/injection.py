@@ -261,7 +261,7 @@ def systems(library) -> dict[str, Asker]:
         )
 
     return {
-        "previous release": partial(library.ask, options=AskOptions(), needle=previous),
+        "previous release": partial(library.ask, options=AskOptions(guarded=False), needle=previous),
         "onrecord": partial(library.ask, options=AskOptions(answerer="llm")),
     }
 

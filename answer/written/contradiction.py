@@ -144,11 +144,14 @@ def opposed(claimed: Outcome, said: Outcome) -> bool:
     return {claimed.claim, said.claim} == {HELD, DENIED} and same and shared
 
 
-def contradicting(sentence: str, passages: Iterable[tuple[int, str]]) -> tuple[int, str] | None:
+def contradicting(
+    sentence: str, passages: Iterable[tuple[int, str]], outcomes_only: bool = False
+) -> tuple[int, str] | None:
     """The first passage (its number and the sentence of it) that says the opposite of what the
     sentence states, or None. A word a passage denies is contradicted only where no passage says
-    the same as the sentence about the same thing; an outcome is contradicted by any passage."""
-    claims = outcomes(sentence)
+    the same as the sentence about the same thing; an outcome is contradicted by any passage. With
+    `outcomes_only` (a sentence quoted from a passage it cites), only its outcomes are read."""
+    claims = [claim for claim in outcomes(sentence) if not outcomes_only or claim.claim in (DONE, UNDONE)]
     if not claims:
         return None
     pieces = [(n, piece, outcomes(piece)) for n, text in passages for piece in _sentences(text)]

@@ -256,10 +256,14 @@ def contradiction(sentence: str, cited: Sequence[Shown], shown: Sequence[Shown],
     A decision stated where the cited passages only propose it, and no shown passage settles
     anything, is read as more than they say; a refusal, a deferral or a failure where they refuse or
     negate nothing, as what they do not say."""
+    said = [_flat(passage.text) for passage in cited]
     for clause in clauses(sentence):
         who = attributed_speakers(clause, known)
         passages = [(passage.n, passage.text) for passage in shown if not who or who & set(passage.speakers)]
-        found = contradicting(clause, passages)
+        # a clause quoted from a passage it cites is that speaker's words: a word another passage
+        # denies ("does not know") is no contradiction of it; an outcome still is
+        quoted = any(_flat(clause) in text for text in said)
+        found = contradicting(clause, passages, outcomes_only=quoted)
         if found:
             return f"passage [{found[0]}] says otherwise: “{found[1].strip()}”"
     cited_texts = [passage.text for passage in cited]
@@ -270,6 +274,10 @@ def contradiction(sentence: str, cited: Sequence[Shown], shown: Sequence[Shown],
     if refused:
         return f"it says “{refused}”, but the cited passages refuse, defer or negate nothing"
     return None
+
+
+def _flat(text: str) -> str:
+    return " ".join(re.findall(r"[\w']+", text.casefold()))
 
 
 def unheld_claim(sentence: str, source: str, known: Sequence[str]) -> str | None:

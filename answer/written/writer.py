@@ -22,6 +22,7 @@ from answer.extractive.sentences import TurnsOf
 from answer.extractive.signals import PASSAGES, Evidence
 from answer.question.thread import Exchange
 from answer.written.attribution import OPPOSED_REASON, UNNAMED_REASON, Quote, attributed
+from answer.written.claims import attributed_speakers
 from answer.written.client import Backend, LLMError, stream_within
 from answer.written.injection import (
     DEMANDED_REASON,
@@ -211,7 +212,9 @@ def checked_answer(
     is dropped, one that takes a side where the passages disagree names who said it, and the notice
     says when a passage held instructions."""
     shown = [passage.shown for passage in passages]
-    checks = verify(text, shown, embed, speakers, rarity=rarity)
+    # guarded, a sentence only a passage it does not cite contradicts is kept to be said with its
+    # speaker (the passages disagree); one left unattributed after that is dropped
+    checks = verify(text, shown, embed, speakers, rarity=rarity, keep_contested=guarded)
     written = {check.sentence for check in checks}
     quotes: list[Quote] = []
     instructed = None
@@ -219,6 +222,7 @@ def checked_answer(
         extractive = without_instructions(extractive)
         known = sorted({*speakers, *(name for passage in shown for name in passage.speakers)})
         checks, quotes = attributed(screened(checks, shown, prompts), shown, known)
+        checks = [_unless_contested(check, known) for check in checks]
         instructed = held_notice(held(shown))
     kept = [check for check in checks if check.supported]
     if not kept:
@@ -280,6 +284,14 @@ REMOVED = {
     "leaked": "they repeated the language model's own instructions",
     "contradicted": "a passage they cite says otherwise",
 }
+
+
+def _unless_contested(check: Check, known: Sequence[str]) -> Check:
+    """A sentence another passage contradicts, shown only when it says whose claim it is."""
+    contested = check.supported and (check.reason or "").startswith("contested: ")
+    if not contested or attributed_speakers(check.sentence, known) or check.sentence.startswith("According to "):
+        return check
+    return replace(check, supported=False, reason=check.reason.removeprefix("contested: "))
 
 
 def why_removed(check: Check) -> str:

@@ -6,7 +6,7 @@ import subprocess
 
 from tests.web.mcp.conftest import COUNCIL, ONRECORD, over_stdio
 
-READ_TOOLS = {"ask", "search", "list_meetings", "read_transcript", "chapters", "minutes"}
+READ_TOOLS = {"ask", "search", "list_meetings", "read_transcript", "chapters", "minutes", "speakers"}
 
 
 def test_ask_cites_the_council_meeting(samples_dir):
@@ -101,7 +101,7 @@ def test_writes_only_from_the_allowed_folders(tmp_path):
 
     async def scenario(session) -> None:
         names = {tool.name for tool in (await session.list_tools()).tools}
-        assert names == READ_TOOLS | {"ingest", "remove"}
+        assert names == READ_TOOLS | {"ingest", "remove", "rename_speaker", "merge_speakers"}
         for given in (str(outside), str(allowed / ".." / "elsewhere.txt")):
             result = await session.call_tool("ingest", {"paths": [given]})
             assert result.is_error

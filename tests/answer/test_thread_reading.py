@@ -138,13 +138,6 @@ def test_a_follow_up_with_nothing_to_refer_to_is_unresolved():
         assert not read_followup(whole, [], Filters(), NAMES).unresolved
 
 
-@pytest.fixture(scope="module")
-def server():
-    scripted = ScriptedLLM()
-    yield scripted
-    scripted.close()
-
-
 def rewriter_of(server: ScriptedLLM):
     return partial(stream_within, Endpoint(server.url, "scripted", None), timeout=5)
 

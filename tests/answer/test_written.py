@@ -10,17 +10,10 @@ import pytest
 from answer.ask import AskOptions
 from library import Library
 from tests.conftest import ROOT
-from tests.llm_server import Script, ScriptedLLM, passage_number, shown_count
+from tests.llm_server import Script, passage_number, shown_count
 
 LLM = AskOptions(answerer="llm")
 QUESTION = "When does the bike lane construction start?"
-
-
-@pytest.fixture(scope="module")
-def server():
-    scripted = ScriptedLLM()
-    yield scripted
-    scripted.close()
 
 
 @pytest.fixture(scope="module")

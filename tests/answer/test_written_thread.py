@@ -10,20 +10,13 @@ from answer.ask import AskOptions
 from answer.question.thread import Exchange
 from library import Library
 from tests.conftest import ROOT
-from tests.llm_server import ScriptedLLM, passage_number
+from tests.llm_server import passage_number
 
 EARLIER = Exchange(
     "What did the council decide about the Harbour Street bike lane?",
     "Mayor Lena Ortiz: The motion carries unanimously. [1]",
     meetings=("city_council_2024-03-12",),
 )
-
-
-@pytest.fixture(scope="module")
-def server():
-    scripted = ScriptedLLM()
-    yield scripted
-    scripted.close()
 
 
 @pytest.fixture(scope="module")
